@@ -1,0 +1,53 @@
+// civic_admin: the privileged API below its location.
+#include "module/ngx.hpp"
+
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "module/module.hpp"
+#include "module/response.hpp"
+#include "storage/status.hpp"
+
+namespace civic::module {
+
+namespace {
+
+ngx_int_t status(ngx_http_request_t* r) {
+  if (!(r->method & (NGX_HTTP_GET | NGX_HTTP_HEAD))) return send_method_not_allowed(r, "GET, HEAD");
+  if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
+  auto& store = worker_store();
+  if (!store) return send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE, "the store is not open; see the error log");
+  std::vector<std::string_view> calendars;
+  std::vector<std::string_view> forms;
+  auto collected = storage::collect_status(*store, calendars, forms);
+  if (!collected) {
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: status: %s",
+                  collected.error().message().c_str());
+    return send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR, collected.error().message());
+  }
+  return send_json(r, NGX_HTTP_OK, storage::render_status_json(*collected, static_cast<long>(ngx_pid)));
+}
+
+ngx_int_t dispatch(ngx_http_request_t* r) {
+  auto* lc = static_cast<LocConf*>(ngx_http_get_module_loc_conf(r, ngx_http_civic_module));
+  std::string_view path = path_after_prefix(r, lc->prefix);
+  if (path == "status") return status(r);
+  if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
+  return send_error(r, NGX_HTTP_NOT_FOUND, "no such admin resource");
+}
+
+}  // namespace
+
+ngx_int_t admin_handler(ngx_http_request_t* r) noexcept {
+  try {
+    return dispatch(r);
+  } catch (const std::exception& e) {
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: admin request failed: %s", e.what());
+  } catch (...) {
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: admin request failed");
+  }
+  return NGX_HTTP_INTERNAL_SERVER_ERROR;
+}
+
+}  // namespace civic::module

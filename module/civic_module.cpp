@@ -1,0 +1,260 @@
+// ngx_http_civic_module: directives, configuration and process lifecycle.
+#include "module/ngx.hpp"
+
+#include <unistd.h>
+
+#include <exception>
+#include <optional>
+#include <string>
+
+#include "module/module.hpp"
+#include "storage/directory.hpp"
+#include "storage/store.hpp"
+
+#if !(NGX_THREADS)
+#error "civic needs nginx configured --with-threads (write commits run in a thread pool)"
+#endif
+
+namespace civic::module {
+
+namespace {
+
+constexpr size_t kDefaultMapSize = size_t{1} << 30;
+constexpr ngx_uint_t kDefaultMaxReaders = 1024;
+
+storage::EnvOptions store_options(const MainConf& conf) {
+  storage::EnvOptions options;
+  options.path.assign(reinterpret_cast<const char*>(conf.store_path.data), conf.store_path.len);
+  options.map_size = conf.max_size;
+  options.max_readers = static_cast<unsigned>(conf.max_readers);
+  return options;
+}
+
+MainConf* main_conf(ngx_conf_t* cf) {
+  return static_cast<MainConf*>(ngx_http_conf_get_module_main_conf(cf, ngx_http_civic_module));
+}
+
+MainConf* main_conf(ngx_cycle_t* cycle) {
+  auto* ctx = reinterpret_cast<ngx_http_conf_ctx_t*>(ngx_get_conf(cycle->conf_ctx, ngx_http_module));
+  if (ctx == nullptr) return nullptr;  // no http{} block
+  return static_cast<MainConf*>(ctx->main_conf[ngx_http_civic_module.ctx_index]);
+}
+
+// civic_store PATH [max_size=SIZE] [max_readers=N] [thread_pool=NAME];
+char* civic_store(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
+  auto* mc = static_cast<MainConf*>(conf);
+  if (mc->store_path.data != nullptr) return const_cast<char*>("is duplicate");
+  auto* args = static_cast<ngx_str_t*>(cf->args->elts);
+
+  mc->store_path = args[1];
+  if (mc->store_path.len == 0) return const_cast<char*>("needs a directory path");
+  if (ngx_conf_full_name(cf->cycle, &mc->store_path, 0) != NGX_OK) return static_cast<char*>(NGX_CONF_ERROR);
+
+  for (ngx_uint_t i = 2; i < cf->args->nelts; i++) {
+    std::string_view arg = ngx::view(args[i]);
+    auto value_of = [&](std::string_view key) -> ngx_str_t {
+      ngx_str_t v{args[i].len - key.size(), args[i].data + key.size()};
+      return v;
+    };
+    if (arg.starts_with("max_size=")) {
+      ngx_str_t v = value_of("max_size=");
+      off_t size = ngx_parse_offset(&v);
+      if (size == NGX_ERROR || size < 1024 * 1024) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "civic_store: invalid max_size \"%V\" (a size such as 512m or 4g, at least 1m)", &v);
+        return static_cast<char*>(NGX_CONF_ERROR);
+      }
+      mc->max_size = static_cast<size_t>(size);
+    } else if (arg.starts_with("max_readers=")) {
+      ngx_str_t v = value_of("max_readers=");
+      ngx_int_t n = ngx_atoi(v.data, v.len);
+      if (n == NGX_ERROR || n < 16 || n > 65536) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "civic_store: invalid max_readers \"%V\" (16 to 65536)", &v);
+        return static_cast<char*>(NGX_CONF_ERROR);
+      }
+      mc->max_readers = static_cast<ngx_uint_t>(n);
+    } else if (arg.starts_with("thread_pool=")) {
+      mc->thread_pool_name = value_of("thread_pool=");
+      if (mc->thread_pool_name.len == 0) return const_cast<char*>("has an empty thread_pool name");
+    } else {
+      ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "civic_store: unknown parameter \"%V\"", &args[i]);
+      return static_cast<char*>(NGX_CONF_ERROR);
+    }
+  }
+
+  try {
+    std::string path(reinterpret_cast<const char*>(mc->store_path.data), mc->store_path.len);
+    if (auto st = storage::prepare_store_directory(path); !st) {
+      ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "civic_store \"%V\": %s", &mc->store_path,
+                         st.error().message().c_str());
+      return static_cast<char*>(NGX_CONF_ERROR);
+    }
+  } catch (const std::exception& e) {
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "civic_store \"%V\": %s", &mc->store_path, e.what());
+    return static_cast<char*>(NGX_CONF_ERROR);
+  }
+
+  mc->thread_pool = ngx_thread_pool_add(cf, mc->thread_pool_name.len ? &mc->thread_pool_name : nullptr);
+  if (mc->thread_pool == nullptr) return static_cast<char*>(NGX_CONF_ERROR);
+  return NGX_CONF_OK;
+}
+
+// civic_admin; civic_calendars; civic_forms;
+template <Role role>
+char* set_role(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
+  auto* lc = static_cast<LocConf*>(conf);
+  if (lc->role != static_cast<ngx_uint_t>(Role::none)) return const_cast<char*>("is duplicate");
+  auto* clcf = static_cast<ngx_http_core_loc_conf_t*>(ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module));
+  lc->role = static_cast<ngx_uint_t>(role);
+  lc->prefix = clcf->name;
+  switch (role) {
+    case Role::admin:
+      clcf->handler = admin_handler;
+      break;
+    default:
+      return const_cast<char*>("is not available in this version");
+  }
+  main_conf(cf)->used = 1;
+  return NGX_CONF_OK;
+}
+
+void* create_main_conf(ngx_conf_t* cf) noexcept {
+  auto* mc = static_cast<MainConf*>(ngx_pcalloc(cf->pool, sizeof(MainConf)));
+  if (mc == nullptr) return nullptr;
+  mc->max_size = NGX_CONF_UNSET_SIZE;
+  mc->max_readers = NGX_CONF_UNSET_UINT;
+  mc->used = 0;
+  return mc;
+}
+
+char* init_main_conf(ngx_conf_t*, void* conf) noexcept {
+  auto* mc = static_cast<MainConf*>(conf);
+  ngx_conf_init_size_value(mc->max_size, kDefaultMapSize);
+  ngx_conf_init_uint_value(mc->max_readers, kDefaultMaxReaders);
+  return NGX_CONF_OK;
+}
+
+void* create_loc_conf(ngx_conf_t* cf) noexcept {
+  auto* lc = static_cast<LocConf*>(ngx_pcalloc(cf->pool, sizeof(LocConf)));
+  return lc;  // role none, empty prefix
+}
+
+// After the whole http{} block is read: check that the store opens and has a
+// schema this civic understands, so that `nginx -t` and a reload catch it.
+ngx_int_t postconfiguration(ngx_conf_t* cf) noexcept {
+  auto* mc = main_conf(cf);
+  if (mc->store_path.data == nullptr) {
+    if (mc->used) {
+      ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                         "civic_admin, civic_calendars and civic_forms need \"civic_store\" in the http{} block");
+      return NGX_ERROR;
+    }
+    return NGX_OK;
+  }
+  if (ngx_process == NGX_PROCESS_SIGNALLER) return NGX_OK;
+  try {
+    auto store = storage::Store::open(store_options(*mc));
+    if (!store) {
+      ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "civic_store \"%V\": %s", &mc->store_path,
+                    store.error().message().c_str());
+      return NGX_ERROR;
+    }
+  } catch (const std::exception& e) {
+    ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "civic_store \"%V\": %s", &mc->store_path, e.what());
+    return NGX_ERROR;
+  }
+  return NGX_OK;
+}
+
+// In the master, once the user workers run as is known: when nginx starts as
+// root, hand the store to that user, as nginx does with its temp folders.
+ngx_int_t init_module(ngx_cycle_t* cycle) noexcept {
+  MainConf* mc = main_conf(cycle);
+  if (mc == nullptr || mc->store_path.data == nullptr || geteuid() != 0) return NGX_OK;
+  auto* ccf = reinterpret_cast<ngx_core_conf_t*>(ngx_get_conf(cycle->conf_ctx, ngx_core_module));
+  if (ccf->user == static_cast<ngx_uid_t>(NGX_CONF_UNSET_UINT)) return NGX_OK;
+  try {
+    std::string path(reinterpret_cast<const char*>(mc->store_path.data), mc->store_path.len);
+    if (auto st = storage::give_store_to(path, ccf->user, ccf->group); !st) {
+      ngx_log_error(NGX_LOG_EMERG, cycle->log, 0, "civic_store \"%V\": %s", &mc->store_path,
+                    st.error().message().c_str());
+      return NGX_ERROR;
+    }
+  } catch (const std::exception& e) {
+    ngx_log_error(NGX_LOG_EMERG, cycle->log, 0, "civic_store \"%V\": %s", &mc->store_path, e.what());
+    return NGX_ERROR;
+  }
+  return NGX_OK;
+}
+
+ngx_int_t init_process(ngx_cycle_t* cycle) noexcept {
+  MainConf* mc = main_conf(cycle);
+  if (mc == nullptr || mc->store_path.data == nullptr) return NGX_OK;
+  try {
+    auto store = storage::Store::open(store_options(*mc));
+    if (!store) {
+      // The worker keeps running and answers 503, so that the cause is in
+      // the log and the rest of the server still works.
+      ngx_log_error(NGX_LOG_EMERG, cycle->log, 0, "civic_store \"%V\": %s", &mc->store_path,
+                    store.error().message().c_str());
+      return NGX_OK;
+    }
+    if (store->stale_readers_cleared() > 0) {
+      ngx_log_error(NGX_LOG_NOTICE, cycle->log, 0, "civic_store \"%V\": cleared %d stale reader slots",
+                    &mc->store_path, store->stale_readers_cleared());
+    }
+    worker_store().emplace(std::move(*store));
+  } catch (const std::exception& e) {
+    ngx_log_error(NGX_LOG_EMERG, cycle->log, 0, "civic_store \"%V\": %s", &mc->store_path, e.what());
+  }
+  return NGX_OK;
+}
+
+void exit_process(ngx_cycle_t*) noexcept { worker_store().reset(); }
+
+ngx_command_t commands[] = {
+    {ngx_string("civic_store"), NGX_HTTP_MAIN_CONF | NGX_CONF_1MORE, civic_store,
+     NGX_HTTP_MAIN_CONF_OFFSET, 0, nullptr},
+    {ngx_string("civic_admin"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, set_role<Role::admin>,
+     NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
+    ngx_null_command,
+};
+
+ngx_http_module_t module_ctx = {
+    nullptr,            // preconfiguration
+    postconfiguration,  // postconfiguration
+    create_main_conf,   // create main configuration
+    init_main_conf,     // init main configuration
+    nullptr,            // create server configuration
+    nullptr,            // merge server configuration
+    create_loc_conf,    // create location configuration
+    nullptr,            // merge location configuration
+};
+
+}  // namespace
+
+std::optional<storage::Store>& worker_store() {
+  static std::optional<storage::Store> store;
+  return store;
+}
+
+}  // namespace civic::module
+
+extern "C" {
+
+ngx_module_t ngx_http_civic_module = {
+    NGX_MODULE_V1,
+    &civic::module::module_ctx,   // module context
+    civic::module::commands,      // module directives
+    NGX_HTTP_MODULE,              // module type
+    nullptr,                      // init master
+    civic::module::init_module,   // init module
+    civic::module::init_process,  // init process
+    nullptr,                      // init thread
+    nullptr,                      // exit thread
+    civic::module::exit_process,  // exit process
+    nullptr,                      // exit master
+    NGX_MODULE_V1_PADDING,
+};
+
+}

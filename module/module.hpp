@@ -1,0 +1,45 @@
+// Declarations shared by the module's files: the configuration structs nginx
+// keeps for us and the per-worker runtime.
+#pragma once
+
+#include "module/ngx.hpp"
+
+#include <optional>
+#include <type_traits>
+
+#include "storage/store.hpp"
+
+extern "C" {
+extern ngx_module_t ngx_http_civic_module;
+}
+
+namespace civic::module {
+
+// http{} level. Plain data: lives in nginx's configuration pool.
+struct MainConf {
+  ngx_str_t store_path;       // absolute; empty if civic_store is absent
+  size_t max_size;            // LMDB map size
+  ngx_uint_t max_readers;
+  ngx_str_t thread_pool_name;
+  ngx_thread_pool_t* thread_pool;
+  ngx_flag_t used;            // a civic_* location directive was seen
+};
+static_assert(std::is_trivially_destructible_v<MainConf>);
+
+enum class Role : ngx_uint_t { none = 0, admin, calendars, forms };
+
+// location{} level.
+struct LocConf {
+  ngx_uint_t role;  // Role
+  ngx_str_t prefix; // the location's name: request paths are read after it
+};
+static_assert(std::is_trivially_destructible_v<LocConf>);
+
+// The store this worker process opened in init_process; empty in the master
+// and when opening failed (requests then get 503).
+std::optional<storage::Store>& worker_store();
+
+// Handlers, one per role.
+ngx_int_t admin_handler(ngx_http_request_t* r) noexcept;
+
+}  // namespace civic::module

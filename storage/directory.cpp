@@ -1,0 +1,45 @@
+#include "storage/directory.hpp"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <system_error>
+
+namespace civic::storage {
+
+Status prepare_store_directory(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::file_status st = fs::status(path, ec);
+  if (ec && ec != std::errc::no_such_file_or_directory)
+    return Error(ec.value(), "cannot look at the directory");
+  if (!fs::exists(st)) {
+    fs::create_directories(path, ec);
+    if (ec) return Error(ec.value(), "cannot create the directory");
+    fs::permissions(path, fs::perms::owner_all, fs::perm_options::replace, ec);
+    if (ec) return Error(ec.value(), "cannot set the directory's permissions");
+    st = fs::status(path, ec);
+    if (ec) return Error(ec.value(), "cannot look at the directory");
+  }
+  if (!fs::is_directory(st)) return Error(ENOTDIR, "it is not a directory");
+  if (::access(path.c_str(), W_OK | X_OK) != 0) return Error(errno, "the directory is not writable");
+  return {};
+}
+
+Status give_store_to(const std::string& path, unsigned uid, unsigned gid) {
+  for (const char* name : {"", "/data.mdb", "/lock.mdb"}) {
+    std::string file = path + name;
+    struct stat st;
+    if (::stat(file.c_str(), &st) != 0) {
+      if (errno == ENOENT && *name) continue;
+      return Error(errno, "stat " + file);
+    }
+    if (st.st_uid == uid && st.st_gid == gid) continue;
+    if (::chown(file.c_str(), uid, gid) != 0) return Error(errno, "chown " + file);
+  }
+  return {};
+}
+
+}  // namespace civic::storage

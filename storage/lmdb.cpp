@@ -1,0 +1,293 @@
+#include "storage/lmdb.hpp"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+namespace civic::storage {
+
+namespace {
+
+MDB_val to_val(std::string_view s) {
+  return MDB_val{s.size(), const_cast<char*>(s.data())};
+}
+
+std::string_view from_val(const MDB_val& v) {
+  return {static_cast<const char*>(v.mv_data), v.mv_size};
+}
+
+std::string on(const char* what, const Db& db) {
+  return std::string(what) + " '" + db.name + "'";
+}
+
+}  // namespace
+
+std::string Error::message() const {
+  std::string text = operation_;
+  text += ": ";
+  switch (code_) {
+    case kSchemaTooNew:
+    case kCorrupt:
+    case kInvalid:
+      break;
+    case MDB_MAP_FULL:
+      text += "MDB_MAP_FULL: the store is full (raise max_size of civic_store)";
+      break;
+    case MDB_READERS_FULL:
+      text += "MDB_READERS_FULL: no free reader slot";
+      break;
+    default:
+      text += mdb_strerror(code_);  // also covers errno values
+      break;
+  }
+  if (!detail_.empty()) {
+    if (text.back() != ' ') text += ": ";
+    text += detail_;
+  }
+  return text;
+}
+
+bool Error::map_full() const noexcept { return code_ == MDB_MAP_FULL; }
+bool Error::readers_full() const noexcept { return code_ == MDB_READERS_FULL; }
+
+// ---- Env
+
+Result<Env> Env::open(const EnvOptions& options) {
+  MDB_env* env = nullptr;
+  if (int rc = mdb_env_create(&env); rc != 0) return Error(rc, "mdb_env_create");
+  Env owner(env);  // closes on every early return below
+  if (int rc = mdb_env_set_mapsize(env, options.map_size); rc != 0)
+    return Error(rc, "mdb_env_set_mapsize");
+  if (int rc = mdb_env_set_maxreaders(env, options.max_readers); rc != 0)
+    return Error(rc, "mdb_env_set_maxreaders");
+  if (int rc = mdb_env_set_maxdbs(env, options.max_dbs); rc != 0)
+    return Error(rc, "mdb_env_set_maxdbs");
+  // NOTLS: read transactions are not tied to a thread, so a worker's event
+  // loop and its thread pool can each hold one.
+  unsigned flags = MDB_NOTLS;
+  if (options.read_only) flags |= MDB_RDONLY;
+  if (int rc = mdb_env_open(env, options.path.c_str(), flags, options.file_mode); rc != 0)
+    return Error(rc, "open store " + options.path);
+  return owner;
+}
+
+Env& Env::operator=(Env&& other) noexcept {
+  if (this != &other) {
+    if (env_) mdb_env_close(env_);
+    env_ = std::exchange(other.env_, nullptr);
+  }
+  return *this;
+}
+
+Env::~Env() {
+  if (env_) mdb_env_close(env_);
+}
+
+namespace {
+
+struct ReaderScan {
+  std::uint64_t last_txn = 0;
+  unsigned live = 0;
+  std::uint64_t oldest = 0;  // 0: none
+};
+
+// mdb_reader_list prints one line per held slot: "pid thread txnid", with
+// txnid "-" for a slot whose transaction is reset.
+int count_reader(const char* line, void* ctx) {
+  auto* scan = static_cast<ReaderScan*>(ctx);
+  char txn[32] = {0};
+  unsigned long pid = 0;
+  unsigned long long thread = 0;
+  if (std::sscanf(line, "%lu %llx %31s", &pid, &thread, txn) != 3) return 0;
+  if (std::strcmp(txn, "-") == 0) return 0;
+  char* end = nullptr;
+  errno = 0;
+  std::uint64_t id = std::strtoull(txn, &end, 10);
+  if (errno != 0 || end == txn) return 0;
+  scan->live++;
+  if (scan->oldest == 0 || id < scan->oldest) scan->oldest = id;
+  return 0;
+}
+
+}  // namespace
+
+Result<EnvUsage> Env::usage() const {
+  MDB_envinfo info;
+  if (int rc = mdb_env_info(env_, &info); rc != 0) return Error(rc, "mdb_env_info");
+  MDB_stat stat;
+  if (int rc = mdb_env_stat(env_, &stat); rc != 0) return Error(rc, "mdb_env_stat");
+  EnvUsage usage;
+  usage.map_size = info.me_mapsize;
+  usage.page_size = stat.ms_psize;
+  usage.used_bytes = (info.me_last_pgno + 1) * stat.ms_psize;
+  usage.last_txn_id = info.me_last_txnid;
+  usage.max_readers = info.me_maxreaders;
+  ReaderScan scan;
+  scan.last_txn = info.me_last_txnid;
+  if (int rc = mdb_reader_list(env_, count_reader, &scan); rc < 0)
+    return Error(rc, "mdb_reader_list");
+  usage.readers_in_use = scan.live;
+  if (scan.oldest != 0 && scan.oldest <= info.me_last_txnid)
+    usage.oldest_reader_lag = info.me_last_txnid - scan.oldest;
+  return usage;
+}
+
+Result<int> Env::clear_stale_readers() {
+  int dead = 0;
+  if (int rc = mdb_reader_check(env_, &dead); rc != 0) return Error(rc, "mdb_reader_check");
+  return dead;
+}
+
+Status Env::adopt_map_size() {
+  if (int rc = mdb_env_set_mapsize(env_, 0); rc != 0) return Error(rc, "mdb_env_set_mapsize");
+  return {};
+}
+
+Status Env::copy_to(const std::string& directory, bool compact) const {
+  unsigned flags = compact ? MDB_CP_COMPACT : 0;
+  if (int rc = mdb_env_copy2(env_, directory.c_str(), flags); rc != 0)
+    return Error(rc, "copy store to " + directory);
+  return {};
+}
+
+Status Env::sync(bool force) {
+  if (int rc = mdb_env_sync(env_, force ? 1 : 0); rc != 0) return Error(rc, "mdb_env_sync");
+  return {};
+}
+
+// ---- Txn
+
+Result<Txn> Txn::begin_read(Env& env) {
+  MDB_txn* txn = nullptr;
+  if (int rc = mdb_txn_begin(env.handle(), nullptr, MDB_RDONLY, &txn); rc != 0)
+    return Error(rc, "begin read transaction");
+  return Txn(txn);
+}
+
+Result<Txn> Txn::begin_write(Env& env) {
+  MDB_txn* txn = nullptr;
+  if (int rc = mdb_txn_begin(env.handle(), nullptr, 0, &txn); rc != 0)
+    return Error(rc, "begin write transaction");
+  return Txn(txn);
+}
+
+Txn& Txn::operator=(Txn&& other) noexcept {
+  if (this != &other) {
+    abort();
+    txn_ = std::exchange(other.txn_, nullptr);
+  }
+  return *this;
+}
+
+Result<Db> Txn::open_db(const char* name, bool create, unsigned flags) {
+  Db db;
+  db.name = name;
+  if (create) flags |= MDB_CREATE;
+  if (int rc = mdb_dbi_open(txn_, name, flags, &db.dbi); rc != 0)
+    return Error(rc, on("open database", db));
+  return db;
+}
+
+Result<std::optional<std::string_view>> Txn::get(Db db, std::string_view key) const {
+  MDB_val k = to_val(key);
+  MDB_val v;
+  int rc = mdb_get(txn_, db.dbi, &k, &v);
+  if (rc == MDB_NOTFOUND) return std::optional<std::string_view>{};
+  if (rc != 0) return Error(rc, on("get from", db));
+  return std::optional<std::string_view>{from_val(v)};
+}
+
+Status Txn::put(Db db, std::string_view key, std::string_view value, unsigned flags) {
+  MDB_val k = to_val(key);
+  MDB_val v = to_val(value);
+  if (int rc = mdb_put(txn_, db.dbi, &k, &v, flags); rc != 0) return Error(rc, on("put into", db));
+  return {};
+}
+
+Result<char*> Txn::reserve(Db db, std::string_view key, std::size_t size) {
+  MDB_val k = to_val(key);
+  MDB_val v{size, nullptr};
+  if (int rc = mdb_put(txn_, db.dbi, &k, &v, MDB_RESERVE); rc != 0)
+    return Error(rc, on("reserve in", db));
+  return static_cast<char*>(v.mv_data);
+}
+
+Result<bool> Txn::del(Db db, std::string_view key) {
+  MDB_val k = to_val(key);
+  int rc = mdb_del(txn_, db.dbi, &k, nullptr);
+  if (rc == MDB_NOTFOUND) return false;
+  if (rc != 0) return Error(rc, on("delete from", db));
+  return true;
+}
+
+Result<std::size_t> Txn::count(Db db) const {
+  MDB_stat stat;
+  if (int rc = mdb_stat(txn_, db.dbi, &stat); rc != 0) return Error(rc, on("stat", db));
+  return static_cast<std::size_t>(stat.ms_entries);
+}
+
+Status Txn::clear(Db db) {
+  if (int rc = mdb_drop(txn_, db.dbi, 0); rc != 0) return Error(rc, on("clear", db));
+  return {};
+}
+
+Status Txn::commit() {
+  MDB_txn* txn = std::exchange(txn_, nullptr);
+  if (txn == nullptr) return Error(EINVAL, "commit", "transaction already ended");
+  if (int rc = mdb_txn_commit(txn); rc != 0) return Error(rc, "commit");  // LMDB frees txn
+  return {};
+}
+
+void Txn::abort() noexcept {
+  if (txn_) mdb_txn_abort(std::exchange(txn_, nullptr));
+}
+
+std::uint64_t Txn::id() const noexcept { return txn_ ? mdb_txn_id(txn_) : 0; }
+
+// ---- Cursor
+
+Result<Cursor> Cursor::open(const Txn& txn, Db db) {
+  MDB_cursor* cursor = nullptr;
+  if (int rc = mdb_cursor_open(txn.handle(), db.dbi, &cursor); rc != 0)
+    return Error(rc, on("open cursor on", db));
+  return Cursor(cursor, db);
+}
+
+Cursor& Cursor::operator=(Cursor&& other) noexcept {
+  if (this != &other) {
+    if (cursor_) mdb_cursor_close(cursor_);
+    cursor_ = std::exchange(other.cursor_, nullptr);
+    db_ = other.db_;
+  }
+  return *this;
+}
+
+Cursor::~Cursor() {
+  if (cursor_) mdb_cursor_close(cursor_);
+}
+
+Cursor::Position Cursor::move(MDB_cursor_op op, std::string_view key) {
+  MDB_val k = to_val(key);
+  MDB_val v{0, nullptr};
+  int rc = mdb_cursor_get(cursor_, &k, &v, op);
+  if (rc == MDB_NOTFOUND) return std::optional<Entry>{};
+  if (rc != 0) return Error(rc, on("move cursor on", db_));
+  return std::optional<Entry>{Entry{from_val(k), from_val(v)}};
+}
+
+Cursor::Position Cursor::seek_before(std::string_view key) {
+  auto pos = seek(key);
+  if (!pos) return pos;
+  if (!pos.value()) return last();  // every key is < `key`
+  return prev();
+}
+
+Status Cursor::del_current() {
+  if (int rc = mdb_cursor_del(cursor_, 0); rc != 0) return Error(rc, on("delete at cursor on", db_));
+  return {};
+}
+
+}  // namespace civic::storage

@@ -1,0 +1,134 @@
+#include "storage/store.hpp"
+
+#include <sys/random.h>
+
+#include <cerrno>
+#include <string_view>
+
+#include "storage/keys.hpp"
+
+namespace civic::storage {
+
+namespace {
+
+constexpr std::string_view kSchemaKey = "schema_version";
+constexpr std::string_view kIdKey = "store_id";
+
+Result<std::string> random_id() {
+  unsigned char bytes[16];
+  if (::getrandom(bytes, sizeof bytes, 0) != static_cast<ssize_t>(sizeof bytes))
+    return Error(errno, "getrandom");
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string id;
+  for (unsigned char b : bytes) {
+    id.push_back(hex[b >> 4]);
+    id.push_back(hex[b & 15]);
+  }
+  return id;
+}
+
+// Opens every database; with `create`, makes those that are missing.
+Result<Databases> open_databases(Txn& txn, bool create) {
+  Databases db;
+  auto meta = txn.open_db("meta", create);
+  if (!meta) return meta.error();
+  db.meta = *meta;
+  return db;
+}
+
+Status check_schema(std::uint32_t found, const std::string& path) {
+  if (found > kSchemaVersion) {
+    return Error(Error::kSchemaTooNew, "open store " + path,
+                 "it was written by a newer civic (schema version " + std::to_string(found) +
+                     ", this civic knows up to " + std::to_string(kSchemaVersion) +
+                     "); upgrade civic or use another store");
+  }
+  return {};
+}
+
+// First open of a fresh store, or a store missing databases: create them in
+// one write transaction and record the schema version.
+Result<Databases> initialize(Env& env, const std::string& path) {
+  auto txn = Txn::begin_write(env);
+  if (!txn) return txn.error();
+  auto db = open_databases(*txn, true);
+  if (!db) return db.error();
+  auto version = read_schema_version(*txn, *db);
+  if (!version) return version.error();
+  if (*version == 0) {
+    std::string value;
+    keys::append_u32(value, kSchemaVersion);
+    if (auto st = txn->put(db->meta, kSchemaKey, value); !st) return st.error();
+    auto id = random_id();
+    if (!id) return id.error();
+    if (auto st = txn->put(db->meta, kIdKey, *id); !st) return st.error();
+  } else if (auto st = check_schema(*version, path); !st) {
+    return st.error();
+  }
+  if (auto st = txn->commit(); !st) return st.error();
+  return db;
+}
+
+}  // namespace
+
+Result<std::uint32_t> read_schema_version(const Txn& txn, const Databases& db) {
+  auto value = txn.get(db.meta, kSchemaKey);
+  if (!value) return value.error();
+  if (!value.value()) return std::uint32_t{0};
+  std::string_view in = **value;
+  auto version = keys::take_u32(in);
+  if (!version || !in.empty())
+    return Error(Error::kCorrupt, "read schema version", "the stored value is malformed");
+  return *version;
+}
+
+Result<std::string> read_store_id(const Txn& txn, const Databases& db) {
+  auto value = txn.get(db.meta, kIdKey);
+  if (!value) return value.error();
+  if (!value.value()) return Error(Error::kCorrupt, "read store id", "the store has no id");
+  return std::string(**value);
+}
+
+Result<Store> Store::open(const EnvOptions& options) {
+  auto env = Env::open(options);
+  if (!env) return env.error();
+  int cleared = 0;
+  if (!options.read_only) {
+    auto stale = env->clear_stale_readers();
+    if (!stale) return stale.error();
+    cleared = *stale;
+  }
+
+  // Usual case: everything exists; a read transaction is enough.
+  {
+    auto txn = Txn::begin_read(*env);
+    if (!txn) return txn.error();
+    auto db = open_databases(*txn, false);
+    if (db) {
+      auto version = read_schema_version(*txn, *db);
+      if (!version) return version.error();
+      if (*version != 0) {
+        if (auto st = check_schema(*version, options.path); !st) return st.error();
+        auto id = read_store_id(*txn, *db);
+        if (!id) return id.error();
+        // Committing (not aborting) keeps the database handles open.
+        if (auto st = txn->commit(); !st) return st.error();
+        return Store(std::move(*env), *db, options.path, std::move(*id), cleared);
+      }
+    } else if (db.error().code() != MDB_NOTFOUND) {
+      return db.error();
+    }
+  }
+  if (options.read_only)
+    return Error(Error::kInvalid, "open store " + options.path, "it has not been initialized");
+  auto db = initialize(*env, options.path);
+  if (!db) return db.error();
+  auto txn = Txn::begin_read(*env);
+  if (!txn) return txn.error();
+  auto id = read_store_id(*txn, *db);
+  if (!id) return id.error();
+  txn->abort();
+  return Store(std::move(*env), *db, options.path, std::move(*id), cleared);
+}
+
+}  // namespace civic::storage

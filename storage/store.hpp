@@ -1,0 +1,56 @@
+// The civic store: one LMDB environment with the sub-databases every part of
+// civic uses, and the schema version that guards its layout.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "storage/lmdb.hpp"
+#include "storage/result.hpp"
+
+namespace civic::storage {
+
+// Version 1: meta only; the layout of each later database is described where
+// the database is used.
+inline constexpr std::uint32_t kSchemaVersion = 1;
+
+struct Databases {
+  Db meta;  // store-wide settings: schema version, secrets
+};
+
+class Store {
+ public:
+  // Opens (creating if needed) the store in `options.path`, clears reader
+  // slots of dead processes, and checks the schema version: a store written
+  // by a newer civic is refused.
+  static Result<Store> open(const EnvOptions& options);
+
+  Env& env() noexcept { return env_; }
+  const Databases& db() const noexcept { return db_; }
+  const std::string& path() const noexcept { return path_; }
+  // Made at random when the store is created; tells stores (and backups) apart.
+  const std::string& id() const noexcept { return id_; }
+  int stale_readers_cleared() const noexcept { return stale_readers_cleared_; }
+
+ private:
+  Store(Env env, Databases db, std::string path, std::string id, int cleared)
+      : env_(std::move(env)),
+        db_(db),
+        path_(std::move(path)),
+        id_(std::move(id)),
+        stale_readers_cleared_(cleared) {}
+
+  Env env_;
+  Databases db_;
+  std::string path_;
+  std::string id_;
+  int stale_readers_cleared_ = 0;
+};
+
+// The store's id, read in the given transaction.
+Result<std::string> read_store_id(const Txn& txn, const Databases& db);
+
+// The schema version recorded in a store, read in the given transaction.
+Result<std::uint32_t> read_schema_version(const Txn& txn, const Databases& db);
+
+}  // namespace civic::storage

@@ -13,9 +13,10 @@ Status prepare_store_directory(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::file_status st = fs::status(path, ec);
-  if (ec && ec != std::errc::no_such_file_or_directory)
+  // A missing path, or one below a file (ENOTDIR): creating it says why.
+  if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory)
     return Error(ec.value(), "cannot look at the directory");
-  if (!fs::exists(st)) {
+  if (ec || !fs::exists(st)) {
     fs::create_directories(path, ec);
     if (ec) return Error(ec.value(), "cannot create the directory");
     fs::permissions(path, fs::perms::owner_all, fs::perm_options::replace, ec);
@@ -23,7 +24,7 @@ Status prepare_store_directory(const std::string& path) {
     st = fs::status(path, ec);
     if (ec) return Error(ec.value(), "cannot look at the directory");
   }
-  if (!fs::is_directory(st)) return Error(ENOTDIR, "it is not a directory");
+  if (!fs::is_directory(st)) return Error(Error::kInvalid, "it is not a directory");
   if (::access(path.c_str(), W_OK | X_OK) != 0) return Error(errno, "the directory is not writable");
   return {};
 }

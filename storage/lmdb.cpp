@@ -27,26 +27,24 @@ std::string on(const char* what, const Db& db) {
 
 std::string Error::message() const {
   std::string text = operation_;
-  text += ": ";
+  const char* reason = nullptr;
   switch (code_) {
     case kSchemaTooNew:
     case kCorrupt:
     case kInvalid:
-      break;
+      break;  // the detail says it all
     case MDB_MAP_FULL:
-      text += "MDB_MAP_FULL: the store is full (raise max_size of civic_store)";
+      reason = "MDB_MAP_FULL: the store is full (raise max_size of civic_store)";
       break;
     case MDB_READERS_FULL:
-      text += "MDB_READERS_FULL: no free reader slot";
+      reason = "MDB_READERS_FULL: no free reader slot";
       break;
     default:
-      text += mdb_strerror(code_);  // also covers errno values
+      reason = mdb_strerror(code_);  // also covers errno values
       break;
   }
-  if (!detail_.empty()) {
-    if (text.back() != ' ') text += ": ";
-    text += detail_;
-  }
+  if (reason) text.append(": ").append(reason);
+  if (!detail_.empty()) text.append(": ").append(detail_);
   return text;
 }
 

@@ -1,0 +1,425 @@
+package Civic::Test;
+
+# A small harness for civic's integration tests, in core Perl only.
+#
+# Each test makes its own nginx: a temporary prefix with a generated
+# nginx.conf that loads the built module, Debian's nginx on a free loopback
+# port, real HTTP. When the object goes away nginx is stopped, and the test
+# fails if error.log has [alert], [crit] or [emerg] lines it did not expect,
+# or if a sanitizer wrote a report.
+#
+#   my $t = Civic::Test->new(http => <<'END');
+#       civic_store %%STORE%%;
+#       server {
+#           listen %%ADDR%%;
+#           location /admin/ { civic_admin; }
+#       }
+#   END
+#   $t->start;
+#   my $r = $t->get('/admin/status');
+#
+# In the configuration text, %%ADDR%% is 127.0.0.1:PORT, %%PORT%% the port,
+# %%PREFIX%% the temporary prefix and %%STORE%% PREFIX/store.
+
+use strict;
+use warnings;
+
+use Cwd qw(abs_path);
+use File::Basename qw(dirname);
+use File::Path qw(make_path remove_tree);
+use File::Spec;
+use File::Temp qw(tempdir);
+use HTTP::Tiny;
+use IO::Socket::INET;
+use POSIX qw(WNOHANG);
+use Test::More;
+use Time::HiRes qw(sleep time);
+use Scalar::Util qw(weaken);
+use Test2::API qw(test2_add_callback_testing_done);
+
+# Every live harness is finished (nginx stopped, logs checked) when the test
+# calls done_testing, so those checks count in the plan.
+my @LIVE;
+test2_add_callback_testing_done(sub { $_ && $_->finish for @LIVE });
+
+our $ROOT = abs_path(File::Spec->catdir(dirname(__FILE__), '..', '..', '..'));
+
+sub nginx_binary { $ENV{CIVIC_NGINX} || '/usr/sbin/nginx' }
+
+sub module_path {
+    my $so = $ENV{CIVIC_MODULE} || "$ROOT/build/ngx_http_civic_module.so";
+    die "civic module not built: $so (run scripts/test or cmake --build build)\n" unless -f $so;
+    return abs_path($so);
+}
+
+sub civicctl_path {
+    my $bin = $ENV{CIVIC_CTL} || dirname(module_path()) . '/civicctl';
+    die "civicctl not built: $bin\n" unless -x $bin;
+    return $bin;
+}
+
+sub free_port {
+    my $sock = IO::Socket::INET->new(
+        LocalAddr => '127.0.0.1', LocalPort => 0, Proto => 'tcp', Listen => 1, ReuseAddr => 1)
+        or die "cannot find a free port: $!\n";
+    my $port = $sock->sockport;
+    close $sock;
+    return $port;
+}
+
+# new(http => TEXT, main => TEXT, workers => N, expect_errors => [qr//...])
+sub new {
+    my ($class, %args) = @_;
+    my $prefix = tempdir('civic-t-XXXXXX', TMPDIR => 1, CLEANUP => !$ENV{CIVIC_KEEP});
+    # Workers may run as another user (nobody) when the tests run as root.
+    chmod 0755, $prefix;
+    make_path("$prefix/logs", "$prefix/conf", { mode => 0755 });
+    my $self = bless {
+        prefix  => $prefix,
+        port    => $args{port} || free_port(),
+        http    => $args{http} // '',
+        main    => $args{main} // '',
+        events  => $args{events} // '',
+        workers => $args{workers} || 1,
+        expect  => $args{expect_errors} || [],
+        pid     => undef,
+        owner   => $$,
+    }, $class;
+    $self->write_config;
+    push @LIVE, $self;
+    weaken($LIVE[-1]);
+    return $self;
+}
+
+sub prefix { $_[0]{prefix} }
+sub port   { $_[0]{port} }
+sub addr   { '127.0.0.1:' . $_[0]{port} }
+sub store  { $_[0]{prefix} . '/store' }
+sub url    { my ($self, $path) = @_; 'http://' . $self->addr . $path }
+sub conf_file { $_[0]{prefix} . '/conf/nginx.conf' }
+sub error_log_file { $_[0]{prefix} . '/logs/error.log' }
+
+sub expand {
+    my ($self, $text) = @_;
+    my %v = (
+        ADDR   => $self->addr,
+        PORT   => $self->{port},
+        PREFIX => $self->{prefix},
+        STORE  => $self->store,
+        ROOT   => $ROOT,
+    );
+    $text =~ s/%%(\w+)%%/exists $v{$1} ? $v{$1} : die "unknown placeholder %%$1%%\n"/ge;
+    return $text;
+}
+
+# Replaces parts of the configuration (for a reload or a second start).
+sub set_config {
+    my ($self, %args) = @_;
+    $self->{$_} = $args{$_} for grep { exists $args{$_} } qw(http main events workers);
+    $self->write_config;
+}
+
+sub write_config {
+    my ($self) = @_;
+    my $module = module_path();
+    my $conf = <<"END";
+load_module $module;
+daemon off;
+master_process on;
+worker_processes $self->{workers};
+error_log $self->{prefix}/logs/error.log info;
+pid $self->{prefix}/nginx.pid;
+END
+    $conf .= $self->expand($self->{main}) . "\n";
+    $conf .= "events {\n    worker_connections 1024;\n" . $self->expand($self->{events}) . "}\n";
+    $conf .= <<"END";
+http {
+    access_log $self->{prefix}/logs/access.log;
+    client_body_temp_path $self->{prefix}/client_body_temp;
+    proxy_temp_path $self->{prefix}/proxy_temp;
+    fastcgi_temp_path $self->{prefix}/fastcgi_temp;
+    uwsgi_temp_path $self->{prefix}/uwsgi_temp;
+    scgi_temp_path $self->{prefix}/scgi_temp;
+END
+    $conf .= $self->expand($self->{http}) . "\n}\n";
+    open my $fh, '>', $self->conf_file or die "cannot write config: $!\n";
+    print $fh $conf;
+    close $fh;
+    chmod 0644, $self->conf_file;
+}
+
+sub nginx_env {
+    my ($self) = @_;
+    my %env;
+    # For a sanitized module loaded into a plain nginx: the runtime must be
+    # loaded first, and reports go to files the harness checks.
+    if ($ENV{CIVIC_PRELOAD}) {
+        $env{LD_PRELOAD} = $ENV{CIVIC_PRELOAD};
+        # nginx frees its pools at exit, not every allocation: no leak check.
+        $env{ASAN_OPTIONS} = join ':', grep { length } $ENV{ASAN_OPTIONS} // '',
+            "log_path=$self->{prefix}/logs/asan", 'detect_leaks=0';
+        $env{UBSAN_OPTIONS} = join ':', grep { length } $ENV{UBSAN_OPTIONS} // '',
+            "log_path=$self->{prefix}/logs/ubsan", 'print_stacktrace=1';
+    }
+    return %env;
+}
+
+# Runs `nginx -t` on the current configuration (optionally as another user
+# through setpriv). Returns (exit status, combined output).
+sub test_config {
+    my ($self, %args) = @_;
+    my @cmd = (nginx_binary(), '-t', '-p', $self->{prefix}, '-c', $self->conf_file, '-e', 'stderr');
+    if (my $user = $args{as_user}) {
+        @cmd = ('setpriv', "--reuid=$user", "--regid=" . ($args{as_group} || 'nogroup'),
+                '--clear-groups', @cmd);
+    }
+    my %env = $self->nginx_env;
+    local @ENV{keys %env} = values %env;
+    my $out = '';
+    my $pid = open(my $fh, '-|') // die "fork: $!\n";
+    if ($pid == 0) {
+        open STDERR, '>&', \*STDOUT;
+        exec @cmd or die "exec @cmd: $!\n";
+    }
+    local $/;
+    $out = <$fh> // '';
+    close $fh;
+    return ($? >> 8, $out);
+}
+
+sub start {
+    my ($self, %args) = @_;
+    die "nginx already running\n" if $self->{pid};
+    my %env = $self->nginx_env;
+    my $pid = fork() // die "fork: $!\n";
+    if ($pid == 0) {
+        @ENV{keys %env} = values %env;
+        open STDIN, '<', '/dev/null';
+        open STDOUT, '>>', "$self->{prefix}/logs/stderr.log";
+        open STDERR, '>&', \*STDOUT;
+        exec nginx_binary(), '-p', $self->{prefix}, '-c', $self->conf_file,
+            '-e', "$self->{prefix}/logs/error.log";
+        exit 127;
+    }
+    $self->{pid} = $pid;
+    my $deadline = time + ($args{timeout} || 15);
+    while (time < $deadline) {
+        if (waitpid($pid, WNOHANG) == $pid) {
+            $self->{pid} = undef;
+            my $status = $? >> 8;
+            BAIL_OUT("nginx exited ($status) at start:\n" . $self->tail_logs) unless $args{may_fail};
+            return 0;
+        }
+        my $sock = IO::Socket::INET->new(PeerAddr => $self->addr, Proto => 'tcp', Timeout => 1);
+        if ($sock) {
+            close $sock;
+            return $self->wait_for_workers;
+        }
+        sleep 0.05;
+    }
+    BAIL_OUT("nginx did not start listening on " . $self->addr . ":\n" . $self->tail_logs);
+}
+
+# Waits until every worker has started (their init_process has run).
+sub wait_for_workers {
+    my ($self) = @_;
+    my $deadline = time + 10;
+    while (time < $deadline) {
+        my @workers = $self->worker_pids;
+        return 1 if @workers >= $self->{workers};
+        sleep 0.05;
+    }
+    return 1;
+}
+
+sub master_pid { $_[0]{pid} }
+
+sub worker_pids {
+    my ($self) = @_;
+    return () unless $self->{pid};
+    my @pids;
+    opendir my $dh, '/proc' or return ();
+    for my $p (grep { /^\d+$/ } readdir $dh) {
+        open my $fh, '<', "/proc/$p/stat" or next;
+        my $stat = <$fh> // '';
+        close $fh;
+        my ($ppid) = $stat =~ /^\d+ \(.*?\) \S (\d+)/;
+        push @pids, $p if defined $ppid && $ppid == $self->{pid};
+    }
+    return @pids;
+}
+
+sub stop {
+    my ($self, %args) = @_;
+    my $pid = $self->{pid} or return;
+    kill(($args{signal} || 'QUIT'), $pid);
+    my $deadline = time + 15;
+    while (time < $deadline) {
+        if (waitpid($pid, WNOHANG) == $pid) {
+            $self->{pid} = undef;
+            return 1;
+        }
+        sleep 0.05;
+    }
+    kill 'KILL', $pid;
+    waitpid($pid, 0);
+    $self->{pid} = undef;
+    fail('nginx stopped within 15 seconds');
+    return 0;
+}
+
+sub restart {
+    my ($self) = @_;
+    $self->stop;
+    $self->start;
+}
+
+# Sends a signal to the master and waits until the old workers are gone.
+sub reload {
+    my ($self) = @_;
+    my %old = map { $_ => 1 } $self->worker_pids;
+    kill 'HUP', $self->{pid};
+    my $deadline = time + 15;
+    while (time < $deadline) {
+        my @now = $self->worker_pids;
+        return 1 if @now && !grep { $old{$_} } @now;
+        sleep 0.05;
+    }
+    fail('nginx reloaded within 15 seconds');
+}
+
+sub http {
+    my ($self) = @_;
+    $self->{ua} ||= HTTP::Tiny->new(keep_alive => 0, timeout => 30, max_redirect => 0,
+                                   agent => 'civic-tests');
+    return $self->{ua};
+}
+
+# request(METHOD, PATH, headers => {...}, content => '...') -> HTTP::Tiny's hash
+sub request {
+    my ($self, $method, $path, %opt) = @_;
+    my %o;
+    $o{headers} = $opt{headers} if $opt{headers};
+    $o{content} = $opt{content} if defined $opt{content};
+    return $self->http->request($method, $self->url($path), \%o);
+}
+
+sub get    { my ($self, $path, %opt) = @_; $self->request('GET', $path, %opt) }
+sub head   { my ($self, $path, %opt) = @_; $self->request('HEAD', $path, %opt) }
+sub post   { my ($self, $path, %opt) = @_; $self->request('POST', $path, %opt) }
+sub put    { my ($self, $path, %opt) = @_; $self->request('PUT', $path, %opt) }
+sub delete { my ($self, $path, %opt) = @_; $self->request('DELETE', $path, %opt) }
+
+# Sends bytes as they are (for requests HTTP::Tiny would not write) and
+# returns the whole answer as one string.
+sub raw_request {
+    my ($self, $bytes) = @_;
+    my $sock = IO::Socket::INET->new(PeerAddr => $self->addr, Proto => 'tcp', Timeout => 10)
+        or die "connect: $!\n";
+    print $sock $bytes;
+    local $/;
+    my $answer = <$sock> // '';
+    close $sock;
+    return $answer;
+}
+
+sub read_file {
+    my ($path) = @_;
+    open my $fh, '<', $path or return '';
+    local $/;
+    my $text = <$fh>;
+    close $fh;
+    return $text // '';
+}
+
+sub error_log { read_file($_[0]->error_log_file) }
+
+sub tail_logs {
+    my ($self) = @_;
+    my $text = '';
+    for my $f ('error.log', 'stderr.log') {
+        my $log = read_file("$self->{prefix}/logs/$f");
+        my @lines = split /\n/, $log;
+        @lines = @lines[-30 .. -1] if @lines > 30;
+        $text .= "--- $f\n" . join("\n", @lines) . "\n" if @lines;
+    }
+    return $text;
+}
+
+# Lines of error.log at [alert], [crit] or [emerg] that no pattern expects.
+sub unexpected_errors {
+    my ($self) = @_;
+    my @bad;
+    for my $line (split /\n/, $self->error_log) {
+        next unless $line =~ /\[(alert|crit|emerg)\]/;
+        next if grep { $line =~ $_ } @{ $self->{expect} };
+        push @bad, $line;
+    }
+    return @bad;
+}
+
+sub expect_errors {
+    my ($self, @patterns) = @_;
+    push @{ $self->{expect} }, @patterns;
+}
+
+sub sanitizer_reports {
+    my ($self) = @_;
+    opendir my $dh, "$self->{prefix}/logs" or return ();
+    my @files = grep { /^(asan|ubsan)\./ } readdir $dh;
+    return map { "--- $_\n" . read_file("$self->{prefix}/logs/$_") } @files;
+}
+
+# Called once at the end (also by DESTROY): stop nginx and check the logs.
+sub finish {
+    my ($self) = @_;
+    return if $self->{finished}++;
+    $self->stop if $self->{pid};
+    my @bad = $self->unexpected_errors;
+    ok(!@bad, 'error.log has no unexpected [alert], [crit] or [emerg]')
+        or diag(join("\n", @bad));
+    my @reports = $self->sanitizer_reports;
+    ok(!@reports, 'no sanitizer reports') or diag(join("\n", @reports));
+}
+
+sub DESTROY {
+    my ($self) = @_;
+    return unless $self->{owner} == $$;  # not in forked children
+    local $?;
+    return if $self->{finished};
+    # Without done_testing (a test that died): stop nginx, say what the log had.
+    $self->stop if $self->{pid};
+    my @bad = $self->unexpected_errors;
+    print STDERR "# unexpected in error.log:\n", map({ "#   $_\n" } @bad) if @bad;
+}
+
+# Runs civicctl on this test's store; returns (exit status, stdout, stderr).
+sub civicctl {
+    my ($self, @args) = @_;
+    return run_command([civicctl_path(), '--store', $self->store, @args]);
+}
+
+# Runs a command; returns (exit status, stdout, stderr). `input` is fed to stdin.
+sub run_command {
+    my ($cmd, %opt) = @_;
+    my $dir = tempdir('civic-cmd-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+    my $pid = fork() // die "fork: $!\n";
+    if ($pid == 0) {
+        if (defined $opt{input}) {
+            open my $in, '>', "$dir/in" or exit 127;
+            print $in $opt{input};
+            close $in;
+            open STDIN, '<', "$dir/in";
+        } else {
+            open STDIN, '<', '/dev/null';
+        }
+        open STDOUT, '>', "$dir/out";
+        open STDERR, '>', "$dir/err";
+        exec @$cmd or exit 127;
+    }
+    waitpid($pid, 0);
+    my $status = $? >> 8;
+    return ($status, read_file("$dir/out"), read_file("$dir/err"));
+}
+
+1;

@@ -1,0 +1,104 @@
+#include "module/offload.hpp"
+
+#include <type_traits>
+
+#include "module/module.hpp"
+
+namespace civic::module {
+
+namespace {
+
+// Lives in the request pool (the task's context): plain data only.
+struct TaskContext {
+  Job* job;
+  ngx_http_request_t* request;
+};
+static_assert(std::is_trivially_destructible_v<TaskContext>);
+
+// The request's write handler while its job runs. If nginx terminates the
+// request meanwhile (the client went away, the worker is shutting down), it
+// replaces this handler: that is how job_done knows not to answer.
+void awaiting_job(ngx_http_request_t*) {}
+
+void run_in_pool_thread(void* data, ngx_log_t*) {
+  static_cast<TaskContext*>(data)->job->run();
+}
+
+// Back on the event loop.
+void job_done(ngx_event_t* ev) {
+  auto* ctx = static_cast<TaskContext*>(ev->data);
+  ngx_http_request_t* r = ctx->request;
+  ngx_connection_t* c = r->connection;
+  std::unique_ptr<Job> job(ctx->job);
+  ctx->job = nullptr;
+
+  r->main->blocked--;
+  r->aio = 0;
+  if (r->write_event_handler != awaiting_job) {
+    // Terminated while the job ran: nginx's own handler finishes it.
+    r->write_event_handler(r);
+    ngx_http_run_posted_requests(c);
+    return;
+  }
+  r->write_event_handler = ngx_http_request_empty_handler;
+  ngx_int_t rc = job->answer(r);
+  job.reset();
+  ngx_http_finalize_request(r, rc);
+  ngx_http_run_posted_requests(c);
+}
+
+// Safety net: a job whose completion never ran (worker exiting) is freed
+// with the request.
+void free_unfinished_job(void* data) {
+  auto* ctx = static_cast<TaskContext*>(data);
+  delete ctx->job;
+  ctx->job = nullptr;
+}
+
+ngx_int_t post(ngx_http_request_t* r, std::unique_ptr<Job>& job) noexcept {
+  auto* mc = static_cast<MainConf*>(ngx_http_get_module_main_conf(r, ngx_http_civic_module));
+  if (mc->thread_pool == nullptr) return NGX_ERROR;
+  ngx_thread_task_t* task = ngx_thread_task_alloc(r->pool, sizeof(TaskContext));
+  if (task == nullptr) return NGX_ERROR;
+  ngx_pool_cleanup_t* cleanup = ngx_pool_cleanup_add(r->pool, 0);
+  if (cleanup == nullptr) return NGX_ERROR;
+
+  auto* ctx = static_cast<TaskContext*>(task->ctx);
+  ctx->job = job.get();
+  ctx->request = r;
+  task->handler = run_in_pool_thread;
+  task->event.data = ctx;
+  task->event.handler = job_done;
+  cleanup->handler = free_unfinished_job;
+  cleanup->data = ctx;
+
+  if (ngx_thread_task_post(mc->thread_pool, task) != NGX_OK) {
+    ctx->job = nullptr;
+    return NGX_ERROR;  // `job` still owns it
+  }
+  job.release();  // owned by the task now
+  r->main->blocked++;
+  r->aio = 1;
+  r->write_event_handler = awaiting_job;
+  return NGX_OK;
+}
+
+}  // namespace
+
+ngx_int_t offload_from_handler(ngx_http_request_t* r, std::unique_ptr<Job> job) noexcept {
+  if (post(r, job) != NGX_OK) {
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: could not post work to the thread pool");
+    return NGX_HTTP_INTERNAL_SERVER_ERROR;
+  }
+  r->main->count++;  // released by ngx_http_finalize_request in job_done
+  return NGX_DONE;
+}
+
+void offload_after_body(ngx_http_request_t* r, std::unique_ptr<Job> job) noexcept {
+  if (post(r, job) != NGX_OK) {
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: could not post work to the thread pool");
+    ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+  }
+}
+
+}  // namespace civic::module

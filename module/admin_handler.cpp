@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "module/form_conf.hpp"
 #include "module/module.hpp"
 #include "module/response.hpp"
 #include "storage/status.hpp"
@@ -19,7 +20,7 @@ ngx_int_t status(ngx_http_request_t* r) {
   auto& store = worker_store();
   if (!store) return send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE, "the store is not open; see the error log");
   std::vector<std::string_view> calendars;
-  std::vector<std::string_view> forms;
+  std::vector<std::string_view> forms = form_registry(r).names();
   auto collected = storage::collect_status(*store, calendars, forms);
   if (!collected) {
     ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: status: %s",

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "module/form_conf.hpp"
 #include "module/module.hpp"
 #include "storage/directory.hpp"
 #include "storage/store.hpp"
@@ -111,6 +112,9 @@ char* set_role(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
     case Role::admin:
       clcf->handler = admin_handler;
       break;
+    case Role::forms:
+      clcf->handler = forms_handler;
+      break;
     default:
       return const_cast<char*>("is not available in this version");
   }
@@ -124,6 +128,7 @@ void* create_main_conf(ngx_conf_t* cf) noexcept {
   mc->max_size = NGX_CONF_UNSET_SIZE;
   mc->max_readers = NGX_CONF_UNSET_UINT;
   mc->used = 0;
+  mc->commit_batch = NGX_CONF_UNSET;
   return mc;
 }
 
@@ -131,13 +136,24 @@ char* init_main_conf(ngx_conf_t*, void* conf) noexcept {
   auto* mc = static_cast<MainConf*>(conf);
   ngx_conf_init_size_value(mc->max_size, kDefaultMapSize);
   ngx_conf_init_uint_value(mc->max_readers, kDefaultMaxReaders);
+  ngx_conf_init_value(mc->commit_batch, 1024);
+  if (mc->commit_batch < 1) return const_cast<char*>("civic_commit_batch must be at least 1");
   return NGX_CONF_OK;
 }
 
 void* create_loc_conf(ngx_conf_t* cf) noexcept {
   auto* lc = static_cast<LocConf*>(ngx_pcalloc(cf->pool, sizeof(LocConf)));
-  return lc;  // role none, empty prefix
+  return lc;  // role none, empty prefix, no layout
 }
+
+char* merge_loc_conf(ngx_conf_t*, void* parent, void* child) noexcept {
+  auto* prev = static_cast<LocConf*>(parent);
+  auto* conf = static_cast<LocConf*>(child);
+  if (conf->layout == nullptr) conf->layout = prev->layout;
+  return NGX_CONF_OK;
+}
+
+ngx_int_t preconfiguration(ngx_conf_t* cf) noexcept { return add_form_variables(cf); }
 
 // After the whole http{} block is read: check that the store opens and has a
 // schema this civic understands, so that `nginx -t` and a reload catch it.
@@ -217,18 +233,21 @@ ngx_command_t commands[] = {
      NGX_HTTP_MAIN_CONF_OFFSET, 0, nullptr},
     {ngx_string("civic_admin"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, set_role<Role::admin>,
      NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
+    {ngx_string("civic_forms"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, set_role<Role::forms>,
+     NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
+    CIVIC_FORM_COMMANDS,
     ngx_null_command,
 };
 
 ngx_http_module_t module_ctx = {
-    nullptr,            // preconfiguration
+    preconfiguration,   // preconfiguration
     postconfiguration,  // postconfiguration
     create_main_conf,   // create main configuration
     init_main_conf,     // init main configuration
     nullptr,            // create server configuration
     nullptr,            // merge server configuration
     create_loc_conf,    // create location configuration
-    nullptr,            // merge location configuration
+    merge_loc_conf,     // merge location configuration
 };
 
 }  // namespace

@@ -13,7 +13,14 @@ extern "C" {
 extern ngx_module_t ngx_http_civic_module;
 }
 
+namespace civic::forms {
+class Layout;
+}
+
 namespace civic::module {
+
+class FormRegistry;   // module/form_conf.hpp
+struct FormBlockParse;
 
 // http{} level. Plain data: lives in nginx's configuration pool.
 struct MainConf {
@@ -23,6 +30,9 @@ struct MainConf {
   ngx_str_t thread_pool_name;
   ngx_thread_pool_t* thread_pool;
   ngx_flag_t used;            // a civic_* location directive was seen
+  FormRegistry* forms;        // civic_form blocks; pool-cleanup owned
+  FormBlockParse* form_parse; // while a civic_form block is being read
+  ngx_int_t commit_batch;     // civic_commit_batch: submissions per commit at most
 };
 static_assert(std::is_trivially_destructible_v<MainConf>);
 
@@ -32,6 +42,7 @@ enum class Role : ngx_uint_t { none = 0, admin, calendars, forms };
 struct LocConf {
   ngx_uint_t role;  // Role
   ngx_str_t prefix; // the location's name: request paths are read after it
+  const forms::Layout* layout;  // civic_form_layout; null: the built-in page (pool-cleanup owned)
 };
 static_assert(std::is_trivially_destructible_v<LocConf>);
 
@@ -41,5 +52,9 @@ std::optional<storage::Store>& worker_store();
 
 // Handlers, one per role.
 ngx_int_t admin_handler(ngx_http_request_t* r) noexcept;
+ngx_int_t forms_handler(ngx_http_request_t* r) noexcept;
+
+// $civic_receipt (module/forms_handler.cpp).
+ngx_int_t add_form_variables(ngx_conf_t* cf) noexcept;
 
 }  // namespace civic::module

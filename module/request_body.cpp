@@ -31,6 +31,12 @@ std::optional<RequestBody> RequestBody::of(ngx_http_request_t* r) noexcept {
   }
 }
 
+bool RequestBody::in_memory() const noexcept {
+  for (const Part& part : parts_)
+    if (part.data == nullptr) return false;
+  return true;
+}
+
 bool RequestBody::read_into(std::string& out) const noexcept {
   try {
     out.reserve(out.size() + size_);

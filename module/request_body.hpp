@@ -19,6 +19,8 @@ class RequestBody {
   static std::optional<RequestBody> of(ngx_http_request_t* r) noexcept;
 
   std::size_t size() const noexcept { return size_; }
+  // True if no part is in a temp file (reading it cannot block).
+  bool in_memory() const noexcept;
 
   // Appends the whole body to `out`. Safe in a pool thread: memory parts
   // stay valid and unchanged while the request is blocked on the job, and

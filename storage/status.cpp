@@ -1,5 +1,7 @@
 #include "storage/status.hpp"
 
+#include "storage/submission_store.hpp"
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -19,7 +21,11 @@ Result<StoreStatus> collect_status(Store& store, std::span<const std::string_vie
   if (!version) return version.error();
   status.schema_version = *version;
   for (auto name : calendars) status.calendars.push_back({std::string(name), 0});
-  for (auto name : forms) status.forms.push_back({std::string(name), 0});
+  for (auto name : forms) {
+    auto count = submission_count(*txn, store.db(), name);
+    if (!count) return count.error();
+    status.forms.push_back({std::string(name), *count});
+  }
   return status;
 }
 

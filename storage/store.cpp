@@ -4,8 +4,10 @@
 
 #include <cerrno>
 #include <string_view>
+#include <utility>
 
 #include "storage/keys.hpp"
+#include "storage/submission_store.hpp"
 
 namespace civic::storage {
 
@@ -33,6 +35,14 @@ Result<Databases> open_databases(Txn& txn, bool create) {
   auto meta = txn.open_db("meta", create);
   if (!meta) return meta.error();
   db.meta = *meta;
+  for (auto [target, name] : {std::pair{&db.submissions, "submissions"}, std::pair{&db.receipts, "receipts"},
+                              std::pair{&db.attachments, "attachments"}, std::pair{&db.replays, "replays"},
+                              std::pair{&db.replay_expiry, "replay_expiry"},
+                              std::pair{&db.form_counters, "form_counters"}}) {
+    auto opened = txn.open_db(name, create);
+    if (!opened) return opened.error();
+    *target = *opened;
+  }
   return db;
 }
 
@@ -65,6 +75,7 @@ Result<Databases> initialize(Env& env, const std::string& path) {
   } else if (auto st = check_schema(*version, path); !st) {
     return st.error();
   }
+  if (auto st = ensure_form_token_secret(*txn, *db); !st) return st.error();
   if (auto st = txn->commit(); !st) return st.error();
   return db;
 }
@@ -107,7 +118,8 @@ Result<Store> Store::open(const EnvOptions& options) {
     if (db) {
       auto version = read_schema_version(*txn, *db);
       if (!version) return version.error();
-      if (*version != 0) {
+      auto secret = read_form_token_secret(*txn, *db);
+      if (*version != 0 && (secret || options.read_only)) {
         if (auto st = check_schema(*version, options.path); !st) return st.error();
         auto id = read_store_id(*txn, *db);
         if (!id) return id.error();

@@ -16,6 +16,13 @@ inline constexpr std::uint32_t kSchemaVersion = 1;
 
 struct Databases {
   Db meta;  // store-wide settings: schema version, secrets
+  // Submissions: see storage/submission_store.hpp.
+  Db submissions;
+  Db receipts;
+  Db attachments;
+  Db replays;
+  Db replay_expiry;
+  Db form_counters;
 };
 
 class Store {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "storage/status.hpp"
+#include "storage/submission_store.hpp"
 #include "storage/store.hpp"
 
 namespace {
@@ -19,6 +20,7 @@ constexpr const char* kUsage =
     "\n"
     "commands:\n"
     "  stat     the store's size, use, readers and counts, as JSON\n"
+    "  submissions FORM   the form's submissions, oldest first, one JSON object a line\n"
     "\n"
     "options:\n"
     "  --store DIR       the civic_store directory (or CIVIC_STORE in the environment)\n"
@@ -73,6 +75,23 @@ int cmd_stat(const Options& opt) {
   return 0;
 }
 
+int cmd_submissions(const Options& opt) {
+  if (opt.args.size() != 2) return fail("usage: civicctl --store DIR submissions FORM");
+  auto store = open_store(opt);
+  if (!store) return fail(store.error().message());
+  auto txn = civic::storage::Txn::begin_read(store->env());
+  if (!txn) return fail(txn.error().message());
+  std::uint64_t after = 0;
+  for (;;) {
+    auto page = civic::storage::list_submissions(*txn, store->db(), opt.args[1], after, 1000);
+    if (!page) return fail(page.error().message());
+    if (page->empty()) break;
+    for (const auto& s : *page) std::printf("%s\n", s.json.c_str());
+    after = page->back().seq;
+  }
+  return 0;
+}
+
 int run(int argc, char** argv) {
   Options opt;
   if (const char* env = std::getenv("CIVIC_STORE")) opt.store = env;
@@ -96,6 +115,7 @@ int run(int argc, char** argv) {
   if (opt.store.empty()) return fail("no store: give --store DIR");
   const std::string& command = opt.args[0];
   if (command == "stat") return cmd_stat(opt);
+  if (command == "submissions") return cmd_submissions(opt);
   return fail("unknown command \"" + command + "\" (see civicctl --help)");
 }
 

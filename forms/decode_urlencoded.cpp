@@ -1,0 +1,68 @@
+// application/x-www-form-urlencoded, as the WHATWG URL standard parses it
+// (§5.1): pairs split on "&", name and value on the first "=", "+" is a
+// space, %XX a byte. A "%" not followed by two hex digits is refused rather
+// than kept, so that a broken body does not pass as text.
+#include "forms/decode.hpp"
+#include "forms/utf8.hpp"
+
+namespace civic::forms {
+
+namespace {
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+bool percent_decode(std::string_view in, std::string& out) {
+  out.clear();
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '+') {
+      out.push_back(' ');
+    } else if (c == '%') {
+      if (i + 2 >= in.size()) return false;
+      int hi = hex_value(in[i + 1]);
+      int lo = hex_value(in[i + 2]);
+      if (hi < 0 || lo < 0) return false;
+      out.push_back(static_cast<char>(hi * 16 + lo));
+      i += 2;
+    } else {
+      out.push_back(c);
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+DecodeResult decode_urlencoded(std::string_view body, const DecodeLimits& limits) {
+  FormInput input;
+  std::string name, value;
+  while (!body.empty()) {
+    std::size_t amp = body.find('&');
+    std::string_view pair = body.substr(0, amp);
+    body = amp == std::string_view::npos ? std::string_view() : body.substr(amp + 1);
+    if (pair.empty()) continue;
+    std::size_t eq = pair.find('=');
+    std::string_view raw_name = pair.substr(0, eq);
+    std::string_view raw_value = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
+    if (raw_name.size() > limits.max_name_length * 3 || !percent_decode(raw_name, name))
+      return DecodeError{"a field name is malformed or too long", {}};
+    if (name.size() > limits.max_name_length || !is_valid_utf8(name))
+      return DecodeError{"a field name is too long or not valid UTF-8", {}};
+    if (!percent_decode(raw_value, value))
+      return DecodeError{"the value has a \"%\" that is not followed by two hexadecimal digits", name};
+    if (!is_valid_utf8(value)) return DecodeError{"the value is not valid UTF-8", name};
+    if (input.values.size() >= limits.max_fields) return DecodeError{"the body has too many fields", {}};
+    input.values.emplace_back(std::move(name), std::move(value));
+    name.clear();
+    value.clear();
+  }
+  return input;
+}
+
+}  // namespace civic::forms

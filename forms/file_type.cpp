@@ -1,0 +1,45 @@
+#include "forms/file_type.hpp"
+
+#include <magic.h>
+
+namespace civic::forms {
+
+namespace {
+
+class Magic {
+ public:
+  Magic() {
+    cookie_ = magic_open(MAGIC_MIME_TYPE | MAGIC_NO_CHECK_COMPRESS | MAGIC_ERROR);
+    if (cookie_ && magic_load(cookie_, nullptr) != 0) {
+      magic_close(cookie_);
+      cookie_ = nullptr;
+    }
+  }
+  ~Magic() {
+    if (cookie_) magic_close(cookie_);
+  }
+  magic_t get() const { return cookie_; }
+
+ private:
+  magic_t cookie_ = nullptr;
+};
+
+}  // namespace
+
+std::string detect_media_type(std::string_view content) {
+  thread_local Magic magic;  // a magic_t must not be shared between threads
+  if (magic.get() == nullptr || content.empty()) return "application/octet-stream";
+  const char* type = magic_buffer(magic.get(), content.data(), content.size());
+  if (type == nullptr) return "application/octet-stream";
+  return type;
+}
+
+bool media_type_accepted(std::string_view type, std::span<const std::string> accept) {
+  for (const std::string& a : accept) {
+    if (a == type) return true;
+    if (a.ends_with("/*") && type.starts_with(std::string_view(a).substr(0, a.size() - 1))) return true;
+  }
+  return false;
+}
+
+}  // namespace civic::forms

@@ -1,0 +1,19 @@
+// What a file is, from its content (libmagic), not from the name or the
+// Content-Type the client declared.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace civic::forms {
+
+// The media type libmagic finds ("image/png", "application/pdf",
+// "text/plain"), or "application/octet-stream" if it cannot tell. Safe in any
+// thread: each thread loads its own copy of the magic database on first use.
+std::string detect_media_type(std::string_view content);
+
+// True if `type` is one of `accept` ("image/png", or "image/*" for any image).
+bool media_type_accepted(std::string_view type, std::span<const std::string> accept);
+
+}  // namespace civic::forms

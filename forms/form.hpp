@@ -1,0 +1,115 @@
+// The form model: what a `civic_form NAME { ... }` block describes. Built once
+// at configuration time by FormBuilder, then only read (by every request, in
+// the event loop and in pool threads alike), so it holds no mutable state.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "forms/pattern.hpp"
+
+namespace civic::forms {
+
+enum class FieldType {
+  text, textarea, email, tel, url, number, date,
+  select, radios, checkboxes, checkbox, consent,
+  file, hidden, national_id,
+};
+
+std::string_view type_name(FieldType type);
+std::optional<FieldType> parse_type(std::string_view name);
+
+// Texts in several languages, in the order they were written.
+class LocalText {
+ public:
+  void set(std::string_view lang, std::string_view text);
+  bool empty() const noexcept { return texts_.empty(); }
+  // The text in `lang`, else the first along `chain` that exists, else "".
+  std::string_view in(std::string_view lang, std::span<const std::string> chain) const;
+  const std::string* exact(std::string_view lang) const;
+  const std::vector<std::pair<std::string, std::string>>& all() const noexcept { return texts_; }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> texts_;
+};
+
+// `required_if F=V` / `show_if F=V`: true when field F has the value V (for
+// fields with several values, when V is among them).
+struct Condition {
+  std::string field;
+  std::string value;
+};
+
+struct Option {
+  std::string value;
+  LocalText label;
+};
+
+enum class Country { FI, DK };
+
+struct Field {
+  std::string name;
+  FieldType type = FieldType::text;
+  int line = 0;  // where it was defined, for configuration errors
+
+  bool required = false;
+  std::optional<Condition> required_if;
+  std::optional<Condition> show_if;
+  LocalText label;
+  LocalText help;
+  std::optional<std::size_t> min_length;  // in characters
+  std::optional<std::size_t> max_length;  // in characters; always set after build
+  std::optional<double> min_number, max_number;  // number
+  std::optional<std::string> min_date, max_date;  // date, YYYY-MM-DD
+  std::shared_ptr<const Pattern> pattern;
+  LocalText pattern_message;
+  std::vector<Option> options;  // select, radios, checkboxes
+  bool multiple = false;        // select, file
+  std::size_t max_size = 0;     // file: bytes per file; always set after build
+  std::vector<std::string> accept;  // file: media types, "image/*" allowed
+  std::vector<std::string> defaults;
+  Country country = Country::FI;  // national_id
+
+  bool has_options() const noexcept {
+    return type == FieldType::select || type == FieldType::radios || type == FieldType::checkboxes;
+  }
+  // Several values at once: checkboxes, select multiple, file multiple.
+  bool many_values() const noexcept {
+    return type == FieldType::checkboxes || ((type == FieldType::select || type == FieldType::file) && multiple);
+  }
+  bool is_flag() const noexcept { return type == FieldType::checkbox || type == FieldType::consent; }
+  const Option* option(std::string_view value) const;
+};
+
+enum class ConfirmKind { message, redirect };
+
+struct Form {
+  std::string name;
+  LocalText title;
+  LocalText description;
+  std::vector<std::string> languages;  // first is the default; order is the fallback chain
+  std::int64_t retention_seconds = 0;   // 0: kept until erased
+  std::string receipt_prefix;
+  ConfirmKind confirm = ConfirmKind::message;
+  std::string confirm_url;             // redirect=
+  LocalText confirm_message;
+  std::string honeypot;                // a field name, or empty
+  std::int64_t min_fill_seconds = 2;
+  std::int64_t token_lifetime_seconds = 24 * 3600;
+  std::vector<Field> fields;
+
+  const Field* field(std::string_view name) const;
+  bool has_files() const;
+};
+
+// Reserved for civic's own fields (the form token).
+inline constexpr std::string_view kTokenField = "_token";
+
+}  // namespace civic::forms

@@ -1,0 +1,465 @@
+#include "forms/form_builder.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <limits>
+
+#include "forms/utf8.hpp"
+#include "forms/validate.hpp"
+
+namespace civic::forms {
+
+namespace {
+
+constexpr std::size_t kMaxNameLength = 64;
+constexpr std::size_t kDefaultMaxLength = 1000;       // one-line fields
+constexpr std::size_t kDefaultTextareaLength = 10000;
+constexpr std::size_t kLargestMaxLength = 1'000'000;
+constexpr std::size_t kDefaultMaxFileSize = 10u << 20;
+
+std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+bool is_name_char(char c, bool first) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
+  if (first) return false;
+  return (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+bool valid_name(std::string_view name) {
+  if (name.empty() || name.size() > kMaxNameLength) return false;
+  for (std::size_t i = 0; i < name.size(); ++i)
+    if (!is_name_char(name[i], i == 0)) return false;
+  return true;
+}
+
+// ISO 639 codes as they appear in lang= attributes: two or three letters.
+bool valid_language(std::string_view lang) {
+  if (lang.size() < 2 || lang.size() > 3) return false;
+  return std::all_of(lang.begin(), lang.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+bool parse_count(std::string_view text, std::size_t& out) {
+  if (text.empty()) return false;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+std::optional<Condition> parse_condition(std::string_view text) {
+  auto eq = text.find('=');
+  if (eq == std::string_view::npos || eq == 0) return std::nullopt;
+  return Condition{std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
+}
+
+bool valid_confirm_url(std::string_view url) {
+  if (url.empty() || !is_valid_utf8(url)) return false;
+  for (char c : url)
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '"' || c == '<' || c == '>') return false;
+  return url.front() == '/' || url.starts_with("https://") || url.starts_with("http://");
+}
+
+// Which settings a field type takes, beyond those every field takes
+// (required, required_if, show_if, label, help, default).
+bool setting_applies(std::string_view setting, FieldType type) {
+  using T = FieldType;
+  auto one_of = [type](std::initializer_list<T> types) {
+    return std::find(types.begin(), types.end(), type) != types.end();
+  };
+  if (setting == "min_length" || setting == "max_length" || setting == "pattern" || setting == "pattern_message")
+    return one_of({T::text, T::textarea, T::email, T::tel, T::url, T::hidden});
+  if (setting == "min" || setting == "max") return one_of({T::number, T::date});
+  if (setting == "option") return one_of({T::select, T::radios, T::checkboxes});
+  if (setting == "multiple") return one_of({T::select, T::file});
+  if (setting == "max_size" || setting == "accept") return type == T::file;
+  if (setting == "country") return type == T::national_id;
+  if (setting == "default") return type != T::file && type != T::consent;
+  return true;
+}
+
+}  // namespace
+
+long long parse_duration(std::string_view text) {
+  if (text.empty()) return -1;
+  long long unit = 1;
+  switch (text.back()) {
+    case 's': unit = 1; break;
+    case 'm': unit = 60; break;
+    case 'h': unit = 3600; break;
+    case 'd': unit = 86400; break;
+    case 'w': unit = 7 * 86400; break;
+    case 'y': unit = 365 * 86400; break;
+    default: unit = 0; break;
+  }
+  if (unit != 0) text.remove_suffix(1);
+  else unit = 1;
+  std::size_t n = 0;
+  if (!parse_count(text, n) || n > (std::size_t{1} << 40)) return -1;
+  return static_cast<long long>(n) * unit;
+}
+
+long long parse_size(std::string_view text) {
+  if (text.empty()) return -1;
+  long long unit = 1;
+  switch (text.back()) {
+    case 'k': case 'K': unit = 1ll << 10; break;
+    case 'm': case 'M': unit = 1ll << 20; break;
+    case 'g': case 'G': unit = 1ll << 30; break;
+    default: unit = 0; break;
+  }
+  if (unit != 0) text.remove_suffix(1);
+  else unit = 1;
+  std::size_t n = 0;
+  if (!parse_count(text, n) || n > (std::size_t{1} << 40)) return -1;
+  return static_cast<long long>(n) * unit;
+}
+
+FormBuilder::FormBuilder(std::string_view name) { form_.name = name; }
+
+std::string FormBuilder::check_name(std::string_view name) {
+  if (valid_name(name)) return {};
+  return "the form name " + quoted(name) +
+         " is not valid (a letter, then letters, digits, \"_\" or \"-\"; at most 64)";
+}
+
+std::string FormBuilder::form_error(std::string_view text) const {
+  return "civic_form " + quoted(form_.name) + ": " + std::string(text);
+}
+
+std::string FormBuilder::field_error(std::string_view text) const {
+  return form_error("field " + quoted(field_.name) + ": " + std::string(text));
+}
+
+std::string FormBuilder::set_text(LocalText& target, Words words, int line, std::string_view what, bool field) {
+  auto error = [&](std::string_view text) { return field ? field_error(text) : form_error(text); };
+  if (words.size() != 3)
+    return error(std::string(what) + " takes a language and a text, as in: " + std::string(what) + " en \"...\"");
+  if (!valid_language(words[1])) return error("\"" + std::string(words[1]) + "\" is not a language code (two or three lowercase letters)");
+  if (!is_valid_utf8(words[2])) return error(std::string(what) + " is not valid UTF-8");
+  if (target.exact(words[1])) return error("duplicate " + std::string(what) + " in " + quoted(words[1]));
+  target.set(words[1], words[2]);
+  lang_uses_.push_back({std::string(words[1]), line, std::string(what)});
+  return {};
+}
+
+std::string FormBuilder::form_setting(Words words, int line) {
+  if (words.empty()) return form_error("empty line");
+  std::string_view setting = words[0];
+  auto single = [&](std::string_view what) -> std::string {
+    if (std::find(seen_form_settings_.begin(), seen_form_settings_.end(), what) != seen_form_settings_.end())
+      return form_error("duplicate " + quoted(what));
+    seen_form_settings_.emplace_back(what);
+    return {};
+  };
+  auto one_value = [&]() -> std::string {
+    if (words.size() != 2) return form_error(quoted(setting) + " takes one value");
+    return single(setting);
+  };
+
+  if (setting == "title") return set_text(form_.title, words, line, "title", false);
+  if (setting == "description") return set_text(form_.description, words, line, "description", false);
+  if (setting == "confirm_message") return set_text(form_.confirm_message, words, line, "confirm_message", false);
+
+  if (setting == "languages") {
+    if (words.size() < 2) return form_error("languages needs at least one language, as in: languages fi sv en");
+    if (auto e = single(setting); !e.empty()) return e;
+    for (std::string_view lang : words.subspan(1)) {
+      if (!valid_language(lang)) return form_error(quoted(lang) + " is not a language code (two or three lowercase letters)");
+      if (std::find(form_.languages.begin(), form_.languages.end(), lang) != form_.languages.end())
+        return form_error("language " + quoted(lang) + " is listed twice");
+      form_.languages.emplace_back(lang);
+    }
+    languages_line_ = line;
+    return {};
+  }
+  if (setting == "retention") {
+    if (auto e = one_value(); !e.empty()) return e;
+    long long s = parse_duration(words[1]);
+    if (s <= 0) return form_error("retention " + quoted(words[1]) + " is not a duration (such as 30d, 12h or 6w)");
+    form_.retention_seconds = s;
+    return {};
+  }
+  if (setting == "min_fill_time" || setting == "token_lifetime") {
+    if (auto e = one_value(); !e.empty()) return e;
+    long long s = parse_duration(words[1]);
+    if (s < 0 || (setting == "token_lifetime" && s < 60))
+      return form_error(std::string(setting) + " " + quoted(words[1]) + " is not a duration (such as 2s, 1h or 1d" +
+                        (setting == "token_lifetime" ? "; at least 1m)" : ")"));
+    (setting == "min_fill_time" ? form_.min_fill_seconds : form_.token_lifetime_seconds) = s;
+    return {};
+  }
+  if (setting == "receipt_prefix") {
+    if (auto e = one_value(); !e.empty()) return e;
+    std::string_view p = words[1];
+    bool ok = !p.empty() && p.size() <= 16 &&
+              std::all_of(p.begin(), p.end(), [](char c) {
+                return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+              });
+    if (!ok) return form_error("receipt_prefix " + quoted(p) + " must be 1 to 16 letters or digits");
+    form_.receipt_prefix = p;
+    return {};
+  }
+  if (setting == "confirm") {
+    if (auto e = one_value(); !e.empty()) return e;
+    std::string_view v = words[1];
+    if (v == "message") {
+      form_.confirm = ConfirmKind::message;
+    } else if (v.starts_with("redirect=")) {
+      std::string_view url = v.substr(9);
+      if (!valid_confirm_url(url))
+        return form_error("confirm redirect= needs a path such as /kiitos or an http(s) URL, without spaces or quotes");
+      form_.confirm = ConfirmKind::redirect;
+      form_.confirm_url = url;
+    } else {
+      return form_error("confirm takes \"message\" or \"redirect=URL\"");
+    }
+    return {};
+  }
+  if (setting == "honeypot") {
+    if (auto e = one_value(); !e.empty()) return e;
+    if (!valid_name(words[1])) return form_error("honeypot " + quoted(words[1]) + " is not a valid field name");
+    form_.honeypot = words[1];
+    return {};
+  }
+  return form_error("unknown setting " + quoted(setting));
+}
+
+std::string FormBuilder::begin_field(Words words, int line) {
+  if (words.size() != 3) return form_error("a field is written: field NAME TYPE { ... }");
+  std::string_view name = words[1];
+  if (!valid_name(name))
+    return form_error("the field name " + quoted(name) +
+                      " is not valid (a letter, then letters, digits, \"_\" or \"-\"; at most 64)");
+  if (form_.field(name)) return form_error("duplicate field " + quoted(name));
+  auto type = parse_type(words[2]);
+  if (!type)
+    return form_error("field " + quoted(name) + ": unknown type " + quoted(words[2]) +
+                      " (text, textarea, email, tel, url, number, date, select, radios, checkboxes, "
+                      "checkbox, consent, file, hidden, national_id)");
+  field_ = Field{};
+  field_.name = name;
+  field_.type = *type;
+  field_.line = line;
+  in_field_ = true;
+  seen_settings_.clear();
+  return {};
+}
+
+std::string FormBuilder::field_setting(Words words, int line) {
+  if (!in_field_ || words.empty()) return form_error("a field setting outside a field");
+  std::string_view setting = words[0];
+  static constexpr std::string_view kKnown[] = {
+      "required", "required_if", "show_if", "label", "help", "min_length", "max_length", "min", "max",
+      "pattern", "pattern_message", "option", "multiple", "max_size", "accept", "default", "country"};
+  if (std::find(std::begin(kKnown), std::end(kKnown), setting) == std::end(kKnown))
+    return field_error("unknown setting " + quoted(setting));
+  if (!setting_applies(setting, field_.type))
+    return field_error(quoted(setting) + " does not apply to a " + std::string(type_name(field_.type)) + " field");
+
+  // Settings that may appear once.
+  if (setting != "label" && setting != "help" && setting != "pattern_message" && setting != "option") {
+    if (std::find(seen_settings_.begin(), seen_settings_.end(), setting) != seen_settings_.end())
+      return field_error("duplicate " + quoted(setting));
+    seen_settings_.emplace_back(setting);
+  }
+  auto no_value = [&]() -> std::string {
+    return words.size() == 1 ? std::string() : field_error(quoted(setting) + " takes no value");
+  };
+  auto one_value = [&]() -> std::string {
+    return words.size() == 2 ? std::string() : field_error(quoted(setting) + " takes one value");
+  };
+
+  if (setting == "label") return set_text(field_.label, words, line, "label", true);
+  if (setting == "help") return set_text(field_.help, words, line, "help", true);
+  if (setting == "pattern_message") return set_text(field_.pattern_message, words, line, "pattern_message", true);
+
+  if (setting == "required") {
+    if (auto e = no_value(); !e.empty()) return e;
+    field_.required = true;
+    return {};
+  }
+  if (setting == "multiple") {
+    if (auto e = no_value(); !e.empty()) return e;
+    field_.multiple = true;
+    return {};
+  }
+  if (setting == "required_if" || setting == "show_if") {
+    if (auto e = one_value(); !e.empty()) return e;
+    auto condition = parse_condition(words[1]);
+    if (!condition) return field_error(quoted(setting) + " is written FIELD=VALUE, as in: " + std::string(setting) + " topic=other");
+    if (condition->field == field_.name) return field_error(quoted(setting) + " names the field itself");
+    (setting == "required_if" ? field_.required_if : field_.show_if) = *condition;
+    conditions_.push_back({field_.name, std::string(setting), *condition, line});
+    return {};
+  }
+  if (setting == "min_length" || setting == "max_length") {
+    if (auto e = one_value(); !e.empty()) return e;
+    std::size_t n = 0;
+    if (!parse_count(words[1], n) || n > kLargestMaxLength)
+      return field_error(quoted(setting) + " must be a number of characters from 0 to 1000000");
+    if (setting == "max_length" && n == 0) return field_error("max_length must be at least 1");
+    (setting == "min_length" ? field_.min_length : field_.max_length) = n;
+    return {};
+  }
+  if (setting == "min" || setting == "max") {
+    if (auto e = one_value(); !e.empty()) return e;
+    if (field_.type == FieldType::number) {
+      auto n = parse_decimal(words[1]);
+      if (!n) return field_error(quoted(setting) + " " + quoted(words[1]) + " is not a number");
+      (setting == "min" ? field_.min_number : field_.max_number) = *n;
+    } else {
+      if (!is_valid_date(words[1])) return field_error(quoted(setting) + " " + quoted(words[1]) + " is not a date (YYYY-MM-DD)");
+      (setting == "min" ? field_.min_date : field_.max_date) = std::string(words[1]);
+    }
+    return {};
+  }
+  if (setting == "pattern") {
+    if (auto e = one_value(); !e.empty()) return e;
+    if (!is_valid_utf8(words[1])) return field_error("pattern is not valid UTF-8");
+    auto compiled = Pattern::compile(words[1]);
+    if (auto* message = std::get_if<std::string>(&compiled))
+      return field_error("pattern " + quoted(words[1]) + " does not compile: " + *message);
+    field_.pattern = std::get<0>(compiled);
+    return {};
+  }
+  if (setting == "option") {
+    if (words.size() < 2 || words.size() % 2 != 0)
+      return field_error("option is written: option VALUE LANG \"label\" [LANG \"label\" ...]");
+    std::string_view value = words[1];
+    if (value.empty() || value.size() > 200 || !is_valid_utf8(value) || has_control_chars(value, false))
+      return field_error("option value " + quoted(value) + " must be 1 to 200 characters of plain text");
+    if (field_.option(value)) return field_error("duplicate option " + quoted(value));
+    Option option;
+    option.value = value;
+    for (std::size_t i = 2; i + 1 < words.size(); i += 2) {
+      if (!valid_language(words[i])) return field_error("option " + quoted(value) + ": " + quoted(words[i]) + " is not a language code");
+      if (!is_valid_utf8(words[i + 1])) return field_error("option " + quoted(value) + ": the label is not valid UTF-8");
+      if (option.label.exact(words[i])) return field_error("option " + quoted(value) + ": two labels in " + quoted(words[i]));
+      option.label.set(words[i], words[i + 1]);
+      lang_uses_.push_back({std::string(words[i]), line, "option " + quoted(value)});
+    }
+    if (option.label.empty())
+      unlabeled_options_.push_back({"", line, "field " + quoted(field_.name) + ": option " + quoted(value)});
+    field_.options.push_back(std::move(option));
+    return {};
+  }
+  if (setting == "max_size") {
+    if (auto e = one_value(); !e.empty()) return e;
+    long long size = parse_size(words[1]);
+    if (size <= 0) return field_error("max_size " + quoted(words[1]) + " is not a size (such as 500k or 5m)");
+    field_.max_size = static_cast<std::size_t>(size);
+    return {};
+  }
+  if (setting == "accept") {
+    if (words.size() < 2) return field_error("accept needs media types, as in: accept image/jpeg image/png application/pdf");
+    for (std::string_view type : words.subspan(1)) {
+      auto slash = type.find('/');
+      bool ok = slash != std::string_view::npos && slash > 0 && slash + 1 < type.size() &&
+                std::all_of(type.begin(), type.end(), [](char c) {
+                  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/' || c == '.' || c == '+' ||
+                         c == '-' || c == '*';
+                });
+      if (!ok) return field_error("accept: " + quoted(type) + " is not a media type such as image/png or image/*");
+      field_.accept.emplace_back(type);
+    }
+    return {};
+  }
+  if (setting == "default") {
+    if (words.size() < 2) return field_error("default needs a value");
+    for (std::string_view v : words.subspan(1)) {
+      if (!is_valid_utf8(v)) return field_error("default is not valid UTF-8");
+      field_.defaults.emplace_back(v);
+    }
+    return {};
+  }
+  if (setting == "country") {
+    if (auto e = one_value(); !e.empty()) return e;
+    if (words[1] == "FI") field_.country = Country::FI;
+    else if (words[1] == "DK") field_.country = Country::DK;
+    else return field_error("country " + quoted(words[1]) + " is not supported (FI or DK)");
+    return {};
+  }
+  return field_error("unknown setting " + quoted(setting));
+}
+
+std::string FormBuilder::end_field() {
+  if (!in_field_) return form_error("unexpected end of a field");
+  in_field_ = false;
+  Field& f = field_;
+  if (f.has_options() && f.options.empty())
+    return field_error("a " + std::string(type_name(f.type)) + " field needs at least one option");
+  if (!f.max_length) f.max_length = f.type == FieldType::textarea ? kDefaultTextareaLength : kDefaultMaxLength;
+  if (f.min_length && *f.min_length > *f.max_length) return field_error("min_length is larger than max_length");
+  if (f.min_number && f.max_number && *f.min_number > *f.max_number) return field_error("min is larger than max");
+  if (f.min_date && f.max_date && *f.min_date > *f.max_date) return field_error("min is after max");
+  if (f.type == FieldType::file && f.max_size == 0) f.max_size = kDefaultMaxFileSize;
+  if (!f.defaults.empty()) {
+    if (f.defaults.size() > 1 && !f.many_values()) return field_error("default takes one value for this field");
+    for (const std::string& v : f.defaults) {
+      if (f.has_options() && !f.option(v)) return field_error("default " + quoted(v) + " is not one of the options");
+      if (f.is_flag() && v != "yes") return field_error("the default of a checkbox is \"yes\" (checked)");
+    }
+  }
+  form_.fields.push_back(std::move(field_));
+  field_ = Field{};
+  return {};
+}
+
+std::variant<Form, BuildError> FormBuilder::finish() {
+  if (in_field_) return BuildError{field_.line, field_error("the field block is not closed")};
+  if (form_.languages.empty())
+    return BuildError{0, form_error("needs \"languages\", as in: languages fi sv en (the first is the default)")};
+  if (form_.fields.empty()) return BuildError{0, form_error("has no fields")};
+
+  auto in_languages = [this](std::string_view lang) {
+    return std::find(form_.languages.begin(), form_.languages.end(), lang) != form_.languages.end();
+  };
+  // Every label must be in one of the form's languages, so an option with no
+  // label at all is the one that has none in them.
+  if (!unlabeled_options_.empty()) {
+    const LangUse& use = unlabeled_options_.front();
+    return BuildError{use.line, form_error(use.what + " has no label in the form's languages")};
+  }
+  for (const LangUse& use : lang_uses_) {
+    if (!in_languages(use.lang)) {
+      std::string list;
+      for (const auto& l : form_.languages) list += (list.empty() ? "" : " ") + l;
+      return BuildError{use.line, form_error(use.what + " in " + quoted(use.lang) +
+                                             ": not one of the form's languages (" + list + ")")};
+    }
+  }
+  for (const ConditionUse& use : conditions_) {
+    const Field* target = form_.field(use.condition.field);
+    std::string where = "field " + quoted(use.field) + ": " + use.setting + " ";
+    if (!target)
+      return BuildError{use.line, form_error(where + "names the field " + quoted(use.condition.field) +
+                                             ", which this form does not have")};
+    if (target->has_options() && !target->option(use.condition.value))
+      return BuildError{use.line, form_error(where + quoted(use.condition.value) + " is not an option of field " +
+                                             quoted(target->name))};
+    if (target->is_flag() && use.condition.value != "yes")
+      return BuildError{use.line, form_error(where + "a checkbox is compared with \"yes\" (checked)")};
+    if (target->type == FieldType::file)
+      return BuildError{use.line, form_error(where + "cannot depend on a file field")};
+  }
+  // A show_if chain that comes back to where it started could never be shown.
+  for (const Field& f : form_.fields) {
+    const Field* at = &f;
+    for (std::size_t steps = 0; at && at->show_if; ++steps) {
+      if (steps > form_.fields.size())
+        return BuildError{f.line, form_error("field " + quoted(f.name) + ": its show_if conditions form a loop")};
+      at = form_.field(at->show_if->field);
+    }
+  }
+  if (!form_.honeypot.empty() && form_.field(form_.honeypot))
+    return BuildError{0, form_error("the honeypot " + quoted(form_.honeypot) + " has the name of a real field")};
+  if (form_.receipt_prefix.empty()) {
+    for (char c : form_.name) {
+      if (form_.receipt_prefix.size() == 16) break;
+      if (c >= 'a' && c <= 'z') form_.receipt_prefix.push_back(static_cast<char>(c - 'a' + 'A'));
+      else if ((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) form_.receipt_prefix.push_back(c);
+    }
+    if (form_.receipt_prefix.empty()) form_.receipt_prefix = "FORM";
+  }
+  return std::move(form_);
+}
+
+}  // namespace civic::forms

@@ -1,0 +1,77 @@
+// Builds a Form from the lines of a `civic_form NAME { ... }` block, one line
+// (its words, without the ending ";" or "{") at a time. Every method returns
+// an error text (empty when the line is fine); the module logs it with the
+// file and line nginx is reading. Errors that only show once the block is
+// complete (a `required_if` naming a field that does not exist) come from
+// finish(), with the line of the setting to blame.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "forms/form.hpp"
+
+namespace civic::forms {
+
+struct BuildError {
+  int line = 0;
+  std::string text;
+};
+
+class FormBuilder {
+ public:
+  using Words = std::span<const std::string_view>;
+
+  explicit FormBuilder(std::string_view name);
+
+  // Checks a form name (also used for the block's own name).
+  static std::string check_name(std::string_view name);
+
+  // A line directly in the form block: `title fi "..."`, `languages fi sv`, ...
+  std::string form_setting(Words words, int line);
+  // `field NAME TYPE` (the line that opens a field block).
+  std::string begin_field(Words words, int line);
+  // A line inside the field block.
+  std::string field_setting(Words words, int line);
+  // The field block's "}".
+  std::string end_field();
+  // The form block's "}": cross-checks, defaults; the finished form.
+  std::variant<Form, BuildError> finish();
+
+ private:
+  struct LangUse {
+    std::string lang;
+    int line;
+    std::string what;
+  };
+  struct ConditionUse {
+    std::string field;  // the field that has the condition
+    std::string setting;
+    Condition condition;
+    int line;
+  };
+
+  std::string form_error(std::string_view text) const;
+  std::string field_error(std::string_view text) const;
+  std::string set_text(LocalText& target, Words words, int line, std::string_view what, bool field);
+
+  Form form_;
+  Field field_;
+  bool in_field_ = false;
+  std::vector<std::string> seen_settings_;  // of the current field, for duplicates
+  std::vector<std::string> seen_form_settings_;
+  std::vector<LangUse> lang_uses_;
+  std::vector<LangUse> unlabeled_options_;
+  std::vector<ConditionUse> conditions_;
+  int languages_line_ = 0;
+};
+
+// "30d", "12h", "90s", "2" (seconds) -> seconds; -1 if malformed.
+long long parse_duration(std::string_view text);
+// "5m", "100k", "1g", "512" (bytes) -> bytes; -1 if malformed.
+long long parse_size(std::string_view text);
+
+}  // namespace civic::forms

@@ -1,0 +1,15 @@
+// Which of a form's languages a request gets: ?lang= if it names one of them,
+// else the best Accept-Language match (RFC 9110 §12.5.4, q-values; "fi-FI"
+// matches "fi"), else the form's first language.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace civic::forms {
+
+std::string choose_language(std::string_view query_lang, std::string_view accept_language,
+                            std::span<const std::string> languages);
+
+}  // namespace civic::forms

@@ -1,0 +1,182 @@
+#include "forms/texts.hpp"
+
+namespace civic::forms {
+
+namespace {
+
+struct Entry {
+  Text key;
+  std::string_view fi, sv, da, en;
+};
+
+constexpr Entry kTexts[] = {
+    {Text::required_marker, "(pakollinen)", "(obligatoriskt)", "(skal udfyldes)", "(required)"},
+    {Text::send, "Lähetä", "Skicka", "Send", "Send"},
+    {Text::choose, "Valitse", "Välj", "Vælg", "Choose"},
+    {Text::error_summary_title, "Lomakkeessa on virheitä", "Formuläret innehåller fel", "Der er fejl i formularen",
+     "There is a problem"},
+    {Text::error_prefix, "Virhe:", "Fel:", "Fejl:", "Error:"},
+    {Text::languages_nav, "Kieli", "Språk", "Sprog", "Language"},
+    {Text::honeypot_label, "Jätä tämä kenttä tyhjäksi", "Lämna detta fält tomt", "Lad dette felt være tomt",
+     "Leave this field empty"},
+    {Text::file_limits, "Enintään {size}.", "Högst {size}.", "Højst {size}.", "At most {size}."},
+    {Text::file_types, "Sallitut tiedostotyypit: {types}.", "Tillåtna filtyper: {types}.",
+     "Tilladte filtyper: {types}.", "Allowed file types: {types}."},
+
+    {Text::required, "Tämä tieto on pakollinen.", "Uppgiften är obligatorisk.", "Feltet skal udfyldes.",
+     "This field is required."},
+    {Text::too_short, "Kirjoita vähintään {n} merkkiä.", "Skriv minst {n} tecken.", "Skriv mindst {n} tegn.",
+     "Enter at least {n} characters."},
+    {Text::too_long, "Kirjoita enintään {n} merkkiä.", "Skriv högst {n} tecken.", "Skriv højst {n} tegn.",
+     "Enter at most {n} characters."},
+    {Text::one_value, "Anna vain yksi arvo.", "Ange endast ett värde.", "Angiv kun én værdi.", "Give only one value."},
+    {Text::control_chars, "Poista tekstistä ohjausmerkit.", "Ta bort styrtecknen ur texten.",
+     "Fjern kontroltegnene fra teksten.", "Remove the control characters from the text."},
+    {Text::not_email, "Anna sähköpostiosoite muodossa nimi@esimerkki.fi.",
+     "Ange e-postadressen i formen namn@exempel.se.", "Angiv e-mailadressen som navn@eksempel.dk.",
+     "Enter an email address like name@example.com."},
+    {Text::not_tel, "Anna puhelinnumero, esimerkiksi +358 40 123 4567.",
+     "Ange ett telefonnummer, till exempel +46 70 123 45 67.", "Angiv et telefonnummer, for eksempel +45 12 34 56 78.",
+     "Enter a telephone number, like +44 20 7946 0000."},
+    {Text::not_url, "Anna verkko-osoite, joka alkaa https://.", "Ange en webbadress som börjar med https://.",
+     "Angiv en webadresse, der begynder med https://.", "Enter a web address starting with https://."},
+    {Text::not_number, "Anna luku.", "Ange ett tal.", "Angiv et tal.", "Enter a number."},
+    {Text::too_small, "Anna luku, joka on vähintään {min}.", "Ange ett tal som är minst {min}.",
+     "Angiv et tal, der er mindst {min}.", "Enter a number that is {min} or more."},
+    {Text::too_large, "Anna luku, joka on enintään {max}.", "Ange ett tal som är högst {max}.",
+     "Angiv et tal, der er højst {max}.", "Enter a number that is {max} or less."},
+    {Text::not_date, "Anna päivämäärä muodossa VVVV-KK-PP.", "Ange datumet i formen ÅÅÅÅ-MM-DD.",
+     "Angiv datoen som ÅÅÅÅ-MM-DD.", "Enter a date as YYYY-MM-DD."},
+    {Text::too_early, "Päivämäärän on oltava {min} tai myöhemmin.", "Datumet måste vara {min} eller senare.",
+     "Datoen skal være {min} eller senere.", "The date must be {min} or later."},
+    {Text::too_late, "Päivämäärän on oltava {max} tai aiemmin.", "Datumet måste vara {max} eller tidigare.",
+     "Datoen skal være {max} eller tidligere.", "The date must be {max} or earlier."},
+    {Text::not_option, "Valitse jokin vaihtoehdoista.", "Välj ett av alternativen.", "Vælg en af mulighederne.",
+     "Choose one of the options."},
+    {Text::pattern, "Tieto ei ole oikeassa muodossa.", "Uppgiften har fel format.", "Feltet har et forkert format.",
+     "The value is not in the right format."},
+    {Text::national_id_fi, "Anna kelvollinen henkilötunnus, esimerkiksi 131052-308T.",
+     "Ange en giltig finsk personbeteckning, till exempel 131052-308T.",
+     "Angiv et gyldigt finsk personnummer, for eksempel 131052-308T.",
+     "Enter a valid Finnish personal identity code, like 131052-308T."},
+    {Text::national_id_dk, "Anna kelvollinen tanskalainen CPR-numero, esimerkiksi 010203-1234.",
+     "Ange ett giltigt danskt CPR-nummer, till exempel 010203-1234.",
+     "Angiv et gyldigt CPR-nummer, for eksempel 010203-1234.", "Enter a valid Danish CPR number, like 010203-1234."},
+    {Text::consent_required, "Hyväksy tämä lähettääksesi lomakkeen.", "Du måste godkänna detta för att skicka formuläret.",
+     "Du skal acceptere dette for at sende formularen.", "You must agree to this to send the form."},
+    {Text::file_too_large, "Tiedosto on liian suuri: enintään {size}.", "Filen är för stor: högst {size}.",
+     "Filen er for stor: højst {size}.", "The file is too large: at most {size}."},
+    {Text::file_type, "Tiedostotyyppi ei ole sallittu. Sallitut: {types}.", "Filtypen är inte tillåten. Tillåtna: {types}.",
+     "Filtypen er ikke tilladt. Tilladte: {types}.", "This type of file is not allowed. Allowed: {types}."},
+    {Text::one_file, "Valitse vain yksi tiedosto.", "Välj endast en fil.", "Vælg kun én fil.", "Choose only one file."},
+
+    {Text::token_expired, "Lomake oli auki pitkään. Tarkista tiedot ja lähetä lomake uudelleen.",
+     "Formuläret var öppet länge. Kontrollera uppgifterna och skicka formuläret igen.",
+     "Formularen var åben længe. Kontroller oplysningerne og send formularen igen.",
+     "The form was open for a long time. Check your answers and send the form again."},
+    {Text::token_too_fast, "Lomake lähetettiin hyvin nopeasti. Tarkista tiedot ja lähetä lomake uudelleen.",
+     "Formuläret skickades mycket snabbt. Kontrollera uppgifterna och skicka formuläret igen.",
+     "Formularen blev sendt meget hurtigt. Kontroller oplysningerne og send formularen igen.",
+     "The form was sent very quickly. Check your answers and send the form again."},
+    {Text::token_missing, "Lomakkeen tarkiste puuttui tai oli virheellinen. Tarkista tiedot ja lähetä lomake uudelleen.",
+     "Formulärets kontrollkod saknades eller var felaktig. Kontrollera uppgifterna och skicka formuläret igen.",
+     "Formularens kontrolkode manglede eller var forkert. Kontroller oplysningerne og send formularen igen.",
+     "The form's check code was missing or wrong. Check your answers and send the form again."},
+
+    {Text::thank_you_title, "Kiitos, lomake on lähetetty", "Tack, formuläret har skickats", "Tak, formularen er sendt",
+     "Thank you, the form has been sent"},
+    {Text::thank_you_text, "Tunnisteesi on {receipt}. Mainitse se, jos otat yhteyttä asiaan liittyen.",
+     "Ditt kvittonummer är {receipt}. Ange det om du kontaktar oss i ärendet.",
+     "Dit kvitteringsnummer er {receipt}. Oplys det, hvis du kontakter os om sagen.",
+     "Your receipt number is {receipt}. Quote it if you contact us about this."},
+    {Text::receipt_label, "Tunniste", "Kvittonummer", "Kvitteringsnummer", "Receipt number"},
+    {Text::refused_title, "Lomaketta ei voitu vastaanottaa", "Formuläret kunde inte tas emot",
+     "Formularen kunne ikke modtages", "The form could not be accepted"},
+    {Text::refused_text, "Lähetystä ei hyväksytty. Avaa lomake uudelleen ja yritä uudestaan.",
+     "Inskickningen godkändes inte. Öppna formuläret på nytt och försök igen.",
+     "Indsendelsen blev ikke godkendt. Åbn formularen igen og prøv igen.",
+     "The submission was not accepted. Open the form again and try once more."},
+    {Text::cross_site_text, "Lomake on lähetettävä tämän palvelun omalta sivulta.",
+     "Formuläret måste skickas från tjänstens egen sida.", "Formularen skal sendes fra tjenestens egen side.",
+     "The form must be sent from this service's own page."},
+    {Text::not_found_title, "Lomaketta ei löydy", "Formuläret finns inte", "Formularen findes ikke",
+     "Form not found"},
+    {Text::not_found_text, "Tarkista osoite.", "Kontrollera adressen.", "Kontroller adressen.", "Check the address."},
+    {Text::store_full_text, "Palvelu ei juuri nyt voi tallentaa lomakkeita. Tietojasi ei tallennettu; yritä myöhemmin uudelleen.",
+     "Tjänsten kan inte spara formulär just nu. Dina uppgifter sparades inte; försök igen senare.",
+     "Tjenesten kan ikke gemme formularer lige nu. Dine oplysninger blev ikke gemt; prøv igen senere.",
+     "The service cannot store forms right now. Nothing was stored; please try again later."},
+    {Text::server_error_text, "Palvelussa tapahtui virhe. Tietojasi ei tallennettu; yritä myöhemmin uudelleen.",
+     "Ett fel inträffade i tjänsten. Dina uppgifter sparades inte; försök igen senare.",
+     "Der opstod en fejl i tjenesten. Dine oplysninger blev ikke gemt; prøv igen senere.",
+     "Something went wrong in the service. Nothing was stored; please try again later."},
+};
+
+}  // namespace
+
+std::string_view builtin_text(Text text, std::string_view lang) {
+  for (const Entry& e : kTexts) {
+    if (e.key != text) continue;
+    if (lang == "fi") return e.fi;
+    if (lang == "sv") return e.sv;
+    if (lang == "da") return e.da;
+    return e.en;
+  }
+  return {};
+}
+
+std::string_view language_name(std::string_view lang) {
+  if (lang == "fi") return "suomi";
+  if (lang == "sv") return "svenska";
+  if (lang == "da") return "dansk";
+  if (lang == "en") return "English";
+  if (lang == "de") return "Deutsch";
+  if (lang == "no" || lang == "nb") return "norsk";
+  if (lang == "et") return "eesti";
+  if (lang == "se") return "davvisámegiella";
+  if (lang == "ru") return "русский";
+  return lang;
+}
+
+std::string fill(std::string_view pattern, std::initializer_list<std::pair<std::string_view, std::string_view>> values) {
+  std::string out;
+  out.reserve(pattern.size() + 16);
+  while (!pattern.empty()) {
+    std::size_t open = pattern.find('{');
+    out.append(pattern.substr(0, open));
+    if (open == std::string_view::npos) break;
+    std::size_t close = pattern.find('}', open);
+    if (close == std::string_view::npos) {
+      out.append(pattern.substr(open));
+      break;
+    }
+    std::string_view key = pattern.substr(open + 1, close - open - 1);
+    bool found = false;
+    for (const auto& [k, v] : values) {
+      if (k == key) {
+        out.append(v);
+        found = true;
+        break;
+      }
+    }
+    if (!found) out.append(pattern.substr(open, close - open + 1));
+    pattern.remove_prefix(close + 1);
+  }
+  return out;
+}
+
+std::string human_size(std::size_t bytes) {
+  auto with_unit = [](std::size_t value, std::size_t unit, const char* name) {
+    std::size_t whole = value / unit;
+    std::size_t tenth = (value % unit) * 10 / unit;
+    std::string s = std::to_string(whole);
+    if (tenth != 0 && whole < 10) s += "." + std::to_string(tenth);
+    return s + " " + name;
+  };
+  if (bytes >= (std::size_t{1} << 30)) return with_unit(bytes, std::size_t{1} << 30, "GB");
+  if (bytes >= (std::size_t{1} << 20)) return with_unit(bytes, std::size_t{1} << 20, "MB");
+  if (bytes >= 1024) return with_unit(bytes, 1024, "kB");
+  return std::to_string(bytes) + " bytes";
+}
+
+}  // namespace civic::forms

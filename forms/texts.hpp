@@ -1,0 +1,73 @@
+// civic's own words on a form page (Required, Send, error messages) in
+// Finnish, Swedish, Danish and English. Other languages get English.
+#pragma once
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace civic::forms {
+
+enum class Text {
+  required_marker,    // "(required)" after a label
+  send,
+  choose,             // the empty first option of a select
+  error_summary_title,
+  error_prefix,       // "Error:" before a field's message, for screen readers
+  languages_nav,      // the label of the language links
+  honeypot_label,
+  file_limits,        // "At most {size}."
+  file_types,         // "Allowed types: {types}."
+  // Field errors.
+  required,
+  too_short,          // {n}
+  too_long,           // {n}
+  one_value,
+  control_chars,
+  not_email,
+  not_tel,
+  not_url,
+  not_number,
+  too_small,          // {min}
+  too_large,          // {max}
+  not_date,
+  too_early,          // {min}
+  too_late,           // {max}
+  not_option,
+  pattern,
+  national_id_fi,
+  national_id_dk,
+  consent_required,
+  file_too_large,     // {size}
+  file_type,          // {types}
+  one_file,
+  // Whole-form messages.
+  token_expired,
+  token_too_fast,
+  token_missing,
+  // Pages.
+  thank_you_title,
+  thank_you_text,     // {receipt}
+  receipt_label,
+  refused_title,
+  refused_text,
+  cross_site_text,
+  not_found_title,
+  not_found_text,
+  store_full_text,
+  server_error_text,
+};
+
+std::string_view builtin_text(Text text, std::string_view lang);
+
+// The language's own name ("suomi", "svenska"), or the code if unknown.
+std::string_view language_name(std::string_view lang);
+
+// Replaces {key} in `pattern` with the value given for it.
+std::string fill(std::string_view pattern, std::initializer_list<std::pair<std::string_view, std::string_view>> values);
+
+// "5 MB", "500 kB", "12 bytes": sizes as people read them.
+std::string human_size(std::size_t bytes);
+
+}  // namespace civic::forms

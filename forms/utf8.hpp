@@ -1,0 +1,28 @@
+// Text checks every submitted value goes through: valid UTF-8, no control
+// characters, surrounding white space trimmed, length counted in characters.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace civic::forms {
+
+// RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF.
+bool is_valid_utf8(std::string_view text);
+
+// C0 controls, DEL and C1 controls (U+0080..U+009F). With `multiline`, tab and
+// line feed are allowed (what a textarea may hold). `text` must be valid UTF-8.
+bool has_control_chars(std::string_view text, bool multiline);
+
+// Characters (code points) in valid UTF-8.
+std::size_t char_count(std::string_view text);
+
+// Without leading and trailing white space (ASCII white space, and U+00A0
+// NO-BREAK SPACE that pasted text often brings).
+std::string_view trim(std::string_view text);
+
+// CR LF and lone CR become LF (HTML forms send textarea lines with CR LF).
+std::string normalize_newlines(std::string_view text);
+
+}  // namespace civic::forms

@@ -1,0 +1,54 @@
+// Checks a decoded body against a form: every rule of every visible field,
+// all errors at once, in the page's language. What passes comes out cleaned
+// (trimmed, normalized) and ready to be stored; fields hidden by show_if are
+// neither required nor stored.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "forms/form.hpp"
+#include "forms/input.hpp"
+
+namespace civic::forms {
+
+struct FieldError {
+  std::string field;
+  std::string message;
+};
+
+struct CleanValue {
+  const Field* field;
+  std::vector<std::string> values;  // one unless the field takes several
+  bool checked = false;             // checkbox, consent
+};
+
+struct CleanFile {
+  std::string field;
+  std::string filename;
+  std::string media_type;  // as found from the content
+  std::string content;
+};
+
+struct Validated {
+  std::vector<FieldError> errors;  // in the form's field order
+  std::vector<CleanValue> values;  // visible fields with a value, in field order
+  std::vector<CleanFile> files;
+  bool ok() const noexcept { return errors.empty(); }
+  const FieldError* error_for(std::string_view field) const;
+};
+
+// `input`'s files are moved into the result.
+Validated validate(const Form& form, FormInput& input, std::string_view lang);
+
+// Whether show_if lets the field be shown, given the submitted values.
+bool field_visible(const Form& form, const Field& field, const FormInput& input);
+
+// "-12", "3.5", "3,5" (a decimal comma, as Nordic users type it).
+std::optional<double> parse_decimal(std::string_view text);
+// YYYY-MM-DD, a real date.
+bool is_valid_date(std::string_view text);
+
+}  // namespace civic::forms

@@ -1,0 +1,186 @@
+#include "module/form_conf.hpp"
+
+#include <exception>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <type_traits>
+#include <variant>
+
+#include "forms/form_builder.hpp"
+#include "forms/layout.hpp"
+#include "module/module.hpp"
+
+namespace civic::module {
+
+// The civic_form block being read: its builder.
+struct FormBlockParse {
+  explicit FormBlockParse(std::string_view name) : builder(name) {}
+  forms::FormBuilder builder;
+};
+
+namespace {
+
+char* conf_error() { return static_cast<char*>(NGX_CONF_ERROR); }
+
+// Makes `T` in the configuration pool, destroyed with it.
+template <class T, class... Args>
+T* make_in_pool(ngx_pool_t* pool, Args&&... args) {
+  ngx_pool_cleanup_t* cleanup = ngx_pool_cleanup_add(pool, 0);
+  if (cleanup == nullptr) return nullptr;
+  T* object = new T(std::forward<Args>(args)...);
+  cleanup->data = object;
+  cleanup->handler = [](void* data) { delete static_cast<T*>(data); };
+  return object;
+}
+
+std::vector<std::string_view> words_of(ngx_conf_t* cf) {
+  auto* args = static_cast<ngx_str_t*>(cf->args->elts);
+  std::vector<std::string_view> words;
+  words.reserve(cf->args->nelts);
+  for (ngx_uint_t i = 0; i < cf->args->nelts; i++) words.push_back(ngx::view(args[i]));
+  return words;
+}
+
+int current_line(ngx_conf_t* cf) { return cf->conf_file ? static_cast<int>(cf->conf_file->line) : 0; }
+
+// Logs `text` at `line` of the file being read (the line of the setting to
+// blame, which may be before the one nginx is at).
+void log_at(ngx_conf_t* cf, int line, const std::string& text) {
+  ngx_uint_t saved = cf->conf_file->line;
+  if (line > 0) cf->conf_file->line = static_cast<ngx_uint_t>(line);
+  ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "%s", text.c_str());
+  cf->conf_file->line = saved;
+}
+
+char* report(ngx_conf_t* cf, const std::string& error) {
+  if (error.empty()) return NGX_CONF_OK;
+  log_at(cf, 0, error);
+  return conf_error();
+}
+
+FormBlockParse* parse_of(void* conf) { return static_cast<MainConf*>(conf)->form_parse; }
+
+// Reads the rest of the current block with directives of `place` only.
+char* parse_block(ngx_conf_t* cf, ngx_uint_t place) {
+  ngx_conf_t saved = *cf;
+  cf->cmd_type = place;
+  char* rv = ngx_conf_parse(cf, nullptr);
+  *cf = saved;
+  return rv;
+}
+
+}  // namespace
+
+const forms::Form* FormRegistry::find(std::string_view name) const {
+  for (const auto& f : forms_)
+    if (f->name == name) return f.get();
+  return nullptr;
+}
+
+std::vector<std::string_view> FormRegistry::names() const {
+  std::vector<std::string_view> out;
+  for (const auto& f : forms_) out.push_back(f->name);
+  return out;
+}
+
+const FormRegistry& form_registry(ngx_http_request_t* r) {
+  static const FormRegistry empty;
+  auto* mc = static_cast<MainConf*>(ngx_http_get_module_main_conf(r, ngx_http_civic_module));
+  return mc->forms ? *mc->forms : empty;
+}
+
+// civic_form NAME { ... }
+char* civic_form_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
+  auto* mc = static_cast<MainConf*>(conf);
+  try {
+    auto* args = static_cast<ngx_str_t*>(cf->args->elts);
+    std::string_view name = ngx::view(args[1]);
+    if (auto e = forms::FormBuilder::check_name(name); !e.empty()) return report(cf, "civic_form: " + e);
+    if (mc->forms == nullptr) {
+      mc->forms = make_in_pool<FormRegistry>(cf->pool);
+      if (mc->forms == nullptr) return conf_error();
+    }
+    if (mc->forms->find(name)) return report(cf, "civic_form \"" + std::string(name) + "\" is defined twice");
+
+    FormBlockParse parse(name);
+    mc->form_parse = &parse;
+    char* rv = parse_block(cf, kFormBlockConf);
+    mc->form_parse = nullptr;
+    if (rv != NGX_CONF_OK) return rv;
+
+    auto built = parse.builder.finish();
+    if (auto* error = std::get_if<forms::BuildError>(&built)) {
+      log_at(cf, error->line, error->text);
+      return conf_error();
+    }
+    mc->forms->add(std::move(std::get<forms::Form>(built)));
+    return NGX_CONF_OK;
+  } catch (const std::exception& e) {
+    mc->form_parse = nullptr;
+    return report(cf, std::string("civic_form: ") + e.what());
+  }
+}
+
+char* form_setting(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
+  try {
+    FormBlockParse* parse = parse_of(conf);
+    if (parse == nullptr) return report(cf, "this setting belongs in a civic_form block");
+    auto words = words_of(cf);
+    return report(cf, parse->builder.form_setting(words, current_line(cf)));
+  } catch (const std::exception& e) {
+    return report(cf, std::string("civic_form: ") + e.what());
+  }
+}
+
+// field NAME TYPE { ... }
+char* field_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
+  try {
+    FormBlockParse* parse = parse_of(conf);
+    if (parse == nullptr) return report(cf, "\"field\" belongs in a civic_form block");
+    auto words = words_of(cf);
+    if (char* rv = report(cf, parse->builder.begin_field(words, current_line(cf))); rv != NGX_CONF_OK) return rv;
+    if (char* rv = parse_block(cf, kFieldBlockConf); rv != NGX_CONF_OK) return rv;
+    return report(cf, parse->builder.end_field());
+  } catch (const std::exception& e) {
+    return report(cf, std::string("civic_form: ") + e.what());
+  }
+}
+
+char* field_setting(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
+  try {
+    FormBlockParse* parse = parse_of(conf);
+    if (parse == nullptr) return report(cf, "this setting belongs in a field block");
+    auto words = words_of(cf);
+    return report(cf, parse->builder.field_setting(words, current_line(cf)));
+  } catch (const std::exception& e) {
+    return report(cf, std::string("civic_form: ") + e.what());
+  }
+}
+
+// civic_form_layout FILE;
+char* civic_form_layout(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
+  auto* lc = static_cast<LocConf*>(conf);
+  if (lc->layout != nullptr) return const_cast<char*>("is duplicate");
+  try {
+    auto* args = static_cast<ngx_str_t*>(cf->args->elts);
+    ngx_str_t path = args[1];
+    if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) return conf_error();
+    std::string file(reinterpret_cast<const char*>(path.data), path.len);
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return report(cf, "civic_form_layout: cannot read \"" + file + "\"");
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (text.str().size() > (1u << 20)) return report(cf, "civic_form_layout \"" + file + "\": larger than 1 MB");
+    auto parsed = forms::Layout::parse(text.str());
+    if (auto* error = std::get_if<std::string>(&parsed))
+      return report(cf, "civic_form_layout \"" + file + "\": " + *error);
+    lc->layout = make_in_pool<forms::Layout>(cf->pool, std::move(std::get<forms::Layout>(parsed)));
+    if (lc->layout == nullptr) return conf_error();
+    return NGX_CONF_OK;
+  } catch (const std::exception& e) {
+    return report(cf, std::string("civic_form_layout: ") + e.what());
+  }
+}
+
+}  // namespace civic::module

@@ -1,0 +1,78 @@
+// civic_form NAME { ... } blocks, civic_form_layout and civic_commit_batch.
+//
+// A civic_form block holds lines and nested `field NAME TYPE { ... }` blocks.
+// nginx's per-line custom handlers (as `types {}` uses) cannot hold nested
+// blocks, so the block's settings are nginx directives of their own,
+// allowed only inside a civic_form block (kFormBlockConf) or a field block
+// (kFieldBlockConf): nginx then checks their places and reports unknown
+// names with file and line, and each one hands its words to the core's
+// FormBuilder, whose error text is logged the same way.
+#pragma once
+
+#include "module/ngx.hpp"
+
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "forms/form.hpp"
+
+namespace civic::module {
+
+// The forms of the configuration, by name. Owned by the configuration pool.
+class FormRegistry {
+ public:
+  const forms::Form* find(std::string_view name) const;
+  void add(forms::Form form) { forms_.push_back(std::make_unique<forms::Form>(std::move(form))); }
+  std::vector<std::string_view> names() const;
+
+ private:
+  std::vector<std::unique_ptr<forms::Form>> forms_;
+};
+
+// The registry of the configuration this request runs under (never null).
+const FormRegistry& form_registry(ngx_http_request_t* r);
+
+// Directive places that exist only inside civic_form blocks. Bits that
+// nginx's own modules do not use (NGX_DIRECT_CONF is 0x00010000, the context
+// bits start at 0x01000000).
+inline constexpr ngx_uint_t kFormBlockConf = 0x00400000;
+inline constexpr ngx_uint_t kFieldBlockConf = 0x00800000;
+
+char* civic_form_block(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
+char* form_setting(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
+char* field_block(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
+char* field_setting(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
+char* civic_form_layout(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
+
+}  // namespace civic::module
+
+// The directive table entries for forms, for civic_module.cpp's commands[].
+#define CIVIC_FORM_SETTING(name)                                                                          \
+  {ngx_string(name), civic::module::kFormBlockConf | NGX_CONF_ANY, civic::module::form_setting,          \
+   NGX_HTTP_MAIN_CONF_OFFSET, 0, nullptr}
+#define CIVIC_FIELD_SETTING(name)                                                                         \
+  {ngx_string(name), civic::module::kFieldBlockConf | NGX_CONF_ANY, civic::module::field_setting,        \
+   NGX_HTTP_MAIN_CONF_OFFSET, 0, nullptr}
+#define CIVIC_FORM_COMMANDS                                                                               \
+  {ngx_string("civic_form"), NGX_HTTP_MAIN_CONF | NGX_CONF_BLOCK | NGX_CONF_TAKE1,                        \
+   civic::module::civic_form_block, NGX_HTTP_MAIN_CONF_OFFSET, 0, nullptr},                               \
+      {ngx_string("civic_form_layout"),                                                                   \
+       NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF | NGX_CONF_TAKE1,                       \
+       civic::module::civic_form_layout, NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},                           \
+      {ngx_string("civic_commit_batch"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1, ngx_conf_set_num_slot,      \
+       NGX_HTTP_MAIN_CONF_OFFSET, offsetof(civic::module::MainConf, commit_batch), nullptr},              \
+      {ngx_string("field"), civic::module::kFormBlockConf | NGX_CONF_BLOCK | NGX_CONF_ANY,                \
+       civic::module::field_block, NGX_HTTP_MAIN_CONF_OFFSET, 0, nullptr},                                \
+      CIVIC_FORM_SETTING("title"), CIVIC_FORM_SETTING("description"), CIVIC_FORM_SETTING("languages"),    \
+      CIVIC_FORM_SETTING("retention"), CIVIC_FORM_SETTING("receipt_prefix"),                              \
+      CIVIC_FORM_SETTING("confirm"), CIVIC_FORM_SETTING("confirm_message"),                               \
+      CIVIC_FORM_SETTING("honeypot"), CIVIC_FORM_SETTING("min_fill_time"),                                \
+      CIVIC_FORM_SETTING("token_lifetime"), CIVIC_FIELD_SETTING("required"),                              \
+      CIVIC_FIELD_SETTING("required_if"), CIVIC_FIELD_SETTING("show_if"), CIVIC_FIELD_SETTING("label"),   \
+      CIVIC_FIELD_SETTING("help"), CIVIC_FIELD_SETTING("min_length"), CIVIC_FIELD_SETTING("max_length"),  \
+      CIVIC_FIELD_SETTING("min"), CIVIC_FIELD_SETTING("max"), CIVIC_FIELD_SETTING("pattern"),             \
+      CIVIC_FIELD_SETTING("pattern_message"), CIVIC_FIELD_SETTING("option"),                              \
+      CIVIC_FIELD_SETTING("multiple"), CIVIC_FIELD_SETTING("max_size"), CIVIC_FIELD_SETTING("accept"),    \
+      CIVIC_FIELD_SETTING("default"), CIVIC_FIELD_SETTING("country")

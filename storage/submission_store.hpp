@@ -1,0 +1,82 @@
+// Submissions in the store. Databases (keys in the encodings of keys.hpp):
+//
+//   submissions    form\0 seq(u64)                 -> created(i64) JSON
+//   receipts       form\0 receipt                  -> seq(u64)
+//   attachments    form\0 seq(u64) field\0 idx(u32) -> the file's bytes
+//   replays        form\0 kind:key                 -> expires(i64) receipt
+//   replay_expiry  expires(i64) form\0 kind:key    -> (empty)
+//   form_counters  form\0                          -> last seq(u64) live count(u64)
+//
+// seq numbers a form's submissions in the order they were committed, from 1,
+// and is never reused, even after an erasure: the counter only goes up. The
+// stored JSON is what the admin API returns:
+//   {"receipt","form","seq","created_time","language","data":{...}}
+// A replay record remembers the receipt a token nonce ("T:...") or an
+// Idempotency-Key ("K:...") got, so that a repeat gets the same receipt.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/lmdb.hpp"
+#include "storage/result.hpp"
+#include "storage/store.hpp"
+
+namespace civic::storage {
+
+struct NewSubmission {
+  struct File {
+    std::string field;
+    std::uint32_t index = 0;  // the file's place among its field's files
+    std::string content;
+  };
+  std::string form;
+  std::string receipt_prefix;
+  std::string language;
+  std::string data_json;  // the values, encoded by forms/record.hpp
+  std::vector<File> files;
+  std::vector<std::string> replay_keys;  // a repeat of any of them gets the first receipt
+  std::int64_t replay_expires = 0;       // seconds since the epoch
+};
+
+struct CommitOutcome {
+  bool replayed = false;  // a repeat: nothing was stored
+  std::string receipt;
+  std::uint64_t seq = 0;
+};
+
+// Stores the whole batch in one write transaction and one durable commit:
+// all of it or, on any error (MDB_MAP_FULL: the store is full), none of it.
+// Outcomes are in the batch's order. `now`: seconds since the epoch.
+Result<std::vector<CommitOutcome>> commit_submissions(Store& store, std::span<const NewSubmission> batch,
+                                                      std::int64_t now);
+
+// "PAL-2026-000042": the prefix, the year of `now` in local time, and seq.
+std::string make_receipt(std::string_view prefix, std::int64_t now, std::uint64_t seq);
+
+struct StoredSubmission {
+  std::uint64_t seq = 0;
+  std::int64_t created = 0;
+  std::string json;
+};
+
+Result<std::optional<StoredSubmission>> find_submission(const Txn& txn, const Databases& db, std::string_view form,
+                                                        std::string_view receipt);
+// Oldest first, from seq > `after`, at most `limit`.
+Result<std::vector<StoredSubmission>> list_submissions(const Txn& txn, const Databases& db, std::string_view form,
+                                                       std::uint64_t after, std::size_t limit);
+Result<std::optional<std::string>> read_attachment(const Txn& txn, const Databases& db, std::string_view form,
+                                                   std::uint64_t seq, std::string_view field, std::uint32_t index);
+// Submissions stored and not erased.
+Result<std::uint64_t> submission_count(const Txn& txn, const Databases& db, std::string_view form);
+
+// The secret that signs form tokens: made at random when the store is
+// created (in `meta`), read by every worker.
+Status ensure_form_token_secret(Txn& txn, const Databases& db);
+Result<std::string> read_form_token_secret(const Txn& txn, const Databases& db);
+
+}  // namespace civic::storage

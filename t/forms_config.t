@@ -1,0 +1,79 @@
+# civic_form blocks as `nginx -t` sees them: the SPEC's example is accepted,
+# and every kind of mistake fails with the file, the line and the reason.
+use strict;
+use warnings;
+use lib 't/lib';
+use Test::More;
+use Civic::Test;
+use Civic::Forms qw(feedback_form);
+
+my $t = Civic::Test->new(http => '');
+
+sub config_with {
+    my ($form) = @_;
+    $t->set_config(http => <<"END");
+    civic_store %%STORE%%;
+$form
+    server {
+        listen %%ADDR%%;
+        location /forms/ { civic_forms; }
+    }
+END
+    return $t->test_config;
+}
+
+my ($rc, $out) = config_with(feedback_form());
+is($rc, 0, 'the SPEC example form passes nginx -t') or diag($out);
+
+my $conf = $t->conf_file;
+# Each case: the form block, the line in it to blame (1 = "civic_form" line),
+# and the message.
+my @cases = (
+    [ "field a colour { }", 3, qr/unknown type "colour"/ ],
+    [ "field a text { colour red; }", 3, qr/unknown directive "colour"/ ],
+    [ "field a text {\n pattern \"^[0-9{5}\$\";\n }", 4, qr/field "a": pattern "\^\[0-9\{5\}\$" does not compile: missing terminating \]/ ],
+    [ "field a text { }\n field b text {\n required_if nothing=x;\n }", 5,
+      qr/field "b": required_if names the field "nothing", which this form does not have/ ],
+    [ "field a text { }\n field a text { }", 4, qr/duplicate field "a"/ ],
+    [ "field a select {\n option x;\n }", 4, qr/option "x" has no label in the form's languages/ ],
+    [ "field a select {\n option x de \"X\";\n }", 4, qr/option "x" in "de": not one of the form's languages \(fi en\)/ ],
+    [ "field a text { option x en \"X\"; }", 3, qr/"option" does not apply to a text field/ ],
+    [ "field a text;", 3, qr/directive "field" has no opening "\{"/ ],
+    [ "title en;\n field a text { }", 3, qr/title takes a language and a text/ ],
+    [ "field a text { required; required; }", 3, qr/duplicate "required"/ ],
+    [ "confirm redirect=javascript:x;\n field a text { }", 3, qr/confirm redirect= needs a path/ ],
+);
+for my $case (@cases) {
+    my ($body, $line, $re) = @$case;
+    my $block = "    civic_form f {\n languages fi en;\n $body\n }";
+    ($rc, $out) = config_with($block);
+    isnt($rc, 0, "nginx -t fails: $re");
+    # The form block starts at the line of "civic_form" in the generated file.
+    my @lines = split /\n/, Civic::Test::read_file($conf);
+    my ($start) = grep { $lines[$_] =~ /civic_form f \{/ } 0 .. $#lines;
+    my $expected_line = $start + $line;
+    like($out, qr/\[emerg\].*$re.* in \Q$conf\E:$expected_line/, "... with the reason, file and line $expected_line")
+        or diag($out);
+}
+
+# A form without languages, with no fields; a setting outside a form.
+($rc, $out) = config_with("    civic_form f { field a text { } }");
+like($out, qr/civic_form "f": needs "languages"/, 'a form needs languages');
+($rc, $out) = config_with("    civic_form f { languages en; }");
+like($out, qr/civic_form "f": has no fields/, 'a form needs fields');
+($rc, $out) = config_with("    label en \"x\";");
+like($out, qr/"label" directive is not allowed here/, 'field settings exist only in field blocks');
+($rc, $out) = config_with("    civic_form f { languages en; field a text { } }\n    civic_form f { languages en; field a text { } }");
+like($out, qr/civic_form "f" is defined twice/, 'a form name is used once');
+
+# The layout directive: a file without {{form}} is refused.
+open my $fh, '>', $t->prefix . '/conf/bad-layout.html' or die;
+print $fh "<html><body>nothing here</body></html>";
+close $fh;
+($rc, $out) = config_with("    civic_form_layout bad-layout.html;\n    civic_form f { languages en; field a text { } }");
+like($out, qr/civic_form_layout ".*bad-layout.html": the layout must mark the form's place with \{\{form\}\} exactly once/,
+     'a layout needs {{form}}');
+($rc, $out) = config_with("    civic_form_layout missing.html;\n    civic_form f { languages en; field a text { } }");
+like($out, qr/civic_form_layout: cannot read ".*missing.html"/, 'a missing layout file is reported');
+
+done_testing;

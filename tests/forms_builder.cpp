@@ -1,0 +1,146 @@
+// civic_form blocks: every setting, and the errors `nginx -t` reports.
+#include <cstring>
+#include <string>
+
+#include "forms/form_builder.hpp"
+#include "tests/forms_support.hpp"
+#include "tests/cmocka.hpp"  // last
+
+using namespace civic::forms;
+using civic::test::build_form;
+
+namespace {
+
+const std::vector<std::string> kFeedback = {
+    "title fi \"Palaute kaupungille\"",
+    "title en \"Feedback to the city\"",
+    "languages fi sv en",
+    "retention 30d",
+    "receipt_prefix PAL",
+    "confirm redirect=/kiitos",
+    "honeypot website",
+    "field name text", "  required", "  max_length 200", "  label fi \"Nimi\"", "  label en \"Name\"", "end",
+    "field email email", "  required", "  label en \"Email\"", "end",
+    "field topic select", "  required", "  option roads fi \"Kadut\" en \"Streets\"",
+    "  option parks fi \"Puistot\" en \"Parks\"", "  option other fi \"Muu\" en \"Other\"", "end",
+    "field other_topic text", "  required_if topic=other", "end",
+    "field message textarea", "  required", "  max_length 5000", "end",
+    "field postcode text", "  pattern \"^[0-9]{5}$\"", "  pattern_message en \"Five digits\"", "end",
+    "field hetu national_id", "  country FI", "end",
+    "field photo file", "  max_size 5m", "  accept image/jpeg image/png", "end",
+    "field consent consent", "  required", "  label en \"I agree that ...\"", "end",
+};
+
+std::string error_with(std::vector<std::string> lines) {
+  auto r = build_form("feedback", lines);
+  if (std::holds_alternative<Form>(r)) fail_msg("the form was accepted");
+  return std::get<std::string>(r);
+}
+
+std::vector<std::string> with(std::vector<std::string> extra) {
+  std::vector<std::string> lines = {"languages fi en"};
+  lines.insert(lines.end(), extra.begin(), extra.end());
+  return lines;
+}
+
+#define assert_contains(haystack, needle) \
+  do { \
+    std::string h_ = (haystack); \
+    if (h_.find(needle) == std::string::npos) fail_msg("\"%s\" does not contain \"%s\"", h_.c_str(), needle); \
+  } while (0)
+
+void the_spec_example_builds(void**) {
+  auto r = build_form("feedback", kFeedback);
+  if (auto* e = std::get_if<std::string>(&r)) fail_msg("%s", e->c_str());
+  const Form& f = std::get<Form>(r);
+  assert_int_equal(f.fields.size(), 9);
+  assert_string_equal(f.receipt_prefix.c_str(), "PAL");
+  assert_int_equal(f.retention_seconds, 30 * 86400);
+  assert_int_equal(static_cast<int>(f.confirm), static_cast<int>(ConfirmKind::redirect));
+  assert_string_equal(f.confirm_url.c_str(), "/kiitos");
+  assert_string_equal(f.honeypot.c_str(), "website");
+  const Field* photo = f.field("photo");
+  assert_int_equal(photo->max_size, 5u << 20);
+  assert_int_equal(photo->accept.size(), 2);
+  assert_true(f.field("postcode")->pattern->matches("20100"));
+  assert_false(f.field("postcode")->pattern->matches("2010"));
+  assert_int_equal(*f.field("message")->max_length, 5000);
+  assert_int_equal(*f.field("email")->max_length, 1000);  // the default
+  assert_string_equal(f.field("other_topic")->required_if->value.c_str(), "other");
+  assert_string_equal(std::string(f.field("topic")->options[0].label.in("sv", f.languages)).c_str(), "Kadut");
+}
+
+void every_type_builds(void**) {
+  auto r = build_form("all", with({
+      "field a text", "end", "field b textarea", "end", "field c email", "end", "field d tel", "end",
+      "field e url", "end", "field f number", "  min 1", "  max 10.5", "end",
+      "field g date", "  min 2020-01-01", "  max 2030-12-31", "end",
+      "field h select", "  multiple", "  option x en \"X\"", "  default x", "end",
+      "field i radios", "  option x en \"X\"", "end", "field j checkboxes", "  option x en \"X\"", "end",
+      "field k checkbox", "  default yes", "end", "field l consent", "end", "field m file", "  multiple", "end",
+      "field n hidden", "  default abc", "end", "field o national_id", "  country DK", "end",
+      "field p text", "  show_if k=yes", "  help en \"Help\"", "  min_length 2", "end"}));
+  if (auto* e = std::get_if<std::string>(&r)) fail_msg("%s", e->c_str());
+  assert_int_equal(std::get<Form>(r).fields.size(), 16);
+}
+
+void configuration_errors(void**) {
+  assert_contains(error_with(with({"field a colour", "end"})), "unknown type \"colour\"");
+  assert_contains(error_with(with({"field a text", "  colour red", "end"})), "unknown setting \"colour\"");
+  assert_contains(error_with(with({"field a text", "  pattern \"^[0-9{5}$\"", "end"})), "does not compile");
+  assert_contains(error_with(with({"field a text", "  required_if nothing=x", "end"})),
+                  "names the field \"nothing\", which this form does not have");
+  assert_contains(error_with(with({"field a text", "end", "field a text", "end"})), "duplicate field \"a\"");
+  assert_contains(error_with(with({"field a select", "  option x", "end"})),
+                  "option \"x\" has no label in the form's languages");
+  assert_contains(error_with(with({"field a select", "  option x sv \"X\"", "end"})),
+                  "not one of the form's languages");
+  assert_contains(error_with(with({"field a text", "  label de \"A\"", "end"})), "not one of the form's languages");
+  assert_contains(error_with({"field a text", "end"}), "needs \"languages\"");
+  assert_contains(error_with(with({})), "has no fields");
+  assert_contains(error_with(with({"field a select", "end"})), "needs at least one option");
+  assert_contains(error_with(with({"field a text", "  option x en \"X\"", "end"})), "does not apply to a text field");
+  assert_contains(error_with(with({"field a text", "  max_size 5m", "end"})), "does not apply");
+  assert_contains(error_with(with({"field a text", "  required", "  required", "end"})), "duplicate \"required\"");
+  assert_contains(error_with(with({"field a file", "  max_size lots", "end"})), "is not a size");
+  assert_contains(error_with(with({"field a file", "  accept png", "end"})), "not a media type");
+  assert_contains(error_with(with({"field a number", "  min x", "end"})), "is not a number");
+  assert_contains(error_with(with({"field a date", "  max 2026-02-30", "end"})), "is not a date");
+  assert_contains(error_with(with({"field a national_id", "  country SE", "end"})), "not supported");
+  assert_contains(error_with(with({"field a select", "  option x en \"X\"", "end", "field b text",
+                                   "  show_if a=y", "end"})),
+                  "\"y\" is not an option of field \"a\"");
+  assert_contains(error_with(with({"field a text", "  show_if b=1", "end", "field b text", "  show_if a=1", "end"})),
+                  "form a loop");
+  assert_contains(error_with(with({"honeypot a", "field a text", "end"})), "name of a real field");
+  assert_contains(error_with(with({"confirm redirect=javascript:alert(1)", "field a text", "end"})), "confirm");
+  assert_contains(error_with(with({"field _token text", "end"})), "is not valid");
+  assert_contains(error_with(with({"field a text", "  min_length 5", "  max_length 2", "end"})),
+                  "min_length is larger");
+  assert_contains(error_with(with({"receipt_prefix PAL-1", "field a text", "end"})), "receipt_prefix");
+  // The line of the setting to blame comes with finish()'s errors.
+  assert_contains(error_with(with({"field a text", "end", "field b text", "  required_if zz=1", "end"})), "(line 5)");
+}
+
+void sizes_and_durations(void**) {
+  assert_int_equal(parse_size("5m"), 5 << 20);
+  assert_int_equal(parse_size("100k"), 100 << 10);
+  assert_int_equal(parse_size("12"), 12);
+  assert_int_equal(parse_size("x"), -1);
+  assert_int_equal(parse_duration("30d"), 30 * 86400);
+  assert_int_equal(parse_duration("2s"), 2);
+  assert_int_equal(parse_duration("0"), 0);
+  assert_int_equal(parse_duration("1q"), -1);
+}
+
+}  // namespace
+
+int main() {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(the_spec_example_builds),
+      cmocka_unit_test(every_type_builds),
+      cmocka_unit_test(configuration_errors),
+      cmocka_unit_test(sizes_and_durations),
+  };
+  return cmocka_run_group_tests(tests, nullptr, nullptr);
+}

@@ -33,6 +33,26 @@ Result<Databases> open_databases(Txn& txn, bool create) {
   auto meta = txn.open_db("meta", create);
   if (!meta) return meta.error();
   db.meta = *meta;
+  struct Named {
+    Db Databases::*member;
+    const char* name;
+  };
+  static constexpr Named kCalendarDbs[] = {
+      {&Databases::events, "events"},
+      {&Databases::event_time, "event_time"},
+      {&Databases::event_long, "event_long"},
+      {&Databases::event_occurrences, "event_occurrences"},
+      {&Databases::event_modified, "event_modified"},
+      {&Databases::event_series, "event_series"},
+      {&Databases::event_tombstones, "event_tombstones"},
+      {&Databases::calendar_state, "calendar_state"},
+      {&Databases::calendar_defs, "calendar_defs"},
+  };
+  for (const auto& named : kCalendarDbs) {
+    auto opened = txn.open_db(named.name, create);
+    if (!opened) return opened.error();
+    db.*named.member = *opened;
+  }
   return db;
 }
 

@@ -16,6 +16,16 @@ inline constexpr std::uint32_t kSchemaVersion = 1;
 
 struct Databases {
   Db meta;  // store-wide settings: schema version, secrets
+  // Calendars: see storage/event_store.hpp for the layout.
+  Db events;
+  Db event_time;
+  Db event_long;
+  Db event_occurrences;
+  Db event_modified;
+  Db event_series;
+  Db event_tombstones;
+  Db calendar_state;
+  Db calendar_defs;
 };
 
 class Store {

@@ -378,7 +378,7 @@ void number_out(Writer& w, double v) {
   // Six decimals (about 0.1 m) written the same way everywhere.
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.6f", v);
-  w.RawNumber(buf, static_cast<rapidjson::SizeType>(std::char_traits<char>::length(buf)));
+  w.RawValue(buf, std::char_traits<char>::length(buf), rapidjson::kNumberType);
 }
 
 }  // namespace

@@ -40,9 +40,16 @@ class TextLayout {
       out_ += c;
     }
   }
+  // Blocks: at least `n` newlines before what follows.
   void want_breaks(int n) {
     if (out_.empty()) return;
     if (n > breaks_) breaks_ = n;
+    pending_space_ = false;
+  }
+  // <br>: one more newline each.
+  void add_break() {
+    if (out_.empty()) return;
+    ++breaks_;
     pending_space_ = false;
   }
   void literal(std::string_view s) {
@@ -77,7 +84,7 @@ void walk(xmlNode* node, TextLayout& layout, int depth) {
     const char* name = reinterpret_cast<const char*>(n->name);
     if (is_skipped(name)) continue;
     if (std::strcmp(name, "br") == 0) {
-      layout.want_breaks(1);
+      layout.add_break();
       continue;
     }
     bool block = is_block(name);

@@ -272,7 +272,7 @@ std::optional<FieldError> VeventReader::text(icalproperty* p, std::string_view n
 
 std::optional<FieldError> VeventReader::read(icalcomponent* c, Event& e, std::optional<EventTime>& recurrence_id) {
   e = Event{};
-  for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_XLICERROR_PROPERTY); p != nullptr;) {
+  if (icalproperty* p = icalcomponent_get_first_property(c, ICAL_XLICERROR_PROPERTY)) {
     const char* message = icalproperty_get_xlicerror(p);
     std::string text = message ? message : "a line libical could not parse";
     int line = line_of_error(lines_, span_.first, span_.last, text, span_.begin_line);
@@ -373,9 +373,10 @@ std::optional<FieldError> VeventReader::read(icalcomponent* c, Event& e, std::op
   }
   for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_IMAGE_PROPERTY); p;
        p = icalcomponent_get_next_property(c, ICAL_IMAGE_PROPERTY)) {
-    icalattach* attach = icalproperty_get_image(p);
-    if (attach == nullptr || !icalattach_get_is_url(attach)) continue;
-    std::string_view v = icalattach_get_url(attach);
+    // IMAGE;VALUE=URI (RFC 7986 §5.10) comes as a URI value.
+    icalvalue* value = icalproperty_get_value(p);
+    if (value == nullptr || icalvalue_isa(value) != ICAL_URI_VALUE || icalvalue_get_uri(value) == nullptr) continue;
+    std::string_view v = icalvalue_get_uri(value);
     if ((v.starts_with("http://") || v.starts_with("https://")) && v.size() <= EventLimits::kUrlBytes &&
         e.images.size() < EventLimits::kImages)
       e.images.push_back(Image{std::string(v), {}, {}});

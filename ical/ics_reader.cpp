@@ -132,6 +132,14 @@ int property_line(const std::vector<LogicalLine>& lines, const Span& span, std::
   return span.begin_line;
 }
 
+// libical's words for what it then does are beside the point of a refusal.
+std::string tidy_libical_error(std::string text) {
+  for (std::string_view noise : {". Removing entire property", " Removing entire property"}) {
+    if (auto at = text.find(noise); at != std::string::npos) text.erase(at, noise.size());
+  }
+  return text;
+}
+
 // libical's error texts end with the text it could not take; find its line.
 int line_of_error(const std::vector<LogicalLine>& lines, std::size_t first, std::size_t last, std::string_view error,
                   int fallback) {
@@ -274,7 +282,7 @@ std::optional<FieldError> VeventReader::read(icalcomponent* c, Event& e, std::op
   e = Event{};
   if (icalproperty* p = icalcomponent_get_first_property(c, ICAL_XLICERROR_PROPERTY)) {
     const char* message = icalproperty_get_xlicerror(p);
-    std::string text = message ? message : "a line libical could not parse";
+    std::string text = tidy_libical_error(message ? message : "a line libical could not parse");
     int line = line_of_error(lines_, span_.first, span_.last, text, span_.begin_line);
     return error_at("VEVENT", line, "", text);
   }
@@ -520,7 +528,7 @@ std::optional<FieldError> events_from_ics(std::string_view text, const EventDefa
     // Errors libical found between the calendar's components.
     if (icalproperty* p = icalcomponent_get_first_property(cal, ICAL_XLICERROR_PROPERTY)) {
       const char* message = icalproperty_get_xlicerror(p);
-      std::string m = message ? message : "a line libical could not parse";
+      std::string m = tidy_libical_error(message ? message : "a line libical could not parse");
       int line = line_of_error(lines, 0, lines.size() - 1, m, 1);
       free_all();
       return error_at("VCALENDAR", line, "", m);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "module/calendar_conf.hpp"
 #include "module/module.hpp"
 #include "storage/directory.hpp"
 #include "storage/store.hpp"
@@ -111,6 +112,10 @@ char* set_role(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
     case Role::admin:
       clcf->handler = admin_handler;
       break;
+    case Role::calendars:
+      clcf->handler = calendars_handler;
+      if (main_conf(cf)->calendars_prefix.len == 0) main_conf(cf)->calendars_prefix = clcf->name;
+      break;
     default:
       return const_cast<char*>("is not available in this version");
   }
@@ -159,6 +164,7 @@ ngx_int_t postconfiguration(ngx_conf_t* cf) noexcept {
                     store.error().message().c_str());
       return NGX_ERROR;
     }
+    if (record_calendar_definitions(cf, mc, *store) != NGX_OK) return NGX_ERROR;
   } catch (const std::exception& e) {
     ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "civic_store \"%V\": %s", &mc->store_path, e.what());
     return NGX_ERROR;
@@ -216,6 +222,10 @@ ngx_command_t commands[] = {
     {ngx_string("civic_store"), NGX_HTTP_MAIN_CONF | NGX_CONF_1MORE, civic_store,
      NGX_HTTP_MAIN_CONF_OFFSET, 0, nullptr},
     {ngx_string("civic_admin"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, set_role<Role::admin>,
+     NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
+    {ngx_string("civic_calendar"), NGX_HTTP_MAIN_CONF | NGX_CONF_BLOCK | NGX_CONF_TAKE1, civic_calendar_block,
+     NGX_HTTP_MAIN_CONF_OFFSET, 0, nullptr},
+    {ngx_string("civic_calendars"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, set_role<Role::calendars>,
      NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
     ngx_null_command,
 };

@@ -23,6 +23,8 @@ struct MainConf {
   ngx_str_t thread_pool_name;
   ngx_thread_pool_t* thread_pool;
   ngx_flag_t used;            // a civic_* location directive was seen
+  void* calendars;            // CalendarRegistry* (module/calendar_conf.hpp), freed with the conf pool
+  ngx_str_t calendars_prefix; // the first civic_calendars location, for absolute URLs
 };
 static_assert(std::is_trivially_destructible_v<MainConf>);
 
@@ -41,5 +43,6 @@ std::optional<storage::Store>& worker_store();
 
 // Handlers, one per role.
 ngx_int_t admin_handler(ngx_http_request_t* r) noexcept;
+ngx_int_t calendars_handler(ngx_http_request_t* r) noexcept;
 
 }  // namespace civic::module

@@ -61,6 +61,7 @@ std::string CalendarConfig::serialize() const {
   put(out, "languages", langs);
   put(out, "timezone", timezone);
   put(out, "refresh", std::to_string(refresh_seconds));
+  put(out, "organizer", organizer);
   return out;
 }
 
@@ -78,6 +79,8 @@ bool CalendarConfig::deserialize(std::string_view text, CalendarConfig& out) {
         if (!l.empty()) c.languages.emplace_back(l);
     } else if (f[0] == "timezone" && f.size() == 2) {
       c.timezone = f[1];
+    } else if (f[0] == "organizer" && f.size() == 2) {
+      c.organizer = f[1];
     } else if (f[0] == "refresh" && f.size() == 2) {
       c.refresh_seconds = parse_duration(std::string(f[1]) + "s");
     } else {
@@ -199,8 +202,23 @@ std::string CalendarConfigBuilder::add(std::span<const std::string_view> words) 
     have_refresh_ = true;
     return {};
   }
+  if (key == "organizer") {
+    if (have_organizer_) return "\"organizer\" is duplicate";
+    if (args != 1) return "\"organizer\" takes one address, such as mailto:events@example.org";
+    std::string_view uri = words[1];
+    bool scheme = uri.starts_with("mailto:") || uri.starts_with("https://") || uri.starts_with("http://");
+    bool clean = std::none_of(uri.begin(), uri.end(), [](char c) {
+      auto u = static_cast<unsigned char>(c);
+      return u <= 0x20 || u == 0x7f || c == '"';
+    });
+    if (!scheme || !clean || uri.size() > 320 || uri.size() < 9)
+      return "\"organizer\": " + quoted(uri) + " is not a mailto:, http: or https: address";
+    config_.organizer = uri;
+    have_organizer_ = true;
+    return {};
+  }
   return "unknown setting " + quoted(key) +
-         " in civic_calendar (known: title, description, languages, timezone, refresh)";
+         " in civic_calendar (known: title, description, languages, timezone, refresh, organizer)";
 }
 
 std::string CalendarConfigBuilder::finish(CalendarConfig& out) {

@@ -6,6 +6,7 @@
 //       languages   fi sv en;
 //       timezone    Europe/Helsinki;
 //       refresh     6h;
+//       organizer   mailto:tapahtumat@turku.fi;
 //   }
 //
 // The module hands each line's words to CalendarConfigBuilder, which answers
@@ -23,6 +24,10 @@
 
 namespace civic::ical {
 
+// Without an organizer setting: an address that is valid in form and never
+// delivered to (".invalid" is reserved, RFC 2606).
+inline constexpr std::string_view kDefaultOrganizer = "mailto:noreply@invalid";
+
 struct CalendarConfig {
   std::string name;
   LangText title;
@@ -30,6 +35,9 @@ struct CalendarConfig {
   std::vector<std::string> languages;  // the first is the default
   std::string timezone;
   std::int64_t refresh_seconds = 3600;
+  // ORGANIZER of every VEVENT: RFC 5546 §3.2.1 requires one in a
+  // METHOD:PUBLISH calendar. A mailto: or http(s) URI.
+  std::string organizer = std::string(kDefaultOrganizer);
   // When the definition last changed, as recorded in the store (seconds);
   // not part of the definition itself.
   std::int64_t defined_at = 0;
@@ -74,6 +82,7 @@ class CalendarConfigBuilder {
   bool have_languages_ = false;
   bool have_timezone_ = false;
   bool have_refresh_ = false;
+  bool have_organizer_ = false;
 };
 
 // Limits on the refresh interval.

@@ -43,7 +43,7 @@ bool passes_filters(const storage::EventView& v, const FeedQuery& q) {
 class FeedAssembler {
  public:
   FeedAssembler(const CalendarConfig& cal, std::string_view lang)
-      : cal_(cal), lang_(lang), chain_(cal.fallback_chain(lang)), signature_(render_signature(chain_)) {}
+      : cal_(cal), lang_(lang), style_(vevent_style(cal, lang)), signature_(render_signature(style_)) {}
 
   // False if the stored event cannot be read back (a damaged store).
   bool add(const storage::EventView& v, std::int64_t order) {
@@ -54,7 +54,7 @@ class FeedAssembler {
       // Stored before the calendar's languages changed: rendered now.
       Event e;
       if (!event_from_view(v, e)) return false;
-      rendered_.push_back(render_vevent(e, chain_));
+      rendered_.push_back(render_vevent(e, style_));
       text = rendered_.back();
     }
     items_.push_back(Item{order, std::string(v.id), text});
@@ -87,7 +87,7 @@ class FeedAssembler {
   };
   const CalendarConfig& cal_;
   std::string lang_;
-  std::vector<std::string> chain_;
+  VeventStyle style_;
   std::uint64_t signature_;
   std::vector<Item> items_;
   std::deque<std::string> rendered_;  // stable addresses for the views above
@@ -113,7 +113,7 @@ Validators make_validators(std::string_view store_id, const CalendarConfig& cal,
   h = fnv1a64(resource, fnv1a64("\x1e", h));
   h = fnv1a64(query.normalized(), h);
   h = fnv1a64(variant, fnv1a64("\x1e", h));
-  h = fnv1a64_u64(render_signature({}), h);  // the VEVENT writer's version
+  h = fnv1a64_u64(render_signature(VeventStyle{}), h);  // the VEVENT writer's version
   char etag[24];
   std::snprintf(etag, sizeof etag, "\"%016llx\"", static_cast<unsigned long long>(h));
   Validators v;

@@ -70,9 +70,9 @@ storage::EventRecord make_record(const Event& e, const CalendarConfig& cal, std:
   r.occurrences.reserve(x.occurrences.size());
   for (const auto& o : x.occurrences) r.occurrences.push_back(storage::OccurrenceSpan{o.start, o.end});
   for (const auto& lang : cal.languages) {
-    auto chain = cal.fallback_chain(lang);
+    VeventStyle style = vevent_style(cal, lang);
     r.renditions.push_back(
-        storage::Rendition{storage::RenditionKind::vevent, lang, render_signature(chain), render_vevent(e, chain)});
+        storage::Rendition{storage::RenditionKind::vevent, lang, render_signature(style), render_vevent(e, style)});
   }
   return r;
 }

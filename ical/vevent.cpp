@@ -81,13 +81,24 @@ std::string_view tzid_used(const Event& e) {
   return e.timezone;
 }
 
-std::uint64_t render_signature(const std::vector<std::string>& chain) {
-  std::uint64_t h = fnv1a64(kRenderVersion);
-  for (const auto& lang : chain) h = fnv1a64(lang + ",", h);
-  return h;
+VeventStyle vevent_style(const CalendarConfig& cal, std::string_view lang) {
+  VeventStyle style;
+  style.chain = cal.fallback_chain(lang);
+  const LangText::Entry* title = cal.title.pick(style.chain);
+  style.organizer_name = "ORGANIZER;CN=" + param_value(title ? title->second : cal.name);
+  style.organizer_value = cal.organizer;
+  return style;
 }
 
-std::string render_vevent(const Event& e, const std::vector<std::string>& chain) {
+std::uint64_t render_signature(const VeventStyle& style) {
+  std::uint64_t h = fnv1a64(kRenderVersion);
+  for (const auto& lang : style.chain) h = fnv1a64(lang + ",", h);
+  h = fnv1a64(style.organizer_name, fnv1a64("\x1e", h));
+  return fnv1a64(style.organizer_value, fnv1a64("\x1e", h));
+}
+
+std::string render_vevent(const Event& e, const VeventStyle& style) {
+  const std::vector<std::string>& chain = style.chain;
   std::string out;
   out.reserve(1024);
   out.append("BEGIN:VEVENT\r\n");
@@ -140,6 +151,8 @@ std::string render_vevent(const Event& e, const std::vector<std::string>& chain)
   }
   if (const auto* url = e.info_url.pick(chain)) append_line(out, "URL", url->second);
   for (const auto& image : e.images) append_line(out, "IMAGE;VALUE=URI", image.url);
+  // RFC 5546 §3.2.1: a VEVENT of a PUBLISH calendar has one ORGANIZER.
+  append_line(out, style.organizer_name, style.organizer_value);
   append_line(out, "STATUS", status_value(e.status));
   // A city's events should not mark a subscriber as busy.
   append_line(out, "TRANSP", "TRANSPARENT");

@@ -12,17 +12,26 @@
 
 namespace civic::ical {
 
-// The VEVENT of `event` with its texts chosen along `chain` (a language, then
-// its fallbacks). CRLF line ends, folded, escaped.
-std::string render_vevent(const Event& event, const std::vector<std::string>& chain);
+// How a calendar writes its VEVENTs in one language: the texts chosen along
+// `chain` (the language, then its fallbacks), and the ORGANIZER line.
+struct VeventStyle {
+  std::vector<std::string> chain;
+  std::string organizer_name;   // "ORGANIZER;CN=Kulttuuritapahtumat"
+  std::string organizer_value;  // "mailto:noreply@invalid"
+};
+
+VeventStyle vevent_style(const CalendarConfig& calendar, std::string_view lang);
+
+// The VEVENT of `event`: CRLF line ends, folded, escaped.
+std::string render_vevent(const Event& event, const VeventStyle& style);
 
 // The zone a rendered VEVENT names in TZID parameters ("" if none): the
 // feed must carry a VTIMEZONE for it.
 std::string_view tzid_used(const Event& event);
 
-// Identifies how render_vevent chose texts for `chain`: a stored VEVENT whose
-// signature differs (the calendar's languages changed) is rendered again.
-std::uint64_t render_signature(const std::vector<std::string>& chain);
+// Identifies a style: a stored VEVENT whose signature differs (the calendar's
+// languages, title or organizer changed) is rendered again when read.
+std::uint64_t render_signature(const VeventStyle& style);
 
 // From BEGIN:VCALENDAR to the calendar's properties, in `lang`.
 std::string render_calendar_head(const CalendarConfig& calendar, std::string_view lang);

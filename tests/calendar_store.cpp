@@ -205,6 +205,7 @@ void feeds_are_complete_and_stable(void** state) {
   assert_non_null(strstr(body.c_str(), "STATUS:CANCELLED\r\n"));
   assert_non_null(strstr(body.c_str(), "DESCRIPTION;LANGUAGE=fi:Hei kaikki\r\n"));
   assert_non_null(strstr(body.c_str(), "REFRESH-INTERVAL;VALUE=DURATION:PT6H\r\nX-PUBLISHED-TTL:PT6H\r\n"));
+  assert_int_equal(count(body, "ORGANIZER;CN=Kulttuuri:mailto:noreply@invalid\r\n"), 3);
   assert_string_equal(feed(f, "").c_str(), body.c_str());  // byte-identical
   std::string en = feed(f, "lang=en");
   assert_non_null(strstr(en.c_str(), "SUMMARY;LANGUAGE=en:Event a\r\n"));
@@ -217,10 +218,12 @@ void feeds_are_complete_and_stable(void** state) {
   assert_non_null(strstr(notmusic.c_str(), "UID:b\r\n"));
   std::string text = feed(f, "text=KAIKKI");
   assert_int_equal(count(text, "BEGIN:VEVENT"), 1);
-  // The calendar's languages change: stored VEVENTs are rendered again on read.
+  // The calendar's languages or organizer change: stored VEVENTs are rendered again on read.
   f.cal.languages = {"en", "fi"};
+  f.cal.organizer = "mailto:tapahtumat@example.org";
   std::string changed = feed(f, "");
   assert_non_null(strstr(changed.c_str(), "SUMMARY;LANGUAGE=en:Event a\r\n"));
+  assert_int_equal(count(changed, "ORGANIZER;CN=Kulttuuri:mailto:tapahtumat@example.org\r\n"), 3);
 }
 
 void validators_change_with_the_store_only(void** state) {

@@ -22,6 +22,7 @@ void a_full_block(void**) {
   assert_string_equal(add(b, {"languages", "fi", "sv", "en"}).c_str(), "");
   assert_string_equal(add(b, {"timezone", "Europe/Helsinki"}).c_str(), "");
   assert_string_equal(add(b, {"refresh", "6h"}).c_str(), "");
+  assert_string_equal(add(b, {"organizer", "mailto:tapahtumat@turku.fi"}).c_str(), "");
   CalendarConfig c;
   assert_string_equal(b.finish(c).c_str(), "");
   assert_string_equal(c.name.c_str(), "culture");
@@ -34,6 +35,7 @@ void a_full_block(void**) {
   CalendarConfig back;
   assert_true(CalendarConfig::deserialize(c.serialize(), back));
   assert_int_equal(back.fingerprint(), c.fingerprint());
+  assert_string_equal(back.organizer.c_str(), "mailto:tapahtumat@turku.fi");
 }
 
 void errors_say_what_is_wrong(void**) {
@@ -45,6 +47,7 @@ void errors_say_what_is_wrong(void**) {
   assert_non_null(strstr(add(b, {"title", "Finnish", "x"}).c_str(), "not a language tag"));
   assert_non_null(strstr(add(b, {"colour", "red"}).c_str(), "unknown setting \"colour\""));
   assert_non_null(strstr(add(b, {"title", "fi"}).c_str(), "takes a language and a text"));
+  assert_non_null(strstr(add(b, {"organizer", "events@turku.fi"}).c_str(), "not a mailto:"));
   CalendarConfig c;
   assert_non_null(strstr(b.finish(c).c_str(), "needs \"languages\""));
   CalendarConfigBuilder t("y");
@@ -52,6 +55,11 @@ void errors_say_what_is_wrong(void**) {
   add(t, {"timezone", "UTC"});
   add(t, {"title", "sv", "x"});
   assert_non_null(strstr(t.finish(c).c_str(), "not one of its languages"));
+  CalendarConfigBuilder d("z");
+  add(d, {"languages", "fi"});
+  add(d, {"timezone", "UTC"});
+  assert_string_equal(d.finish(c).c_str(), "");
+  assert_string_equal(c.organizer.c_str(), "mailto:noreply@invalid");
 }
 
 void names_and_durations(void**) {

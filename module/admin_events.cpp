@@ -245,13 +245,8 @@ bool is_type(std::string_view have, std::string_view want) {
 }
 
 ngx_int_t start_write(ngx_http_request_t* r, const ical::CalendarConfig& cal, std::string_view id, WriteKind kind) {
-  // A body larger than client_max_body_size: refused here with a JSON body.
-  auto* clcf = static_cast<ngx_http_core_loc_conf_t*>(ngx_http_get_module_loc_conf(r, ngx_http_core_module));
-  if (clcf->client_max_body_size && r->headers_in.content_length_n > clcf->client_max_body_size) {
-    if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    return send_error(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
-                      "the body is larger than client_max_body_size of this location");
-  }
+  // (A body over client_max_body_size never gets here: nginx answers 413
+  // itself; docs/admin-api.md shows the error_page that makes that JSON.)
   auto* ctx = static_cast<WriteContext*>(ngx_pcalloc(r->pool, sizeof(WriteContext)));
   if (ctx == nullptr) return NGX_HTTP_INTERNAL_SERVER_ERROR;
   ctx->calendar = &cal;

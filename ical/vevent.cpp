@@ -128,7 +128,12 @@ std::string render_vevent(const Event& e, const VeventStyle& style) {
   if (const auto* name = e.name.pick(chain)) append_text_line(out, with_language("SUMMARY", name), name->second);
   const LangText::Entry* description = e.description.pick(chain);
   if (description != nullptr) {
-    append_text_line(out, with_language("DESCRIPTION", description), html_to_text(description->second));
+    std::string text = html_to_text(description->second);
+    append_text_line(out, with_language("DESCRIPTION", description), text);
+    // Markup the plain text cannot carry goes along as HTML (Outlook shows
+    // it, and an export imported again keeps it).
+    if (text_to_html(text) != description->second)
+      append_text_line(out, with_language("X-ALT-DESC;FMTTYPE=text/html", description), description->second);
   } else if (const auto* s = e.short_description.pick(chain)) {
     append_text_line(out, with_language("DESCRIPTION", s), s->second);
   }

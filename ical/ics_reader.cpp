@@ -506,7 +506,10 @@ std::optional<FieldError> events_from_ics(std::string_view text, const EventDefa
     return error_at("VEVENT", spans[max_events].begin_line, "",
                     "more than " + std::to_string(max_events) + " events in one import");
 
-  std::lock_guard lock(libical_mutex());
+  // libical's parser keeps its state in the parser and its error number and
+  // scratch buffers per thread: parsing needs no lock. Turning each VEVENT
+  // into an event touches shared time zones: that holds libical_mutex(),
+  // one VEVENT at a time, so that a feed on the event loop waits at most that.
   std::vector<icalcomponent*> parsed;
   icalparser* parser = icalparser_new();
   if (parser == nullptr) return error_at("", 0, "", "out of memory");
@@ -540,7 +543,12 @@ std::optional<FieldError> events_from_ics(std::string_view text, const EventDefa
       VeventReader reader(defaults, cal, lines, span);
       Event e;
       std::optional<EventTime> rid;
-      if (auto err = reader.read(c, e, rid)) {
+      std::optional<FieldError> err;
+      {
+        std::lock_guard lock(libical_mutex());
+        err = reader.read(c, e, rid);
+      }
+      if (err) {
         free_all();
         if (err->line == 0) err->line = span.begin_line;
         if (!e.id.empty() && err->field != "UID") err->message += " (UID " + e.id + ")";

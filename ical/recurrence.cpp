@@ -87,17 +87,19 @@ bool is_excluded(const Event& e, const CivilTime& local) {
 
 // Walks the RRULE's occurrences in order (dtstart first) and the RDATEs,
 // minus the EXDATEs, calling fn(local start) until it returns false.
+// Each libical call holds libical_mutex() on its own (not the whole walk), so
+// that a long expansion in a pool thread never makes the event loop wait long.
 template <class Fn>
 void for_each_start(const Event& e, std::size_t max_steps, Fn&& fn) {
-  std::lock_guard lock(libical_mutex());
   std::vector<CivilTime> extra;
   for (const auto& r : e.recurrence->rdates) extra.push_back(r.local);
   std::sort(extra.begin(), extra.end());
   std::size_t next_extra = 0;
 
-  icaltimezone* zone = find_libical_zone(e.timezone);
   icalrecur_iterator* it = nullptr;
   if (!e.recurrence->rrule.empty()) {
+    std::lock_guard lock(libical_mutex());
+    icaltimezone* zone = find_libical_zone(e.timezone);
     icalrecurrencetype rule = icalrecurrencetype_from_string(e.recurrence->rrule.c_str());
     if (rule.freq != ICAL_NO_RECURRENCE) it = icalrecur_iterator_new(rule, to_icaltime(e.start, zone));
   }
@@ -108,7 +110,11 @@ void for_each_start(const Event& e, std::size_t max_steps, Fn&& fn) {
   std::optional<CivilTime> last;
   while (steps++ < max_steps) {
     if (!pending && !from_rule_done) {
-      icaltimetype tt = icalrecur_iterator_next(it);
+      icaltimetype tt;
+      {
+        std::lock_guard lock(libical_mutex());
+        tt = icalrecur_iterator_next(it);
+      }
       if (icaltime_is_null_time(tt)) {
         from_rule_done = true;
       } else {
@@ -130,7 +136,10 @@ void for_each_start(const Event& e, std::size_t max_steps, Fn&& fn) {
     if (is_excluded(e, *chosen)) continue;
     if (!fn(*chosen)) break;
   }
-  if (it != nullptr) icalrecur_iterator_free(it);
+  if (it != nullptr) {
+    std::lock_guard lock(libical_mutex());
+    icalrecur_iterator_free(it);
+  }
 }
 
 }  // namespace

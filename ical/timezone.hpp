@@ -4,9 +4,13 @@
 //
 // libical keeps its built-in zones as shared objects that it fills in lazily
 // (the list of transitions grows as later years are asked for). Every libical
-// call in civic therefore runs under libical_mutex(): writes are rare, and the
-// read path only needs libical for cached VTIMEZONE texts and for series
-// beyond their materialized horizon.
+// call that may touch a zone therefore runs under libical_mutex(), and holds
+// it briefly (one conversion, one recurrence step, one VEVENT of an import):
+// the event loop takes it for the times of a query and for series past their
+// materialized horizon, and must never wait long. libical's parser itself
+// needs no lock: its state is per parser, its error number and scratch
+// buffers per thread (Debian builds it with pthread support).
+// t/calendar_admin.t runs six imports at once, also under ASan.
 #pragma once
 
 #include <cstdint>

@@ -254,7 +254,7 @@ ngx_int_t start_write(ngx_http_request_t* r, const ical::CalendarConfig& cal, st
   ctx->id.len = id.size();
   ctx->id.data = static_cast<u_char*>(ngx_pnalloc(r->pool, id.size() + 1));
   if (ctx->id.data == nullptr) return NGX_HTTP_INTERNAL_SERVER_ERROR;
-  ngx_memcpy(ctx->id.data, id.data(), id.size());
+  if (!id.empty()) ngx_memcpy(ctx->id.data, id.data(), id.size());
   ngx_http_set_ctx(r, ctx, ngx_http_civic_module);
   return read_request_body(r, body_read);
 }

@@ -57,32 +57,31 @@ class FeedAssembler {
       rendered_.push_back(render_vevent(e, style_));
       text = rendered_.back();
     }
-    items_.push_back(Item{order, std::string(v.id), text});
-    if (!v.tzid.empty()) zones_.emplace(v.tzid);
+    items_.push_back(Item{order, v.id, text});
+    if (!v.tzid.empty() && std::find(zones_.begin(), zones_.end(), v.tzid) == zones_.end()) zones_.push_back(v.tzid);
     return true;
   }
 
-  std::string finish() {
+  // The body, in order: by start, then id. Its views stay valid as long as
+  // the transaction the events were read in.
+  FeedBody finish() {
     std::sort(items_.begin(), items_.end(), [](const Item& a, const Item& b) {
       return a.order != b.order ? a.order < b.order : a.id < b.id;
     });
-    std::string head = render_calendar_head(cal_, lang_);
-    std::size_t size = head.size() + kCalendarTail.size();
-    for (const auto& z : zones_) size += vtimezone_text(z).size();
-    for (const auto& i : items_) size += i.text.size();
-    std::string body;
-    body.reserve(size);
-    body.append(head);
-    for (const auto& z : zones_) body.append(vtimezone_text(z));
+    std::sort(zones_.begin(), zones_.end());
+    FeedBody body;
+    body.append_owned(render_calendar_head(cal_, lang_));
+    for (auto z : zones_) body.append(vtimezone_text(z));  // cached for the process
     for (const auto& i : items_) body.append(i.text);
     body.append(kCalendarTail);
+    body.keep(std::move(rendered_));  // the views of items_ point into them
     return body;
   }
 
  private:
   struct Item {
     std::int64_t order;
-    std::string id;
+    std::string_view id;
     std::string_view text;
   };
   const CalendarConfig& cal_;
@@ -91,7 +90,7 @@ class FeedAssembler {
   std::uint64_t signature_;
   std::vector<Item> items_;
   std::deque<std::string> rendered_;  // stable addresses for the views above
-  std::set<std::string, std::less<>> zones_;
+  std::vector<std::string_view> zones_;
 };
 
 storage::Error damaged(std::string_view id) {

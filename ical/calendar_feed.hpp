@@ -4,8 +4,11 @@
 // END:VCALENDAR line.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <deque>
 #include <optional>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -34,10 +37,42 @@ Validators make_validators(std::string_view store_id, const CalendarConfig& cale
 inline constexpr std::size_t kInlineBudget = 20000;
 inline constexpr std::size_t kUnlimited = static_cast<std::size_t>(-1);
 
+// A feed's bytes: views of stored VEVENTs (valid while the read transaction
+// that found them is open) and texts of its own, copied once into the answer.
+class FeedBody {
+ public:
+  void append(std::string_view part) {
+    parts_.push_back(part);
+    size_ += part.size();
+  }
+  void append_owned(std::string text) {
+    owned_.push_back(std::move(text));
+    append(owned_.back());
+  }
+  // Texts the parts point into, kept alive with the body (moving a deque
+  // leaves its elements where they are).
+  void keep(std::deque<std::string> texts) { kept_.push_back(std::move(texts)); }
+  std::size_t size() const noexcept { return size_; }
+  void copy_to(char* out) const noexcept {
+    for (auto p : parts_) out = std::copy(p.begin(), p.end(), out);
+  }
+  std::string str() const {
+    std::string s(size_, '\0');
+    copy_to(s.data());
+    return s;
+  }
+
+ private:
+  std::vector<std::string_view> parts_;
+  std::deque<std::string> owned_;  // stable addresses
+  std::vector<std::deque<std::string>> kept_;
+  std::size_t size_ = 0;
+};
+
 struct FeedAnswer {
   bool over_budget = false;  // nothing built: run it again with a larger budget
   bool found = true;         // false: no such event (404)
-  std::string body;
+  FeedBody body;
 };
 
 // The whole feed for `query`, read in `txn`.

@@ -84,6 +84,28 @@ ngx_int_t send_calendar(ngx_http_request_t* r, const ical::Validators& v, const 
   return send_body(r, NGX_HTTP_OK, kCalendarType, body);
 }
 
+// The same, copying the parts of a feed (views into the store: the read
+// transaction is still open) straight into the answer's buffer.
+ngx_int_t send_calendar(ngx_http_request_t* r, const ical::Validators& v, const ical::CalendarConfig& cal,
+                        const ical::FeedBody& body) {
+  if (set_validators(r, v.etag, v.last_modified, cal.refresh_seconds) != NGX_OK) return NGX_ERROR;
+  r->headers_out.status = NGX_HTTP_OK;
+  r->headers_out.content_length_n = static_cast<off_t>(body.size());
+  ngx_str_set(&r->headers_out.content_type, "text/calendar; charset=utf-8");
+  r->headers_out.content_type_len = r->headers_out.content_type.len;
+  r->headers_out.content_type_lowcase = nullptr;
+  ngx_int_t rc = ngx_http_send_header(r);
+  if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) return rc;
+  ngx_buf_t* b = ngx_create_temp_buf(r->pool, body.size());
+  if (b == nullptr) return NGX_ERROR;
+  body.copy_to(reinterpret_cast<char*>(b->last));
+  b->last += body.size();
+  b->last_buf = (r == r->main) ? 1 : 0;
+  b->last_in_chain = 1;
+  ngx_chain_t out{b, nullptr};
+  return ngx_http_output_filter(r, &out);
+}
+
 // What a feed request needs, copied out of the request for a pool thread.
 struct FeedRequest {
   const ical::CalendarConfig* calendar = nullptr;
@@ -95,6 +117,7 @@ struct FeedRequest {
 // Reads state, validators and (unless only validators are wanted) the body
 // in one read transaction.
 struct FeedResult {
+  std::optional<storage::Txn> txn;  // open while the body's views are in use
   std::optional<storage::Error> error;
   bool client_copy_current = false;  // nothing built: answer 304
   ical::Validators validators;
@@ -104,11 +127,13 @@ struct FeedResult {
 FeedResult run_feed(storage::Store& store, const FeedRequest& req, std::size_t budget,
                     ngx_http_request_t* r_for_conditional) {
   FeedResult result;
-  auto txn = storage::Txn::begin_read(store.env());
-  if (!txn) {
-    result.error = txn.error();
+  auto begun = storage::Txn::begin_read(store.env());
+  if (!begun) {
+    result.error = begun.error();
     return result;
   }
+  result.txn.emplace(std::move(*begun));
+  storage::Txn* txn = &*result.txn;
   auto state = storage::events::read_state(*txn, store.db(), req.calendar->name);
   if (!state) {
     result.error = state.error();
@@ -142,6 +167,8 @@ class FeedJob : public Job {
         return;
       }
       result_ = run_feed(*store, req_, ical::kUnlimited, nullptr);
+      body_ = result_.answer.body.str();
+      result_.txn.reset();  // no reader slot held while the answer waits
     } catch (const std::exception& e) {
       failure_ = e.what();
     } catch (...) {
@@ -157,7 +184,7 @@ class FeedJob : public Job {
       }
       if (result_.error) return send_store_error(r, *result_.error);
       if (!result_.answer.found) return send_error(r, NGX_HTTP_NOT_FOUND, "no such event");
-      return send_calendar(r, result_.validators, *req_.calendar, result_.answer.body);
+      return send_calendar(r, result_.validators, *req_.calendar, std::string_view(body_));
     } catch (const std::exception& e) {
       ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: calendar feed: %s", e.what());
     }
@@ -167,6 +194,7 @@ class FeedJob : public Job {
  private:
   FeedRequest req_;
   FeedResult result_;
+  std::string body_;
   std::string failure_;
 };
 

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <unordered_map>
 
 #include "storage/keys.hpp"
 #include "storage/record_codec.hpp"
@@ -12,6 +11,10 @@ namespace civic::storage {
 namespace {
 
 constexpr std::uint8_t kRecordFormat = 1;
+// A directory entry: kind, language length, 2 spare, text length, signature,
+// the language padded to kMaxRenditionLang bytes.
+constexpr std::size_t kMaxRenditionLang = 16;
+constexpr std::size_t kDirectoryEntry = 1 + 1 + 2 + 4 + 8 + kMaxRenditionLang;
 constexpr std::uint8_t kStateFormat = 1;
 constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
@@ -144,14 +147,17 @@ bool EventView::has_keyword(std::string_view k) const {
 
 std::optional<std::string_view> EventView::find_rendition(RenditionKind kind, std::string_view lang,
                                                           std::uint64_t signature) const {
-  RecordReader r(renditions);
-  std::uint16_t n = r.u16();
-  for (std::uint16_t i = 0; i < n && r.ok(); ++i) {
+  std::size_t offset = 0;
+  for (std::size_t at = 0; at + kDirectoryEntry <= directory.size(); at += kDirectoryEntry) {
+    RecordReader r(directory.substr(at, kDirectoryEntry));
     auto k = static_cast<RenditionKind>(r.u8());
-    std::string_view l = r.str16();
+    std::uint8_t lang_len = r.u8();
+    r.u16();
+    std::uint32_t length = r.u32();
     std::uint64_t sig = r.u64();
-    std::string_view text = r.str32();
-    if (r.ok() && k == kind && l == lang && sig == signature) return text;
+    std::string_view l = r.bytes(kMaxRenditionLang).substr(0, lang_len);
+    if (k == kind && l == lang && sig == signature) return texts.substr(offset, length);
+    offset += length;
   }
   return std::nullopt;
 }
@@ -159,30 +165,44 @@ std::optional<std::string_view> EventView::find_rendition(RenditionKind kind, st
 namespace events {
 
 std::string encode(const EventRecord& rec) {
+  // Languages longer than a directory slot are not stored (a feed in such a
+  // language renders the event when read).
+  std::vector<const Rendition*> kept;
+  for (const auto& r : rec.renditions)
+    if (r.lang.size() <= kMaxRenditionLang) kept.push_back(&r);
   RecordWriter w;
   w.u8(kRecordFormat);
   w.u8(rec.flags);
+  w.u8(rec.facts.status);
+  w.u8(rec.facts.is_free);
   w.u32(rec.sequence);
   w.i64(rec.created_us);
   w.i64(rec.modified_us);
   w.i64(rec.first_start);
   w.i64(rec.last_end);
-  w.str16(rec.tzid);
-  w.u8(rec.facts.status);
-  w.u8(rec.facts.is_free);
-  w.str16(rec.facts.location_id);
-  w.str32(rec.facts.keywords);
-  w.str32(rec.facts.search_text);
-  RecordWriter list;
-  list.u16(static_cast<std::uint16_t>(rec.renditions.size()));
-  for (const auto& r : rec.renditions) {
-    list.u8(static_cast<std::uint8_t>(r.kind));
-    list.str16(r.lang);
-    list.u64(r.signature);
-    list.str32(r.text);
+  w.u16(static_cast<std::uint16_t>(rec.tzid.size()));
+  w.u16(static_cast<std::uint16_t>(rec.facts.location_id.size()));
+  w.u16(static_cast<std::uint16_t>(kept.size()));
+  w.u16(0);
+  w.u32(static_cast<std::uint32_t>(rec.facts.keywords.size()));
+  w.u32(static_cast<std::uint32_t>(rec.facts.search_text.size()));
+  w.u32(static_cast<std::uint32_t>(rec.model_json.size()));
+  for (const Rendition* r : kept) {
+    w.u8(static_cast<std::uint8_t>(r->kind));
+    w.u8(static_cast<std::uint8_t>(r->lang.size()));
+    w.u16(0);
+    w.u32(static_cast<std::uint32_t>(r->text.size()));
+    w.u64(r->signature);
+    std::string lang = r->lang;
+    lang.resize(kMaxRenditionLang, '\0');
+    w.data().append(lang);
   }
-  w.str32(list.data());
-  w.str32(rec.model_json);
+  w.data().append(rec.tzid);
+  w.data().append(rec.facts.location_id);
+  w.data().append(rec.facts.keywords);
+  w.data().append(rec.facts.search_text);
+  w.data().append(rec.model_json);
+  for (const Rendition* r : kept) w.data().append(r->text);
   return w.take();
 }
 
@@ -191,20 +211,35 @@ bool decode(std::string_view id, std::string_view value, EventView& v) {
   if (r.u8() != kRecordFormat) return false;
   v.id = id;
   v.flags = r.u8();
+  v.status = r.u8();
+  v.is_free = r.u8();
   v.sequence = r.u32();
   v.created_us = r.i64();
   v.modified_us = r.i64();
   v.first_start = r.i64();
   v.last_end = r.i64();
-  v.tzid = r.str16();
-  v.status = r.u8();
-  v.is_free = r.u8();
-  v.location_id = r.str16();
-  v.keywords = r.str32();
-  v.search_text = r.str32();
-  v.renditions = r.str32();
-  v.model_json = r.str32();
-  return r.ok() && r.at_end();
+  std::uint16_t tzid_len = r.u16();
+  std::uint16_t location_len = r.u16();
+  std::uint16_t renditions = r.u16();
+  r.u16();
+  std::uint32_t keywords_len = r.u32();
+  std::uint32_t search_len = r.u32();
+  std::uint32_t model_len = r.u32();
+  v.directory = r.bytes(std::size_t{renditions} * kDirectoryEntry);
+  v.tzid = r.bytes(tzid_len);
+  v.location_id = r.bytes(location_len);
+  v.keywords = r.bytes(keywords_len);
+  v.search_text = r.bytes(search_len);
+  v.model_json = r.bytes(model_len);
+  if (!r.ok()) return false;
+  v.texts = r.rest();
+  // The texts must fill the rest exactly (read from the directory only).
+  std::size_t total = 0;
+  for (std::size_t at = 0; at < v.directory.size(); at += kDirectoryEntry) {
+    RecordReader e(v.directory.substr(at + 4, 4));
+    total += e.u32();
+  }
+  return total == v.texts.size();
 }
 
 Result<std::optional<EventView>> get(const Txn& txn, const Databases& db, std::string_view cal, std::string_view id) {
@@ -370,11 +405,9 @@ Status for_each_modified_since(const Txn& txn, const Databases& db, std::string_
 Result<WindowResult> overlapping(const Txn& txn, const Databases& db, std::string_view cal, std::int64_t qs,
                                  std::int64_t qe, std::size_t budget) {
   WindowResult result;
-  std::unordered_map<std::string, std::int64_t> first;  // id -> earliest overlapping start
-  auto hit = [&first](std::string_view id, std::int64_t start) {
-    auto [it, inserted] = first.try_emplace(std::string(id), start);
-    if (!inserted && start < it->second) it->second = start;
-  };
+  // Every overlapping occurrence; reduced to the earliest per event below.
+  std::vector<WindowHit>& hits = result.hits;
+  auto hit = [&hits](std::string_view id, std::int64_t start) { hits.push_back(WindowHit{id, start}); };
   std::size_t steps = 0;
   const std::string prefix = cal_prefix(cal);
 
@@ -432,7 +465,7 @@ Result<WindowResult> overlapping(const Txn& txn, const Databases& db, std::strin
     std::string_view value = e.value;
     auto id = keys::take_name(rest);
     auto resume = keys::take_i64(value);
-    if (id && resume && *resume < qe) result.partial.push_back(PartialSeries{std::string(*id), *resume});
+    if (id && resume && *resume < qe) result.partial.push_back(PartialSeries{*id, *resume});
     return ++steps <= budget;
   });
   if (!st) return st.error();
@@ -440,8 +473,11 @@ Result<WindowResult> overlapping(const Txn& txn, const Databases& db, std::strin
     result.over_budget = true;
     return result;
   }
-  result.hits.reserve(first.size());
-  for (auto& [id, start] : first) result.hits.push_back(WindowHit{id, start});
+  std::sort(hits.begin(), hits.end(), [](const WindowHit& a, const WindowHit& b) {
+    return a.id != b.id ? a.id < b.id : a.first_start < b.first_start;
+  });
+  hits.erase(std::unique(hits.begin(), hits.end(), [](const WindowHit& a, const WindowHit& b) { return a.id == b.id; }),
+             hits.end());
   return result;
 }
 

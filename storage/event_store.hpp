@@ -83,6 +83,10 @@ struct EventRecord {
 
 // A stored event read back. Views into the map: valid only inside the
 // transaction that read them.
+//
+// The record puts every length and a directory of its renditions in a short
+// header (about 150 bytes), and the texts after it: a feed reads the header
+// and copies one text, touching little else of a record of several pages.
 struct EventView {
   std::string_view id;
   std::uint8_t flags = 0;
@@ -97,8 +101,9 @@ struct EventView {
   std::string_view location_id;
   std::string_view keywords;
   std::string_view search_text;
-  std::string_view renditions;  // the encoded list; see find_rendition
   std::string_view model_json;
+  std::string_view directory;   // the renditions: kDirectoryEntry bytes each
+  std::string_view texts;       // their texts, back to back
 
   bool deleted() const noexcept { return flags & kDeleted; }
   bool has_keyword(std::string_view k) const;
@@ -146,15 +151,16 @@ Status for_each_modified_since(const Txn& txn, const Databases& db, std::string_
 
 // An event found by a window query: its id and the start of its first
 // occurrence that overlaps the window.
+// (Ids are views into the map, valid inside the read transaction.)
 struct WindowHit {
-  std::string id;
+  std::string_view id;
   std::int64_t first_start = 0;
 };
 
 // Series whose materialized occurrences stop before `before`: their id and
 // where materializing stopped (the caller expands them further).
 struct PartialSeries {
-  std::string id;
+  std::string_view id;
   std::int64_t resume_from = 0;
 };
 

@@ -179,7 +179,8 @@ int cmd_export(const Options& opt) {
   if (!txn) return fail(txn.error().message());
   auto feed = civic::ical::build_ics_feed(*txn, store->db(), *cal, query, civic::ical::kUnlimited);
   if (!feed) return fail(feed.error().message());
-  if (std::fwrite(feed->body.data(), 1, feed->body.size(), stdout) != feed->body.size() || std::fflush(stdout) != 0)
+  std::string text = feed->body.str();
+  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0)
     return fail("cannot write to stdout");
   return 0;
 }

@@ -22,6 +22,7 @@
 #include "common/http_headers.hpp"
 #include "ical/calendar_feed.hpp"
 #include "ical/calendar_json.hpp"
+#include "ical/feed_cache.hpp"
 #include "ical/feed_query.hpp"
 #include "ical/field_error.hpp"
 #include "module/calendar_conf.hpp"
@@ -78,14 +79,8 @@ ngx_int_t send_store_error(ngx_http_request_t* r, const storage::Error& error) {
   return send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR, "the store could not be read; see the error log");
 }
 
-ngx_int_t send_calendar(ngx_http_request_t* r, const ical::Validators& v, const ical::CalendarConfig& cal,
-                        std::string_view body) {
-  if (set_validators(r, v.etag, v.last_modified, cal.refresh_seconds) != NGX_OK) return NGX_ERROR;
-  return send_body(r, NGX_HTTP_OK, kCalendarType, body);
-}
-
-// The same, copying the parts of a feed (views into the store: the read
-// transaction is still open) straight into the answer's buffer.
+// A feed: its parts (views into the store: the read transaction is still
+// open) copied straight into the answer's buffer.
 ngx_int_t send_calendar(ngx_http_request_t* r, const ical::Validators& v, const ical::CalendarConfig& cal,
                         const ical::FeedBody& body) {
   if (set_validators(r, v.etag, v.last_modified, cal.refresh_seconds) != NGX_OK) return NGX_ERROR;
@@ -114,18 +109,18 @@ struct FeedRequest {
   std::string resource() const { return event_id.empty() ? "feed" : "event:" + event_id; }
 };
 
-// Reads state, validators and (unless only validators are wanted) the body
-// in one read transaction.
+// A feed request in progress: its read transaction (open while the body's
+// views are in use), validators, and then the body.
 struct FeedResult {
-  std::optional<storage::Txn> txn;  // open while the body's views are in use
+  std::optional<storage::Txn> txn;
   std::optional<storage::Error> error;
-  bool client_copy_current = false;  // nothing built: answer 304
   ical::Validators validators;
   ical::FeedAnswer answer;
 };
 
-FeedResult run_feed(storage::Store& store, const FeedRequest& req, std::size_t budget,
-                    ngx_http_request_t* r_for_conditional) {
+// Opens a read transaction and computes the validators from the calendar's
+// state record: no event is read.
+FeedResult begin_feed(storage::Store& store, const FeedRequest& req) {
   FeedResult result;
   auto begun = storage::Txn::begin_read(store.env());
   if (!begun) {
@@ -133,26 +128,70 @@ FeedResult run_feed(storage::Store& store, const FeedRequest& req, std::size_t b
     return result;
   }
   result.txn.emplace(std::move(*begun));
-  storage::Txn* txn = &*result.txn;
-  auto state = storage::events::read_state(*txn, store.db(), req.calendar->name);
+  auto state = storage::events::read_state(*result.txn, store.db(), req.calendar->name);
   if (!state) {
     result.error = state.error();
     return result;
   }
   result.validators = ical::make_validators(store.id(), *req.calendar, *state, req.resource(), req.query, "ics");
-  if (r_for_conditional != nullptr &&
-      client_copy_is_current(r_for_conditional, result.validators.etag, result.validators.last_modified)) {
-    result.client_copy_current = true;
-    return result;
-  }
-  auto built = req.event_id.empty() ? ical::build_ics_feed(*txn, store.db(), *req.calendar, req.query, budget)
-                                    : ical::build_event_ics(*txn, store.db(), *req.calendar, req.event_id, req.query);
+  return result;
+}
+
+// Builds the body in the transaction begin_feed opened.
+void build_feed(storage::Store& store, const FeedRequest& req, std::size_t budget, FeedResult& result) {
+  auto built = req.event_id.empty()
+                   ? ical::build_ics_feed(*result.txn, store.db(), *req.calendar, req.query, budget)
+                   : ical::build_event_ics(*result.txn, store.db(), *req.calendar, req.event_id, req.query);
   if (!built) {
     result.error = built.error();
-    return result;
+    return;
   }
   result.answer = std::move(*built);
-  return result;
+}
+
+// The worker's cache of built feeds (civic_feed_cache), made on first use;
+// nullptr when it is off. Used on the event loop only.
+ical::FeedCache* feed_cache(ngx_http_request_t* r) {
+  static std::optional<ical::FeedCache> cache;
+  static bool made = false;
+  if (!made) {
+    made = true;
+    auto* mc = static_cast<MainConf*>(ngx_http_get_module_main_conf(r, ngx_http_civic_module));
+    if (mc->feed_cache_size > 0) cache.emplace(mc->feed_cache_size);
+  }
+  return cache ? &*cache : nullptr;
+}
+
+std::string cache_key(const FeedRequest& req, const ical::Validators& v) {
+  return v.etag + "\n" + req.calendar->name + "\n" + req.resource();
+}
+
+void release_body(void* data) { delete static_cast<ical::FeedCache::Body*>(data); }
+
+// Sends a body that the cache (or a job) shares: nginx writes from it
+// directly; the request holds a reference until it is done.
+ngx_int_t send_shared(ngx_http_request_t* r, const ical::Validators& v, const ical::CalendarConfig& cal,
+                      const ical::FeedCache::Body& body) {
+  if (set_validators(r, v.etag, v.last_modified, cal.refresh_seconds) != NGX_OK) return NGX_ERROR;
+  r->headers_out.status = NGX_HTTP_OK;
+  r->headers_out.content_length_n = static_cast<off_t>(body->size());
+  ngx_str_set(&r->headers_out.content_type, "text/calendar; charset=utf-8");
+  r->headers_out.content_type_len = r->headers_out.content_type.len;
+  r->headers_out.content_type_lowcase = nullptr;
+  ngx_int_t rc = ngx_http_send_header(r);
+  if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) return rc;
+  ngx_pool_cleanup_t* cleanup = ngx_pool_cleanup_add(r->pool, 0);
+  auto* b = static_cast<ngx_buf_t*>(ngx_calloc_buf(r->pool));
+  if (cleanup == nullptr || b == nullptr) return NGX_ERROR;
+  cleanup->handler = release_body;
+  cleanup->data = new ical::FeedCache::Body(body);
+  b->pos = reinterpret_cast<u_char*>(const_cast<char*>(body->data()));
+  b->last = b->pos + body->size();
+  b->memory = 1;  // nginx only reads it
+  b->last_buf = (r == r->main) ? 1 : 0;
+  b->last_in_chain = 1;
+  ngx_chain_t out{b, nullptr};
+  return ngx_http_output_filter(r, &out);
 }
 
 class FeedJob : public Job {
@@ -166,8 +205,10 @@ class FeedJob : public Job {
         failure_ = "the store is not open";
         return;
       }
-      result_ = run_feed(*store, req_, ical::kUnlimited, nullptr);
-      body_ = result_.answer.body.str();
+      result_ = begin_feed(*store, req_);
+      if (!result_.error) build_feed(*store, req_, ical::kUnlimited, result_);
+      body_ = std::make_shared<const std::string>(result_.answer.body.str());
+      result_.answer = ical::FeedAnswer{};
       result_.txn.reset();  // no reader slot held while the answer waits
     } catch (const std::exception& e) {
       failure_ = e.what();
@@ -184,7 +225,8 @@ class FeedJob : public Job {
       }
       if (result_.error) return send_store_error(r, *result_.error);
       if (!result_.answer.found) return send_error(r, NGX_HTTP_NOT_FOUND, "no such event");
-      return send_calendar(r, result_.validators, *req_.calendar, std::string_view(body_));
+      if (ical::FeedCache* cache = feed_cache(r)) cache->put(cache_key(req_, result_.validators), body_);
+      return send_shared(r, result_.validators, *req_.calendar, body_);
     } catch (const std::exception& e) {
       ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: calendar feed: %s", e.what());
     }
@@ -194,7 +236,7 @@ class FeedJob : public Job {
  private:
   FeedRequest req_;
   FeedResult result_;
-  std::string body_;
+  ical::FeedCache::Body body_;
   std::string failure_;
 };
 
@@ -246,17 +288,33 @@ ngx_int_t dispatch(ngx_http_request_t* r) {
 
   auto& store = worker_store();
   if (!store) return send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE, "the store is not open; see the error log");
-  FeedResult result = run_feed(*store, req, ical::kInlineBudget, r);
+  FeedResult result = begin_feed(*store, req);
   if (result.error) return send_store_error(r, *result.error);
-  if (result.client_copy_current) {
+  const ical::Validators& v = result.validators;
+  if (client_copy_is_current(r, v.etag, v.last_modified)) {
     // The client's copy is current: 304, no event read.
-    if (set_validators(r, result.validators.etag, result.validators.last_modified, calendar->refresh_seconds) != NGX_OK)
-      return NGX_ERROR;
+    if (set_validators(r, v.etag, v.last_modified, calendar->refresh_seconds) != NGX_OK) return NGX_ERROR;
     return send_not_modified(r);
   }
+  ical::FeedCache* cache = feed_cache(r);
+  std::string key;
+  if (cache != nullptr) {
+    key = cache_key(req, v);
+    if (auto body = cache->find(key)) return send_shared(r, v, *calendar, body);
+  }
+  build_feed(*store, req, ical::kInlineBudget, result);
+  if (result.error) return send_store_error(r, *result.error);
   if (!result.answer.found) return send_error(r, NGX_HTTP_NOT_FOUND, "no such event");
-  if (result.answer.over_budget) return offload_from_handler(r, std::make_unique<FeedJob>(std::move(req)));
-  return send_calendar(r, result.validators, *calendar, result.answer.body);
+  if (result.answer.over_budget) {
+    result.txn.reset();
+    return offload_from_handler(r, std::make_unique<FeedJob>(std::move(req)));
+  }
+  if (cache != nullptr && result.answer.body.size() <= cache->max_entry()) {
+    auto body = std::make_shared<const std::string>(result.answer.body.str());
+    cache->put(std::move(key), body);
+    return send_shared(r, v, *calendar, body);
+  }
+  return send_calendar(r, v, *calendar, result.answer.body);
 }
 
 }  // namespace

@@ -21,6 +21,7 @@ namespace civic::module {
 namespace {
 
 constexpr size_t kDefaultMapSize = size_t{1} << 30;
+constexpr size_t kDefaultFeedCache = size_t{16} << 20;
 constexpr ngx_uint_t kDefaultMaxReaders = 1024;
 
 storage::EnvOptions store_options(const MainConf& conf) {
@@ -100,6 +101,25 @@ char* civic_store(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
   return NGX_CONF_OK;
 }
 
+// civic_feed_cache SIZE | off;
+char* civic_feed_cache(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
+  auto* mc = static_cast<MainConf*>(conf);
+  if (mc->feed_cache_size != NGX_CONF_UNSET_SIZE) return const_cast<char*>("is duplicate");
+  auto* args = static_cast<ngx_str_t*>(cf->args->elts);
+  if (ngx::view(args[1]) == "off") {
+    mc->feed_cache_size = 0;
+    return NGX_CONF_OK;
+  }
+  ssize_t size = ngx_parse_size(&args[1]);
+  if (size == NGX_ERROR || size < 1024 * 1024) {
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "civic_feed_cache: invalid size \"%V\" (a size such as 16m, at least 1m, or off)", &args[1]);
+    return static_cast<char*>(NGX_CONF_ERROR);
+  }
+  mc->feed_cache_size = static_cast<size_t>(size);
+  return NGX_CONF_OK;
+}
+
 // civic_admin; civic_calendars; civic_forms;
 template <Role role>
 char* set_role(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
@@ -128,6 +148,7 @@ void* create_main_conf(ngx_conf_t* cf) noexcept {
   if (mc == nullptr) return nullptr;
   mc->max_size = NGX_CONF_UNSET_SIZE;
   mc->max_readers = NGX_CONF_UNSET_UINT;
+  mc->feed_cache_size = NGX_CONF_UNSET_SIZE;
   mc->used = 0;
   return mc;
 }
@@ -136,6 +157,7 @@ char* init_main_conf(ngx_conf_t*, void* conf) noexcept {
   auto* mc = static_cast<MainConf*>(conf);
   ngx_conf_init_size_value(mc->max_size, kDefaultMapSize);
   ngx_conf_init_uint_value(mc->max_readers, kDefaultMaxReaders);
+  ngx_conf_init_size_value(mc->feed_cache_size, kDefaultFeedCache);
   return NGX_CONF_OK;
 }
 
@@ -227,6 +249,8 @@ ngx_command_t commands[] = {
      NGX_HTTP_MAIN_CONF_OFFSET, 0, nullptr},
     {ngx_string("civic_calendars"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, set_role<Role::calendars>,
      NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
+    {ngx_string("civic_feed_cache"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1, civic_feed_cache,
+     NGX_HTTP_MAIN_CONF_OFFSET, 0, nullptr},
     ngx_null_command,
 };
 

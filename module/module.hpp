@@ -25,6 +25,7 @@ struct MainConf {
   ngx_flag_t used;            // a civic_* location directive was seen
   void* calendars;            // CalendarRegistry* (module/calendar_conf.hpp), freed with the conf pool
   ngx_str_t calendars_prefix; // the first civic_calendars location, for absolute URLs
+  size_t feed_cache_size;     // civic_feed_cache: bytes of built feeds per worker; 0: off
 };
 static_assert(std::is_trivially_destructible_v<MainConf>);
 

@@ -38,6 +38,12 @@ namespace civic::storage {
 inline constexpr std::int64_t kShortSpan = 2 * 86400;
 inline constexpr std::int64_t kWeek = 7 * 86400;
 
+// What a stored rendition is. Issue 4 adds its own kinds here (event JSON,
+// jCal, xCal), rendered on write like the VEVENT. A JSON "@id" that names the
+// request's host can be stored without its base ("culture/events/x.json")
+// and the base ("https://host/calendars/") written before it at read time:
+// FeedBody (ical/calendar_feed.hpp) already assembles answers from stored
+// parts and texts of the request's own.
 enum class RenditionKind : std::uint8_t { vevent = 1 };
 
 struct Rendition {

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <deque>
-#include <set>
 
 #include "common/hash.hpp"
 #include "ical/event.hpp"

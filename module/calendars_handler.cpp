@@ -207,8 +207,9 @@ class FeedJob : public Job {
       }
       result_ = begin_feed(*store, req_);
       if (!result_.error) build_feed(*store, req_, ical::kUnlimited, result_);
+      found_ = result_.answer.found;
       body_ = std::make_shared<const std::string>(result_.answer.body.str());
-      result_.answer = ical::FeedAnswer{};
+      result_.answer = ical::FeedAnswer{};  // its views die with the transaction
       result_.txn.reset();  // no reader slot held while the answer waits
     } catch (const std::exception& e) {
       failure_ = e.what();
@@ -224,7 +225,7 @@ class FeedJob : public Job {
         return send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR, "the feed could not be built; see the error log");
       }
       if (result_.error) return send_store_error(r, *result_.error);
-      if (!result_.answer.found) return send_error(r, NGX_HTTP_NOT_FOUND, "no such event");
+      if (!found_) return send_error(r, NGX_HTTP_NOT_FOUND, "no such event");
       if (ical::FeedCache* cache = feed_cache(r)) cache->put(cache_key(req_, result_.validators), body_);
       return send_shared(r, result_.validators, *req_.calendar, body_);
     } catch (const std::exception& e) {
@@ -237,6 +238,7 @@ class FeedJob : public Job {
   FeedRequest req_;
   FeedResult result_;
   ical::FeedCache::Body body_;
+  bool found_ = true;
   std::string failure_;
 };
 

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "module/form_conf.hpp"
+#include "module/admin_events.hpp"
+#include "module/calendar_conf.hpp"
 #include "module/module.hpp"
 #include "module/response.hpp"
 #include "storage/status.hpp"
@@ -19,7 +21,7 @@ ngx_int_t status(ngx_http_request_t* r) {
   if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
   auto& store = worker_store();
   if (!store) return send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE, "the store is not open; see the error log");
-  std::vector<std::string_view> calendars;
+  std::vector<std::string_view> calendars = calendar_registry(r).names();
   std::vector<std::string_view> forms = form_registry(r).names();
   auto collected = storage::collect_status(*store, calendars, forms);
   if (!collected) {
@@ -34,6 +36,7 @@ ngx_int_t dispatch(ngx_http_request_t* r) {
   auto* lc = static_cast<LocConf*>(ngx_http_get_module_loc_conf(r, ngx_http_civic_module));
   std::string_view path = path_after_prefix(r, lc->prefix);
   if (path == "status") return status(r);
+  if (path.starts_with("calendars/")) return admin_calendar_request(r, path.substr(10));
   if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
   return send_error(r, NGX_HTTP_NOT_FOUND, "no such admin resource");
 }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "module/form_conf.hpp"
+#include "module/calendar_conf.hpp"
 #include "module/module.hpp"
 #include "storage/directory.hpp"
 #include "storage/store.hpp"
@@ -21,6 +22,7 @@ namespace civic::module {
 namespace {
 
 constexpr size_t kDefaultMapSize = size_t{1} << 30;
+constexpr size_t kDefaultFeedCache = size_t{16} << 20;
 constexpr ngx_uint_t kDefaultMaxReaders = 1024;
 
 storage::EnvOptions store_options(const MainConf& conf) {
@@ -100,6 +102,25 @@ char* civic_store(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
   return NGX_CONF_OK;
 }
 
+// civic_feed_cache SIZE | off;
+char* civic_feed_cache(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
+  auto* mc = static_cast<MainConf*>(conf);
+  if (mc->feed_cache_size != NGX_CONF_UNSET_SIZE) return const_cast<char*>("is duplicate");
+  auto* args = static_cast<ngx_str_t*>(cf->args->elts);
+  if (ngx::view(args[1]) == "off") {
+    mc->feed_cache_size = 0;
+    return NGX_CONF_OK;
+  }
+  ssize_t size = ngx_parse_size(&args[1]);
+  if (size == NGX_ERROR || size < 1024 * 1024) {
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "civic_feed_cache: invalid size \"%V\" (a size such as 16m, at least 1m, or off)", &args[1]);
+    return static_cast<char*>(NGX_CONF_ERROR);
+  }
+  mc->feed_cache_size = static_cast<size_t>(size);
+  return NGX_CONF_OK;
+}
+
 // civic_admin; civic_calendars; civic_forms;
 template <Role role>
 char* set_role(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
@@ -115,6 +136,10 @@ char* set_role(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
     case Role::forms:
       clcf->handler = forms_handler;
       break;
+    case Role::calendars:
+      clcf->handler = calendars_handler;
+      if (main_conf(cf)->calendars_prefix.len == 0) main_conf(cf)->calendars_prefix = clcf->name;
+      break;
     default:
       return const_cast<char*>("is not available in this version");
   }
@@ -127,6 +152,7 @@ void* create_main_conf(ngx_conf_t* cf) noexcept {
   if (mc == nullptr) return nullptr;
   mc->max_size = NGX_CONF_UNSET_SIZE;
   mc->max_readers = NGX_CONF_UNSET_UINT;
+  mc->feed_cache_size = NGX_CONF_UNSET_SIZE;
   mc->used = 0;
   mc->commit_batch = NGX_CONF_UNSET;
   return mc;
@@ -138,6 +164,7 @@ char* init_main_conf(ngx_conf_t*, void* conf) noexcept {
   ngx_conf_init_uint_value(mc->max_readers, kDefaultMaxReaders);
   ngx_conf_init_value(mc->commit_batch, 1024);
   if (mc->commit_batch < 1) return const_cast<char*>("civic_commit_batch must be at least 1");
+  ngx_conf_init_size_value(mc->feed_cache_size, kDefaultFeedCache);
   return NGX_CONF_OK;
 }
 
@@ -175,6 +202,7 @@ ngx_int_t postconfiguration(ngx_conf_t* cf) noexcept {
                     store.error().message().c_str());
       return NGX_ERROR;
     }
+    if (record_calendar_definitions(cf, mc, *store) != NGX_OK) return NGX_ERROR;
   } catch (const std::exception& e) {
     ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "civic_store \"%V\": %s", &mc->store_path, e.what());
     return NGX_ERROR;
@@ -236,6 +264,12 @@ ngx_command_t commands[] = {
     {ngx_string("civic_forms"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, set_role<Role::forms>,
      NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
     CIVIC_FORM_COMMANDS,
+    {ngx_string("civic_calendar"), NGX_HTTP_MAIN_CONF | NGX_CONF_BLOCK | NGX_CONF_TAKE1, civic_calendar_block,
+     NGX_HTTP_MAIN_CONF_OFFSET, 0, nullptr},
+    {ngx_string("civic_calendars"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, set_role<Role::calendars>,
+     NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
+    {ngx_string("civic_feed_cache"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1, civic_feed_cache,
+     NGX_HTTP_MAIN_CONF_OFFSET, 0, nullptr},
     ngx_null_command,
 };
 

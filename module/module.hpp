@@ -33,6 +33,9 @@ struct MainConf {
   FormRegistry* forms;        // civic_form blocks; pool-cleanup owned
   FormBlockParse* form_parse; // while a civic_form block is being read
   ngx_int_t commit_batch;     // civic_commit_batch: submissions per commit at most
+  void* calendars;            // CalendarRegistry* (module/calendar_conf.hpp), freed with the conf pool
+  ngx_str_t calendars_prefix; // the first civic_calendars location, for absolute URLs
+  size_t feed_cache_size;     // civic_feed_cache: bytes of built feeds per worker; 0: off
 };
 static_assert(std::is_trivially_destructible_v<MainConf>);
 
@@ -56,5 +59,6 @@ ngx_int_t forms_handler(ngx_http_request_t* r) noexcept;
 
 // $civic_receipt (module/forms_handler.cpp).
 ngx_int_t add_form_variables(ngx_conf_t* cf) noexcept;
+ngx_int_t calendars_handler(ngx_http_request_t* r) noexcept;
 
 }  // namespace civic::module

@@ -145,7 +145,8 @@ template <class Fn>
 Status for_each_with_prefix(const Txn& txn, Db db, std::string_view prefix, Fn&& fn) {
   auto cursor = Cursor::open(txn, db);
   if (!cursor) return cursor.error();
-  for (auto pos = cursor->seek(prefix);; pos = cursor->next()) {
+  // LMDB takes no empty key: an empty prefix starts at the first entry.
+  for (auto pos = prefix.empty() ? cursor->first() : cursor->seek(prefix);; pos = cursor->next()) {
     if (!pos) return pos.error();
     if (!pos.value() || !pos.value()->key.starts_with(prefix)) return {};
     if (!fn(*pos.value())) return {};

@@ -5,6 +5,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "storage/event_store.hpp"
+
 namespace civic::storage {
 
 Result<StoreStatus> collect_status(Store& store, std::span<const std::string_view> calendars,
@@ -20,7 +22,11 @@ Result<StoreStatus> collect_status(Store& store, std::span<const std::string_vie
   auto version = read_schema_version(*txn, store.db());
   if (!version) return version.error();
   status.schema_version = *version;
-  for (auto name : calendars) status.calendars.push_back({std::string(name), 0});
+  for (auto name : calendars) {
+    auto state = events::read_state(*txn, store.db(), name);
+    if (!state) return state.error();
+    status.calendars.push_back({std::string(name), state.value() ? state.value()->live : 0});
+  }
   for (auto name : forms) {
     auto count = submission_count(*txn, store.db(), name);
     if (!count) return count.error();

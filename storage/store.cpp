@@ -35,13 +35,33 @@ Result<Databases> open_databases(Txn& txn, bool create) {
   auto meta = txn.open_db("meta", create);
   if (!meta) return meta.error();
   db.meta = *meta;
-  for (auto [target, name] : {std::pair{&db.submissions, "submissions"}, std::pair{&db.receipts, "receipts"},
-                              std::pair{&db.attachments, "attachments"}, std::pair{&db.replays, "replays"},
-                              std::pair{&db.replay_expiry, "replay_expiry"},
-                              std::pair{&db.form_counters, "form_counters"}}) {
-    auto opened = txn.open_db(name, create);
+  struct Named {
+    Db Databases::*member;
+    const char* name;
+  };
+  static constexpr Named kDatabases[] = {
+      // Calendars: storage/event_store.hpp.
+      {&Databases::events, "events"},
+      {&Databases::event_time, "event_time"},
+      {&Databases::event_long, "event_long"},
+      {&Databases::event_occurrences, "event_occurrences"},
+      {&Databases::event_modified, "event_modified"},
+      {&Databases::event_series, "event_series"},
+      {&Databases::event_tombstones, "event_tombstones"},
+      {&Databases::calendar_state, "calendar_state"},
+      {&Databases::calendar_defs, "calendar_defs"},
+      // Forms: storage/submission_store.hpp.
+      {&Databases::submissions, "submissions"},
+      {&Databases::receipts, "receipts"},
+      {&Databases::attachments, "attachments"},
+      {&Databases::replays, "replays"},
+      {&Databases::replay_expiry, "replay_expiry"},
+      {&Databases::form_counters, "form_counters"},
+  };
+  for (const auto& named : kDatabases) {
+    auto opened = txn.open_db(named.name, create);
     if (!opened) return opened.error();
-    *target = *opened;
+    db.*named.member = *opened;
   }
   return db;
 }

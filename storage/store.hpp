@@ -23,6 +23,16 @@ struct Databases {
   Db replays;
   Db replay_expiry;
   Db form_counters;
+  // Calendars: see storage/event_store.hpp for the layout.
+  Db events;
+  Db event_time;
+  Db event_long;
+  Db event_occurrences;
+  Db event_modified;
+  Db event_series;
+  Db event_tombstones;
+  Db calendar_state;
+  Db calendar_defs;
 };
 
 class Store {

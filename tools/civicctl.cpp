@@ -1,14 +1,24 @@
 // civicctl: what a sysadmin does by hand with a civic store, safe to run
 // while nginx serves from the same store.
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <exception>
 #include <string>
 #include <string_view>
 #include <unistd.h>
 #include <vector>
 
+#include "ical/calendar_feed.hpp"
+#include "ical/calendar_json.hpp"
+#include "ical/calendar_writer.hpp"
+#include "ical/event_json.hpp"
+#include "ical/html_text.hpp"
+#include "ical/ics_reader.hpp"
+#include "ical/timezone.hpp"
+#include "storage/event_store.hpp"
 #include "storage/status.hpp"
 #include "storage/submission_store.hpp"
 #include "storage/store.hpp"
@@ -19,8 +29,14 @@ constexpr const char* kUsage =
     "usage: civicctl --store DIR COMMAND [ARGS]\n"
     "\n"
     "commands:\n"
-    "  stat     the store's size, use, readers and counts, as JSON\n"
-    "  submissions FORM   the form's submissions, oldest first, one JSON object a line\n"
+    "  stat                     the store's size, use, readers and counts, as JSON\n"
+    "  import CAL FILE          add or update the events of an .ics file (or a JSON array\n"
+    "                           of events; - reads stdin) in calendar CAL, all or nothing\n"
+    "  export CAL [--lang L]    calendar CAL as an .ics file on stdout\n"
+    "  submissions FORM         the form's submissions, oldest first, one JSON object a line\n"
+    "\n"
+    "A calendar is known to civicctl once nginx has started (or run nginx -t) with its\n"
+    "civic_calendar block: nginx records the definition in the store.\n"
     "\n"
     "options:\n"
     "  --store DIR       the civic_store directory (or CIVIC_STORE in the environment)\n"
@@ -65,10 +81,19 @@ civic::storage::Result<civic::storage::Store> open_store(const Options& opt) {
   return civic::storage::Store::open(env);
 }
 
+civic::storage::Result<std::vector<std::string>> calendar_names(civic::storage::Store& store) {
+  auto txn = civic::storage::Txn::begin_read(store.env());
+  if (!txn) return txn.error();
+  return civic::storage::events::list_definitions(*txn, store.db());
+}
+
 int cmd_stat(const Options& opt) {
   auto store = open_store(opt);
   if (!store) return fail(store.error().message());
-  auto status = civic::storage::collect_status(*store, {}, {});
+  auto names = calendar_names(*store);
+  if (!names) return fail(names.error().message());
+  std::vector<std::string_view> calendars(names->begin(), names->end());
+  auto status = civic::storage::collect_status(*store, calendars, {});
   if (!status) return fail(status.error().message());
   std::string json = civic::storage::render_status_json(*status, static_cast<long>(getpid()));
   std::printf("%s\n", json.c_str());
@@ -92,6 +117,93 @@ int cmd_submissions(const Options& opt) {
   return 0;
 }
 
+// The calendar as nginx recorded it.
+std::optional<civic::ical::CalendarConfig> find_calendar(civic::storage::Store& store, const std::string& name,
+                                                        std::string& error) {
+  auto def = civic::ical::recorded_definition(store, name);
+  if (!def) {
+    error = def.error().message();
+    return std::nullopt;
+  }
+  if (!def.value()) {
+    error = "no calendar \"" + name + "\" in this store: define it with civic_calendar in nginx.conf and start "
+            "nginx (or run nginx -t) once";
+    return std::nullopt;
+  }
+  return std::move(*def.value());
+}
+
+bool read_all(const std::string& path, std::string& out) {
+  std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return false;
+  char buf[65536];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  bool ok = !std::ferror(f);
+  if (f != stdin) std::fclose(f);
+  return ok;
+}
+
+int cmd_import(const Options& opt) {
+  if (opt.args.size() != 3) return fail("usage: civicctl import CAL FILE");
+  const std::string& file = opt.args[2];
+  auto store = open_store(opt);
+  if (!store) return fail(store.error().message());
+  std::string error;
+  auto cal = find_calendar(*store, opt.args[1], error);
+  if (!cal) return fail(error);
+  std::string text;
+  if (!read_all(file, text)) return fail("cannot read " + file + ": " + std::strerror(errno));
+
+  civic::ical::EventDefaults defaults{cal->default_language(), cal->timezone};
+  std::vector<civic::ical::Event> events;
+  std::size_t first = text.find_first_not_of(" \t\r\n");
+  bool json = first != std::string::npos && text[first] == '[';
+  auto err = json ? civic::ical::events_from_json_array(text, defaults, events, 1000000)
+                  : civic::ical::events_from_ics(text, defaults, events, 1000000);
+  if (err) {
+    std::string where = file;
+    if (err->line > 0) where += ":" + std::to_string(err->line);
+    if (!err->component.empty()) where += ": " + err->component;
+    if (!err->field.empty()) where += ": " + err->field;
+    return fail(where + ": " + err->message + " (nothing was imported)");
+  }
+  if (auto dup = civic::ical::first_duplicate_id(events))
+    return fail(file + ": the id " + events[*dup].id + " is given twice (nothing was imported)");
+  auto counts = civic::ical::upsert_events(*store, *cal, events, civic::ical::now_micros());
+  if (!counts) return fail(counts.error().message() + " (nothing was imported)");
+  std::printf("%s\n", civic::ical::write_counts_json(*counts).c_str());
+  return 0;
+}
+
+int cmd_export(const Options& opt) {
+  if (opt.args.size() < 2) return fail("usage: civicctl export CAL [--lang L]");
+  auto store = open_store(opt);
+  if (!store) return fail(store.error().message());
+  std::string error;
+  auto cal = find_calendar(*store, opt.args[1], error);
+  if (!cal) return fail(error);
+  std::string args;
+  for (std::size_t i = 2; i < opt.args.size(); ++i) {
+    if (opt.args[i] == "--lang" && i + 1 < opt.args.size()) {
+      args = "lang=" + opt.args[++i];
+    } else {
+      return fail("unknown option " + opt.args[i]);
+    }
+  }
+  civic::ical::FeedQuery query;
+  if (auto err = civic::ical::parse_feed_query(args, *cal, civic::ical::now_micros() / 1000000, query))
+    return fail(err->field + ": " + err->message);
+  auto txn = civic::storage::Txn::begin_read(store->env());
+  if (!txn) return fail(txn.error().message());
+  auto feed = civic::ical::build_ics_feed(*txn, store->db(), *cal, query, civic::ical::kUnlimited);
+  if (!feed) return fail(feed.error().message());
+  std::string text = feed->body.str();
+  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0)
+    return fail("cannot write to stdout");
+  return 0;
+}
+
 int run(int argc, char** argv) {
   Options opt;
   if (const char* env = std::getenv("CIVIC_STORE")) opt.store = env;
@@ -102,6 +214,9 @@ int run(int argc, char** argv) {
       return 0;
     } else if (a == "--store" && i + 1 < argc) {
       opt.store = argv[++i];
+    } else if (a == "--lang" && i + 1 < argc) {
+      opt.args.emplace_back(a);
+      opt.args.emplace_back(argv[++i]);
     } else if (a == "--max-size" && i + 1 < argc) {
       if (!parse_size(argv[++i], opt.max_size)) return fail(std::string("invalid --max-size ") + argv[i]);
     } else {
@@ -114,8 +229,12 @@ int run(int argc, char** argv) {
   }
   if (opt.store.empty()) return fail("no store: give --store DIR");
   const std::string& command = opt.args[0];
+  civic::ical::init_timezones();
+  civic::ical::init_html_parser();
   if (command == "stat") return cmd_stat(opt);
   if (command == "submissions") return cmd_submissions(opt);
+  if (command == "import") return cmd_import(opt);
+  if (command == "export") return cmd_export(opt);
   return fail("unknown command \"" + command + "\" (see civicctl --help)");
 }
 

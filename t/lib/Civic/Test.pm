@@ -367,7 +367,11 @@ sub sanitizer_reports {
     my ($self) = @_;
     opendir my $dh, "$self->{prefix}/logs" or return ();
     my @files = grep { /^(asan|ubsan)\./ } readdir $dh;
-    return map { "--- $_\n" . read_file("$self->{prefix}/logs/$_") } @files;
+    my @reports = map { "--- $_\n" . read_file("$self->{prefix}/logs/$_") } @files;
+    # A worker's stderr is error.log: a runtime that ignores log_path writes there.
+    my @lines = grep { /runtime error:|ERROR: \w+Sanitizer|SUMMARY: \w+Sanitizer/ } split /\n/, $self->error_log;
+    push @reports, "--- error.log\n" . join("\n", @lines) if @lines;
+    return @reports;
 }
 
 # Called once at the end (also by DESTROY): stop nginx and check the logs.

@@ -1,0 +1,210 @@
+#include "ical/calendar_feed.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <deque>
+
+#include "common/hash.hpp"
+#include "ical/event.hpp"
+#include "ical/event_json.hpp"
+#include "ical/event_record.hpp"
+#include "ical/recurrence.hpp"
+#include "ical/timezone.hpp"
+#include "ical/vevent.hpp"
+
+namespace civic::ical {
+
+namespace ev = storage::events;
+
+namespace {
+
+// Steps libical may take to look for an occurrence past the materialized ones.
+constexpr std::size_t kExpandSteps = 20000;
+
+bool passes_filters(const storage::EventView& v, const FeedQuery& q) {
+  if (q.statuses && !(q.statuses & (1u << v.status))) return false;
+  if (q.is_free && v.is_free != (*q.is_free ? 1 : 2)) return false;
+  if (!q.keyword_any.empty() &&
+      std::none_of(q.keyword_any.begin(), q.keyword_any.end(), [&](const auto& k) { return v.has_keyword(k); }))
+    return false;
+  if (!std::all_of(q.keyword_all.begin(), q.keyword_all.end(), [&](const auto& k) { return v.has_keyword(k); }))
+    return false;
+  if (std::any_of(q.keyword_none.begin(), q.keyword_none.end(), [&](const auto& k) { return v.has_keyword(k); }))
+    return false;
+  if (!q.locations.empty() && std::find(q.locations.begin(), q.locations.end(), v.location_id) == q.locations.end())
+    return false;
+  if (!q.text.empty() && v.search_text.find(q.text) == std::string_view::npos) return false;
+  if (q.modified_since_us && v.modified_us < *q.modified_since_us) return false;
+  return true;
+}
+
+// Collects the VEVENTs of a feed and writes the VCALENDAR around them.
+class FeedAssembler {
+ public:
+  FeedAssembler(const CalendarConfig& cal, std::string_view lang)
+      : cal_(cal), lang_(lang), style_(vevent_style(cal, lang)), signature_(render_signature(style_)) {}
+
+  // False if the stored event cannot be read back (a damaged store).
+  bool add(const storage::EventView& v, std::int64_t order) {
+    std::string_view text;
+    if (auto stored = v.find_rendition(storage::RenditionKind::vevent, lang_, signature_)) {
+      text = *stored;
+    } else {
+      // Stored before the calendar's languages changed: rendered now.
+      Event e;
+      if (!event_from_view(v, e)) return false;
+      rendered_.push_back(render_vevent(e, style_));
+      text = rendered_.back();
+    }
+    items_.push_back(Item{order, v.id, text});
+    if (!v.tzid.empty() && std::find(zones_.begin(), zones_.end(), v.tzid) == zones_.end()) zones_.push_back(v.tzid);
+    return true;
+  }
+
+  // The body, in order: by start, then id. Its views stay valid as long as
+  // the transaction the events were read in.
+  FeedBody finish() {
+    std::sort(items_.begin(), items_.end(), [](const Item& a, const Item& b) {
+      return a.order != b.order ? a.order < b.order : a.id < b.id;
+    });
+    std::sort(zones_.begin(), zones_.end());
+    FeedBody body;
+    body.append_owned(render_calendar_head(cal_, lang_));
+    for (auto z : zones_) body.append(vtimezone_text(z));  // cached for the process
+    for (const auto& i : items_) body.append(i.text);
+    body.append(kCalendarTail);
+    body.keep(std::move(rendered_));  // the views of items_ point into them
+    return body;
+  }
+
+ private:
+  struct Item {
+    std::int64_t order;
+    std::string_view id;
+    std::string_view text;
+  };
+  const CalendarConfig& cal_;
+  std::string lang_;
+  VeventStyle style_;
+  std::uint64_t signature_;
+  std::vector<Item> items_;
+  std::deque<std::string> rendered_;  // stable addresses for the views above
+  std::vector<std::string_view> zones_;
+};
+
+storage::Error damaged(std::string_view id) {
+  return storage::Error(storage::Error::kCorrupt, "read event " + std::string(id), "the stored event is damaged");
+}
+
+}  // namespace
+
+Validators make_validators(std::string_view store_id, const CalendarConfig& cal,
+                           const std::optional<storage::CalendarState>& state, std::string_view resource,
+                           const FeedQuery& query, std::string_view variant) {
+  std::uint64_t h = fnv1a64(store_id);
+  h = fnv1a64(cal.name, h);
+  h = fnv1a64_u64(cal.fingerprint(), h);
+  if (state) {
+    h = fnv1a64_u64(state->version, h);
+    h = fnv1a64_u64(static_cast<std::uint64_t>(state->modified_us), h);
+  }
+  h = fnv1a64(resource, fnv1a64("\x1e", h));
+  h = fnv1a64(query.normalized(), h);
+  h = fnv1a64(variant, fnv1a64("\x1e", h));
+  h = fnv1a64_u64(render_signature(VeventStyle{}), h);  // the VEVENT writer's version
+  char etag[24];
+  std::snprintf(etag, sizeof etag, "\"%016llx\"", static_cast<unsigned long long>(h));
+  Validators v;
+  v.etag = etag;
+  v.last_modified = std::max<std::int64_t>(state ? state->http_modified : 0, cal.defined_at);
+  if (query.time_basis) v.last_modified = std::max(v.last_modified, *query.time_basis);
+  return v;
+}
+
+storage::Result<FeedAnswer> build_ics_feed(const storage::Txn& txn, const storage::Databases& db,
+                                           const CalendarConfig& cal, const FeedQuery& q, std::size_t budget) {
+  FeedAnswer answer;
+  FeedAssembler feed(cal, q.lang);
+  bool damaged_record = false;
+  std::string damaged_id;
+  auto take = [&](const storage::EventView& v, std::int64_t order) {
+    if (v.deleted() || !passes_filters(v, q)) return true;
+    if (!feed.add(v, order)) {
+      damaged_record = true;
+      damaged_id = v.id;
+      return false;
+    }
+    return true;
+  };
+
+  if (q.has_window()) {
+    std::int64_t qs = q.start.value_or(std::numeric_limits<std::int64_t>::min() / 2);
+    std::int64_t qe = q.end.value_or(kOpenEnded);
+    auto found = ev::overlapping(txn, db, cal.name, qs, qe, budget);
+    if (!found) return found.error();
+    if (found->over_budget || found->hits.size() > budget) {
+      answer.over_budget = true;
+      return answer;
+    }
+    std::vector<ev::WindowHit> hits = std::move(found->hits);
+    // Series that go on past their materialized occurrences: looked at by
+    // expanding them from where materializing stopped.
+    for (const auto& partial : found->partial) {
+      if (std::any_of(hits.begin(), hits.end(), [&](const auto& h) { return h.id == partial.id; })) continue;
+      auto view = ev::get(txn, db, cal.name, partial.id);
+      if (!view) return view.error();
+      if (!view.value() || view.value()->deleted()) continue;
+      Event e;
+      if (!event_from_view(**view, e)) return damaged(partial.id);
+      if (auto first = first_overlap_after(e, partial.resume_from, qs, qe, kExpandSteps))
+        hits.push_back(ev::WindowHit{partial.id, *first});
+    }
+    for (const auto& hit : hits) {
+      auto view = ev::get(txn, db, cal.name, hit.id);
+      if (!view) return view.error();
+      if (!view.value()) continue;
+      if (!take(**view, hit.first_start)) break;
+    }
+  } else if (q.modified_since_us) {
+    std::size_t seen = 0;
+    auto st = ev::for_each_modified_since(txn, db, cal.name, *q.modified_since_us, [&](const storage::EventView& v) {
+      if (++seen > budget) {
+        answer.over_budget = true;
+        return false;
+      }
+      return take(v, v.first_start);
+    });
+    if (!st) return st.error();
+  } else {
+    std::size_t seen = 0;
+    auto st = ev::for_each(txn, db, cal.name, [&](const storage::EventView& v) {
+      if (++seen > budget) {
+        answer.over_budget = true;
+        return false;
+      }
+      return take(v, v.first_start);
+    });
+    if (!st) return st.error();
+  }
+  if (damaged_record) return damaged(damaged_id);
+  if (answer.over_budget) return answer;
+  answer.body = feed.finish();
+  return answer;
+}
+
+storage::Result<FeedAnswer> build_event_ics(const storage::Txn& txn, const storage::Databases& db,
+                                            const CalendarConfig& cal, std::string_view id, const FeedQuery& q) {
+  FeedAnswer answer;
+  auto view = ev::get(txn, db, cal.name, id);
+  if (!view) return view.error();
+  if (!view.value() || view.value()->deleted()) {
+    answer.found = false;
+    return answer;
+  }
+  FeedAssembler feed(cal, q.lang);
+  if (!feed.add(**view, 0)) return damaged(id);
+  answer.body = feed.finish();
+  return answer;
+}
+
+}  // namespace civic::ical

@@ -1,0 +1,590 @@
+#include "ical/ics_reader.hpp"
+
+#include <libical/ical.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+
+#include "ical/html_text.hpp"
+#include "ical/libical_zone.hpp"
+#include "ical/recurrence.hpp"
+#include "ical/timezone.hpp"
+
+namespace civic::ical {
+
+namespace {
+
+struct LogicalLine {
+  std::string text;
+  int line = 0;  // where it starts in the file (1-based)
+};
+
+// A component as the file lays it out.
+struct Span {
+  std::string name;  // "VEVENT"
+  int begin_line = 0;
+  std::size_t first = 0;  // logical lines [first, last]
+  std::size_t last = 0;
+};
+
+FieldError error_at(std::string component, int line, std::string field, std::string message,
+                    FieldError::Kind kind = FieldError::Kind::invalid) {
+  FieldError e;
+  e.kind = kind;
+  e.component = std::move(component);
+  e.line = line;
+  e.field = std::move(field);
+  e.message = std::move(message);
+  return e;
+}
+
+bool starts_with_nocase(std::string_view s, std::string_view prefix) {
+  if (s.size() < prefix.size()) return false;
+  for (std::size_t i = 0; i < prefix.size(); ++i)
+    if (std::toupper(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
+  return true;
+}
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// RFC 5545 §3.1: a line that starts with a space or tab continues the
+// previous one. Accepts LF as well as CRLF line ends.
+std::vector<LogicalLine> unfold(std::string_view text) {
+  std::vector<LogicalLine> lines;
+  int number = 0;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t end = text.find('\n', pos);
+    std::string_view raw = text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+    pos = end == std::string_view::npos ? text.size() : end + 1;
+    ++number;
+    if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
+    if (!raw.empty() && (raw.front() == ' ' || raw.front() == '\t') && !lines.empty()) {
+      lines.back().text.append(raw.substr(1));
+      continue;
+    }
+    if (raw.empty()) continue;
+    lines.push_back(LogicalLine{std::string(raw), number});
+  }
+  return lines;
+}
+
+// Checks BEGIN/END nesting and finds each VEVENT that sits in a VCALENDAR.
+std::optional<FieldError> layout(const std::vector<LogicalLine>& lines, std::vector<Span>& vevents,
+                                 int& calendars) {
+  struct Open {
+    std::string name;
+    int line;
+    std::size_t index;
+  };
+  std::vector<Open> stack;
+  calendars = 0;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const auto& l = lines[i];
+    if (starts_with_nocase(l.text, "BEGIN:")) {
+      std::string name = upper(std::string_view(l.text).substr(6));
+      if (stack.empty() && name != "VCALENDAR")
+        return error_at(name, l.line, "", "expected BEGIN:VCALENDAR, found BEGIN:" + name);
+      if (stack.size() > 8) return error_at(name, l.line, "", "components are nested too deeply");
+      if (name == "VCALENDAR") {
+        if (!stack.empty()) return error_at(name, l.line, "", "a VCALENDAR inside another component");
+        ++calendars;
+      }
+      stack.push_back(Open{name, l.line, i});
+    } else if (starts_with_nocase(l.text, "END:")) {
+      std::string name = upper(std::string_view(l.text).substr(4));
+      if (stack.empty()) return error_at(name, l.line, "", "END:" + name + " without a BEGIN");
+      if (stack.back().name != name)
+        return error_at(stack.back().name, l.line, "",
+                        "END:" + name + " where END:" + stack.back().name + " (of line " +
+                            std::to_string(stack.back().line) + ") was expected");
+      if (name == "VEVENT" && stack.size() == 2)
+        vevents.push_back(Span{name, stack.back().line, stack.back().index, i});
+      stack.pop_back();
+    } else if (stack.empty()) {
+      return error_at("", l.line, "", "text outside of BEGIN:VCALENDAR ... END:VCALENDAR");
+    }
+  }
+  if (!stack.empty())
+    return error_at(stack.back().name, stack.back().line, "", "BEGIN:" + stack.back().name + " has no END");
+  if (calendars == 0) return error_at("", 1, "", "not an iCalendar file (no BEGIN:VCALENDAR)", FieldError::Kind::syntax);
+  return std::nullopt;
+}
+
+// The line of the first property `name` inside the span, or the span's.
+int property_line(const std::vector<LogicalLine>& lines, const Span& span, std::string_view name) {
+  int depth = 0;
+  for (std::size_t i = span.first + 1; i < span.last; ++i) {
+    const std::string& t = lines[i].text;
+    if (starts_with_nocase(t, "BEGIN:")) ++depth;
+    else if (starts_with_nocase(t, "END:")) --depth;
+    else if (depth == 0 && starts_with_nocase(t, upper(name)) && t.size() > name.size() &&
+             (t[name.size()] == ':' || t[name.size()] == ';'))
+      return lines[i].line;
+  }
+  return span.begin_line;
+}
+
+// libical's words for what it then does are beside the point of a refusal.
+std::string tidy_libical_error(std::string text) {
+  for (std::string_view noise : {". Removing entire property", " Removing entire property"}) {
+    if (auto at = text.find(noise); at != std::string::npos) text.erase(at, noise.size());
+  }
+  return text;
+}
+
+// libical's error texts end with the text it could not take; find its line.
+int line_of_error(const std::vector<LogicalLine>& lines, std::size_t first, std::size_t last, std::string_view error,
+                  int fallback) {
+  auto colon = error.rfind(": ");
+  if (colon == std::string_view::npos) return fallback;
+  std::string_view tail = error.substr(colon + 2);
+  if (tail.empty()) return fallback;
+  for (std::size_t i = first; i <= last && i < lines.size(); ++i)
+    if (lines[i].text.find(tail) != std::string::npos) return lines[i].line;
+  return fallback;
+}
+
+class VeventReader {
+ public:
+  VeventReader(const EventDefaults& defaults, icalcomponent* calendar, const std::vector<LogicalLine>& lines,
+               const Span& span)
+      : defaults_(defaults), calendar_(calendar), lines_(lines), span_(span) {}
+
+  std::optional<FieldError> read(icalcomponent* c, Event& e, std::optional<EventTime>& recurrence_id);
+
+ private:
+  FieldError fail(std::string_view property, std::string message) {
+    return error_at("VEVENT", property_line(lines_, span_, property), std::string(property), std::move(message));
+  }
+
+  // How a time's zone was named.
+  struct Zone {
+    std::string iana;             // a tz database name or "UTC"; empty: floating
+    icaltimezone* file = nullptr;  // else a VTIMEZONE of the file
+    bool bad = false;
+  };
+
+  Zone zone_of(icalproperty* p, const icaltimetype& tt);
+  std::optional<FieldError> time_in_event_zone(icalproperty* p, std::string_view name, const icaltimetype& tt,
+                                               const Event& e, EventTime& out);
+  std::optional<FieldError> text(icalproperty* p, std::string_view name, const char* value, std::size_t max,
+                                 LangText& target, bool html);
+
+  const EventDefaults& defaults_;
+  icalcomponent* calendar_;
+  const std::vector<LogicalLine>& lines_;
+  const Span& span_;
+};
+
+VeventReader::Zone VeventReader::zone_of(icalproperty* p, const icaltimetype& tt) {
+  Zone z;
+  if (icaltime_is_utc(tt)) {
+    z.iana = kUtc;
+    return z;
+  }
+  icalparameter* param = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+  if (param == nullptr) return z;  // floating
+  std::string tzid = icalparameter_get_tzid(param) ? icalparameter_get_tzid(param) : "";
+  if (find_libical_zone(tzid) != nullptr) {
+    z.iana = tzid;
+    return z;
+  }
+  // "/freeassociation.sourceforge.net/Europe/Helsinki", "/mozilla.org/20050126_1/Europe/Helsinki"
+  for (std::size_t slash = tzid.find('/'); slash != std::string::npos; slash = tzid.find('/', slash + 1)) {
+    std::string_view rest = std::string_view(tzid).substr(slash + 1);
+    if (rest.find('/') != std::string_view::npos && find_libical_zone(rest) != nullptr) {
+      z.iana = rest;
+      return z;
+    }
+  }
+  icaltimezone* file_zone = calendar_ ? icalcomponent_get_timezone(calendar_, tzid.c_str()) : nullptr;
+  if (file_zone != nullptr) {
+    const char* location = icaltimezone_get_location(file_zone);
+    if (location != nullptr && find_libical_zone(location) != nullptr) {
+      z.iana = location;
+      return z;
+    }
+    z.file = file_zone;
+    return z;
+  }
+  z.bad = true;
+  return z;
+}
+
+std::optional<FieldError> VeventReader::time_in_event_zone(icalproperty* p, std::string_view name,
+                                                           const icaltimetype& tt, const Event& e,
+                                                           EventTime& out) {
+  out.date_only = tt.is_date != 0;
+  CivilTime civil{tt.year, tt.month, tt.day, tt.is_date ? 0 : tt.hour, tt.is_date ? 0 : tt.minute,
+                  tt.is_date ? 0 : tt.second};
+  if (!is_valid_date(civil.year, civil.month, civil.day)) return fail(name, "has a date out of range");
+  if (out.date_only) {
+    out.local = civil;
+    return std::nullopt;
+  }
+  Zone z = zone_of(p, tt);
+  if (z.bad) {
+    icalparameter* param = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
+    return fail(name, std::string("TZID \"") + (param ? icalparameter_get_tzid(param) : "") +
+                          "\" is neither a tz database name nor defined by a VTIMEZONE in the file");
+  }
+  if (z.iana == e.timezone || (z.iana.empty() && z.file == nullptr)) {
+    out.local = civil;  // already in the event's zone (or floating: taken as the calendar's)
+  } else {
+    std::int64_t utc;
+    if (z.file != nullptr) {
+      icaltimetype t = tt;
+      t.zone = nullptr;
+      icaltimezone_convert_time(&t, z.file, icaltimezone_get_utc_timezone());
+      utc = seconds_from_civil(CivilTime{t.year, t.month, t.day, t.hour, t.minute, t.second});
+    } else {
+      utc = local_to_utc(civil, z.iana);
+    }
+    out.local = utc_to_local(utc, e.timezone);
+  }
+  // Wall-clock times that do not exist (a daylight-saving gap) move forward.
+  out.local = utc_to_local(local_to_utc(out.local, e.timezone), e.timezone);
+  return std::nullopt;
+}
+
+std::optional<FieldError> VeventReader::text(icalproperty* p, std::string_view name, const char* value,
+                                             std::size_t max, LangText& target, bool html) {
+  if (value == nullptr || *value == '\0') return std::nullopt;
+  std::string_view v(value);
+  if (v.size() > max) return fail(name, "is longer than " + std::to_string(max) + " bytes");
+  std::string lang = defaults_.language;
+  if (icalparameter* l = icalproperty_get_first_parameter(p, ICAL_LANGUAGE_PARAMETER)) {
+    const char* tag = icalparameter_get_language(l);
+    std::string lower = tag ? tag : "";
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (is_language_tag(lower)) lang = lower;
+  }
+  std::string clean;
+  for (char c : v) {
+    auto u = static_cast<unsigned char>(c);
+    if (u == '\r') continue;
+    if ((u < 0x20 && u != '\n' && u != '\t') || u == 0x7f) continue;
+    clean += c;
+  }
+  target.set(std::move(lang), html ? text_to_html(clean) : std::move(clean));
+  return std::nullopt;
+}
+
+std::optional<FieldError> VeventReader::read(icalcomponent* c, Event& e, std::optional<EventTime>& recurrence_id) {
+  e = Event{};
+  if (icalproperty* p = icalcomponent_get_first_property(c, ICAL_XLICERROR_PROPERTY)) {
+    const char* message = icalproperty_get_xlicerror(p);
+    std::string text = tidy_libical_error(message ? message : "a line libical could not parse");
+    int line = line_of_error(lines_, span_.first, span_.last, text, span_.begin_line);
+    return error_at("VEVENT", line, "", text);
+  }
+
+  const char* uid = icalcomponent_get_uid(c);
+  if (uid == nullptr || *uid == '\0') return fail("UID", "the VEVENT has no UID");
+  if (!is_valid_event_id(uid))
+    return fail("UID", "must be 1 to 255 visible ASCII characters without / % ? # or \\ to be an event id");
+  e.id = uid;
+
+  icalproperty* dtstart = icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY);
+  if (dtstart == nullptr) return fail("DTSTART", "the VEVENT has no DTSTART");
+  icaltimetype start = icalproperty_get_dtstart(dtstart);
+  if (icaltime_is_null_time(start)) return fail("DTSTART", "is not a date or date-time");
+  // The event's zone: where DTSTART is, unless it is floating, a date, or a
+  // zone known only from the file's VTIMEZONE (then the calendar's zone).
+  e.timezone = defaults_.timezone;
+  if (!start.is_date) {
+    Zone z = zone_of(dtstart, start);
+    if (!z.iana.empty()) e.timezone = z.iana;
+  }
+  if (auto err = time_in_event_zone(dtstart, "DTSTART", start, e, e.start)) return err;
+
+  if (icalproperty* dtend = icalcomponent_get_first_property(c, ICAL_DTEND_PROPERTY)) {
+    icaltimetype end = icalproperty_get_dtend(dtend);
+    EventTime t;
+    if (auto err = time_in_event_zone(dtend, "DTEND", end, e, t)) return err;
+    if (t.date_only != e.start.date_only) return fail("DTEND", "must be a DATE when DTSTART is one, else a DATE-TIME");
+    std::int64_t s = instant_of(e.start, e.timezone);
+    std::int64_t en = instant_of(t, e.timezone);
+    if (en < s) return fail("DTEND", "is before DTSTART");
+    if (en > s) e.end = t;
+  } else if (icalproperty* dur = icalcomponent_get_first_property(c, ICAL_DURATION_PROPERTY)) {
+    icaldurationtype d = icalproperty_get_duration(dur);
+    if (d.is_neg) return fail("DURATION", "is negative");
+    if (e.start.date_only) {
+      int days = static_cast<int>(d.weeks * 7 + d.days);
+      if (days > 0) e.end = EventTime{add_days(e.start.local, days), true};
+    } else {
+      std::int64_t seconds = icaldurationtype_as_int(d);
+      if (seconds > 0) e.end = EventTime{utc_to_local(instant_of(e.start, e.timezone) + seconds, e.timezone), false};
+    }
+  }
+
+  for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_SUMMARY_PROPERTY); p;
+       p = icalcomponent_get_next_property(c, ICAL_SUMMARY_PROPERTY))
+    if (auto err = text(p, "SUMMARY", icalproperty_get_summary(p), EventLimits::kNameBytes, e.name, false)) return err;
+  if (e.name.empty()) return fail("SUMMARY", "the VEVENT has no SUMMARY");
+  for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_DESCRIPTION_PROPERTY); p;
+       p = icalcomponent_get_next_property(c, ICAL_DESCRIPTION_PROPERTY))
+    if (auto err = text(p, "DESCRIPTION", icalproperty_get_description(p), EventLimits::kTextBytes, e.description, true))
+      return err;
+  // Outlook's HTML description takes the place of the plain one.
+  for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_X_PROPERTY); p;
+       p = icalcomponent_get_next_property(c, ICAL_X_PROPERTY)) {
+    const char* xname = icalproperty_get_x_name(p);
+    icalparameter* fmt = icalproperty_get_first_parameter(p, ICAL_FMTTYPE_PARAMETER);
+    if (xname && std::strcmp(xname, "X-ALT-DESC") == 0 && fmt && icalparameter_get_fmttype(fmt) &&
+        std::strcmp(icalparameter_get_fmttype(fmt), "text/html") == 0) {
+      LangText html;
+      if (auto err = text(p, "X-ALT-DESC", icalproperty_get_x(p), EventLimits::kTextBytes, html, false)) return err;
+      for (const auto& [lang, value] : html.entries()) e.description.set(lang, value);
+    }
+  }
+
+  Location loc;
+  for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_LOCATION_PROPERTY); p;
+       p = icalcomponent_get_next_property(c, ICAL_LOCATION_PROPERTY))
+    if (auto err = text(p, "LOCATION", icalproperty_get_location(p), EventLimits::kNameBytes, loc.name, false)) return err;
+  if (icalproperty* geo = icalcomponent_get_first_property(c, ICAL_GEO_PROPERTY)) {
+    icalgeotype g = icalproperty_get_geo(geo);
+    if (g.lat < -90 || g.lat > 90 || g.lon < -180 || g.lon > 180) return fail("GEO", "is out of range");
+    loc.position = Position{g.lon, g.lat};
+  }
+  if (!(loc == Location{})) e.location = std::move(loc);
+
+  for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_CATEGORIES_PROPERTY); p;
+       p = icalcomponent_get_next_property(c, ICAL_CATEGORIES_PROPERTY)) {
+    const char* value = icalproperty_get_categories(p);
+    if (value == nullptr) continue;
+    std::string word(value);
+    while (!word.empty() && word.back() == ' ') word.pop_back();
+    while (!word.empty() && word.front() == ' ') word.erase(0, 1);
+    if (word.empty() || word.find(',') != std::string::npos) continue;
+    if (word.size() > EventLimits::kKeywordBytes) return fail("CATEGORIES", "has a category longer than 200 bytes");
+    if (std::find(e.keywords.begin(), e.keywords.end(), word) != e.keywords.end()) continue;
+    if (e.keywords.size() >= EventLimits::kKeywords) return fail("CATEGORIES", "has more than 100 categories");
+    e.keywords.push_back(std::move(word));
+  }
+
+  if (icalproperty* url = icalcomponent_get_first_property(c, ICAL_URL_PROPERTY)) {
+    const char* value = icalproperty_get_url(url);
+    std::string_view v = value ? value : "";
+    if ((v.starts_with("http://") || v.starts_with("https://")) && v.size() <= EventLimits::kUrlBytes)
+      e.info_url.set(defaults_.language, std::string(v));
+  }
+  for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_IMAGE_PROPERTY); p;
+       p = icalcomponent_get_next_property(c, ICAL_IMAGE_PROPERTY)) {
+    // IMAGE;VALUE=URI (RFC 7986 §5.10) comes as a URI value.
+    icalvalue* value = icalproperty_get_value(p);
+    if (value == nullptr || icalvalue_isa(value) != ICAL_URI_VALUE || icalvalue_get_uri(value) == nullptr) continue;
+    std::string_view v = icalvalue_get_uri(value);
+    if ((v.starts_with("http://") || v.starts_with("https://")) && v.size() <= EventLimits::kUrlBytes &&
+        e.images.size() < EventLimits::kImages)
+      e.images.push_back(Image{std::string(v), {}, {}});
+  }
+
+  if (icalproperty* s = icalcomponent_get_first_property(c, ICAL_STATUS_PROPERTY)) {
+    switch (icalproperty_get_status(s)) {
+      case ICAL_STATUS_CANCELLED: e.status = EventStatus::cancelled; break;
+      case ICAL_STATUS_TENTATIVE: e.status = EventStatus::postponed; break;
+      default: e.status = EventStatus::scheduled; break;
+    }
+  }
+  if (icalproperty* s = icalcomponent_get_first_property(c, ICAL_SEQUENCE_PROPERTY)) {
+    int seq = icalproperty_get_sequence(s);
+    if (seq > 0) e.sequence = static_cast<std::uint32_t>(seq);
+  }
+
+  Recurrence r;
+  int rules = 0;
+  for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY); p;
+       p = icalcomponent_get_next_property(c, ICAL_RRULE_PROPERTY)) {
+    if (++rules > 1) return fail("RRULE", "more than one RRULE, which civic does not take");
+    icalrecurrencetype rule = icalproperty_get_rrule(p);
+    char* written = icalrecurrencetype_as_string_r(&rule);
+    std::string text = written ? written : "";
+    std::free(written);
+    std::string error;
+    auto normalized = normalize_rrule(text, e.start, e.timezone, error);
+    if (!normalized) return fail("RRULE", error);
+    r.rrule = std::move(*normalized);
+  }
+  for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_EXDATE_PROPERTY); p;
+       p = icalcomponent_get_next_property(c, ICAL_EXDATE_PROPERTY)) {
+    EventTime t;
+    if (auto err = time_in_event_zone(p, "EXDATE", icalproperty_get_exdate(p), e, t)) return err;
+    r.exdates.push_back(t);
+  }
+  for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_RDATE_PROPERTY); p;
+       p = icalcomponent_get_next_property(c, ICAL_RDATE_PROPERTY)) {
+    icaldatetimeperiodtype dp = icalproperty_get_rdate(p);
+    icaltimetype tt = icaltime_is_null_time(dp.time) ? dp.period.start : dp.time;
+    EventTime t;
+    if (auto err = time_in_event_zone(p, "RDATE", tt, e, t)) return err;
+    r.rdates.push_back(t);
+  }
+  for (auto* list : {&r.exdates, &r.rdates}) {
+    for (auto& t : *list) {
+      if (t.date_only != e.start.date_only) {
+        if (e.start.date_only) {
+          t = EventTime{CivilTime{t.local.year, t.local.month, t.local.day}, true};
+        } else {
+          return fail(list == &r.exdates ? "EXDATE" : "RDATE", "is a DATE while DTSTART is a DATE-TIME");
+        }
+      }
+    }
+    std::sort(list->begin(), list->end(), [](const EventTime& a, const EventTime& b) { return a.local < b.local; });
+    list->erase(std::unique(list->begin(), list->end()), list->end());
+    if (list->size() > EventLimits::kRecurrenceDates)
+      return fail(list == &r.exdates ? "EXDATE" : "RDATE", "more than 1000 dates");
+  }
+  if (!r.rrule.empty() || !r.rdates.empty()) e.recurrence = std::move(r);
+
+  if (icalproperty* rid = icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY)) {
+    EventTime t;
+    if (auto err = time_in_event_zone(rid, "RECURRENCE-ID", icalproperty_get_recurrenceid(rid), e, t)) return err;
+    recurrence_id = t;
+  }
+  return std::nullopt;
+}
+
+std::string compact_time(const EventTime& t) {
+  return t.date_only ? format_ical_date(t.local) : format_ical_datetime(t.local);
+}
+
+}  // namespace
+
+std::size_t invalid_utf8_at(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    std::size_t n;
+    std::uint32_t cp;
+    if ((c & 0xE0) == 0xC0) { n = 2; cp = c & 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { n = 3; cp = c & 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { n = 4; cp = c & 0x07; }
+    else return i;
+    if (i + n > s.size()) return i;
+    for (std::size_t k = 1; k < n; ++k) {
+      auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+      return i;
+    i += n;
+  }
+  return std::string_view::npos;
+}
+
+std::optional<FieldError> events_from_ics(std::string_view text, const EventDefaults& defaults,
+                                          std::vector<Event>& out, std::size_t max_events) {
+  out.clear();
+  if (std::size_t bad = invalid_utf8_at(text); bad != std::string_view::npos) {
+    int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
+    return error_at("", line, "", "the file is not UTF-8 (RFC 5545 §3.1.4)");
+  }
+  if (text.find('\0') != std::string_view::npos) return error_at("", 1, "", "the file holds a NUL byte", FieldError::Kind::syntax);
+  std::vector<LogicalLine> lines = unfold(text);
+  std::vector<Span> spans;
+  int calendars = 0;
+  if (auto err = layout(lines, spans, calendars)) return err;
+  if (spans.size() > max_events)
+    return error_at("VEVENT", spans[max_events].begin_line, "",
+                    "more than " + std::to_string(max_events) + " events in one import");
+
+  // libical's parser keeps its state in the parser and its error number and
+  // scratch buffers per thread: parsing needs no lock. Turning each VEVENT
+  // into an event touches shared time zones: that holds libical_mutex(),
+  // one VEVENT at a time, so that a feed on the event loop waits at most that.
+  std::vector<icalcomponent*> parsed;
+  icalparser* parser = icalparser_new();
+  if (parser == nullptr) return error_at("", 0, "", "out of memory");
+  for (auto& l : lines) {
+    std::string copy = l.text;  // libical may write into the line
+    if (icalcomponent* c = icalparser_add_line(parser, copy.data())) parsed.push_back(c);
+  }
+  if (icalcomponent* rest = icalparser_clean(parser)) icalcomponent_free(rest);
+  icalparser_free(parser);
+  auto free_all = [&parsed] {
+    for (auto* c : parsed) icalcomponent_free(c);
+  };
+
+  std::vector<std::optional<EventTime>> recurrence_ids;
+  std::vector<int> begin_lines;
+  std::size_t span_index = 0;
+  for (icalcomponent* cal : parsed) {
+    if (icalcomponent_isa(cal) != ICAL_VCALENDAR_COMPONENT) continue;
+    // Errors libical found between the calendar's components.
+    if (icalproperty* p = icalcomponent_get_first_property(cal, ICAL_XLICERROR_PROPERTY)) {
+      const char* message = icalproperty_get_xlicerror(p);
+      std::string m = tidy_libical_error(message ? message : "a line libical could not parse");
+      int line = line_of_error(lines, 0, lines.size() - 1, m, 1);
+      free_all();
+      return error_at("VCALENDAR", line, "", m);
+    }
+    for (icalcomponent* c = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); c != nullptr;
+         c = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {
+      if (span_index >= spans.size()) break;  // cannot happen: layout() saw every VEVENT
+      const Span& span = spans[span_index++];
+      VeventReader reader(defaults, cal, lines, span);
+      Event e;
+      std::optional<EventTime> rid;
+      std::optional<FieldError> err;
+      {
+        std::lock_guard lock(libical_mutex());
+        err = reader.read(c, e, rid);
+      }
+      if (err) {
+        free_all();
+        if (err->line == 0) err->line = span.begin_line;
+        if (!e.id.empty() && err->field != "UID") err->message += " (UID " + e.id + ")";
+        return err;
+      }
+      out.push_back(std::move(e));
+      recurrence_ids.push_back(rid);
+      begin_lines.push_back(span.begin_line);
+    }
+  }
+  free_all();
+
+  // Changed occurrences: their own event, and an EXDATE in their series.
+  std::map<std::string, std::size_t> series;
+  for (std::size_t i = 0; i < out.size(); ++i)
+    if (!recurrence_ids[i]) series.emplace(out[i].id, i);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (!recurrence_ids[i]) continue;
+    auto it = series.find(out[i].id);
+    if (it == series.end() || !out[it->second].recurrence)
+      return error_at("VEVENT", begin_lines[i], "RECURRENCE-ID",
+                      "a changed occurrence of the series " + out[i].id + ", which is not in this file");
+    Event& master = out[it->second];
+    EventTime rid = *recurrence_ids[i];
+    if (rid.date_only != master.start.date_only)
+      return error_at("VEVENT", begin_lines[i], "RECURRENCE-ID", "does not match the series' DTSTART type");
+    master.recurrence->exdates.push_back(rid);
+    std::sort(master.recurrence->exdates.begin(), master.recurrence->exdates.end(),
+              [](const EventTime& a, const EventTime& b) { return a.local < b.local; });
+    std::string id = out[i].id + "_" + compact_time(rid);
+    if (!is_valid_event_id(id))
+      return error_at("VEVENT", begin_lines[i], "UID", "the UID is too long to name a changed occurrence");
+    out[i].id = std::move(id);
+    out[i].recurrence.reset();
+  }
+  return std::nullopt;
+}
+
+}  // namespace civic::ical

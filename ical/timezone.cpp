@@ -1,0 +1,116 @@
+#include "ical/timezone.hpp"
+
+#include <libical/ical.h>
+
+#include "ical/libical_zone.hpp"
+
+#include <cstdlib>
+#include <map>
+#include <memory>
+
+namespace civic::ical {
+
+// Caller holds libical_mutex().
+icaltimezone* find_libical_zone(std::string_view name) {
+  if (name == kUtc) return icaltimezone_get_utc_timezone();
+  static std::map<std::string, icaltimezone*, std::less<>> cache;
+  if (auto it = cache.find(name); it != cache.end()) return it->second;
+  std::string key(name);
+  icaltimezone* zone = nullptr;
+  // Only names that look like tz database names: never a path.
+  bool plausible = !key.empty() && key.size() < 64 && key.front() != '/' && key.find("..") == std::string::npos;
+  if (plausible) {
+    zone = icaltimezone_get_builtin_timezone(key.c_str());
+    // A zone that zone.tab lists but whose file cannot be read has no component.
+    if (zone != nullptr && icaltimezone_get_component(zone) == nullptr) zone = nullptr;
+  }
+  cache.emplace(std::move(key), zone);
+  return zone;
+}
+
+namespace {
+
+icaltimezone* find_zone(std::string_view name) { return find_libical_zone(name); }
+
+icaltimetype to_icaltime(const CivilTime& t) {
+  icaltimetype tt = icaltime_null_time();
+  tt.year = t.year;
+  tt.month = t.month;
+  tt.day = t.day;
+  tt.hour = t.hour;
+  tt.minute = t.minute;
+  tt.second = t.second;
+  tt.is_date = 0;
+  return tt;
+}
+
+}  // namespace
+
+std::recursive_mutex& libical_mutex() {
+  static std::recursive_mutex m;
+  return m;
+}
+
+void init_timezones() {
+  std::lock_guard lock(libical_mutex());
+  icaltimezone_set_builtin_tzdata(0);  // the system's /usr/share/zoneinfo
+  (void)icaltimezone_get_utc_timezone();
+}
+
+bool zone_exists(std::string_view name) {
+  std::lock_guard lock(libical_mutex());
+  return find_zone(name) != nullptr;
+}
+
+std::int64_t local_to_utc(const CivilTime& local, std::string_view zone) {
+  if (zone == kUtc) return seconds_from_civil(local);
+  std::lock_guard lock(libical_mutex());
+  icaltimezone* z = find_zone(zone);
+  if (z == nullptr) return seconds_from_civil(local);
+  icaltimetype tt = to_icaltime(local);
+  return static_cast<std::int64_t>(icaltime_as_timet_with_zone(tt, z));
+}
+
+CivilTime utc_to_local(std::int64_t utc, std::string_view zone) {
+  if (zone == kUtc) return civil_from_seconds(utc);
+  std::lock_guard lock(libical_mutex());
+  icaltimezone* z = find_zone(zone);
+  if (z == nullptr) return civil_from_seconds(utc);
+  icaltimetype tt = to_icaltime(civil_from_seconds(utc));
+  icaltimezone_convert_time(&tt, icaltimezone_get_utc_timezone(), z);
+  return CivilTime{tt.year, tt.month, tt.day, tt.hour, tt.minute, tt.second};
+}
+
+int utc_offset(std::int64_t utc, std::string_view zone) {
+  CivilTime local = utc_to_local(utc, zone);
+  return static_cast<int>(seconds_from_civil(local) - utc);
+}
+
+const std::string& vtimezone_text(std::string_view zone) {
+  static const std::string empty;
+  if (zone == kUtc) return empty;
+  std::lock_guard lock(libical_mutex());
+  static std::map<std::string, std::unique_ptr<const std::string>, std::less<>> cache;
+  if (auto it = cache.find(zone); it != cache.end()) return *it->second;
+  icaltimezone* z = find_zone(zone);
+  std::string text;
+  if (z != nullptr) {
+    icalcomponent* vtz = icalcomponent_new_clone(icaltimezone_get_component(z));
+    // Transitions before 1970 only make the feed longer.
+    icaltimezone_truncate_vtimezone(vtz, icaltime_from_string("19700101T000000Z"), icaltime_null_time(), 0);
+    // libical names its zones "/freeassociation.sourceforge.net/Europe/Helsinki";
+    // calendar apps know "Europe/Helsinki" (and our DTSTARTs say that).
+    std::string tzid(zone);
+    if (icalproperty* p = icalcomponent_get_first_property(vtz, ICAL_TZID_PROPERTY)) icalproperty_set_tzid(p, tzid.c_str());
+    char* ics = icalcomponent_as_ical_string_r(vtz);
+    if (ics != nullptr) {
+      text = ics;
+      std::free(ics);
+    }
+    icalcomponent_free(vtz);
+  }
+  auto [it, inserted] = cache.emplace(std::string(zone), std::make_unique<const std::string>(std::move(text)));
+  return *it->second;
+}
+
+}  // namespace civic::ical

@@ -1,0 +1,338 @@
+// civic_admin: event writes below /admin/calendars/{cal}/events.
+//
+//   PUT    .../events/{id}   event JSON: 201 created / 200 updated, the stored event
+//   DELETE .../events/{id}   204
+//   GET    .../events/{id}   the stored event (tombstones too)
+//   POST   .../events        text/calendar or a JSON array: upsert by UID in one
+//                            transaction; {"created","updated","unchanged"}
+//
+// Bodies are read in a pool thread (they may be in temp files); parsing,
+// rendering and the commit run there too.
+#include "module/ngx.hpp"
+
+#include <cctype>
+#include <exception>
+#include <type_traits>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/json_error.hpp"
+#include "ical/calendar_json.hpp"
+#include "ical/calendar_writer.hpp"
+#include "ical/event_json.hpp"
+#include "ical/event_record.hpp"
+#include "ical/ics_reader.hpp"
+#include "module/admin_events.hpp"
+#include "module/calendar_conf.hpp"
+#include "module/http_cache.hpp"
+#include "module/module.hpp"
+#include "module/offload.hpp"
+#include "module/request_body.hpp"
+#include "module/response.hpp"
+#include "storage/event_store.hpp"
+
+namespace civic::module {
+
+namespace {
+
+// Events one POST may carry.
+constexpr std::size_t kMaxImportEvents = 100000;
+
+enum class WriteKind : ngx_uint_t { put, import_ics, import_json };
+
+// The request's context while its body is read: plain data in the pool.
+struct WriteContext {
+  const ical::CalendarConfig* calendar;
+  ngx_str_t id;
+  WriteKind kind;
+};
+static_assert(std::is_trivially_destructible_v<WriteContext>);
+
+struct Answer {
+  ngx_uint_t status = NGX_HTTP_INTERNAL_SERVER_ERROR;
+  std::string json;
+  std::string log;  // for the error log, if something failed inside
+};
+
+Answer refusal(const ical::FieldError& e) {
+  Answer a;
+  a.status = e.kind == ical::FieldError::Kind::syntax ? NGX_HTTP_BAD_REQUEST : 422;
+  a.json = ical::field_error_json(e);
+  return a;
+}
+
+Answer store_failure(const storage::Error& e) {
+  Answer a;
+  if (e.map_full()) {
+    a.status = 507;
+    a.json = json_error("the store is full: nothing was written; raise max_size of civic_store");
+  } else {
+    a.status = NGX_HTTP_INTERNAL_SERVER_ERROR;
+    a.json = json_error("the store could not be written; nothing was written; see the error log");
+  }
+  a.log = e.message();
+  return a;
+}
+
+ical::EventDefaults defaults_of(const ical::CalendarConfig& cal) { return {cal.default_language(), cal.timezone}; }
+
+std::string public_base_url(ngx_http_request_t* r) {
+  auto* mc = static_cast<MainConf*>(ngx_http_get_module_main_conf(r, ngx_http_civic_module));
+  if (mc->calendars_prefix.len == 0) return {};
+  std::string base = request_origin(r);
+  base.append(ngx::view(mc->calendars_prefix));
+  if (base.back() != '/') base.push_back('/');
+  return base;
+}
+
+class WriteJob : public Job {
+ public:
+  WriteJob(WriteKind kind, const ical::CalendarConfig& cal, std::string id, RequestBody body, std::string base)
+      : kind_(kind), cal_(cal), id_(std::move(id)), body_(std::move(body)), base_(std::move(base)) {}
+
+  void run() noexcept override {
+    try {
+      answer_ = write();
+    } catch (const std::exception& e) {
+      answer_ = Answer{NGX_HTTP_INTERNAL_SERVER_ERROR, json_error("the write failed; nothing was written"), e.what()};
+    } catch (...) {
+      answer_ = Answer{NGX_HTTP_INTERNAL_SERVER_ERROR, json_error("the write failed; nothing was written"), "unknown error"};
+    }
+  }
+
+  ngx_int_t answer(ngx_http_request_t* r) noexcept override {
+    try {
+      if (!answer_.log.empty())
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: calendar \"%s\": %s", cal_.name.c_str(),
+                      answer_.log.c_str());
+      return send_json(r, answer_.status, answer_.json);
+    } catch (const std::exception& e) {
+      ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: calendar write: %s", e.what());
+    }
+    return NGX_HTTP_INTERNAL_SERVER_ERROR;
+  }
+
+ private:
+  Answer write() {
+    auto& store = worker_store();
+    if (!store) return Answer{NGX_HTTP_SERVICE_UNAVAILABLE, json_error("the store is not open; see the error log"), {}};
+    std::string text;
+    if (!body_.read_into(text))
+      return Answer{NGX_HTTP_INTERNAL_SERVER_ERROR, json_error("the request body could not be read"), "reading the body failed"};
+
+    std::vector<ical::Event> events;
+    if (kind_ == WriteKind::put) {
+      ical::Event e;
+      if (auto err = ical::event_from_json(text, defaults_of(cal_), e)) return refusal(*err);
+      if (e.id.empty()) e.id = id_;
+      if (e.id != id_) {
+        ical::FieldError err;
+        err.field = "id";
+        err.message = "does not match the id in the URL (" + id_ + ")";
+        return refusal(err);
+      }
+      events.push_back(std::move(e));
+    } else {
+      auto err = kind_ == WriteKind::import_ics
+                     ? ical::events_from_ics(text, defaults_of(cal_), events, kMaxImportEvents)
+                     : ical::events_from_json_array(text, defaults_of(cal_), events, kMaxImportEvents);
+      if (err) return refusal(*err);
+      if (auto dup = ical::first_duplicate_id(events)) {
+        ical::FieldError e;
+        e.field = kind_ == WriteKind::import_ics ? "UID" : "[" + std::to_string(*dup) + "].id";
+        e.component = kind_ == WriteKind::import_ics ? "VEVENT" : "";
+        e.message = "the id " + events[*dup].id + " is given twice";
+        return refusal(e);
+      }
+    }
+
+    std::vector<ical::Upserted> outcomes;
+    auto counts = ical::upsert_events(*store, cal_, events, ical::now_micros(), &outcomes);
+    if (!counts) return store_failure(counts.error());
+    if (kind_ != WriteKind::put) return Answer{NGX_HTTP_OK, ical::write_counts_json(*counts), {}};
+    Answer a;
+    a.status = outcomes.front() == ical::Upserted::created ? NGX_HTTP_CREATED : NGX_HTTP_OK;
+    a.json = ical::event_to_json(events.front(), {true, base_, cal_.name});
+    return a;
+  }
+
+  WriteKind kind_;
+  const ical::CalendarConfig& cal_;
+  std::string id_;
+  RequestBody body_;
+  std::string base_;
+  Answer answer_;
+};
+
+class DeleteJob : public Job {
+ public:
+  DeleteJob(const ical::CalendarConfig& cal, std::string id) : cal_(cal), id_(std::move(id)) {}
+
+  void run() noexcept override {
+    try {
+      auto& store = worker_store();
+      if (!store) {
+        answer_ = Answer{NGX_HTTP_SERVICE_UNAVAILABLE, json_error("the store is not open; see the error log"), {}};
+        return;
+      }
+      auto deleted = ical::delete_event(*store, cal_, id_, ical::now_micros());
+      if (!deleted) {
+        answer_ = store_failure(deleted.error());
+      } else if (!*deleted) {
+        answer_ = Answer{NGX_HTTP_NOT_FOUND, json_error("no such event"), {}};
+      } else {
+        answer_ = Answer{NGX_HTTP_NO_CONTENT, {}, {}};
+      }
+    } catch (const std::exception& e) {
+      answer_ = Answer{NGX_HTTP_INTERNAL_SERVER_ERROR, json_error("the delete failed"), e.what()};
+    }
+  }
+
+  ngx_int_t answer(ngx_http_request_t* r) noexcept override {
+    if (!answer_.log.empty())
+      ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: calendar \"%s\": %s", cal_.name.c_str(),
+                    answer_.log.c_str());
+    if (answer_.status == NGX_HTTP_NO_CONTENT) {
+      r->headers_out.status = NGX_HTTP_NO_CONTENT;
+      r->headers_out.content_length_n = 0;
+      r->header_only = 1;
+      return ngx_http_send_header(r);
+    }
+    try {
+      return send_json(r, answer_.status, answer_.json);
+    } catch (const std::exception&) {
+      return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+  }
+
+ private:
+  const ical::CalendarConfig& cal_;
+  std::string id_;
+  Answer answer_;
+};
+
+void body_read(ngx_http_request_t* r) noexcept {
+  try {
+    auto* ctx = static_cast<WriteContext*>(ngx_http_get_module_ctx(r, ngx_http_civic_module));
+    auto body = RequestBody::of(r);
+    if (ctx == nullptr || !body) {
+      ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+      return;
+    }
+    std::string base = ctx->kind == WriteKind::put ? public_base_url(r) : std::string();
+    offload_after_body(r, std::make_unique<WriteJob>(ctx->kind, *ctx->calendar, std::string(ngx::view(ctx->id)),
+                                                     std::move(*body), std::move(base)));
+  } catch (const std::exception& e) {
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: calendar write: %s", e.what());
+    ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+  }
+}
+
+std::string_view media_type(ngx_http_request_t* r) {
+  if (r->headers_in.content_type == nullptr) return {};
+  std::string_view t = ngx::view(r->headers_in.content_type->value);
+  t = t.substr(0, t.find(';'));
+  while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+  return t;
+}
+
+bool is_type(std::string_view have, std::string_view want) {
+  if (have.size() != want.size()) return false;
+  for (std::size_t i = 0; i < want.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(have[i])) != want[i]) return false;
+  return true;
+}
+
+ngx_int_t start_write(ngx_http_request_t* r, const ical::CalendarConfig& cal, std::string_view id, WriteKind kind) {
+  // (A body over client_max_body_size never gets here: nginx answers 413
+  // itself; docs/admin-api.md shows the error_page that makes that JSON.)
+  auto* ctx = static_cast<WriteContext*>(ngx_pcalloc(r->pool, sizeof(WriteContext)));
+  if (ctx == nullptr) return NGX_HTTP_INTERNAL_SERVER_ERROR;
+  ctx->calendar = &cal;
+  ctx->kind = kind;
+  ctx->id.len = id.size();
+  ctx->id.data = static_cast<u_char*>(ngx_pnalloc(r->pool, id.size() + 1));
+  if (ctx->id.data == nullptr) return NGX_HTTP_INTERNAL_SERVER_ERROR;
+  if (!id.empty()) ngx_memcpy(ctx->id.data, id.data(), id.size());
+  ngx_http_set_ctx(r, ctx, ngx_http_civic_module);
+  return read_request_body(r, body_read);
+}
+
+ngx_int_t get_event(ngx_http_request_t* r, const ical::CalendarConfig& cal, std::string_view id) {
+  if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
+  auto& store = worker_store();
+  auto txn = storage::Txn::begin_read(store->env());
+  if (!txn) return send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR, txn.error().message());
+  auto view = storage::events::get(*txn, store->db(), cal.name, id);
+  if (!view) return send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR, view.error().message());
+  if (!view.value()) return send_error(r, NGX_HTTP_NOT_FOUND, "no such event");
+  ical::Event e;
+  if (!ical::event_from_view(**view, e)) return send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR, "the stored event is damaged");
+  txn->abort();
+  return send_json(r, NGX_HTTP_OK, ical::event_to_json(e, {true, public_base_url(r), cal.name}));
+}
+
+}  // namespace
+
+ngx_int_t admin_calendar_request(ngx_http_request_t* r, std::string_view path) {
+  // path: "{cal}/events" or "{cal}/events/{id}"
+  auto slash = path.find('/');
+  std::string_view cal_name = path.substr(0, slash);
+  std::string_view rest = slash == std::string_view::npos ? std::string_view() : path.substr(slash + 1);
+  bool collection = rest == "events";
+  bool item = rest.starts_with("events/") && rest.size() > 7 && rest.find('/', 7) == std::string_view::npos;
+  if (!collection && !item) {
+    if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    return send_error(r, NGX_HTTP_NOT_FOUND, "no such admin resource");
+  }
+  const ical::CalendarConfig* cal = calendar_registry(r).find(cal_name);
+  if (cal == nullptr) {
+    if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    return send_error(r, NGX_HTTP_NOT_FOUND, "no such calendar");
+  }
+  if (!worker_store()) {
+    if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    return send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE, "the store is not open; see the error log");
+  }
+
+  if (collection) {
+    if (r->method != NGX_HTTP_POST) {
+      if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
+      return send_method_not_allowed(r, "POST");
+    }
+    std::string_view type = media_type(r);
+    if (is_type(type, "text/calendar")) return start_write(r, *cal, {}, WriteKind::import_ics);
+    if (is_type(type, "application/json")) return start_write(r, *cal, {}, WriteKind::import_json);
+    if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    return send_error(r, NGX_HTTP_UNSUPPORTED_MEDIA_TYPE,
+                      "send text/calendar (an .ics file) or application/json (an array of events)", "Content-Type");
+  }
+
+  std::string_view id = rest.substr(7);
+  if (!ical::is_valid_event_id(id)) {
+    if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    return send_error(r, NGX_HTTP_NOT_FOUND, "no such event: an id is 1 to 255 visible ASCII characters without / % ? # or \\");
+  }
+  switch (r->method) {
+    case NGX_HTTP_PUT: {
+      std::string_view type = media_type(r);
+      if (!type.empty() && !is_type(type, "application/json")) {
+        if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return send_error(r, NGX_HTTP_UNSUPPORTED_MEDIA_TYPE, "send the event as application/json", "Content-Type");
+      }
+      return start_write(r, *cal, id, WriteKind::put);
+    }
+    case NGX_HTTP_DELETE:
+      if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
+      return offload_from_handler(r, std::make_unique<DeleteJob>(*cal, std::string(id)));
+    case NGX_HTTP_GET:
+    case NGX_HTTP_HEAD:
+      return get_event(r, *cal, id);
+    default:
+      if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
+      return send_method_not_allowed(r, "GET, HEAD, PUT, DELETE");
+  }
+}
+
+}  // namespace civic::module

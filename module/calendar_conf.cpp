@@ -1,0 +1,134 @@
+#include "module/calendar_conf.hpp"
+
+#include <exception>
+#include <string>
+
+#include "ical/calendar_writer.hpp"
+#include "ical/html_text.hpp"
+#include "ical/timezone.hpp"
+
+namespace civic::module {
+
+namespace {
+
+void destroy_registry(void* data) { delete static_cast<CalendarRegistry*>(data); }
+
+CalendarRegistry* registry_of(ngx_conf_t* cf, MainConf* mc) {
+  if (mc->calendars != nullptr) return static_cast<CalendarRegistry*>(mc->calendars);
+  ngx_pool_cleanup_t* cleanup = ngx_pool_cleanup_add(cf->pool, 0);
+  if (cleanup == nullptr) return nullptr;
+  auto* registry = new CalendarRegistry;
+  cleanup->handler = destroy_registry;
+  cleanup->data = registry;
+  mc->calendars = registry;
+  return registry;
+}
+
+// One line inside the block: nginx's custom handler (as for types {}).
+char* calendar_line(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
+  auto* builder = static_cast<ical::CalendarConfigBuilder*>(conf);
+  try {
+    auto* args = static_cast<ngx_str_t*>(cf->args->elts);
+    std::vector<std::string_view> words;
+    for (ngx_uint_t i = 0; i < cf->args->nelts; ++i) words.push_back(ngx::view(args[i]));
+    std::string error = builder->add(words);
+    if (error.empty()) return NGX_CONF_OK;
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "civic_calendar: %s", error.c_str());
+  } catch (const std::exception& e) {
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "civic_calendar: %s", e.what());
+  }
+  return static_cast<char*>(NGX_CONF_ERROR);
+}
+
+}  // namespace
+
+const ical::CalendarConfig* CalendarRegistry::find(std::string_view name) const {
+  for (const auto& c : calendars_)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+std::vector<const ical::CalendarConfig*> CalendarRegistry::all() const {
+  std::vector<const ical::CalendarConfig*> out;
+  for (const auto& c : calendars_) out.push_back(&c);
+  return out;
+}
+
+std::vector<std::string_view> CalendarRegistry::names() const {
+  std::vector<std::string_view> out;
+  for (const auto& c : calendars_) out.push_back(c.name);
+  return out;
+}
+
+const CalendarRegistry& calendar_registry(ngx_http_request_t* r) {
+  static const CalendarRegistry empty;
+  auto* mc = static_cast<MainConf*>(ngx_http_get_module_main_conf(r, ngx_http_civic_module));
+  if (mc == nullptr || mc->calendars == nullptr) return empty;
+  return *static_cast<const CalendarRegistry*>(mc->calendars);
+}
+
+char* civic_calendar_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
+  auto* mc = static_cast<MainConf*>(conf);
+  try {
+    auto* args = static_cast<ngx_str_t*>(cf->args->elts);
+    std::string name(ngx::view(args[1]));
+    if (!ical::is_valid_calendar_name(name)) {
+      ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                         "civic_calendar \"%V\": a name is 1 to 64 of a-z, 0-9, \"_\" and \"-\"", &args[1]);
+      return static_cast<char*>(NGX_CONF_ERROR);
+    }
+    CalendarRegistry* registry = registry_of(cf, mc);
+    if (registry == nullptr) return static_cast<char*>(NGX_CONF_ERROR);
+    if (registry->find(name) != nullptr) {
+      ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "civic_calendar \"%V\" is duplicate", &args[1]);
+      return static_cast<char*>(NGX_CONF_ERROR);
+    }
+    // Before any thread exists: libical reads the system tz database;
+    // libxml2 initializes its globals.
+    ical::init_timezones();
+    ical::init_html_parser();
+
+    ical::CalendarConfigBuilder builder(name);
+    ngx_conf_t saved = *cf;
+    cf->handler = calendar_line;
+    cf->handler_conf = &builder;
+    char* rv = ngx_conf_parse(cf, nullptr);
+    *cf = saved;
+    if (rv != NGX_CONF_OK) return rv;
+
+    ical::CalendarConfig calendar;
+    std::string error = builder.finish(calendar);
+    if (!error.empty()) {
+      ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "%s", error.c_str());
+      return static_cast<char*>(NGX_CONF_ERROR);
+    }
+    registry->items().push_back(std::move(calendar));
+  } catch (const std::exception& e) {
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "civic_calendar: %s", e.what());
+    return static_cast<char*>(NGX_CONF_ERROR);
+  }
+  return NGX_CONF_OK;
+}
+
+ngx_int_t record_calendar_definitions(ngx_conf_t* cf, MainConf* mc, storage::Store& store) noexcept {
+  if (mc->calendars == nullptr) return NGX_OK;
+  try {
+    auto* registry = static_cast<CalendarRegistry*>(mc->calendars);
+    std::int64_t now = ical::now_micros();
+    for (auto& calendar : registry->items()) {
+      auto when = ical::record_definition(store, calendar, now);
+      if (!when) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "civic_calendar \"%s\": %s", calendar.name.c_str(),
+                      when.error().message().c_str());
+        return NGX_ERROR;
+      }
+      calendar.defined_at = *when;
+    }
+  } catch (const std::exception& e) {
+    ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "civic_calendar: %s", e.what());
+    return NGX_ERROR;
+  }
+  return NGX_OK;
+}
+
+}  // namespace civic::module

@@ -1,0 +1,335 @@
+// civic_calendars: the public, read-only calendar feeds below its location.
+//
+//   GET /calendars/                        the list of calendars (JSON)
+//   GET /calendars/{cal}.ics               the feed
+//   GET /calendars/{cal}                   the feed, if Accept allows text/calendar
+//   GET /calendars/{cal}/events/{id}.ics   one event
+//
+// A request reads the calendar's state record, answers 304 if the client's
+// copy is current, else builds the body inline from stored VEVENTs; one that
+// would read more than ical::kInlineBudget index entries is built again in
+// the thread pool.
+#include "module/ngx.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "common/hash.hpp"
+#include "common/http_headers.hpp"
+#include "ical/calendar_feed.hpp"
+#include "ical/calendar_json.hpp"
+#include "ical/feed_cache.hpp"
+#include "ical/feed_query.hpp"
+#include "ical/field_error.hpp"
+#include "module/calendar_conf.hpp"
+#include "module/http_cache.hpp"
+#include "module/module.hpp"
+#include "module/offload.hpp"
+#include "module/response.hpp"
+#include "storage/event_store.hpp"
+
+namespace civic::module {
+
+namespace {
+
+constexpr std::string_view kCalendarType = "text/calendar; charset=utf-8";
+constexpr std::string_view kAllow = "GET, HEAD";
+
+// What a path names.
+struct Route {
+  enum Kind { list, feed, negotiated_feed, event, none } kind = none;
+  std::string_view calendar;
+  std::string_view event_id;
+};
+
+Route route(std::string_view path) {
+  Route r;
+  if (path.empty()) {
+    r.kind = Route::list;
+    return r;
+  }
+  auto slash = path.find('/');
+  if (slash == std::string_view::npos) {
+    if (path.ends_with(".ics")) {
+      r.kind = Route::feed;
+      r.calendar = path.substr(0, path.size() - 4);
+    } else if (path.find('.') == std::string_view::npos) {
+      r.kind = Route::negotiated_feed;
+      r.calendar = path;
+    }
+    return r;
+  }
+  std::string_view cal = path.substr(0, slash);
+  std::string_view rest = path.substr(slash + 1);
+  if (!rest.starts_with("events/")) return r;
+  rest.remove_prefix(7);
+  if (rest.find('/') != std::string_view::npos || !rest.ends_with(".ics") || rest.size() <= 4) return r;
+  r.kind = Route::event;
+  r.calendar = cal;
+  r.event_id = rest.substr(0, rest.size() - 4);
+  return r;
+}
+
+ngx_int_t send_store_error(ngx_http_request_t* r, const storage::Error& error) {
+  ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: calendar feed: %s", error.message().c_str());
+  return send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR, "the store could not be read; see the error log");
+}
+
+// A feed: its parts (views into the store: the read transaction is still
+// open) copied straight into the answer's buffer.
+ngx_int_t send_calendar(ngx_http_request_t* r, const ical::Validators& v, const ical::CalendarConfig& cal,
+                        const ical::FeedBody& body) {
+  if (set_validators(r, v.etag, v.last_modified, cal.refresh_seconds) != NGX_OK) return NGX_ERROR;
+  r->headers_out.status = NGX_HTTP_OK;
+  r->headers_out.content_length_n = static_cast<off_t>(body.size());
+  ngx_str_set(&r->headers_out.content_type, "text/calendar; charset=utf-8");
+  r->headers_out.content_type_len = r->headers_out.content_type.len;
+  r->headers_out.content_type_lowcase = nullptr;
+  ngx_int_t rc = ngx_http_send_header(r);
+  if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) return rc;
+  ngx_buf_t* b = ngx_create_temp_buf(r->pool, body.size());
+  if (b == nullptr) return NGX_ERROR;
+  body.copy_to(reinterpret_cast<char*>(b->last));
+  b->last += body.size();
+  b->last_buf = (r == r->main) ? 1 : 0;
+  b->last_in_chain = 1;
+  ngx_chain_t out{b, nullptr};
+  return ngx_http_output_filter(r, &out);
+}
+
+// What a feed request needs, copied out of the request for a pool thread.
+struct FeedRequest {
+  const ical::CalendarConfig* calendar = nullptr;
+  ical::FeedQuery query;
+  std::string event_id;  // empty: the whole feed
+  std::string resource() const { return event_id.empty() ? "feed" : "event:" + event_id; }
+};
+
+// A feed request in progress: its read transaction (open while the body's
+// views are in use), validators, and then the body.
+struct FeedResult {
+  std::optional<storage::Txn> txn;
+  std::optional<storage::Error> error;
+  ical::Validators validators;
+  ical::FeedAnswer answer;
+};
+
+// Opens a read transaction and computes the validators from the calendar's
+// state record: no event is read.
+FeedResult begin_feed(storage::Store& store, const FeedRequest& req) {
+  FeedResult result;
+  auto begun = storage::Txn::begin_read(store.env());
+  if (!begun) {
+    result.error = begun.error();
+    return result;
+  }
+  result.txn.emplace(std::move(*begun));
+  auto state = storage::events::read_state(*result.txn, store.db(), req.calendar->name);
+  if (!state) {
+    result.error = state.error();
+    return result;
+  }
+  result.validators = ical::make_validators(store.id(), *req.calendar, *state, req.resource(), req.query, "ics");
+  return result;
+}
+
+// Builds the body in the transaction begin_feed opened.
+void build_feed(storage::Store& store, const FeedRequest& req, std::size_t budget, FeedResult& result) {
+  auto built = req.event_id.empty()
+                   ? ical::build_ics_feed(*result.txn, store.db(), *req.calendar, req.query, budget)
+                   : ical::build_event_ics(*result.txn, store.db(), *req.calendar, req.event_id, req.query);
+  if (!built) {
+    result.error = built.error();
+    return;
+  }
+  result.answer = std::move(*built);
+}
+
+// The worker's cache of built feeds (civic_feed_cache), made on first use;
+// nullptr when it is off. Used on the event loop only.
+ical::FeedCache* feed_cache(ngx_http_request_t* r) {
+  static std::optional<ical::FeedCache> cache;
+  static bool made = false;
+  if (!made) {
+    made = true;
+    auto* mc = static_cast<MainConf*>(ngx_http_get_module_main_conf(r, ngx_http_civic_module));
+    if (mc->feed_cache_size > 0) cache.emplace(mc->feed_cache_size);
+  }
+  return cache ? &*cache : nullptr;
+}
+
+std::string cache_key(const FeedRequest& req, const ical::Validators& v) {
+  return v.etag + "\n" + req.calendar->name + "\n" + req.resource();
+}
+
+void release_body(void* data) { delete static_cast<ical::FeedCache::Body*>(data); }
+
+// Sends a body that the cache (or a job) shares: nginx writes from it
+// directly; the request holds a reference until it is done.
+ngx_int_t send_shared(ngx_http_request_t* r, const ical::Validators& v, const ical::CalendarConfig& cal,
+                      const ical::FeedCache::Body& body) {
+  if (set_validators(r, v.etag, v.last_modified, cal.refresh_seconds) != NGX_OK) return NGX_ERROR;
+  r->headers_out.status = NGX_HTTP_OK;
+  r->headers_out.content_length_n = static_cast<off_t>(body->size());
+  ngx_str_set(&r->headers_out.content_type, "text/calendar; charset=utf-8");
+  r->headers_out.content_type_len = r->headers_out.content_type.len;
+  r->headers_out.content_type_lowcase = nullptr;
+  ngx_int_t rc = ngx_http_send_header(r);
+  if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) return rc;
+  ngx_pool_cleanup_t* cleanup = ngx_pool_cleanup_add(r->pool, 0);
+  auto* b = static_cast<ngx_buf_t*>(ngx_calloc_buf(r->pool));
+  if (cleanup == nullptr || b == nullptr) return NGX_ERROR;
+  cleanup->handler = release_body;
+  cleanup->data = new ical::FeedCache::Body(body);
+  b->pos = reinterpret_cast<u_char*>(const_cast<char*>(body->data()));
+  b->last = b->pos + body->size();
+  b->memory = 1;  // nginx only reads it
+  b->last_buf = (r == r->main) ? 1 : 0;
+  b->last_in_chain = 1;
+  ngx_chain_t out{b, nullptr};
+  return ngx_http_output_filter(r, &out);
+}
+
+class FeedJob : public Job {
+ public:
+  explicit FeedJob(FeedRequest req) : req_(std::move(req)) {}
+
+  void run() noexcept override {
+    try {
+      auto& store = worker_store();
+      if (!store) {
+        failure_ = "the store is not open";
+        return;
+      }
+      result_ = begin_feed(*store, req_);
+      if (!result_.error) build_feed(*store, req_, ical::kUnlimited, result_);
+      found_ = result_.answer.found;
+      body_ = std::make_shared<const std::string>(result_.answer.body.str());
+      result_.answer = ical::FeedAnswer{};  // its views die with the transaction
+      result_.txn.reset();  // no reader slot held while the answer waits
+    } catch (const std::exception& e) {
+      failure_ = e.what();
+    } catch (...) {
+      failure_ = "unknown error";
+    }
+  }
+
+  ngx_int_t answer(ngx_http_request_t* r) noexcept override {
+    try {
+      if (!failure_.empty()) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: calendar feed: %s", failure_.c_str());
+        return send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR, "the feed could not be built; see the error log");
+      }
+      if (result_.error) return send_store_error(r, *result_.error);
+      if (!found_) return send_error(r, NGX_HTTP_NOT_FOUND, "no such event");
+      if (ical::FeedCache* cache = feed_cache(r)) cache->put(cache_key(req_, result_.validators), body_);
+      return send_shared(r, result_.validators, *req_.calendar, body_);
+    } catch (const std::exception& e) {
+      ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: calendar feed: %s", e.what());
+    }
+    return NGX_HTTP_INTERNAL_SERVER_ERROR;
+  }
+
+ private:
+  FeedRequest req_;
+  FeedResult result_;
+  ical::FeedCache::Body body_;
+  bool found_ = true;
+  std::string failure_;
+};
+
+ngx_int_t calendar_list(ngx_http_request_t* r, const LocConf& lc) {
+  const CalendarRegistry& registry = calendar_registry(r);
+  std::string base = request_origin(r);
+  base.append(ngx::view(lc.prefix));
+  if (base.empty() || base.back() != '/') base.push_back('/');
+  std::string body = ical::calendar_list_json(registry.all(), base);
+  // The list changes with the configuration only (and the Host it names).
+  std::uint64_t h = fnv1a64(body);
+  char etag[24];
+  std::snprintf(etag, sizeof etag, "\"%016llx\"", static_cast<unsigned long long>(h));
+  std::int64_t modified = 0;
+  std::int64_t max_age = 3600;
+  for (const auto* c : registry.all()) {
+    modified = std::max(modified, c->defined_at);
+    max_age = std::min(max_age, c->refresh_seconds);
+  }
+  if (set_validators(r, etag, modified, max_age) != NGX_OK) return NGX_ERROR;
+  if (client_copy_is_current(r, etag, modified)) return send_not_modified(r);
+  return send_json(r, NGX_HTTP_OK, body);
+}
+
+ngx_int_t dispatch(ngx_http_request_t* r) {
+  if (!(r->method & (NGX_HTTP_GET | NGX_HTTP_HEAD))) {
+    if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    return send_method_not_allowed(r, kAllow);
+  }
+  if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
+  auto* lc = static_cast<LocConf*>(ngx_http_get_module_loc_conf(r, ngx_http_civic_module));
+  Route where = route(path_after_prefix(r, lc->prefix));
+  if (where.kind == Route::none) return send_error(r, NGX_HTTP_NOT_FOUND, "no such calendar resource");
+  if (where.kind == Route::list) return calendar_list(r, *lc);
+
+  const ical::CalendarConfig* calendar = calendar_registry(r).find(where.calendar);
+  if (calendar == nullptr) return send_error(r, NGX_HTTP_NOT_FOUND, "no such calendar");
+  if (where.kind == Route::negotiated_feed) {
+    if (add_header(r, "Vary", "Accept") != NGX_OK) return NGX_ERROR;
+    if (accept_quality(request_header(r, "accept"), "text/calendar") <= 0)
+      return send_error(r, 406 /* Not Acceptable */, "this calendar is available as text/calendar");
+  }
+
+  FeedRequest req;
+  req.calendar = calendar;
+  req.event_id = where.event_id;
+  if (auto err = ical::parse_feed_query(ngx::view(r->args), *calendar, ngx_time(), req.query))
+    return send_error(r, NGX_HTTP_BAD_REQUEST, err->message.empty() ? "malformed query" : err->message, err->field);
+
+  auto& store = worker_store();
+  if (!store) return send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE, "the store is not open; see the error log");
+  FeedResult result = begin_feed(*store, req);
+  if (result.error) return send_store_error(r, *result.error);
+  const ical::Validators& v = result.validators;
+  if (client_copy_is_current(r, v.etag, v.last_modified)) {
+    // The client's copy is current: 304, no event read.
+    if (set_validators(r, v.etag, v.last_modified, calendar->refresh_seconds) != NGX_OK) return NGX_ERROR;
+    return send_not_modified(r);
+  }
+  ical::FeedCache* cache = feed_cache(r);
+  std::string key;
+  if (cache != nullptr) {
+    key = cache_key(req, v);
+    if (auto body = cache->find(key)) return send_shared(r, v, *calendar, body);
+  }
+  build_feed(*store, req, ical::kInlineBudget, result);
+  if (result.error) return send_store_error(r, *result.error);
+  if (!result.answer.found) return send_error(r, NGX_HTTP_NOT_FOUND, "no such event");
+  if (result.answer.over_budget) {
+    result.txn.reset();
+    return offload_from_handler(r, std::make_unique<FeedJob>(std::move(req)));
+  }
+  if (cache != nullptr && result.answer.body.size() <= cache->max_entry()) {
+    auto body = std::make_shared<const std::string>(result.answer.body.str());
+    cache->put(std::move(key), body);
+    return send_shared(r, v, *calendar, body);
+  }
+  return send_calendar(r, v, *calendar, result.answer.body);
+}
+
+}  // namespace
+
+ngx_int_t calendars_handler(ngx_http_request_t* r) noexcept {
+  try {
+    return dispatch(r);
+  } catch (const std::exception& e) {
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: calendar request failed: %s", e.what());
+  } catch (...) {
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: calendar request failed");
+  }
+  return NGX_HTTP_INTERNAL_SERVER_ERROR;
+}
+
+}  // namespace civic::module

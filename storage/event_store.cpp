@@ -1,0 +1,507 @@
+#include "storage/event_store.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include "storage/keys.hpp"
+#include "storage/record_codec.hpp"
+
+namespace civic::storage {
+
+namespace {
+
+constexpr std::uint8_t kRecordFormat = 1;
+// A directory entry: kind, language length, 2 spare, text length, signature,
+// the language padded to kMaxRenditionLang bytes.
+constexpr std::size_t kMaxRenditionLang = 16;
+constexpr std::size_t kDirectoryEntry = 1 + 1 + 2 + 4 + 8 + kMaxRenditionLang;
+constexpr std::uint8_t kStateFormat = 1;
+constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
+
+std::string cal_prefix(std::string_view cal) {
+  std::string k;
+  keys::append_name(k, cal);
+  return k;
+}
+
+std::string event_key(std::string_view cal, std::string_view id) {
+  std::string k = cal_prefix(cal);
+  keys::append_name(k, id);
+  return k;
+}
+
+std::string time_key(std::string_view cal, std::int64_t t, std::string_view id) {
+  std::string k = cal_prefix(cal);
+  keys::append_i64(k, t);
+  keys::append_name(k, id);
+  return k;
+}
+
+std::string long_key(std::string_view cal, std::int64_t week, std::string_view id, std::int64_t start) {
+  std::string k = cal_prefix(cal);
+  keys::append_i64(k, week);
+  keys::append_name(k, id);
+  keys::append_i64(k, start);
+  return k;
+}
+
+std::string i64_value(std::int64_t v) {
+  std::string s;
+  keys::append_i64(s, v);
+  return s;
+}
+
+std::int64_t week_of(std::int64_t t) { return t >= 0 ? t / kWeek : -((-t + kWeek - 1) / kWeek); }
+
+Error damaged(std::string_view what, std::string_view cal) {
+  return Error(Error::kCorrupt, "read " + std::string(what) + " of calendar " + std::string(cal),
+               "the stored record is damaged");
+}
+
+std::string encode_state(const CalendarState& s) {
+  RecordWriter w;
+  w.u8(kStateFormat);
+  w.u64(s.version);
+  w.i64(s.modified_us);
+  w.i64(s.http_modified);
+  w.u64(s.live);
+  w.u64(s.deleted);
+  w.u64(s.series);
+  return w.take();
+}
+
+bool decode_state(std::string_view v, CalendarState& s) {
+  RecordReader r(v);
+  if (r.u8() != kStateFormat) return false;
+  s.version = r.u64();
+  s.modified_us = r.i64();
+  s.http_modified = r.i64();
+  s.live = r.u64();
+  s.deleted = r.u64();
+  s.series = r.u64();
+  return r.ok();
+}
+
+Status write_state(Txn& txn, const Databases& db, std::string_view cal, const CalendarState& s) {
+  return txn.put(db.calendar_state, cal_prefix(cal), encode_state(s));
+}
+
+// The occurrences indexed for an event, as event_occurrences stores them.
+std::string encode_occurrences(const EventRecord& r) {
+  RecordWriter w;
+  w.u32(static_cast<std::uint32_t>(r.occurrences.size()));
+  for (const auto& o : r.occurrences) {
+    w.i64(o.start);
+    w.i64(o.end);
+  }
+  return w.take();
+}
+
+bool decode_occurrences(std::string_view v, std::vector<OccurrenceSpan>& out) {
+  RecordReader r(v);
+  std::uint32_t n = r.u32();
+  if (!r.ok() || r.rest().size() != std::size_t{n} * 16) return false;
+  out.resize(n);
+  for (auto& o : out) {
+    o.start = r.i64();
+    o.end = r.i64();
+  }
+  return r.ok();
+}
+
+Status index_occurrences(Txn& txn, const Databases& db, std::string_view cal, std::string_view id,
+                         const std::vector<OccurrenceSpan>& occurrences, bool remove) {
+  for (const auto& o : occurrences) {
+    std::string k = time_key(cal, o.start, id);
+    if (remove) {
+      if (auto d = txn.del(db.event_time, k); !d) return d.error();
+    } else if (auto st = txn.put(db.event_time, k, i64_value(o.end)); !st) {
+      return st;
+    }
+    if (o.end - o.start <= kShortSpan) continue;
+    for (std::int64_t w = week_of(o.start), last = week_of(o.end - 1); w <= last; ++w) {
+      std::string lk = long_key(cal, w, id, o.start);
+      if (remove) {
+        if (auto d = txn.del(db.event_long, lk); !d) return d.error();
+      } else if (auto st = txn.put(db.event_long, lk, i64_value(o.end)); !st) {
+        return st;
+      }
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+bool EventView::has_keyword(std::string_view k) const {
+  if (k.empty()) return false;
+  std::size_t pos = 0;
+  while ((pos = keywords.find(k, pos)) != std::string_view::npos) {
+    if (pos > 0 && keywords[pos - 1] == '\n' && pos + k.size() < keywords.size() && keywords[pos + k.size()] == '\n')
+      return true;
+    ++pos;
+  }
+  return false;
+}
+
+std::optional<std::string_view> EventView::find_rendition(RenditionKind kind, std::string_view lang,
+                                                          std::uint64_t signature) const {
+  std::size_t offset = 0;
+  for (std::size_t at = 0; at + kDirectoryEntry <= directory.size(); at += kDirectoryEntry) {
+    RecordReader r(directory.substr(at, kDirectoryEntry));
+    auto k = static_cast<RenditionKind>(r.u8());
+    std::uint8_t lang_len = r.u8();
+    r.u16();
+    std::uint32_t length = r.u32();
+    std::uint64_t sig = r.u64();
+    std::string_view l = r.bytes(kMaxRenditionLang).substr(0, lang_len);
+    if (k == kind && l == lang && sig == signature) return texts.substr(offset, length);
+    offset += length;
+  }
+  return std::nullopt;
+}
+
+namespace events {
+
+std::string encode(const EventRecord& rec) {
+  // Languages longer than a directory slot are not stored (a feed in such a
+  // language renders the event when read).
+  std::vector<const Rendition*> kept;
+  for (const auto& r : rec.renditions)
+    if (r.lang.size() <= kMaxRenditionLang) kept.push_back(&r);
+  RecordWriter w;
+  w.u8(kRecordFormat);
+  w.u8(rec.flags);
+  w.u8(rec.facts.status);
+  w.u8(rec.facts.is_free);
+  w.u32(rec.sequence);
+  w.i64(rec.created_us);
+  w.i64(rec.modified_us);
+  w.i64(rec.first_start);
+  w.i64(rec.last_end);
+  w.u16(static_cast<std::uint16_t>(rec.tzid.size()));
+  w.u16(static_cast<std::uint16_t>(rec.facts.location_id.size()));
+  w.u16(static_cast<std::uint16_t>(kept.size()));
+  w.u16(0);
+  w.u32(static_cast<std::uint32_t>(rec.facts.keywords.size()));
+  w.u32(static_cast<std::uint32_t>(rec.facts.search_text.size()));
+  w.u32(static_cast<std::uint32_t>(rec.model_json.size()));
+  for (const Rendition* r : kept) {
+    w.u8(static_cast<std::uint8_t>(r->kind));
+    w.u8(static_cast<std::uint8_t>(r->lang.size()));
+    w.u16(0);
+    w.u32(static_cast<std::uint32_t>(r->text.size()));
+    w.u64(r->signature);
+    std::string lang = r->lang;
+    lang.resize(kMaxRenditionLang, '\0');
+    w.data().append(lang);
+  }
+  w.data().append(rec.tzid);
+  w.data().append(rec.facts.location_id);
+  w.data().append(rec.facts.keywords);
+  w.data().append(rec.facts.search_text);
+  w.data().append(rec.model_json);
+  for (const Rendition* r : kept) w.data().append(r->text);
+  return w.take();
+}
+
+bool decode(std::string_view id, std::string_view value, EventView& v) {
+  RecordReader r(value);
+  if (r.u8() != kRecordFormat) return false;
+  v.id = id;
+  v.flags = r.u8();
+  v.status = r.u8();
+  v.is_free = r.u8();
+  v.sequence = r.u32();
+  v.created_us = r.i64();
+  v.modified_us = r.i64();
+  v.first_start = r.i64();
+  v.last_end = r.i64();
+  std::uint16_t tzid_len = r.u16();
+  std::uint16_t location_len = r.u16();
+  std::uint16_t renditions = r.u16();
+  r.u16();
+  std::uint32_t keywords_len = r.u32();
+  std::uint32_t search_len = r.u32();
+  std::uint32_t model_len = r.u32();
+  v.directory = r.bytes(std::size_t{renditions} * kDirectoryEntry);
+  v.tzid = r.bytes(tzid_len);
+  v.location_id = r.bytes(location_len);
+  v.keywords = r.bytes(keywords_len);
+  v.search_text = r.bytes(search_len);
+  v.model_json = r.bytes(model_len);
+  if (!r.ok()) return false;
+  v.texts = r.rest();
+  // The texts must fill the rest exactly (read from the directory only).
+  std::size_t total = 0;
+  for (std::size_t at = 0; at < v.directory.size(); at += kDirectoryEntry) {
+    RecordReader e(v.directory.substr(at + 4, 4));
+    total += e.u32();
+  }
+  return total == v.texts.size();
+}
+
+Result<std::optional<EventView>> get(const Txn& txn, const Databases& db, std::string_view cal, std::string_view id) {
+  auto value = txn.get(db.events, event_key(cal, id));
+  if (!value) return value.error();
+  if (!value.value()) return std::optional<EventView>{};
+  EventView v;
+  if (!decode(id, **value, v)) return damaged("event " + std::string(id), cal);
+  return std::optional<EventView>{v};
+}
+
+Status put(Txn& txn, const Databases& db, std::string_view cal, const EventRecord& rec) {
+  const std::string key = event_key(cal, rec.id);
+  CalendarState state;
+  {
+    auto s = read_state(txn, db, cal);
+    if (!s) return s.error();
+    if (s.value()) state = **s;
+  }
+
+  // What the event had before: copied out before anything is written.
+  std::optional<std::uint8_t> old_flags;
+  std::int64_t old_modified = 0;
+  {
+    auto old = get(txn, db, cal, rec.id);
+    if (!old) return old.error();
+    if (old.value()) {
+      old_flags = old.value()->flags;
+      old_modified = old.value()->modified_us;
+    }
+  }
+  if (old_flags) {
+    auto occ = txn.get(db.event_occurrences, key);
+    if (!occ) return occ.error();
+    if (occ.value()) {
+      std::vector<OccurrenceSpan> previous;
+      if (!decode_occurrences(**occ, previous)) return damaged("occurrences of " + rec.id, cal);
+      if (auto st = index_occurrences(txn, db, cal, rec.id, previous, true); !st) return st;
+      if (auto d = txn.del(db.event_occurrences, key); !d) return d.error();
+    }
+    if (auto d = txn.del(db.event_modified, time_key(cal, old_modified, rec.id)); !d) return d.error();
+    if (*old_flags & kDeleted) {
+      if (auto d = txn.del(db.event_tombstones, time_key(cal, old_modified, rec.id)); !d) return d.error();
+      state.deleted -= state.deleted > 0 ? 1 : 0;
+    } else {
+      state.live -= state.live > 0 ? 1 : 0;
+    }
+    if (*old_flags & kTruncated) {
+      if (auto d = txn.del(db.event_series, key); !d) return d.error();
+      state.series -= state.series > 0 ? 1 : 0;
+    }
+  }
+
+  if (auto st = txn.put(db.events, key, encode(rec)); !st) return st;
+  if (auto st = txn.put(db.event_modified, time_key(cal, rec.modified_us, rec.id), {}); !st) return st;
+  if (rec.flags & kDeleted) {
+    if (auto st = txn.put(db.event_tombstones, time_key(cal, rec.modified_us, rec.id), {}); !st) return st;
+    state.deleted++;
+  } else {
+    state.live++;
+    if (!rec.occurrences.empty()) {
+      if (auto st = txn.put(db.event_occurrences, key, encode_occurrences(rec)); !st) return st;
+      if (auto st = index_occurrences(txn, db, cal, rec.id, rec.occurrences, false); !st) return st;
+    }
+    if (rec.flags & kTruncated) {
+      if (auto st = txn.put(db.event_series, key, i64_value(rec.resume_from)); !st) return st;
+      state.series++;
+    }
+  }
+  return write_state(txn, db, cal, state);
+}
+
+Result<std::size_t> purge_tombstones(Txn& txn, const Databases& db, std::string_view cal, std::int64_t cutoff_us) {
+  const std::string prefix = cal_prefix(cal);
+  std::vector<std::pair<std::int64_t, std::string>> expired;
+  auto scan = for_each_with_prefix(txn, db.event_tombstones, prefix, [&](const Entry& e) {
+    std::string_view rest = e.key.substr(prefix.size());
+    auto when = keys::take_i64(rest);
+    auto id = keys::take_name(rest);
+    if (!when || !id || *when >= cutoff_us) return false;
+    expired.emplace_back(*when, std::string(*id));
+    return true;
+  });
+  if (!scan) return scan.error();
+  if (expired.empty()) return std::size_t{0};
+  CalendarState state;
+  auto s = read_state(txn, db, cal);
+  if (!s) return s.error();
+  if (s.value()) state = **s;
+  for (const auto& [when, id] : expired) {
+    std::string tk = time_key(cal, when, id);
+    if (auto d = txn.del(db.event_tombstones, tk); !d) return d.error();
+    if (auto d = txn.del(db.event_modified, tk); !d) return d.error();
+    if (auto d = txn.del(db.events, event_key(cal, id)); !d) return d.error();
+    state.deleted -= state.deleted > 0 ? 1 : 0;
+  }
+  if (auto st = write_state(txn, db, cal, state); !st) return st.error();
+  return expired.size();
+}
+
+Result<std::optional<CalendarState>> read_state(const Txn& txn, const Databases& db, std::string_view cal) {
+  auto value = txn.get(db.calendar_state, cal_prefix(cal));
+  if (!value) return value.error();
+  if (!value.value()) return std::optional<CalendarState>{};
+  CalendarState s;
+  if (!decode_state(**value, s)) return damaged("state", cal);
+  return std::optional<CalendarState>{s};
+}
+
+Status touch_state(Txn& txn, const Databases& db, std::string_view cal, std::int64_t now_us) {
+  CalendarState s;
+  auto old = read_state(txn, db, cal);
+  if (!old) return old.error();
+  if (old.value()) s = **old;
+  s.version++;
+  s.modified_us = std::max(now_us, s.modified_us + 1);
+  // HTTP dates have whole seconds: two different states never share one,
+  // so If-Modified-Since cannot mistake one for the other.
+  s.http_modified = std::max(now_us / 1000000, s.http_modified + 1);
+  return write_state(txn, db, cal, s);
+}
+
+Status for_each(const Txn& txn, const Databases& db, std::string_view cal,
+                const std::function<bool(const EventView&)>& fn) {
+  const std::string prefix = cal_prefix(cal);
+  bool bad = false;
+  auto st = for_each_with_prefix(txn, db.events, prefix, [&](const Entry& e) {
+    std::string_view rest = e.key.substr(prefix.size());
+    auto id = keys::take_name(rest);
+    EventView v;
+    if (!id || !decode(*id, e.value, v)) {
+      bad = true;
+      return false;
+    }
+    return fn(v);
+  });
+  if (!st) return st;
+  if (bad) return damaged("events", cal);
+  return {};
+}
+
+Status for_each_modified_since(const Txn& txn, const Databases& db, std::string_view cal, std::int64_t since_us,
+                               const std::function<bool(const EventView&)>& fn) {
+  const std::string prefix = cal_prefix(cal);
+  auto cursor = Cursor::open(txn, db.event_modified);
+  if (!cursor) return cursor.error();
+  std::string from = prefix;
+  keys::append_i64(from, since_us);
+  for (auto pos = cursor->seek(from);; pos = cursor->next()) {
+    if (!pos) return pos.error();
+    if (!pos.value() || !pos.value()->key.starts_with(prefix)) return {};
+    std::string_view rest = pos.value()->key.substr(prefix.size());
+    auto when = keys::take_i64(rest);
+    auto id = keys::take_name(rest);
+    if (!when || !id) return damaged("modification index", cal);
+    auto ev = get(txn, db, cal, *id);
+    if (!ev) return ev.error();
+    if (!ev.value()) continue;  // cannot happen: the index follows the records
+    if (!fn(**ev)) return {};
+  }
+}
+
+Result<WindowResult> overlapping(const Txn& txn, const Databases& db, std::string_view cal, std::int64_t qs,
+                                 std::int64_t qe, std::size_t budget) {
+  WindowResult result;
+  // Every overlapping occurrence; reduced to the earliest per event below.
+  std::vector<WindowHit>& hits = result.hits;
+  auto hit = [&hits](std::string_view id, std::int64_t start) { hits.push_back(WindowHit{id, start}); };
+  std::size_t steps = 0;
+  const std::string prefix = cal_prefix(cal);
+
+  // Short and long occurrences by start, from kShortSpan before the window.
+  {
+    auto cursor = Cursor::open(txn, db.event_time);
+    if (!cursor) return cursor.error();
+    std::string from = prefix;
+    keys::append_i64(from, qs > kMin + kShortSpan ? qs - kShortSpan : kMin);
+    for (auto pos = cursor->seek(from);; pos = cursor->next()) {
+      if (!pos) return pos.error();
+      if (!pos.value() || !pos.value()->key.starts_with(prefix)) break;
+      if (++steps > budget) {
+        result.over_budget = true;
+        return result;
+      }
+      std::string_view rest = pos.value()->key.substr(prefix.size());
+      std::string_view value = pos.value()->value;
+      auto start = keys::take_i64(rest);
+      auto id = keys::take_name(rest);
+      auto end = keys::take_i64(value);
+      if (!start || !id || !end) return damaged("time index", cal);
+      if (*start >= qe) break;
+      if (*end > qs) hit(*id, *start);
+    }
+  }
+  // Long occurrences that began earlier: under the weeks of the window.
+  {
+    auto cursor = Cursor::open(txn, db.event_long);
+    if (!cursor) return cursor.error();
+    std::int64_t last_week = qe == kMax ? kMax : week_of(qe - 1);
+    std::string from = prefix;
+    keys::append_i64(from, week_of(qs));
+    for (auto pos = cursor->seek(from);; pos = cursor->next()) {
+      if (!pos) return pos.error();
+      if (!pos.value() || !pos.value()->key.starts_with(prefix)) break;
+      if (++steps > budget) {
+        result.over_budget = true;
+        return result;
+      }
+      std::string_view rest = pos.value()->key.substr(prefix.size());
+      std::string_view value = pos.value()->value;
+      auto week = keys::take_i64(rest);
+      auto id = keys::take_name(rest);
+      auto start = keys::take_i64(rest);
+      auto end = keys::take_i64(value);
+      if (!week || !id || !start || !end) return damaged("long-event index", cal);
+      if (*week > last_week) break;
+      if (*start < qe && *end > qs) hit(*id, *start);
+    }
+  }
+  // Series that go on past what was materialized.
+  auto st = for_each_with_prefix(txn, db.event_series, prefix, [&](const Entry& e) {
+    std::string_view rest = e.key.substr(prefix.size());
+    std::string_view value = e.value;
+    auto id = keys::take_name(rest);
+    auto resume = keys::take_i64(value);
+    if (id && resume && *resume < qe) result.partial.push_back(PartialSeries{*id, *resume});
+    return ++steps <= budget;
+  });
+  if (!st) return st.error();
+  if (steps > budget) {
+    result.over_budget = true;
+    return result;
+  }
+  std::sort(hits.begin(), hits.end(), [](const WindowHit& a, const WindowHit& b) {
+    return a.id != b.id ? a.id < b.id : a.first_start < b.first_start;
+  });
+  hits.erase(std::unique(hits.begin(), hits.end(), [](const WindowHit& a, const WindowHit& b) { return a.id == b.id; }),
+             hits.end());
+  return result;
+}
+
+Status put_definition(Txn& txn, const Databases& db, std::string_view cal, std::string_view text) {
+  return txn.put(db.calendar_defs, cal, text);
+}
+
+Result<std::optional<std::string>> get_definition(const Txn& txn, const Databases& db, std::string_view cal) {
+  auto value = txn.get(db.calendar_defs, cal);
+  if (!value) return value.error();
+  if (!value.value()) return std::optional<std::string>{};
+  return std::optional<std::string>{std::string(**value)};
+}
+
+Result<std::vector<std::string>> list_definitions(const Txn& txn, const Databases& db) {
+  std::vector<std::string> names;
+  auto st = for_each_with_prefix(txn, db.calendar_defs, "", [&](const Entry& e) {
+    names.emplace_back(e.key);
+    return true;
+  });
+  if (!st) return st.error();
+  return names;
+}
+
+}  // namespace events
+
+}  // namespace civic::storage

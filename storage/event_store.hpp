@@ -1,0 +1,194 @@
+// Events in LMDB: one record per (calendar, id) with what a feed copies
+// (the VEVENT text per language, rendered when the event was stored), the
+// facts the filters test, and the event itself as JSON; and the indexes the
+// queries need.
+//
+//   events            cal id                 -> EventRecord (below)
+//   event_time        cal start id           -> end        every materialized occurrence
+//   event_long        cal week id start      -> end        occurrences longer than kShortSpan,
+//                                                           under every week they touch
+//   event_occurrences cal id                 -> the occurrences indexed for the event
+//   event_modified    cal modified_us id     -> ""         for sync (tombstones included)
+//   event_series      cal id                 -> resume_from series that go on past what was
+//                                                           materialized
+//   event_tombstones  cal deleted_us id      -> ""         deleted events, oldest first
+//   calendar_state    cal                    -> CalendarState
+//   calendar_defs     cal                    -> the calendar's definition (for civicctl)
+//
+// An overlap query [qs, qe) reads event_time from qs - kShortSpan to qe,
+// event_long for the weeks of [qs, qe), and the series of event_series that
+// were materialized only up to before qe; so a one-week window reads about a
+// week and a bit of the index, however long the exhibitions in the store.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "storage/lmdb.hpp"
+#include "storage/result.hpp"
+#include "storage/store.hpp"
+
+namespace civic::storage {
+
+// An occurrence longer than this goes to event_long as well.
+inline constexpr std::int64_t kShortSpan = 2 * 86400;
+inline constexpr std::int64_t kWeek = 7 * 86400;
+
+// What a stored rendition is. Issue 4 adds its own kinds here (event JSON,
+// jCal, xCal), rendered on write like the VEVENT. A JSON "@id" that names the
+// request's host can be stored without its base ("culture/events/x.json")
+// and the base ("https://host/calendars/") written before it at read time:
+// FeedBody (ical/calendar_feed.hpp) already assembles answers from stored
+// parts and texts of the request's own.
+enum class RenditionKind : std::uint8_t { vevent = 1 };
+
+struct Rendition {
+  RenditionKind kind = RenditionKind::vevent;
+  std::string lang;
+  std::uint64_t signature = 0;  // how it was rendered (see ical::render_signature)
+  std::string text;
+};
+
+struct OccurrenceSpan {
+  std::int64_t start = 0;  // UTC seconds
+  std::int64_t end = 0;    // exclusive
+};
+
+// What the filters test, kept apart from the JSON so that no JSON is parsed
+// while a feed is built.
+struct EventFacts {
+  std::uint8_t status = 0;   // ical::EventStatus
+  std::uint8_t is_free = 0;  // 0: no offer says, 1: an offer is free, 2: offers, none free
+  std::string location_id;
+  std::string keywords;      // "\nmusic\nculture\n": a keyword k matches "\nk\n"
+  std::string search_text;   // case-folded names, descriptions and place names, all languages
+};
+
+enum EventFlags : std::uint8_t { kDeleted = 1, kRecurring = 2, kAllDay = 4, kTruncated = 8 };
+
+// What one event write puts into the store.
+struct EventRecord {
+  std::string id;
+  std::uint8_t flags = 0;
+  std::uint32_t sequence = 0;
+  std::int64_t created_us = 0;
+  std::int64_t modified_us = 0;
+  std::int64_t first_start = 0;
+  std::int64_t last_end = 0;   // INT64_MAX: open-ended
+  std::string tzid;            // the zone the VEVENTs name ("" if none)
+  EventFacts facts;
+  std::vector<Rendition> renditions;
+  std::string model_json;
+  std::vector<OccurrenceSpan> occurrences;  // materialized, sorted by start
+  std::int64_t resume_from = 0;             // with kTruncated: where materializing stopped
+};
+
+// A stored event read back. Views into the map: valid only inside the
+// transaction that read them.
+//
+// The record puts every length and a directory of its renditions in a short
+// header (about 150 bytes), and the texts after it: a feed reads the header
+// and copies one text, touching little else of a record of several pages.
+struct EventView {
+  std::string_view id;
+  std::uint8_t flags = 0;
+  std::uint32_t sequence = 0;
+  std::int64_t created_us = 0;
+  std::int64_t modified_us = 0;
+  std::int64_t first_start = 0;
+  std::int64_t last_end = 0;
+  std::string_view tzid;
+  std::uint8_t status = 0;
+  std::uint8_t is_free = 0;
+  std::string_view location_id;
+  std::string_view keywords;
+  std::string_view search_text;
+  std::string_view model_json;
+  std::string_view directory;   // the renditions: kDirectoryEntry bytes each
+  std::string_view texts;       // their texts, back to back
+
+  bool deleted() const noexcept { return flags & kDeleted; }
+  bool has_keyword(std::string_view k) const;
+  // The rendition of `kind` in `lang`, if stored.
+  std::optional<std::string_view> find_rendition(RenditionKind kind, std::string_view lang,
+                                                 std::uint64_t signature) const;
+};
+
+// The small per-calendar record a revalidation reads (and nothing else).
+struct CalendarState {
+  std::uint64_t version = 0;       // +1 on every commit that changed the calendar
+  std::int64_t modified_us = 0;    // the latest change (write or delete)
+  std::int64_t http_modified = 0;  // seconds: rises by at least 1 per change (Last-Modified)
+  std::uint64_t live = 0;          // events not deleted
+  std::uint64_t deleted = 0;       // tombstones kept
+  std::uint64_t series = 0;        // series materialized only in part
+};
+
+// Deleted events are kept this long (for last_modified_since + show_deleted).
+inline constexpr std::int64_t kTombstoneMicros = 90ll * 86400 * 1000000;
+
+namespace events {
+
+Result<std::optional<EventView>> get(const Txn& txn, const Databases& db, std::string_view cal, std::string_view id);
+
+// Writes `record` in place of what (cal, record.id) held, indexes included,
+// and updates the calendar's counts (not its version: see touch_state).
+Status put(Txn& txn, const Databases& db, std::string_view cal, const EventRecord& record);
+
+// Removes tombstones deleted before `cutoff_us`; returns how many.
+Result<std::size_t> purge_tombstones(Txn& txn, const Databases& db, std::string_view cal, std::int64_t cutoff_us);
+
+Result<std::optional<CalendarState>> read_state(const Txn& txn, const Databases& db, std::string_view cal);
+// Marks the calendar changed at `now_us`: version + 1, modification times.
+Status touch_state(Txn& txn, const Databases& db, std::string_view cal, std::int64_t now_us);
+
+// Every event of the calendar (tombstones included), by id; fn returns false
+// to stop.
+Status for_each(const Txn& txn, const Databases& db, std::string_view cal,
+                const std::function<bool(const EventView&)>& fn);
+
+// Events modified at or after `since_us`, oldest first.
+Status for_each_modified_since(const Txn& txn, const Databases& db, std::string_view cal, std::int64_t since_us,
+                               const std::function<bool(const EventView&)>& fn);
+
+// An event found by a window query: its id and the start of its first
+// occurrence that overlaps the window.
+// (Ids are views into the map, valid inside the read transaction.)
+struct WindowHit {
+  std::string_view id;
+  std::int64_t first_start = 0;
+};
+
+// Series whose materialized occurrences stop before `before`: their id and
+// where materializing stopped (the caller expands them further).
+struct PartialSeries {
+  std::string_view id;
+  std::int64_t resume_from = 0;
+};
+
+struct WindowResult {
+  std::vector<WindowHit> hits;           // one per event, unordered
+  std::vector<PartialSeries> partial;    // to expand beyond resume_from
+  bool over_budget = false;              // stopped after `budget` index entries
+};
+
+// Events with a materialized occurrence overlapping [qs, qe) (qe may be
+// INT64_MAX), reading at most `budget` index entries.
+Result<WindowResult> overlapping(const Txn& txn, const Databases& db, std::string_view cal, std::int64_t qs,
+                                 std::int64_t qe, std::size_t budget);
+
+Status put_definition(Txn& txn, const Databases& db, std::string_view cal, std::string_view text);
+Result<std::optional<std::string>> get_definition(const Txn& txn, const Databases& db, std::string_view cal);
+Result<std::vector<std::string>> list_definitions(const Txn& txn, const Databases& db);
+
+// Decodes a stored record; false if it is damaged.
+bool decode(std::string_view key_id, std::string_view value, EventView& out);
+std::string encode(const EventRecord& record);
+
+}  // namespace events
+
+}  // namespace civic::storage

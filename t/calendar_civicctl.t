@@ -1,0 +1,152 @@
+# civicctl import / export / stat on a store nginx serves: an .ics imported
+# then exported keeps every event, and both parsers read the export.
+use strict;
+use warnings;
+use lib 't/lib';
+use Test::More;
+use JSON::PP;
+use Civic::Test;
+use Civic::ICal qw(ical_ok vevents unfold_ical);
+
+my $t = Civic::Test->new(http => <<'END');
+    civic_store %%STORE%% max_size=64m;
+    civic_calendar culture {
+        title fi "Kulttuuritapahtumat";
+        languages fi sv en;
+        timezone Europe/Helsinki;
+    }
+    server {
+        listen %%ADDR%%;
+        location /calendars/ { civic_calendars; }
+    }
+END
+
+sub write_file {
+    my ($name, $text) = @_;
+    my $path = $t->prefix . "/$name";
+    open my $fh, '>:raw', $path or die "$path: $!";
+    print $fh $text;
+    close $fh;
+    return $path;
+}
+
+# Before nginx has run, the store does not know the calendar.
+my ($rc, $out, $err) = $t->civicctl('import', 'culture', '/dev/null');
+isnt($rc, 0, 'import before nginx ever ran fails');
+like($err, qr/no calendar "culture"|not been initialized|No such file/, 'saying why');
+
+my ($trc, $tout) = $t->test_config;
+is($trc, 0, 'nginx -t records the calendar in the store');
+
+# A file as calendar apps write them: folded lines, a VTIMEZONE, UTC and
+# floating times, an all-day event, a series with an EXDATE and a changed
+# occurrence, a cancelled event, HTML in X-ALT-DESC.
+my $ics = join "\r\n",
+    'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Example Corp.//Calendar 1.0//EN', 'METHOD:PUBLISH',
+    'BEGIN:VTIMEZONE', 'TZID:Europe/Helsinki', 'BEGIN:STANDARD', 'DTSTART:19701025T040000',
+    'RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10', 'TZOFFSETFROM:+0300', 'TZOFFSETTO:+0200', 'END:STANDARD',
+    'BEGIN:DAYLIGHT', 'DTSTART:19700329T030000', 'RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3', 'TZOFFSETFROM:+0200',
+    'TZOFFSETTO:+0300', 'END:DAYLIGHT', 'END:VTIMEZONE',
+    'BEGIN:VEVENT', 'UID:joulukonsertti-2026@example.org', 'DTSTAMP:20260101T000000Z',
+    'DTSTART;TZID=Europe/Helsinki:20261205T180000', 'DTEND;TZID=Europe/Helsinki:20261205T200000',
+    'SUMMARY:Joulukonsertti', 'DESCRIPTION:Perinteinen joulukonsertti. Liput 25 €\, opiskelijat 15 €.\nTervetuloa!',
+    'LOCATION:Turun konserttitalo\, Aninkaistenkatu 9', 'GEO:60.4518;22.2686', 'CATEGORIES:musiikki,joulu',
+    'URL:https://example.org/joulukonsertti', 'END:VEVENT',
+    'BEGIN:VEVENT', 'UID:satutunti@example.org', 'DTSTAMP:20260101T000000Z',
+    'DTSTART;TZID=Europe/Helsinki:20261103T100000', 'DURATION:PT45M', 'RRULE:FREQ=WEEKLY;UNTIL=20261215T080000Z',
+    'EXDATE;TZID=Europe/Helsinki:20261124T100000', 'SUMMARY:Satutunti', 'END:VEVENT',
+    'BEGIN:VEVENT', 'UID:satutunti@example.org', 'DTSTAMP:20260101T000000Z',
+    'RECURRENCE-ID;TZID=Europe/Helsinki:20261208T100000', 'DTSTART;TZID=Europe/Helsinki:20261208T110000',
+    'DTEND;TZID=Europe/Helsinki:20261208T114500', 'SUMMARY:Satutunti (joulu-erikoinen\, tunti myöhemmin)', 'END:VEVENT',
+    'BEGIN:VEVENT', 'UID:markkinat@example.org', 'DTSTAMP:20260101T000000Z', 'DTSTART;VALUE=DATE:20261211',
+    'DTEND;VALUE=DATE:20261214', 'SUMMARY:Tuomaan markkinat', 'END:VEVENT',
+    'BEGIN:VEVENT', 'UID:valoshow@example.org', 'DTSTAMP:20260101T000000Z', 'DTSTART:20261210T170000Z',
+    'SUMMARY:Aurajoen valoshow', 'STATUS:CANCELLED', 'SEQUENCE:3', 'END:VEVENT',
+    'BEGIN:VEVENT', 'UID:luento@example.org', 'DTSTAMP:20260101T000000Z', 'DTSTART:20261215T170000',
+    'SUMMARY:Luento: Turun historia', 'X-ALT-DESC;FMTTYPE=text/html:<p>Luento <b>Turun</b> historiasta</p>',
+    'DESCRIPTION;LANGUAGE=fi:Luento Turun historiasta hyvin pitkällä kuvauksella joka taitetaan usealle riville koska se on',
+    '  pidempi kuin seitsemänkymmentäviisi oktettia ja sisältää ääkkösiä.',
+    'END:VEVENT',
+    'END:VCALENDAR', '';
+my $file = write_file('import.ics', $ics);
+my @original = $ics =~ /^UID:(\S+)\r$/mg;
+
+($rc, $out, $err) = $t->civicctl('import', 'culture', $file);
+is($rc, 0, 'civicctl import succeeds') or diag($err);
+is_deeply(decode_json($out), { created => 6, updated => 0, unchanged => 0 }, 'six events (a changed occurrence is its own)');
+($rc, $out) = $t->civicctl('import', 'culture', $file);
+is_deeply(decode_json($out), { created => 0, updated => 0, unchanged => 6 }, 'importing it again changes nothing');
+
+($rc, $out, $err) = $t->civicctl('export', 'culture');
+is($rc, 0, 'civicctl export succeeds') or diag($err);
+my $export = $out;
+my @exported = ical_ok($export, 'the export');
+my %seen = map { $_ => 1 } @exported;
+ok($seen{$_}, "the export keeps $_") for @original;
+ok($seen{'satutunti@example.org_20261208T100000'}, 'and the changed occurrence, as an event of its own');
+my %ev = map { /UID:([^\r]+)/; ($1 => $_) } vevents($export);
+like($ev{'satutunti@example.org'}, qr/EXDATE;TZID=Europe\/Helsinki:20261124T100000,20261208T100000/,
+     'the series skips the changed occurrence');
+like($ev{'satutunti@example.org'}, qr/DTEND;TZID=Europe\/Helsinki:20261103T104500/, 'DURATION became DTEND');
+like($ev{'valoshow@example.org'}, qr/STATUS:CANCELLED\r\nTRANSP/, 'the cancelled event is kept');
+like($ev{'valoshow@example.org'}, qr/SEQUENCE:3\r\n/, 'its SEQUENCE is not lowered');
+like($ev{'markkinat@example.org'}, qr/DTSTART;VALUE=DATE:20261211\r\nDTEND;VALUE=DATE:20261214\r\n/, 'all-day dates');
+like($ev{'luento@example.org'}, qr/DTSTART;TZID=Europe\/Helsinki:20261215T170000/, 'a floating time is the calendar\'s');
+like($ev{'luento@example.org'}, qr/DESCRIPTION;LANGUAGE=fi:Luento Turun historiasta\r\n/, 'HTML from X-ALT-DESC, as text');
+like($ev{'luento@example.org'}, qr/X-ALT-DESC;FMTTYPE=text\/html;LANGUAGE=fi:<p>Luento <b>Turun<\/b> historiasta<\/p>\r\n/,
+     'and as HTML');
+like($ev{'joulukonsertti-2026@example.org'}, qr/DESCRIPTION;LANGUAGE=fi:Perinteinen joulukonsertti\. Liput 25 €\\, opiskelijat 15 €\.\\nTervetuloa!/,
+     'plain-text descriptions keep their lines');
+
+# The export imported again is the same calendar: nothing changes.
+my $again = write_file('again.ics', $export);
+($rc, $out, $err) = $t->civicctl('import', 'culture', $again);
+is($rc, 0, 'the export imports') or diag($err);
+is(decode_json($out)->{unchanged}, 6, 'and changes nothing');
+
+# nginx serves what civicctl wrote, and the same bytes as the export.
+$t->start;
+my $r = $t->get('/calendars/culture.ics');
+is($r->{status}, 200, 'nginx serves the calendar');
+is($r->{content}, $export, 'the feed is the export, byte for byte');
+($rc, $out) = $t->civicctl('export', 'culture', '--lang', 'en');
+is($rc, 0, 'export --lang en');
+ical_ok($out, 'the English export');
+
+# Import while nginx runs; the feed follows.
+my $more = write_file('more.ics', join("\r\n", 'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:x', 'BEGIN:VEVENT', 'UID:new@example.org',
+                                          'DTSTART:20261220T160000Z', 'SUMMARY:Uusi', 'END:VEVENT', 'END:VCALENDAR', ''));
+($rc, $out) = $t->civicctl('import', 'culture', $more);
+is(decode_json($out)->{created}, 1, 'an import while nginx runs');
+my %now = map { $_ => 1 } ical_ok($t->get('/calendars/culture.ics')->{content}, 'the feed after it');
+ok($now{'new@example.org'}, 'the feed has the new event');
+
+# Errors: the file, the line, nothing imported.
+my $bad = write_file('bad.ics', join("\r\n", 'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:x', 'BEGIN:VEVENT', 'UID:ok2',
+                                         'DTSTART:20261220T160000Z', 'SUMMARY:ok', 'END:VEVENT', 'BEGIN:VEVENT', 'UID:bad',
+                                         'SUMMARY:x', 'DTSTART;TZID=Mars/Base:20261220T160000', 'END:VEVENT',
+                                         'END:VCALENDAR', ''));
+($rc, $out, $err) = $t->civicctl('import', 'culture', $bad);
+isnt($rc, 0, 'a bad file fails');
+like($err, qr/bad\.ics:12: VEVENT: DTSTART: .*Mars\/Base.*nothing was imported/, 'naming file, line, component and property');
+($rc, $out) = $t->civicctl('export', 'culture');
+unlike($out, qr/UID:ok2/, 'the good event of that file was not imported either');
+($rc, $out, $err) = $t->civicctl('import', 'nope', $file);
+isnt($rc, 0, 'an unknown calendar fails');
+like($err, qr/no calendar "nope"/, 'saying so');
+($rc, $out, $err) = $t->civicctl('import', 'culture', '/nonexistent.ics');
+like($err, qr/cannot read/, 'a missing file is named');
+
+# stat counts the events.
+($rc, $out) = $t->civicctl('stat');
+is($rc, 0, 'civicctl stat');
+is(decode_json($out)->{calendars}{culture}{events}, 7, 'and counts the events of each calendar');
+
+# JSON arrays import too.
+my $json_file = write_file('events.json', encode_json([{ id => 'json:1', name => { sv => 'Lucia' },
+                                                          start_time => '2026-12-13T18:00:00+02:00' }]));
+($rc, $out, $err) = $t->civicctl('import', 'culture', $json_file);
+is($rc, 0, 'a JSON array imports') or diag($err);
+is(decode_json($out)->{created}, 1, 'one created');
+
+done_testing;

@@ -1,0 +1,259 @@
+// Events in a real LMDB store: upserts and what the server keeps, tombstones,
+// the time indexes (long exhibitions, series past their horizon), and feeds.
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "ical/calendar_config.hpp"
+#include "ical/calendar_feed.hpp"
+#include "ical/calendar_writer.hpp"
+#include "ical/event_json.hpp"
+#include "ical/html_text.hpp"
+#include "ical/timezone.hpp"
+#include "storage/event_store.hpp"
+#include "storage/store.hpp"
+#include "tests/test_dir.hpp"
+#include "tests/cmocka.hpp"  // last
+
+using namespace civic;
+using namespace civic::ical;
+
+namespace {
+
+struct Fixture {
+  std::string dir;
+  std::optional<storage::Store> store;
+  CalendarConfig cal;
+};
+
+int setup(void** state) {
+  auto* f = new Fixture;
+  f->dir = test::make_temp_dir();
+  storage::EnvOptions o;
+  o.path = f->dir;
+  o.map_size = std::size_t{64} << 20;
+  auto s = storage::Store::open(o);
+  if (!s) return -1;
+  f->store.emplace(std::move(*s));
+  f->cal.name = "culture";
+  f->cal.languages = {"fi", "sv", "en"};
+  f->cal.timezone = "Europe/Helsinki";
+  f->cal.refresh_seconds = 21600;
+  f->cal.title.set("fi", "Kulttuuri");
+  *state = f;
+  return 0;
+}
+
+int teardown(void** state) {
+  auto* f = static_cast<Fixture*>(*state);
+  f->store.reset();
+  test::remove_dir(f->dir);
+  delete f;
+  return 0;
+}
+
+constexpr std::int64_t kSecond = 1000000;
+const std::int64_t kNow = seconds_from_civil({2026, 11, 1, 12, 0, 0}) * kSecond;
+
+Event parse(const std::string& json) {
+  Event e;
+  auto err = event_from_json(json, EventDefaults{"fi", "Europe/Helsinki"}, e);
+  if (err) fail_msg("%s: %s", err->field.c_str(), err->message.c_str());
+  return e;
+}
+
+WriteCounts put(Fixture& f, std::vector<Event> events, std::int64_t now = kNow) {
+  auto counts = upsert_events(*f.store, f.cal, events, now);
+  if (!counts) fail_msg("%s", counts.error().message().c_str());
+  return *counts;
+}
+
+std::string event_json(const std::string& id, const std::string& start, const std::string& end = "",
+                       const std::string& extra = "") {
+  std::string j = "{\"id\":\"" + id + "\",\"name\":{\"fi\":\"Tapahtuma " + id + "\",\"en\":\"Event " + id +
+                  "\"},\"start_time\":\"" + start + "\"";
+  if (!end.empty()) j += ",\"end_time\":\"" + end + "\"";
+  return j + extra + "}";
+}
+
+std::string feed(Fixture& f, const std::string& args, std::int64_t now_s = kNow / kSecond) {
+  FeedQuery q;
+  auto err = parse_feed_query(args, f.cal, now_s, q);
+  if (err) fail_msg("%s", err->message.c_str());
+  auto txn = storage::Txn::begin_read(f.store->env());
+  auto answer = build_ics_feed(*txn, f.store->db(), f.cal, q, kUnlimited);
+  if (!answer) fail_msg("%s", answer.error().message().c_str());
+  return answer->body.str();  // while the transaction is open
+}
+
+int count(const std::string& body, const char* what) {
+  int n = 0;
+  for (std::size_t pos = body.find(what); pos != std::string::npos; pos = body.find(what, pos + 1)) ++n;
+  return n;
+}
+
+storage::CalendarState state_of(Fixture& f) {
+  auto txn = storage::Txn::begin_read(f.store->env());
+  auto s = storage::events::read_state(*txn, f.store->db(), f.cal.name);
+  if (!s || !s.value()) fail_msg("no state");
+  return **s;
+}
+
+void upsert_keeps_sequence_and_times(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  WriteCounts c = put(f, {parse(event_json("a", "2026-12-05T18:00:00+02:00"))});
+  assert_int_equal(c.created, 1);
+  auto s1 = state_of(f);
+  assert_int_equal(s1.live, 1);
+  // The same content again: nothing written, SEQUENCE stays.
+  c = put(f, {parse(event_json("a", "2026-12-05T18:00:00+02:00"))}, kNow + kSecond);
+  assert_int_equal(c.unchanged, 1);
+  assert_int_equal(state_of(f).version, s1.version);
+  // A change: SEQUENCE + 1, created kept.
+  std::vector<Event> changed{parse(event_json("a", "2026-12-05T19:00:00+02:00"))};
+  auto counts = upsert_events(*f.store, f.cal, changed, kNow + 2 * kSecond);
+  assert_true(counts.ok());
+  assert_int_equal(counts->updated, 1);
+  assert_int_equal(changed[0].sequence, 1);
+  assert_int_equal(changed[0].created_us, kNow);
+  assert_int_equal(changed[0].modified_us, kNow + 2 * kSecond);
+  auto s2 = state_of(f);
+  assert_true(s2.version > s1.version);
+  assert_true(s2.http_modified > s1.http_modified);
+  // A SEQUENCE sent higher than ours is taken as a floor.
+  c = put(f, {parse(event_json("a", "2026-12-05T20:00:00+02:00", "", ",\"sequence\":9"))}, kNow + 3 * kSecond);
+  std::string body = feed(f, "");
+  assert_non_null(strstr(body.c_str(), "SEQUENCE:9\r\n"));
+  assert_non_null(strstr(body.c_str(), "DTSTAMP:20261101T120003Z\r\n"));
+  assert_non_null(strstr(body.c_str(), "CREATED:20261101T120000Z\r\n"));
+}
+
+void delete_leaves_a_tombstone_then_purges_it(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  put(f, {parse(event_json("a", "2026-12-05T18:00:00+02:00")), parse(event_json("b", "2026-12-06T18:00:00+02:00"))});
+  auto deleted = delete_event(*f.store, f.cal, "a", kNow + kSecond);
+  assert_true(deleted.ok() && *deleted);
+  auto again = delete_event(*f.store, f.cal, "a", kNow + 2 * kSecond);
+  assert_true(again.ok() && !*again);
+  auto s = state_of(f);
+  assert_int_equal(s.live, 1);
+  assert_int_equal(s.deleted, 1);
+  std::string body = feed(f, "");
+  assert_int_equal(count(body, "BEGIN:VEVENT"), 1);
+  assert_null(strstr(body.c_str(), "UID:a\r\n"));
+  {
+    auto txn = storage::Txn::begin_read(f.store->env());
+    auto v = storage::events::get(*txn, f.store->db(), "culture", "a");
+    assert_true(v.ok() && v.value() && v.value()->deleted());
+    assert_int_equal(v.value()->sequence, 1);
+  }
+  // A write 91 days later purges it.
+  put(f, {parse(event_json("c", "2027-03-01T18:00:00+02:00"))}, kNow + 91ll * 86400 * kSecond);
+  auto txn = storage::Txn::begin_read(f.store->env());
+  auto v = storage::events::get(*txn, f.store->db(), "culture", "a");
+  assert_true(v.ok() && !v.value());
+  assert_int_equal(state_of(f).deleted, 0);
+}
+
+void windows_find_short_long_and_recurring(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  put(f, {
+             parse(event_json("concert", "2026-12-05T18:00:00+02:00", "2026-12-05T20:00:00+02:00")),
+             parse(event_json("exhibition", "2026-10-01", "2027-01-31")),
+             parse(event_json("later", "2027-02-01T18:00:00+02:00")),
+             parse(event_json("choir", "2026-11-03T18:00:00+02:00", "2026-11-03T19:00:00+02:00",
+                              R"(,"recurrence":{"rrule":"FREQ=WEEKLY;COUNT=10"})")),
+             // Daily since 2010: more than the 5000 occurrences materialized.
+             parse(event_json("daily", "2010-01-01T07:00:00+02:00", "", R"(,"recurrence":{"rrule":"FREQ=DAILY"})")),
+         });
+  std::string week = feed(f, "start=2026-12-01&end=2026-12-07");
+  assert_non_null(strstr(week.c_str(), "UID:concert\r\n"));
+  assert_non_null(strstr(week.c_str(), "UID:exhibition\r\n"));  // began two months earlier
+  assert_non_null(strstr(week.c_str(), "UID:choir\r\n"));       // the 1 December occurrence
+  assert_non_null(strstr(week.c_str(), "UID:daily\r\n"));       // found past its materialized part
+  assert_null(strstr(week.c_str(), "UID:later\r\n"));
+  assert_int_equal(count(week, "BEGIN:VEVENT"), 4);
+  // The choir's last occurrence is 5 January: not in February.
+  std::string feb = feed(f, "start=2027-02-01&end=2027-02-02");
+  assert_null(strstr(feb.c_str(), "UID:choir\r\n"));
+  assert_non_null(strstr(feb.c_str(), "UID:later\r\n"));
+  assert_non_null(strstr(feb.c_str(), "UID:daily\r\n"));
+  // Overlap is strict: an event that ends when the window starts is not in it.
+  std::string after = feed(f, "start=2026-12-05T20:00:00%2B02:00&end=2026-12-05T21:00:00%2B02:00");
+  assert_null(strstr(after.c_str(), "UID:concert\r\n"));
+  // A small budget sends the request to the thread pool.
+  FeedQuery q;
+  assert_false(parse_feed_query("start=2026-12-01&end=2026-12-07", f.cal, kNow / kSecond, q).has_value());
+  auto txn = storage::Txn::begin_read(f.store->env());
+  auto small = build_ics_feed(*txn, f.store->db(), f.cal, q, 2);
+  assert_true(small.ok() && small->over_budget && small->body.size() == 0);
+}
+
+void feeds_are_complete_and_stable(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  put(f, {parse(event_json("a", "2026-12-05T18:00:00+02:00", "", R"(,"keywords":["music"])")),
+          parse(event_json("b", "2026-12-24", "", R"(,"keywords":["xmas"],"event_status":"EventCancelled")")),
+          parse(event_json("c", "2026-12-06T18:00:00Z", "", R"(,"timezone":"UTC","description":{"fi":"<p>Hei <b>kaikki</b></p>"})"))});
+  std::string body = feed(f, "");
+  assert_true(body.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
+  assert_true(body.ends_with("END:VCALENDAR\r\n"));
+  assert_int_equal(count(body, "BEGIN:VTIMEZONE"), 1);  // Helsinki only: UTC and dates need none
+  assert_non_null(strstr(body.c_str(), "TZID:Europe/Helsinki\r\n"));
+  assert_non_null(strstr(body.c_str(), "DTSTART;TZID=Europe/Helsinki:20261205T180000\r\n"));
+  assert_non_null(strstr(body.c_str(), "DTSTART;VALUE=DATE:20261224\r\nDTEND;VALUE=DATE:20261225\r\n"));
+  assert_non_null(strstr(body.c_str(), "DTSTART:20261206T180000Z\r\n"));
+  assert_non_null(strstr(body.c_str(), "STATUS:CANCELLED\r\n"));
+  assert_non_null(strstr(body.c_str(), "DESCRIPTION;LANGUAGE=fi:Hei kaikki\r\n"));
+  assert_non_null(strstr(body.c_str(), "REFRESH-INTERVAL;VALUE=DURATION:PT6H\r\nX-PUBLISHED-TTL:PT6H\r\n"));
+  assert_int_equal(count(body, "ORGANIZER;CN=Kulttuuri:mailto:noreply@invalid\r\n"), 3);
+  assert_string_equal(feed(f, "").c_str(), body.c_str());  // byte-identical
+  std::string en = feed(f, "lang=en");
+  assert_non_null(strstr(en.c_str(), "SUMMARY;LANGUAGE=en:Event a\r\n"));
+  std::string sv = feed(f, "lang=sv");  // no Swedish texts: Finnish, the first fallback
+  assert_non_null(strstr(sv.c_str(), "SUMMARY;LANGUAGE=fi:Tapahtuma a\r\n"));
+  std::string music = feed(f, "keyword=music");
+  assert_int_equal(count(music, "BEGIN:VEVENT"), 1);
+  std::string notmusic = feed(f, "keyword!=music&event_status=EventCancelled");
+  assert_int_equal(count(notmusic, "BEGIN:VEVENT"), 1);
+  assert_non_null(strstr(notmusic.c_str(), "UID:b\r\n"));
+  std::string text = feed(f, "text=KAIKKI");
+  assert_int_equal(count(text, "BEGIN:VEVENT"), 1);
+  // The calendar's languages or organizer change: stored VEVENTs are rendered again on read.
+  f.cal.languages = {"en", "fi"};
+  f.cal.organizer = "mailto:tapahtumat@example.org";
+  std::string changed = feed(f, "");
+  assert_non_null(strstr(changed.c_str(), "SUMMARY;LANGUAGE=en:Event a\r\n"));
+  assert_int_equal(count(changed, "ORGANIZER;CN=Kulttuuri:mailto:tapahtumat@example.org\r\n"), 3);
+}
+
+void validators_change_with_the_store_only(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  put(f, {parse(event_json("a", "2026-12-05T18:00:00+02:00"))});
+  FeedQuery q;
+  assert_false(parse_feed_query("", f.cal, kNow / kSecond, q).has_value());
+  auto v1 = make_validators(f.store->id(), f.cal, state_of(f), "feed", q, "ics");
+  auto v2 = make_validators(f.store->id(), f.cal, state_of(f), "feed", q, "ics");
+  assert_string_equal(v1.etag.c_str(), v2.etag.c_str());
+  assert_int_equal(v1.etag.size(), 18);
+  auto other = make_validators(f.store->id(), f.cal, state_of(f), "event:a", q, "ics");
+  assert_string_not_equal(v1.etag.c_str(), other.etag.c_str());
+  put(f, {parse(event_json("b", "2026-12-05T18:00:00+02:00"))}, kNow + kSecond);
+  auto v3 = make_validators(f.store->id(), f.cal, state_of(f), "feed", q, "ics");
+  assert_string_not_equal(v1.etag.c_str(), v3.etag.c_str());
+  assert_true(v3.last_modified > v1.last_modified);
+}
+
+}  // namespace
+
+int main() {
+  init_timezones();
+  init_html_parser();
+  const CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(upsert_keeps_sequence_and_times, setup, teardown),
+      cmocka_unit_test_setup_teardown(delete_leaves_a_tombstone_then_purges_it, setup, teardown),
+      cmocka_unit_test_setup_teardown(windows_find_short_long_and_recurring, setup, teardown),
+      cmocka_unit_test_setup_teardown(feeds_are_complete_and_stable, setup, teardown),
+      cmocka_unit_test_setup_teardown(validators_change_with_the_store_only, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, nullptr, nullptr);
+}

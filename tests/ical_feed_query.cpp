@@ -1,0 +1,102 @@
+// Feed query strings: resolved times, lists, and 400s that name the parameter.
+#include <string>
+
+#include "ical/calendar_config.hpp"
+#include "ical/civil_time.hpp"
+#include "ical/feed_query.hpp"
+#include "ical/timezone.hpp"
+#include "tests/cmocka.hpp"  // last
+
+using namespace civic::ical;
+
+namespace {
+
+CalendarConfig calendar() {
+  CalendarConfig c;
+  c.name = "culture";
+  c.languages = {"fi", "sv", "en"};
+  c.timezone = "Europe/Helsinki";
+  return c;
+}
+
+// 2026-12-05 12:00 UTC (14:00 in Helsinki).
+const std::int64_t kNow = seconds_from_civil({2026, 12, 5, 12, 0, 0});
+
+void times_resolve_in_the_calendar_zone(void**) {
+  FeedQuery q;
+  assert_false(parse_feed_query("start=2026-12-01&end=2026-12-07", calendar(), kNow, q).has_value());
+  assert_int_equal(*q.start, seconds_from_civil({2026, 11, 30, 22, 0, 0}));  // midnight in Helsinki
+  assert_int_equal(*q.end, seconds_from_civil({2026, 12, 7, 22, 0, 0}));     // the end of the 7th
+  assert_false(q.time_basis.has_value());
+  assert_false(parse_feed_query("start=today&end=today", calendar(), kNow, q).has_value());
+  assert_int_equal(*q.start, seconds_from_civil({2026, 12, 4, 22, 0, 0}));
+  assert_int_equal(*q.end, seconds_from_civil({2026, 12, 5, 22, 0, 0}));
+  assert_true(q.time_basis.has_value());
+  assert_false(parse_feed_query("start=now", calendar(), kNow, q).has_value());
+  assert_int_equal(*q.start, kNow);
+  assert_false(parse_feed_query("start=2026-12-05T18%3A00%3A00%2B02%3A00", calendar(), kNow, q).has_value());
+  assert_int_equal(*q.start, seconds_from_civil({2026, 12, 5, 16, 0, 0}));
+}
+
+void lists_flags_and_language(void**) {
+  FeedQuery q;
+  auto err = parse_feed_query("keyword=music,culture&keyword!=kids&keyword_AND=a,b&location=tpk:1&text=JOULU"
+                              "&event_status=EventCancelled&is_free=true&lang=sv&_=12345",
+                              calendar(), kNow, q);
+  assert_false(err.has_value());
+  assert_int_equal(q.keyword_any.size(), 2);
+  assert_string_equal(q.keyword_none[0].c_str(), "kids");
+  assert_int_equal(q.keyword_all.size(), 2);
+  assert_string_equal(q.locations[0].c_str(), "tpk:1");
+  assert_string_equal(q.text.c_str(), "joulu");
+  assert_int_equal(q.statuses, 2);
+  assert_true(*q.is_free);
+  assert_string_equal(q.lang.c_str(), "sv");
+  FeedQuery d;
+  assert_false(parse_feed_query("", calendar(), kNow, d).has_value());
+  assert_string_equal(d.lang.c_str(), "fi");
+}
+
+void the_same_query_normalizes_the_same(void**) {
+  FeedQuery a;
+  FeedQuery b;
+  assert_false(parse_feed_query("keyword=b,a&lang=fi", calendar(), kNow, a).has_value());
+  assert_false(parse_feed_query("keyword=a,b,a", calendar(), kNow, b).has_value());
+  assert_string_equal(a.normalized().c_str(), b.normalized().c_str());
+  assert_false(parse_feed_query("keyword=a", calendar(), kNow, b).has_value());
+  assert_string_not_equal(a.normalized().c_str(), b.normalized().c_str());
+}
+
+void malformed_parameters_are_named(void**) {
+  struct Case {
+    const char* args;
+    const char* field;
+  };
+  const Case cases[] = {
+      {"start=yesterday", "start"},      {"end=2026-13-01", "end"},      {"is_free=maybe", "is_free"},
+      {"event_status=Done", "event_status"}, {"page_size=500", "page_size"}, {"page=0", "page"},
+      {"sort=random", "sort"},           {"lang=de", "lang"},            {"keyword=a&keyword=b", "keyword"},
+      {"text=%zz", "text"},              {"start=2026-12-05&end=2026-12-01", "end"},
+      {"last_modified_since=x", "last_modified_since"}, {"show_deleted=yes", "show_deleted"},
+      {"keyword=", "keyword"},
+  };
+  for (const auto& c : cases) {
+    FeedQuery q;
+    auto err = parse_feed_query(c.args, calendar(), kNow, q);
+    if (!err) fail_msg("accepted %s", c.args);
+    if (err->field != c.field) fail_msg("%s: field %s, wanted %s", c.args, err->field.c_str(), c.field);
+  }
+}
+
+}  // namespace
+
+int main() {
+  init_timezones();
+  const CMUnitTest tests[] = {
+      cmocka_unit_test(times_resolve_in_the_calendar_zone),
+      cmocka_unit_test(lists_flags_and_language),
+      cmocka_unit_test(the_same_query_normalizes_the_same),
+      cmocka_unit_test(malformed_parameters_are_named),
+  };
+  return cmocka_run_group_tests(tests, nullptr, nullptr);
+}

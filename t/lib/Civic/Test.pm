@@ -268,6 +268,30 @@ sub stop {
     return 0;
 }
 
+# Kills the master and every worker with SIGKILL, as a power cut would.
+sub crash {
+    my ($self) = @_;
+    my $pid = $self->{pid} or return;
+    my @workers = $self->worker_pids;
+    kill 'KILL', $pid, @workers;
+    waitpid($pid, 0);
+    # Workers are reparented when the master dies: wait until they are gone.
+    my $deadline = time + 10;
+    while (time < $deadline && grep { process_alive($_) } @workers) { sleep 0.02 }
+    $self->{pid} = undef;
+    unlink "$self->{prefix}/nginx.pid";
+}
+
+# True while `pid` runs (a zombie waiting to be reaped does not count).
+sub process_alive {
+    my ($pid) = @_;
+    open my $fh, '<', "/proc/$pid/stat" or return 0;
+    my $stat = <$fh> // '';
+    close $fh;
+    my ($state) = $stat =~ /^\d+ \(.*?\) (\S)/;
+    return defined $state && $state ne 'Z';
+}
+
 sub restart {
     my ($self) = @_;
     $self->stop;

@@ -312,7 +312,10 @@ ngx_int_t admin_calendar_request(ngx_http_request_t* r, std::string_view path) {
   std::string_view id = rest.substr(7);
   if (!ical::is_valid_event_id(id)) {
     if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    return send_error(r, NGX_HTTP_NOT_FOUND, "no such event: an id is 1 to 255 visible ASCII characters without / % ? # or \\");
+    // No event can have such an id: a write is a bad request, a read finds nothing.
+    constexpr std::string_view rule = "an id is 1 to 255 visible ASCII characters without / % ? # or \\";
+    if (r->method == NGX_HTTP_PUT) return send_error(r, NGX_HTTP_BAD_REQUEST, rule, "id");
+    return send_error(r, NGX_HTTP_NOT_FOUND, "no such event: " + std::string(rule));
   }
   switch (r->method) {
     case NGX_HTTP_PUT: {

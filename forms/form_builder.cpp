@@ -4,6 +4,7 @@
 #include <charconv>
 #include <limits>
 
+#include "common/quote.hpp"
 #include "forms/utf8.hpp"
 #include "forms/validate.hpp"
 
@@ -16,8 +17,6 @@ constexpr std::size_t kDefaultMaxLength = 1000;       // one-line fields
 constexpr std::size_t kDefaultTextareaLength = 10000;
 constexpr std::size_t kLargestMaxLength = 1'000'000;
 constexpr std::size_t kDefaultMaxFileSize = 10u << 20;
-
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 bool is_name_char(char c, bool first) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/hash.hpp"
+#include "common/quote.hpp"
 #include "ical/timezone.hpp"
 
 namespace civic::ical {
@@ -155,7 +156,6 @@ std::string CalendarConfigBuilder::add(std::span<const std::string_view> words) 
   if (words.empty()) return "an empty line";
   std::string_view key = words[0];
   std::size_t args = words.size() - 1;
-  auto quoted = [](std::string_view s) { return "\"" + std::string(s) + "\""; };
 
   if (key == "title" || key == "description") {
     if (args != 2) return quoted(key) + " takes a language and a text: " + std::string(key) + " fi \"...\"";

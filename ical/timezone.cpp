@@ -4,6 +4,7 @@
 
 #include "ical/libical_zone.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -17,8 +18,14 @@ icaltimezone* find_libical_zone(std::string_view name) {
   if (auto it = cache.find(name); it != cache.end()) return it->second;
   std::string key(name);
   icaltimezone* zone = nullptr;
-  // Only names that look like tz database names: never a path.
-  bool plausible = !key.empty() && key.size() < 64 && key.front() != '/' && key.find("..") == std::string::npos;
+  // Only names that look like tz database names ("America/Port-au-Prince",
+  // "Etc/GMT+2"): never a path, and no byte (a NUL) that would make libical
+  // look up a shorter name than the one kept.
+  bool plausible = !key.empty() && key.size() < 64 && key.front() != '/' && key.find("..") == std::string::npos &&
+                   std::all_of(key.begin(), key.end(), [](char c) {
+                     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/' ||
+                            c == '_' || c == '-' || c == '+';
+                   });
   if (plausible) {
     zone = icaltimezone_get_builtin_timezone(key.c_str());
     // A zone that zone.tab lists but whose file cannot be read has no component.

@@ -41,6 +41,9 @@ void a_full_block(void**) {
 void errors_say_what_is_wrong(void**) {
   CalendarConfigBuilder b("x");
   assert_non_null(strstr(add(b, {"timezone", "Europe/Turku"}).c_str(), "not a time zone of the system tz database"));
+  // A NUL inside the word must not pass as the name before it (fuzz/calendar_block).
+  assert_non_null(strstr(add(b, {"timezone", std::string("Europe/Helsinki\0x", 17)}).c_str(), "not a time zone"));
+  assert_non_null(strstr(add(b, {"timezone", "../../etc/passwd"}).c_str(), "not a time zone"));
   assert_non_null(strstr(add(b, {"refresh", "soon"}).c_str(), "not a time"));
   assert_non_null(strstr(add(b, {"refresh", "10s"}).c_str(), "between 1m and 30d"));
   assert_non_null(strstr(add(b, {"languages", "fi", "fi"}).c_str(), "twice"));

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <optional>
 #include <exception>
 #include <string>
@@ -19,6 +20,7 @@
 #include "ical/ics_reader.hpp"
 #include "ical/timezone.hpp"
 #include "storage/event_store.hpp"
+#include "storage/form_definitions.hpp"
 #include "storage/status.hpp"
 #include "storage/submission_store.hpp"
 #include "storage/store.hpp"
@@ -87,13 +89,23 @@ civic::storage::Result<std::vector<std::string>> calendar_names(civic::storage::
   return civic::storage::events::list_definitions(*txn, store.db());
 }
 
+civic::storage::Result<std::vector<civic::storage::FormDefinition>> form_definitions(civic::storage::Store& store) {
+  auto txn = civic::storage::Txn::begin_read(store.env());
+  if (!txn) return txn.error();
+  return civic::storage::list_form_definitions(*txn, store.db());
+}
+
 int cmd_stat(const Options& opt) {
   auto store = open_store(opt);
   if (!store) return fail(store.error().message());
   auto names = calendar_names(*store);
   if (!names) return fail(names.error().message());
   std::vector<std::string_view> calendars(names->begin(), names->end());
-  auto status = civic::storage::collect_status(*store, calendars, {});
+  auto forms = form_definitions(*store);
+  if (!forms) return fail(forms.error().message());
+  std::vector<civic::storage::FormToReport> report;
+  for (const auto& f : *forms) report.push_back({f.name, f.retention_seconds});
+  auto status = civic::storage::collect_status(*store, calendars, report, static_cast<std::int64_t>(std::time(nullptr)));
   if (!status) return fail(status.error().message());
   std::string json = civic::storage::render_status_json(*status, static_cast<long>(getpid()));
   std::printf("%s\n", json.c_str());

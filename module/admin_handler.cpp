@@ -7,6 +7,7 @@
 
 #include "module/form_conf.hpp"
 #include "module/admin_events.hpp"
+#include "module/admin_forms.hpp"
 #include "module/calendar_conf.hpp"
 #include "module/module.hpp"
 #include "module/response.hpp"
@@ -39,6 +40,7 @@ ngx_int_t dispatch(ngx_http_request_t* r) {
   std::string_view path = path_after_prefix(r, lc->prefix);
   if (path == "status") return status(r);
   if (path.starts_with("calendars/")) return admin_calendar_request(r, path.substr(10));
+  if (path.starts_with("forms/")) return admin_form_request(r, path.substr(6));
   if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
   return send_error(r, NGX_HTTP_NOT_FOUND, "no such admin resource");
 }

@@ -113,6 +113,21 @@ like($err, qr/not empty|exists/, 'saying so');
 isnt($cs, 0, 'a backup whose parent does not exist is refused');
 like($err, qr/does not exist/, 'saying so');
 
+# A full disk: a tmpfs of 8 KiB (mounting needs root, as the tests run here).
+my $small = "$dir/small";
+mkdir $small;
+SKIP: {
+    my ($ms, undef, $merr) = Civic::Test::run_command(['mount', '-t', 'tmpfs', '-o', 'size=8k', 'tmpfs', $small]);
+    skip "cannot mount a small tmpfs: $merr", 3 if $ms != 0;
+    ($cs, undef, $err) = $t->civicctl('backup', "$small/copy");
+    isnt($cs, 0, 'a backup onto a full disk fails');
+    like($err, qr/no space left for the copy/, 'saying there is no space left');
+    opendir(my $dh, $small);
+    my @left = grep { !/^\.\.?$/ } readdir $dh;
+    is_deeply(\@left, [], 'and leaves nothing there, no half copy');
+    Civic::Test::run_command(['umount', $small]);
+}
+
 # --- the backup restored and served by a second nginx
 my $second = Civic::Test->new(workers => 1,
     http => "    civic_store $dest max_size=64m;\n    client_max_body_size 128k;\n$forms$server");

@@ -11,6 +11,8 @@ use Test::More;
 use Encode qw(decode_utf8 encode_utf8);
 use JSON::PP;
 use POSIX ();
+use IO::Handle;
+use Socket ();
 use Civic::Test;
 use Civic::Forms qw(feedback_form token_of multipart png_bytes);
 
@@ -19,7 +21,9 @@ my $t = Civic::Test->new(workers => 2, http => <<"END" . feedback_form() . <<"EN
     client_max_body_size 64k;
 END
     server {
-        listen %%ADDR%%;
+        # A small send buffer: exports outrun the client, so the next chunk
+        # waits for the client to take the last one (backpressure).
+        listen %%ADDR%% sndbuf=4k;
         location /forms/ { civic_forms; }
         location /admin/ { civic_admin; }
     }
@@ -190,7 +194,7 @@ for my $w (1 .. $writers) {
         my $http = HTTP::Tiny->new(keep_alive => 0, timeout => 30);
         for my $i (1 .. $each) {
             my $res = $http->post($t->url('/forms/feedback'), { headers => { 'Content-Type' => 'application/json' },
-                                  content => $json->encode({ %good, message => "w$w-$i" }) });
+                                  content => $json->encode({ %good, message => "w$w-$i " . ('x' x 2000) }) });
             POSIX::_exit(1) unless $res->{status} == 201;
         }
         POSIX::_exit(0);
@@ -222,6 +226,24 @@ $r = $t->get('/admin/forms/feedback/submissions.xml?since=100');
 ($st, $out) = python('import sys,xml.etree.ElementTree as ET; r=ET.fromstring(sys.stdin.buffer.read()); '
                      . 'print(len(r.findall("submission")), r.findtext("next_since"))', $r->{content});
 is($out, (3 + $writers * $each - 100) . ' ' . (3 + $writers * $each) . "\n", 'the XML from since=100 on, well-formed');
+# A client that reads nothing for a while, then everything: the export waits
+# for it and is whole.
+{
+    # A small receive buffer, set before connecting so that the window stays small.
+    socket(my $sock, Socket::PF_INET(), Socket::SOCK_STREAM(), 0) or die "socket: $!";
+    setsockopt($sock, Socket::SOL_SOCKET(), Socket::SO_RCVBUF(), 4096) or die "setsockopt: $!";
+    connect($sock, Socket::pack_sockaddr_in($t->port, Socket::inet_aton('127.0.0.1'))) or die "connect: $!";
+    $sock->autoflush(1);
+    print $sock "GET /admin/forms/feedback/submissions.xml HTTP/1.0\r\nHost: x\r\n\r\n";
+    sleep 2;
+    local $/;
+    my $answer = <$sock>;
+    my ($head, $xmlbody) = split /\r\n\r\n/, $answer, 2;
+    like($head, qr{^HTTP/1.1 200}, 'a slow HTTP/1.0 client gets 200');
+    ($st, $out) = python('import sys,xml.etree.ElementTree as ET; r=ET.fromstring(sys.stdin.buffer.read()); '
+                         . 'print(len(r.findall("submission")))', $xmlbody);
+    is($out, (3 + $writers * $each) . "\n", 'and the whole export, well-formed, to the end');
+}
 $r = $t->head('/admin/forms/feedback/submissions.csv');
 is($r->{status}, 200, 'HEAD on an export: 200');
 is($r->{content} // '', '', 'without a body');

@@ -126,6 +126,9 @@ like($cd, qr/filename="kuva 1;_+\.png"/, 'non-ASCII replaced in the plain name')
 is($r->{headers}{'x-content-type-options'}, 'nosniff', 'nosniff');
 $r = $t->get("/admin/forms/feedback/submissions/$with_file/files/photo?index=1");
 is($r->{status}, 404, 'a file index that is not there: 404');
+($r, $body) = get_json("/admin/forms/feedback/submissions/$with_file/files/photo?index=x");
+is($r->{status}, 400, 'a file index that is no number: 400');
+is($body->{field}, 'index', 'naming the index');
 $r = $t->get("/admin/forms/feedback/submissions/$receipts[0]/files/photo");
 is($r->{status}, 404, 'a submission without that file: 404');
 $r = $t->get("/admin/forms/feedback/submissions/$with_file/files/name");

@@ -7,6 +7,7 @@
 
 #include "module/form_conf.hpp"
 #include "module/admin_events.hpp"
+#include "module/admin_forms.hpp"
 #include "module/calendar_conf.hpp"
 #include "module/module.hpp"
 #include "module/response.hpp"
@@ -22,8 +23,10 @@ ngx_int_t status(ngx_http_request_t* r) {
   auto& store = worker_store();
   if (!store) return send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE, "the store is not open; see the error log");
   std::vector<std::string_view> calendars = calendar_registry(r).names();
-  std::vector<std::string_view> forms = form_registry(r).names();
-  auto collected = storage::collect_status(*store, calendars, forms);
+  std::vector<storage::FormToReport> forms;
+  for (std::string_view name : form_registry(r).names())
+    forms.push_back({name, form_registry(r).find(name)->retention_seconds});
+  auto collected = storage::collect_status(*store, calendars, forms, static_cast<std::int64_t>(ngx_time()));
   if (!collected) {
     ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: status: %s",
                   collected.error().message().c_str());
@@ -37,6 +40,7 @@ ngx_int_t dispatch(ngx_http_request_t* r) {
   std::string_view path = path_after_prefix(r, lc->prefix);
   if (path == "status") return status(r);
   if (path.starts_with("calendars/")) return admin_calendar_request(r, path.substr(10));
+  if (path.starts_with("forms/")) return admin_form_request(r, path.substr(6));
   if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
   return send_error(r, NGX_HTTP_NOT_FOUND, "no such admin resource");
 }

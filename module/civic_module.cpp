@@ -10,6 +10,8 @@
 #include "module/form_conf.hpp"
 #include "module/calendar_conf.hpp"
 #include "module/module.hpp"
+#include "module/retention_timer.hpp"
+#include "forms/submission_export.hpp"
 #include "storage/directory.hpp"
 #include "storage/store.hpp"
 
@@ -203,6 +205,7 @@ ngx_int_t postconfiguration(ngx_conf_t* cf) noexcept {
       return NGX_ERROR;
     }
     if (record_calendar_definitions(cf, mc, *store) != NGX_OK) return NGX_ERROR;
+    if (record_form_definitions(cf, mc, *store) != NGX_OK) return NGX_ERROR;
   } catch (const std::exception& e) {
     ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "civic_store \"%V\": %s", &mc->store_path, e.what());
     return NGX_ERROR;
@@ -248,6 +251,8 @@ ngx_int_t init_process(ngx_cycle_t* cycle) noexcept {
                     &mc->store_path, store->stale_readers_cleared());
     }
     worker_store().emplace(std::move(*store));
+    forms::init_xml_export();
+    start_retention_timer(cycle, mc);
   } catch (const std::exception& e) {
     ngx_log_error(NGX_LOG_EMERG, cycle->log, 0, "civic_store \"%V\": %s", &mc->store_path, e.what());
   }

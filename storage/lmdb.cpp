@@ -44,6 +44,10 @@ std::string Error::message() const {
     case MDB_READERS_FULL:
       reason = "MDB_READERS_FULL: no free reader slot";
       break;
+    case ENOSPC:
+    case EDQUOT:
+      reason = "the disk is full (no space left on the file system that holds it)";
+      break;
     default:
       reason = mdb_strerror(code_);  // also covers errno values
       break;
@@ -153,6 +157,12 @@ Status Env::copy_to(const std::string& directory, bool compact) const {
   unsigned flags = compact ? MDB_CP_COMPACT : 0;
   if (int rc = mdb_env_copy2(env_, directory.c_str(), flags); rc != 0)
     return Error(rc, "copy store to " + directory);
+  return {};
+}
+
+Status Env::copy_to_fd(int fd, bool compact) const {
+  unsigned flags = compact ? MDB_CP_COMPACT : 0;
+  if (int rc = mdb_env_copyfd2(env_, fd, flags); rc != 0) return Error(rc, "copy the store");
   return {};
 }
 

@@ -56,6 +56,8 @@ class Env {
   Status adopt_map_size();
   // A consistent copy; compact leaves out free pages.
   Status copy_to(const std::string& directory, bool compact) const;
+  // The same into an open file (its data.mdb), written from the start.
+  Status copy_to_fd(int fd, bool compact) const;
   Status sync(bool force);
 
  private:

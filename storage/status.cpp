@@ -1,5 +1,8 @@
 #include "storage/status.hpp"
 
+#include <algorithm>
+#include <ctime>
+
 #include "storage/submission_store.hpp"
 
 #include <rapidjson/stringbuffer.h>
@@ -9,9 +12,23 @@
 
 namespace civic::storage {
 
+namespace {
+
+std::string iso_utc(std::int64_t t) {
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace
+
 Result<StoreStatus> collect_status(Store& store, std::span<const std::string_view> calendars,
-                                   std::span<const std::string_view> forms) {
+                                   std::span<const FormToReport> forms, std::int64_t now) {
   StoreStatus status;
+  status.now = now;
   status.path = store.path();
   status.id = store.id();
   auto usage = store.env().usage();
@@ -27,10 +44,20 @@ Result<StoreStatus> collect_status(Store& store, std::span<const std::string_vie
     if (!state) return state.error();
     status.calendars.push_back({std::string(name), state.value() ? state.value()->live : 0});
   }
-  for (auto name : forms) {
-    auto count = submission_count(*txn, store.db(), name);
+  for (const FormToReport& form : forms) {
+    FormFigures figures;
+    figures.name = form.name;
+    figures.retention_seconds = form.retention_seconds;
+    auto count = submission_count(*txn, store.db(), form.name);
     if (!count) return count.error();
-    status.forms.push_back({std::string(name), *count});
+    figures.submissions = *count;
+    auto oldest = oldest_submission_time(*txn, store.db(), form.name);
+    if (!oldest) return oldest.error();
+    figures.oldest_created = *oldest;
+    auto purge = read_purge_record(*txn, store.db(), form.name);
+    if (!purge) return purge.error();
+    figures.last_purge = *purge;
+    status.forms.push_back(std::move(figures));
   }
   return status;
 }
@@ -80,7 +107,42 @@ std::string render_status_json(const StoreStatus& status, long pid) {
     w.EndObject();
   };
   counts("calendars", "events", status.calendars);
-  counts("forms", "submissions", status.forms);
+  w.Key("forms");
+  w.StartObject();
+  for (const FormFigures& f : status.forms) {
+    w.Key(f.name.data(), static_cast<rapidjson::SizeType>(f.name.size()));
+    w.StartObject();
+    w.Key("submissions");
+    w.Uint64(f.submissions);
+    w.Key("retention_seconds");
+    w.Int64(f.retention_seconds);
+    w.Key("oldest_created_time");
+    if (f.oldest_created) {
+      std::string t = iso_utc(*f.oldest_created);
+      w.String(t.data(), static_cast<rapidjson::SizeType>(t.size()));
+    } else {
+      w.Null();
+    }
+    w.Key("oldest_age_seconds");
+    if (f.oldest_created) w.Int64(std::max<std::int64_t>(0, status.now - *f.oldest_created));
+    else w.Null();
+    w.Key("last_purge");
+    if (f.last_purge) {
+      w.StartObject();
+      std::string t = iso_utc(f.last_purge->last_run);
+      w.Key("time");
+      w.String(t.data(), static_cast<rapidjson::SizeType>(t.size()));
+      w.Key("removed");
+      w.Uint64(f.last_purge->removed_last);
+      w.Key("removed_total");
+      w.Uint64(f.last_purge->removed_total);
+      w.EndObject();
+    } else {
+      w.Null();
+    }
+    w.EndObject();
+  }
+  w.EndObject();
   w.Key("pid");
   w.Int64(pid);
   w.EndObject();

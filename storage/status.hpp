@@ -2,12 +2,14 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "storage/lmdb.hpp"
+#include "storage/retention.hpp"
 #include "storage/store.hpp"
 
 namespace civic::storage {
@@ -17,20 +19,38 @@ struct NamedCount {
   std::uint64_t count = 0;
 };
 
+// A form as the status reports it: from the configuration (nginx) or as
+// recorded in the store (civicctl).
+struct FormToReport {
+  std::string_view name;
+  std::int64_t retention_seconds = 0;
+};
+
+struct FormFigures {
+  std::string name;
+  std::uint64_t submissions = 0;
+  std::int64_t retention_seconds = 0;
+  std::optional<std::int64_t> oldest_created;  // seconds since the epoch
+  std::optional<PurgeRecord> last_purge;
+};
+
 struct StoreStatus {
   std::string path;
   std::string id;
   EnvUsage usage;
   std::uint32_t schema_version = 0;
   std::vector<NamedCount> calendars;  // events per configured calendar
-  std::vector<NamedCount> forms;      // submissions per configured form
+  std::vector<FormFigures> forms;     // per configured form
+  std::int64_t now = 0;               // when collected (ages are counted from it)
 };
 
-// Reads the store's figures for the named calendars and forms.
+// Reads the store's figures for the named calendars and forms at `now`.
 Result<StoreStatus> collect_status(Store& store, std::span<const std::string_view> calendars,
-                                   std::span<const std::string_view> forms);
+                                   std::span<const FormToReport> forms, std::int64_t now);
 
-// {"store":{...},"calendars":{name:{"events":N}},"forms":{name:{"submissions":N}},"pid":P}
+// {"store":{...},"calendars":{name:{"events":N}},
+//  "forms":{name:{"submissions":N,"retention_seconds":R,"oldest_created_time":T,
+//                 "oldest_age_seconds":A,"last_purge":{"time","removed","removed_total"}}},"pid":P}
 std::string render_status_json(const StoreStatus& status, long pid);
 
 }  // namespace civic::storage

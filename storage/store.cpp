@@ -52,6 +52,9 @@ Result<Databases> open_databases(Txn& txn, bool create) {
       {&Databases::replays, "replays"},
       {&Databases::replay_expiry, "replay_expiry"},
       {&Databases::form_counters, "form_counters"},
+      {&Databases::replay_owners, "replay_owners"},
+      {&Databases::form_defs, "form_defs"},
+      {&Databases::form_purges, "form_purges"},
   };
   for (const auto& named : kDatabases) {
     auto opened = txn.open_db(named.name, create);

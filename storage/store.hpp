@@ -23,6 +23,9 @@ struct Databases {
   Db replays;
   Db replay_expiry;
   Db form_counters;
+  Db replay_owners;  // issue 6: see storage/submission_store.hpp
+  Db form_defs;      // storage/form_definitions.hpp
+  Db form_purges;    // storage/retention.hpp
   // Calendars: see storage/event_store.hpp for the layout.
   Db events;
   Db event_time;

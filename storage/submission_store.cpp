@@ -10,6 +10,7 @@
 #include <rapidjson/writer.h>
 
 #include "storage/keys.hpp"
+#include "storage/submission_keys.hpp"
 
 namespace civic::storage {
 
@@ -21,17 +22,8 @@ constexpr std::size_t kSecretBytes = 32;
 // rate of new ones, small enough not to slow a commit down.
 constexpr int kReplayPurgePerCommit = 256;
 
-std::string form_key(std::string_view form) {
-  std::string k;
-  keys::append_name(k, form);
-  return k;
-}
-
-std::string seq_key(std::string_view form, std::uint64_t seq) {
-  std::string k = form_key(form);
-  keys::append_u64(k, seq);
-  return k;
-}
+using submission_keys::form_key;
+using submission_keys::seq_key;
 
 std::string iso_utc(std::int64_t t) {
   std::time_t tt = static_cast<std::time_t>(t);
@@ -63,6 +55,28 @@ std::string record_json(const NewSubmission& s, std::string_view receipt, std::u
   return std::string(out.GetString(), out.GetSize());
 }
 
+// Removes the replay_owners entry of a replay record that is about to go:
+// the record names the receipt, the receipt its seq.
+Status forget_owner(Txn& txn, const Databases& db, const std::string& replay_key) {
+  auto record = txn.get(db.replays, replay_key);
+  if (!record) return record.error();
+  if (!record.value()) return {};
+  std::string_view v = **record;
+  std::string_view k = replay_key;
+  auto form = keys::take_name(k);
+  if (!keys::take_i64(v) || !form) return Error(Error::kCorrupt, "purge replay records", "malformed record");
+  auto seq_value = txn.get(db.receipts, form_key(*form) + std::string(v));
+  if (!seq_value) return seq_value.error();
+  if (!seq_value.value()) return {};  // the submission is gone, and its owner entries with it
+  std::string_view sv = **seq_value;
+  auto seq = keys::take_u64(sv);
+  if (!seq) return Error(Error::kCorrupt, "read receipt", "malformed value");
+  std::string owner = seq_key(*form, *seq);
+  owner.append(k);
+  if (auto d = txn.del(db.replay_owners, owner); !d) return d.error();
+  return {};
+}
+
 Status purge_expired_replays(Txn& txn, const Databases& db, std::int64_t now) {
   auto cursor = Cursor::open(txn, db.replay_expiry);
   if (!cursor) return cursor.error();
@@ -78,6 +92,7 @@ Status purge_expired_replays(Txn& txn, const Databases& db, std::int64_t now) {
     // The rest of the key is the replay record's key.
     std::string replay_key(rest);
     if (auto st = cursor->del_current(); !st) return st;
+    if (auto st = forget_owner(txn, db, replay_key); !st) return st;
     if (auto d = txn.del(db.replays, replay_key); !d) return d.error();
     ++removed;
   }
@@ -158,6 +173,9 @@ Status store_one(Txn& txn, const Databases& db, const NewSubmission& s, std::int
     keys::append_i64(expiry_key, s.replay_expires);
     expiry_key += replay_key;
     if (auto st = txn.put(db.replay_expiry, expiry_key, {}); !st) return st;
+    std::string owner = seq_key(s.form, seq);
+    owner += key;
+    if (auto st = txn.put(db.replay_owners, owner, {}); !st) return st;
   }
 
   std::string counter_value;

@@ -6,6 +6,7 @@
 //   replays        form\0 kind:key                 -> expires(i64) receipt
 //   replay_expiry  expires(i64) form\0 kind:key    -> (empty)
 //   form_counters  form\0                          -> last seq(u64) live count(u64)
+//   replay_owners  form\0 seq(u64) kind:key        -> (empty)
 //
 // seq numbers a form's submissions in the order they were committed, from 1,
 // and is never reused, even after an erasure: the counter only goes up. The

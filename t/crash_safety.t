@@ -128,6 +128,9 @@ my $status = decode_json($t->get('/admin/status')->{content});
 ok($status->{calendars}{culture}{events} >= keys %events, 'the event count covers every acknowledged write');
 is($t->post('/forms/note', headers => { 'Content-Type' => 'application/json' },
             content => '{"text":"after the crashes"}')->{status}, 201, 'a submission after the crashes is stored');
+# Every record and index entry agrees with the others after the kills.
+my ($vs, $vout, $verr) = $t->civicctl('verify');
+is($vs, 0, 'civicctl verify: the store is consistent') or diag("$vout$verr");
 diag(sprintf '%d kills survived; %d submissions and %d event writes acknowledged and checked',
      $kills, scalar keys %submissions, scalar keys %events);
 

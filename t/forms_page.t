@@ -112,9 +112,12 @@ $r = $t->post('/forms/feedback', headers => { 'Content-Type' => 'application/jso
 is($r->{status}, 201, 'stored');
 my $receipt = decode_json($r->{content})->{receipt};
 # No graceful shutdown: workers and master killed, only what was committed counts.
-kill 'KILL', $t->worker_pids;
+# The master first, so that it cannot respawn a worker (which would keep the
+# port) or log the workers' deaths; then the workers, waited for.
+my @workers = $t->worker_pids;
 $t->stop(signal => 'KILL');
-sleep 0.2 while grep { kill 0, $_ } $t->worker_pids;
+kill 'KILL', @workers;
+sleep 0.2 while grep { Civic::Test::process_alive($_) } @workers;
 $t->start;
 my ($rc, $out) = $t->civicctl('submissions', 'feedback');
 is($rc, 0, 'civicctl submissions runs');

@@ -4,10 +4,13 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
+#include <memory>
 #include <optional>
 #include <exception>
 #include <string>
 #include <string_view>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
@@ -18,8 +21,13 @@
 #include "ical/html_text.hpp"
 #include "ical/ics_reader.hpp"
 #include "ical/timezone.hpp"
+#include "forms/submission_export.hpp"
+#include "storage/backup.hpp"
 #include "storage/event_store.hpp"
+#include "storage/form_definitions.hpp"
+#include "storage/retention.hpp"
 #include "storage/status.hpp"
+#include "storage/store_check.hpp"
 #include "storage/submission_store.hpp"
 #include "storage/store.hpp"
 
@@ -33,10 +41,18 @@ constexpr const char* kUsage =
     "  import CAL FILE          add or update the events of an .ics file (or a JSON array\n"
     "                           of events; - reads stdin) in calendar CAL, all or nothing\n"
     "  export CAL [--lang L]    calendar CAL as an .ics file on stdout\n"
-    "  submissions FORM         the form's submissions, oldest first, one JSON object a line\n"
+    "  submissions FORM [--json|--csv [--delimiter ;]] [--since N]\n"
+    "                           the form's submissions, oldest first: one JSON object a\n"
+    "                           line (default) or CSV as the admin API exports it\n"
+    "  purge [--dry-run]        remove every submission older than its form's retention\n"
+    "                           now (nginx also does this on a timer); --dry-run counts\n"
+    "  backup DEST              a consistent, compacted copy of the store into the new\n"
+    "                           (or empty) directory DEST, safe while nginx runs\n"
+    "  verify                   read every record and index entry; exit 1 on any\n"
+    "                           inconsistency, listing each\n"
     "\n"
-    "A calendar is known to civicctl once nginx has started (or run nginx -t) with its\n"
-    "civic_calendar block: nginx records the definition in the store.\n"
+    "A calendar or form is known to civicctl once nginx has started (or run nginx -t)\n"
+    "with its civic_calendar or civic_form block: nginx records the definition in the store.\n"
     "\n"
     "options:\n"
     "  --store DIR       the civic_store directory (or CIVIC_STORE in the environment)\n"
@@ -74,6 +90,15 @@ bool parse_size(std::string_view text, std::size_t& out) {
 }
 
 civic::storage::Result<civic::storage::Store> open_store(const Options& opt) {
+  // civicctl never makes a store: a wrong path is an error, not a new store.
+  struct stat st {};
+  std::string data = opt.store + "/data.mdb";
+  if (::stat(opt.store.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    return civic::storage::Error(civic::storage::Error::kInvalid, "open store " + opt.store,
+                                 "no such directory (give the civic_store path of nginx.conf)");
+  if (::stat(data.c_str(), &st) != 0)
+    return civic::storage::Error(civic::storage::Error::kInvalid, "open store " + opt.store,
+                                 "no civic store there (no data.mdb; give the civic_store path of nginx.conf)");
   civic::storage::EnvOptions env;
   env.path = opt.store;
   // 0 keeps the size the store already has (LMDB adopts the file's size).
@@ -87,34 +112,161 @@ civic::storage::Result<std::vector<std::string>> calendar_names(civic::storage::
   return civic::storage::events::list_definitions(*txn, store.db());
 }
 
+civic::storage::Result<std::vector<civic::storage::FormDefinition>> form_definitions(civic::storage::Store& store) {
+  auto txn = civic::storage::Txn::begin_read(store.env());
+  if (!txn) return txn.error();
+  return civic::storage::list_form_definitions(*txn, store.db());
+}
+
 int cmd_stat(const Options& opt) {
   auto store = open_store(opt);
   if (!store) return fail(store.error().message());
   auto names = calendar_names(*store);
   if (!names) return fail(names.error().message());
   std::vector<std::string_view> calendars(names->begin(), names->end());
-  auto status = civic::storage::collect_status(*store, calendars, {});
+  auto forms = form_definitions(*store);
+  if (!forms) return fail(forms.error().message());
+  std::vector<civic::storage::FormToReport> report;
+  for (const auto& f : *forms) report.push_back({f.name, f.retention_seconds});
+  auto status = civic::storage::collect_status(*store, calendars, report, static_cast<std::int64_t>(std::time(nullptr)));
   if (!status) return fail(status.error().message());
   std::string json = civic::storage::render_status_json(*status, static_cast<long>(getpid()));
   std::printf("%s\n", json.c_str());
   return 0;
 }
 
+bool write_out(const std::string& text) {
+  return text.empty() || std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
+}
+
 int cmd_submissions(const Options& opt) {
-  if (opt.args.size() != 2) return fail("usage: civicctl --store DIR submissions FORM");
+  const char* usage = "usage: civicctl --store DIR submissions FORM [--json|--csv [--delimiter ;]] [--since N]";
+  if (opt.args.size() < 2) return fail(usage);
+  const std::string& form = opt.args[1];
+  bool csv = false;
+  civic::forms::CsvOptions csv_options;
+  std::uint64_t after = 0;
+  for (std::size_t i = 2; i < opt.args.size(); ++i) {
+    const std::string& a = opt.args[i];
+    if (a == "--csv") {
+      csv = true;
+    } else if (a == "--json") {
+      csv = false;
+    } else if (a == "--delimiter" && i + 1 < opt.args.size()) {
+      const std::string& d = opt.args[++i];
+      if (d != ";" && d != ",") return fail("--delimiter must be , or ;");
+      csv_options.delimiter = d[0];
+    } else if (a == "--since" && i + 1 < opt.args.size()) {
+      const std::string& n = opt.args[++i];
+      char* end = nullptr;
+      errno = 0;
+      unsigned long long v = std::strtoull(n.c_str(), &end, 10);
+      if (n.empty() || *end != '\0' || errno != 0 || n[0] == '-') return fail("--since must be a seq number");
+      after = v;
+    } else {
+      return fail(std::string("unknown option ") + a + "\n" + usage);
+    }
+  }
   auto store = open_store(opt);
   if (!store) return fail(store.error().message());
   auto txn = civic::storage::Txn::begin_read(store->env());
   if (!txn) return fail(txn.error().message());
-  std::uint64_t after = 0;
+  auto def = civic::storage::read_form_definition(*txn, store->db(), form);
+  if (!def) return fail(def.error().message());
+  if (!def.value())
+    return fail("no form \"" + form + "\" in this store (nginx records a civic_form when it starts)");
+  std::unique_ptr<civic::forms::SubmissionExport> writer;
+  if (csv) {
+    std::vector<std::string> fields;
+    for (const auto& f : def.value()->fields) fields.push_back(f.name);
+    writer = civic::forms::make_csv_export(std::move(fields), csv_options);
+  }
+  std::string out;
+  if (writer) writer->begin(out);
+  // One read transaction: a consistent snapshot, written out a page at a time.
   for (;;) {
-    auto page = civic::storage::list_submissions(*txn, store->db(), opt.args[1], after, 1000);
+    auto page = civic::storage::list_submissions(*txn, store->db(), form, after, 500);
     if (!page) return fail(page.error().message());
     if (page->empty()) break;
-    for (const auto& s : *page) std::printf("%s\n", s.json.c_str());
+    for (const auto& s : *page) {
+      if (writer) {
+        writer->row(s.json, out);
+      } else {
+        out += s.json;
+        out += '\n';
+      }
+    }
     after = page->back().seq;
+    if (!write_out(out)) return fail("cannot write to stdout");
+    out.clear();
   }
+  if (writer) writer->end(after, out);
+  if (!write_out(out) || std::fflush(stdout) != 0) return fail("cannot write to stdout");
   return 0;
+}
+
+int cmd_purge(const Options& opt) {
+  bool dry_run = false;
+  for (std::size_t i = 1; i < opt.args.size(); ++i) {
+    if (opt.args[i] == "--dry-run") dry_run = true;
+    else return fail("usage: civicctl --store DIR purge [--dry-run]");
+  }
+  auto store = open_store(opt);
+  if (!store) return fail(store.error().message());
+  auto forms = form_definitions(*store);
+  if (!forms) return fail(forms.error().message());
+  std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
+  std::uint64_t total = 0;
+  for (const auto& f : *forms) {
+    if (f.retention_seconds <= 0) {
+      std::printf("%s: kept until erased (no retention)\n", f.name.c_str());
+      continue;
+    }
+    std::int64_t cutoff = now - f.retention_seconds;
+    if (dry_run) {
+      auto txn = civic::storage::Txn::begin_read(store->env());
+      if (!txn) return fail(txn.error().message());
+      auto n = civic::storage::count_expired(*txn, store->db(), f.name, cutoff);
+      if (!n) return fail(n.error().message());
+      std::printf("%s: %llu would be removed (older than %lld s)\n", f.name.c_str(),
+                  static_cast<unsigned long long>(*n), static_cast<long long>(f.retention_seconds));
+      total += *n;
+    } else {
+      auto purged = civic::storage::purge_expired(*store, f.name, cutoff, now);
+      if (!purged) return fail(f.name + ": " + purged.error().message());
+      std::printf("%s: %llu removed (older than %lld s)\n", f.name.c_str(),
+                  static_cast<unsigned long long>(purged->removed), static_cast<long long>(f.retention_seconds));
+      total += purged->removed;
+    }
+  }
+  std::printf("%s: %llu\n", dry_run ? "would remove" : "removed", static_cast<unsigned long long>(total));
+  return 0;
+}
+
+int cmd_backup(const Options& opt) {
+  if (opt.args.size() != 2) return fail("usage: civicctl --store DIR backup DEST");
+  auto store = open_store(opt);
+  if (!store) return fail(store.error().message());
+  auto done = civic::storage::backup_store(*store, opt.args[1]);
+  if (!done) return fail(done.error().message());
+  std::printf("backup: %s (%llu bytes, compacted)\n", done->path.c_str(), static_cast<unsigned long long>(done->bytes));
+  return 0;
+}
+
+int cmd_verify(const Options& opt) {
+  if (opt.args.size() != 1) return fail("usage: civicctl --store DIR verify");
+  auto store = open_store(opt);
+  if (!store) return fail(store.error().message());
+  auto report = civic::storage::check_store(*store);
+  if (!report) return fail(report.error().message());
+  for (const auto& p : report->problems) std::printf("problem: %s\n", p.c_str());
+  if (report->more_problems > 0)
+    std::printf("problem: ... and %llu more\n", static_cast<unsigned long long>(report->more_problems));
+  std::printf("%s: %llu entries read, %llu submissions, %llu events, %llu problems\n",
+              report->ok() ? "ok" : "INCONSISTENT", static_cast<unsigned long long>(report->entries),
+              static_cast<unsigned long long>(report->submissions), static_cast<unsigned long long>(report->events),
+              static_cast<unsigned long long>(report->problems.size() + report->more_problems));
+  return report->ok() ? 0 : 1;
 }
 
 // The calendar as nginx recorded it.
@@ -233,6 +385,9 @@ int run(int argc, char** argv) {
   civic::ical::init_html_parser();
   if (command == "stat") return cmd_stat(opt);
   if (command == "submissions") return cmd_submissions(opt);
+  if (command == "purge") return cmd_purge(opt);
+  if (command == "backup") return cmd_backup(opt);
+  if (command == "verify") return cmd_verify(opt);
   if (command == "import") return cmd_import(opt);
   if (command == "export") return cmd_export(opt);
   return fail("unknown command \"" + command + "\" (see civicctl --help)");

@@ -1,0 +1,160 @@
+#include "module/retention_timer.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <string>
+#include <vector>
+
+#include "forms/form.hpp"
+#include "module/form_conf.hpp"
+#include "module/module.hpp"
+#include "module/pending_work.hpp"
+#include "storage/form_definitions.hpp"
+#include "storage/retention.hpp"
+
+namespace civic::module {
+
+namespace {
+
+struct FormRetention {
+  std::string name;
+  std::int64_t retention_seconds;
+};
+
+// This worker's timer and its one pool task (never two at once).
+struct Purger {
+  std::vector<FormRetention> forms;
+  std::int64_t interval = 60;  // seconds
+  ngx_thread_pool_t* pool = nullptr;
+  ngx_thread_task_t* task = nullptr;
+  ngx_event_t timer{};
+  bool running = false;
+  // Set in the pool thread, read back on the event loop.
+  std::uint64_t removed = 0;
+  std::string error;
+};
+
+Purger& purger() {
+  static Purger p;
+  return p;
+}
+
+void run_purge(void*, ngx_log_t*) {
+  Purger& p = purger();
+  p.removed = 0;
+  p.error.clear();
+  try {
+    auto& store = worker_store();
+    if (!store) return;
+    std::int64_t now = static_cast<std::int64_t>(::time(nullptr));
+    auto turn = storage::claim_purge_turn(*store, now, p.interval);
+    if (!turn) {
+      p.error = turn.error().message();
+      return;
+    }
+    if (!*turn) return;  // another worker has it
+    for (const auto& f : p.forms) {
+      auto purged = storage::purge_expired(*store, f.name, now - f.retention_seconds, now);
+      if (!purged) {
+        p.error = "form \"" + f.name + "\": " + purged.error().message();
+        return;
+      }
+      p.removed += purged->removed;
+    }
+  } catch (const std::exception& e) {
+    p.error = e.what();
+  }
+}
+
+void arm() {
+  Purger& p = purger();
+  if (ngx_exiting || ngx_quit || ngx_terminate) return;
+  ngx_add_timer(&p.timer, static_cast<ngx_msec_t>(p.interval) * 1000);
+}
+
+void purge_done(ngx_event_t*) {
+  Purger& p = purger();
+  p.running = false;
+  pending_work_finished();
+  if (!p.error.empty()) {
+    ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0, "civic: retention purge: %s", p.error.c_str());
+  } else if (p.removed > 0) {
+    ngx_log_error(NGX_LOG_NOTICE, ngx_cycle->log, 0, "civic: retention purge removed %uL submissions",
+                  static_cast<uint64_t>(p.removed));
+  }
+  arm();
+}
+
+void timer_fired(ngx_event_t*) {
+  Purger& p = purger();
+  if (p.running) return;
+  p.task->handler = run_purge;
+  p.task->event.handler = purge_done;
+  p.task->event.data = nullptr;
+  if (ngx_thread_task_post(p.pool, p.task) != NGX_OK) {
+    ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0, "civic: retention purge: could not post to the thread pool");
+    arm();
+    return;
+  }
+  p.running = true;
+  pending_work_started();
+}
+
+}  // namespace
+
+void start_retention_timer(ngx_cycle_t* cycle, MainConf* mc) noexcept {
+  try {
+    Purger& p = purger();
+    p.forms.clear();
+    if (mc->forms == nullptr || mc->thread_pool == nullptr) return;
+    const FormRegistry& registry = *mc->forms;
+    std::int64_t shortest = 0;
+    for (std::string_view name : registry.names()) {
+      const forms::Form* f = registry.find(name);
+      if (f == nullptr || f->retention_seconds <= 0) continue;
+      p.forms.push_back({f->name, f->retention_seconds});
+      shortest = shortest == 0 ? f->retention_seconds : std::min(shortest, f->retention_seconds);
+    }
+    if (p.forms.empty()) return;
+    p.interval = std::clamp<std::int64_t>(shortest / 4, 1, 60);
+    p.pool = mc->thread_pool;
+    p.task = ngx_thread_task_alloc(cycle->pool, 0);
+    if (p.task == nullptr) return;
+    p.timer.handler = timer_fired;
+    p.timer.log = cycle->log;
+    p.timer.data = nullptr;
+    p.timer.cancelable = 1;  // an idle timer does not keep an exiting worker alive
+    // The first run soon after start, spread over the workers by the pid.
+    ngx_add_timer(&p.timer, static_cast<ngx_msec_t>(1000 + (ngx_pid % 1000)));
+  } catch (const std::exception& e) {
+    ngx_log_error(NGX_LOG_ERR, cycle->log, 0, "civic: retention timer: %s", e.what());
+  }
+}
+
+ngx_int_t record_form_definitions(ngx_conf_t* cf, MainConf* mc, storage::Store& store) noexcept {
+  if (mc->forms == nullptr) return NGX_OK;
+  try {
+    std::int64_t now = static_cast<std::int64_t>(::time(nullptr));
+    for (std::string_view name : mc->forms->names()) {
+      const forms::Form* f = mc->forms->find(name);
+      if (f == nullptr) continue;
+      storage::FormDefinition def;
+      def.name = f->name;
+      def.retention_seconds = f->retention_seconds;
+      def.receipt_prefix = f->receipt_prefix;
+      for (const auto& field : f->fields)
+        def.fields.push_back({field.name, std::string(forms::type_name(field.type)), field.many_values()});
+      if (auto st = storage::record_form_definition(store, def, now); !st) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "civic_form \"%s\": %s", f->name.c_str(),
+                      st.error().message().c_str());
+        return NGX_ERROR;
+      }
+    }
+  } catch (const std::exception& e) {
+    ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "civic_form: %s", e.what());
+    return NGX_ERROR;
+  }
+  return NGX_OK;
+}
+
+}  // namespace civic::module

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "ical/calendar_config.hpp"
+#include "ical/feed_body.hpp"
 #include "ical/feed_query.hpp"
 #include "storage/event_store.hpp"
 #include "storage/lmdb.hpp"
@@ -36,38 +37,6 @@ Validators make_validators(std::string_view store_id, const CalendarConfig& cale
 // moved from the event loop to the thread pool.
 inline constexpr std::size_t kInlineBudget = 20000;
 inline constexpr std::size_t kUnlimited = static_cast<std::size_t>(-1);
-
-// A feed's bytes: views of stored VEVENTs (valid while the read transaction
-// that found them is open) and texts of its own, copied once into the answer.
-class FeedBody {
- public:
-  void append(std::string_view part) {
-    parts_.push_back(part);
-    size_ += part.size();
-  }
-  void append_owned(std::string text) {
-    owned_.push_back(std::move(text));
-    append(owned_.back());
-  }
-  // Texts the parts point into, kept alive with the body (moving a deque
-  // leaves its elements where they are).
-  void keep(std::deque<std::string> texts) { kept_.push_back(std::move(texts)); }
-  std::size_t size() const noexcept { return size_; }
-  void copy_to(char* out) const noexcept {
-    for (auto p : parts_) out = std::copy(p.begin(), p.end(), out);
-  }
-  std::string str() const {
-    std::string s(size_, '\0');
-    copy_to(s.data());
-    return s;
-  }
-
- private:
-  std::vector<std::string_view> parts_;
-  std::deque<std::string> owned_;  // stable addresses
-  std::vector<std::deque<std::string>> kept_;
-  std::size_t size_ = 0;
-};
 
 struct FeedAnswer {
   bool over_budget = false;  // nothing built: run it again with a larger budget

@@ -227,7 +227,9 @@ Expansion expand_occurrences(const Event& e, std::int64_t until, std::size_t max
   std::size_t max_steps = max_occurrences + e.recurrence->exdates.size() + e.recurrence->rdates.size() + 1;
   for_each_start(e, max_steps, [&](const CivilTime& local) {
     Occurrence o = occurrence_at(local, e, len);
-    if (o.start >= until || x.occurrences.size() >= max_occurrences) {
+    // The first occurrence is always kept, however far ahead: the JSON
+    // list finds every event by its first occurrence in the time index.
+    if ((o.start >= until && !x.occurrences.empty()) || x.occurrences.size() >= max_occurrences) {
       x.truncated = true;
       x.resume_from = o.start;
       return false;

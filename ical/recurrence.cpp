@@ -278,4 +278,24 @@ std::optional<std::int64_t> first_overlap_after(const Event& e, std::int64_t fro
   return found;
 }
 
+std::vector<Occurrence> occurrences_between(const Event& e, std::int64_t from, std::int64_t qs, std::int64_t qe,
+                                            std::size_t max_steps, std::size_t max_count) {
+  std::vector<Occurrence> found;
+  Length len = length_of(e);
+  if (!e.recurrence) {
+    Occurrence o = occurrence_at(e.start.local, e, len);
+    if (o.start >= from && o.start < qe && o.end > qs && max_count > 0) found.push_back(o);
+    return found;
+  }
+  for_each_start(e, max_steps, [&](const CivilTime& local) {
+    Occurrence o = occurrence_at(local, e, len);
+    if (o.start >= qe) return false;
+    if (o.start >= from && o.end > qs) found.push_back(o);
+    return found.size() < max_count;
+  });
+  // RDATEs come in order with the rule's starts; a sort keeps it certain.
+  std::sort(found.begin(), found.end(), [](const Occurrence& a, const Occurrence& b) { return a.start < b.start; });
+  return found;
+}
+
 }  // namespace civic::ical

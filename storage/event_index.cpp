@@ -33,6 +33,11 @@ Status walk(const Txn& txn, Db db, const std::string& prefix, bool reverse, Fn&&
   }
 }
 
+// The flags byte after the end in an event_time or event_long value.
+bool series_flag(std::string_view rest_of_value) {
+  return !rest_of_value.empty() && (static_cast<std::uint8_t>(rest_of_value[0]) & kSeriesOccurrence);
+}
+
 }  // namespace
 
 Result<OccurrenceWindow> occurrences_overlapping(const Txn& txn, const Databases& db, std::string_view cal,
@@ -62,7 +67,7 @@ Result<OccurrenceWindow> occurrences_overlapping(const Txn& txn, const Databases
       auto end = keys::take_i64(value);
       if (!start || !id || !end) return damaged("time index", cal);
       if (*start >= qe) break;
-      if (*end > qs) found.push_back(IndexedOccurrence{*id, *start, *end});
+      if (*end > qs) found.push_back(IndexedOccurrence{*id, *start, *end, series_flag(value)});
     }
   }
   // Long occurrences that began earlier: under the weeks of the window. Those
@@ -89,7 +94,7 @@ Result<OccurrenceWindow> occurrences_overlapping(const Txn& txn, const Databases
       auto end = keys::take_i64(value);
       if (!week || !id || !start || !end) return damaged("long-event index", cal);
       if (*week > last_week) break;
-      if (*start < found_above && *end > qs) found.push_back(IndexedOccurrence{*id, *start, *end});
+      if (*start < found_above && *end > qs) found.push_back(IndexedOccurrence{*id, *start, *end, series_flag(value)});
     }
   }
   // A long occurrence sits under every week it touches.
@@ -131,7 +136,7 @@ Status walk_first_occurrences(const Txn& txn, const Databases& db, std::string_v
       return false;
     }
     if (!(static_cast<std::uint8_t>(value[0]) & kFirstOccurrence)) return true;
-    return fn(IndexedOccurrence{*id, *start, *end});
+    return fn(IndexedOccurrence{*id, *start, *end, series_flag(value)});
   });
   if (!st) return st;
   if (bad) return damaged("time index", cal);

@@ -23,6 +23,7 @@ struct IndexedOccurrence {
   std::string_view id;
   std::int64_t start = 0;
   std::int64_t end = 0;
+  bool series = false;  // an occurrence of a recurring event
 };
 
 struct OccurrenceWindow {

@@ -78,7 +78,7 @@ bool decode_occurrences(std::string_view v, std::vector<OccurrenceSpan>& out) {
 }
 
 Status index_occurrences(Txn& txn, const Databases& db, std::string_view cal, std::string_view id,
-                         const std::vector<OccurrenceSpan>& occurrences, bool remove) {
+                         const std::vector<OccurrenceSpan>& occurrences, bool remove, bool series = false) {
   // Sorted by start: the first one is the event's first occurrence, which
   // the JSON list walks for one item per event.
   for (const auto& o : occurrences) {
@@ -86,8 +86,9 @@ Status index_occurrences(Txn& txn, const Databases& db, std::string_view cal, st
     if (remove) {
       if (auto d = txn.del(db.event_time, k); !d) return d.error();
     } else {
+      std::uint8_t flags = (&o == &occurrences.front() ? kFirstOccurrence : 0) | (series ? kSeriesOccurrence : 0);
       std::string value = i64_value(o.end);
-      value.push_back(static_cast<char>(&o == &occurrences.front() ? kFirstOccurrence : 0));
+      value.push_back(static_cast<char>(flags));
       if (auto st = txn.put(db.event_time, k, value); !st) return st;
     }
     if (o.end - o.start <= kShortSpan) continue;
@@ -95,8 +96,10 @@ Status index_occurrences(Txn& txn, const Databases& db, std::string_view cal, st
       std::string lk = long_key(cal, w, id, o.start);
       if (remove) {
         if (auto d = txn.del(db.event_long, lk); !d) return d.error();
-      } else if (auto st = txn.put(db.event_long, lk, i64_value(o.end)); !st) {
-        return st;
+      } else {
+        std::string value = i64_value(o.end);
+        value.push_back(static_cast<char>(series ? kSeriesOccurrence : 0));
+        if (auto st = txn.put(db.event_long, lk, value); !st) return st;
       }
     }
   }
@@ -277,7 +280,8 @@ Status put(Txn& txn, const Databases& db, std::string_view cal, const EventRecor
     state.live++;
     if (!rec.occurrences.empty()) {
       if (auto st = txn.put(db.event_occurrences, key, encode_occurrences(rec)); !st) return st;
-      if (auto st = index_occurrences(txn, db, cal, rec.id, rec.occurrences, false); !st) return st;
+      if (auto st = index_occurrences(txn, db, cal, rec.id, rec.occurrences, false, rec.flags & kRecurring); !st)
+        return st;
     }
     if (rec.flags & kTruncated) {
       if (auto st = txn.put(db.event_series, key, i64_value(rec.resume_from)); !st) return st;

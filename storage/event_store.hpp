@@ -5,8 +5,8 @@
 //
 //   events            cal id                 -> EventRecord (below)
 //   event_time        cal start id           -> end flags  every materialized occurrence;
-//                                                           flags: kFirstOccurrence
-//   event_long        cal week id start      -> end        occurrences longer than kShortSpan,
+//                                                           flags: OccurrenceFlags
+//   event_long        cal week id start      -> end flags  occurrences longer than kShortSpan,
 //                                                           under every week they touch
 //   event_occurrences cal id                 -> the occurrences indexed for the event
 //   event_modified    cal modified_us id     -> ""         for sync (tombstones included)
@@ -76,8 +76,8 @@ struct EventFacts {
 
 enum EventFlags : std::uint8_t { kDeleted = 1, kRecurring = 2, kAllDay = 4, kTruncated = 8 };
 
-// The flags byte of an event_time value.
-enum OccurrenceFlags : std::uint8_t { kFirstOccurrence = 1 };
+// The flags byte of an event_time and event_long value.
+enum OccurrenceFlags : std::uint8_t { kFirstOccurrence = 1, kSeriesOccurrence = 2 };
 
 // What one event write puts into the store.
 struct EventRecord {

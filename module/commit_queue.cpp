@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "module/module.hpp"
+#include "module/pending_work.hpp"
 
 namespace civic::module {
 
@@ -72,6 +73,7 @@ ngx_int_t CommitQueue::add(ngx_http_request_t* r, storage::NewSubmission submiss
   waiting_.push_back(Waiting{r, answer});
   r->main->count++;    // released by the finalize after the answer
   r->main->blocked++;  // nginx must not free the request while it waits
+  pending_work_started();
   r->write_event_handler = awaiting_commit;
   if (!in_flight_) post_batch();
   return NGX_DONE;
@@ -129,6 +131,7 @@ void CommitQueue::finish_batch() {
     ngx_http_request_t* r = batch[i].request;
     ngx_connection_t* c = r->connection;
     r->main->blocked--;
+    pending_work_finished();
     if (r->write_event_handler != awaiting_commit) {
       // Terminated while it waited: nginx's own handler finishes it.
       r->write_event_handler(r);

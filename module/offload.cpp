@@ -3,6 +3,7 @@
 #include <type_traits>
 
 #include "module/module.hpp"
+#include "module/pending_work.hpp"
 
 namespace civic::module {
 
@@ -34,6 +35,7 @@ void job_done(ngx_event_t* ev) {
 
   r->main->blocked--;
   r->aio = 0;
+  pending_work_finished();
   if (r->write_event_handler != awaiting_job) {
     // Terminated while the job ran: nginx's own handler finishes it.
     r->write_event_handler(r);
@@ -79,6 +81,7 @@ ngx_int_t post(ngx_http_request_t* r, std::unique_ptr<Job>& job) noexcept {
   job.release();  // owned by the task now
   r->main->blocked++;
   r->aio = 1;
+  pending_work_started();
   r->write_event_handler = awaiting_job;
   return NGX_OK;
 }

@@ -81,6 +81,7 @@ sub new {
         main    => $args{main} // '',
         events  => $args{events} // '',
         workers => $args{workers} || 1,
+        daemon  => $args{daemon} ? 1 : 0,  # as a service runs it (needed for binary upgrades)
         expect  => $args{expect_errors} || [],
         pid     => undef,
         owner   => $$,
@@ -124,7 +125,7 @@ sub write_config {
     my $module = module_path();
     my $conf = <<"END";
 load_module $module;
-daemon off;
+daemon @{[ $self->{daemon} ? 'on' : 'off' ]};
 master_process on;
 worker_processes $self->{workers};
 error_log $self->{prefix}/logs/error.log info;
@@ -191,6 +192,7 @@ sub start {
     my ($self, %args) = @_;
     die "nginx already running\n" if $self->{pid};
     my %env = $self->nginx_env;
+    return $self->start_daemon(%args) if $self->{daemon};
     my $pid = fork() // die "fork: $!\n";
     if ($pid == 0) {
         @ENV{keys %env} = values %env;
@@ -220,6 +222,31 @@ sub start {
     BAIL_OUT("nginx did not start listening on " . $self->addr . ":\n" . $self->tail_logs);
 }
 
+# With `daemon on`, nginx forks away from us: its master is adopted from the
+# pid file.
+sub start_daemon {
+    my ($self, %args) = @_;
+    my %env = $self->nginx_env;
+    local @ENV{keys %env} = values %env;
+    unlink "$self->{prefix}/nginx.pid";
+    my ($rc, $out, $err) = run_command([nginx_binary(), '-p', $self->{prefix}, '-c', $self->conf_file,
+                                        '-e', "$self->{prefix}/logs/error.log"]);
+    BAIL_OUT("nginx did not start ($rc): $out$err\n" . $self->tail_logs) if $rc != 0;
+    my $deadline = time + ($args{timeout} || 15);
+    while (time < $deadline) {
+        my ($pid) = read_file("$self->{prefix}/nginx.pid") =~ /(\d+)/;
+        my $sock = $pid && IO::Socket::INET->new(PeerAddr => $self->addr, Proto => 'tcp', Timeout => 1);
+        if ($sock) {
+            close $sock;
+            $self->{pid} = $pid;
+            $self->{adopted} = 1;
+            return $self->wait_for_workers;
+        }
+        sleep 0.05;
+    }
+    BAIL_OUT("nginx did not start listening on " . $self->addr . ":\n" . $self->tail_logs);
+}
+
 # Waits until every worker has started (their init_process has run).
 sub wait_for_workers {
     my ($self) = @_;
@@ -237,16 +264,7 @@ sub master_pid { $_[0]{pid} }
 sub worker_pids {
     my ($self) = @_;
     return () unless $self->{pid};
-    my @pids;
-    opendir my $dh, '/proc' or return ();
-    for my $p (grep { /^\d+$/ } readdir $dh) {
-        open my $fh, '<', "/proc/$p/stat" or next;
-        my $stat = <$fh> // '';
-        close $fh;
-        my ($ppid) = $stat =~ /^\d+ \(.*?\) \S (\d+)/;
-        push @pids, $p if defined $ppid && $ppid == $self->{pid};
-    }
-    return @pids;
+    return child_pids($self->{pid});
 }
 
 sub stop {
@@ -255,17 +273,99 @@ sub stop {
     kill(($args{signal} || 'QUIT'), $pid);
     my $deadline = time + 15;
     while (time < $deadline) {
-        if (waitpid($pid, WNOHANG) == $pid) {
+        if ($self->{adopted} ? !process_alive($pid) : waitpid($pid, WNOHANG) == $pid) {
+            $self->{adopted} = 0;
             $self->{pid} = undef;
             return 1;
         }
         sleep 0.05;
     }
     kill 'KILL', $pid;
-    waitpid($pid, 0);
+    waitpid($pid, 0) unless $self->{adopted};
+    $self->{adopted} = 0;
     $self->{pid} = undef;
     fail('nginx stopped within 15 seconds');
     return 0;
+}
+
+# A binary upgrade as a sysadmin does it (nginx's "upgrading executable on
+# the fly"): USR2 starts a new master from the binary, WINCH stops the old
+# workers gracefully, QUIT ends the old master. The new master, no child of
+# the test, is adopted: stop() then signals it and waits for it to go.
+sub upgrade_binary {
+    my ($self) = @_;
+    my $old = $self->{pid} or return 0;
+    my %old_workers = map { $_ => 1 } $self->worker_pids;
+    kill 'USR2', $old;
+    my $pidfile = "$self->{prefix}/nginx.pid";
+    my $new;
+    my $deadline = time + 15;
+    while (time < $deadline) {
+        if (-e "$pidfile.oldbin") {
+            ($new) = read_file($pidfile) =~ /(\d+)/;
+            last if $new && $new != $old && process_alive($new);
+        }
+        sleep 0.05;
+    }
+    return 0 unless $new && $new != $old;
+    # The new master's workers are up once it has children.
+    $deadline = time + 15;
+    while (time < $deadline) {
+        my @kids = child_pids($new);
+        last if @kids >= $self->{workers};
+        sleep 0.05;
+    }
+    kill 'WINCH', $old;
+    $deadline = time + 15;
+    while (time < $deadline && grep { process_alive($_) } keys %old_workers) { sleep 0.05 }
+    kill 'QUIT', $old;
+    if ($self->{adopted}) {
+        $deadline = time + 15;
+        while (time < $deadline && process_alive($old)) { sleep 0.05 }
+    } else {
+        waitpid($old, 0);
+    }
+    $self->{pid} = $new;
+    $self->{adopted} = 1;
+    return 1;
+}
+
+sub child_pids {
+    my ($parent) = @_;
+    my @pids;
+    opendir my $dh, '/proc' or return ();
+    for my $p (grep { /^\d+$/ } readdir $dh) {
+        open my $fh, '<', "/proc/$p/stat" or next;
+        my $stat = <$fh> // '';
+        close $fh;
+        my ($state, $ppid) = $stat =~ /^\d+ \(.*?\) (\S) (\d+)/;
+        push @pids, $p if defined $ppid && $ppid == $parent && $state ne 'Z';
+    }
+    return @pids;
+}
+
+# Kills the master and every worker with SIGKILL, as a power cut would.
+sub crash {
+    my ($self) = @_;
+    my $pid = $self->{pid} or return;
+    my @workers = $self->worker_pids;
+    kill 'KILL', $pid, @workers;
+    waitpid($pid, 0);
+    # Workers are reparented when the master dies: wait until they are gone.
+    my $deadline = time + 10;
+    while (time < $deadline && grep { process_alive($_) } @workers) { sleep 0.02 }
+    $self->{pid} = undef;
+    unlink "$self->{prefix}/nginx.pid";
+}
+
+# True while `pid` runs (a zombie waiting to be reaped does not count).
+sub process_alive {
+    my ($pid) = @_;
+    open my $fh, '<', "/proc/$pid/stat" or return 0;
+    my $stat = <$fh> // '';
+    close $fh;
+    my ($state) = $stat =~ /^\d+ \(.*?\) (\S)/;
+    return defined $state && $state ne 'Z';
 }
 
 sub restart {

@@ -1,0 +1,27 @@
+// Event JSON (PUT body, bulk POST array): parsed, then rendered back as a
+// VEVENT and JSON and expanded, as a write would.
+#include <string_view>
+#include <vector>
+
+#include "fuzz/fuzz_support.hpp"
+#include "ical/event_json.hpp"
+#include "ical/recurrence.hpp"
+#include "ical/vevent.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace civic::ical;
+  const CalendarConfig& cal = civic::fuzz::demo_calendar();
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  EventDefaults defaults{cal.default_language(), cal.timezone};
+  std::vector<Event> events;
+  Event one;
+  if (!event_from_json(text, defaults, one)) events.push_back(std::move(one));
+  (void)events_from_json_array(text, defaults, events, 100);
+  VeventStyle style = vevent_style(cal, "en");
+  for (const Event& event : events) {
+    (void)render_vevent(event, style);
+    (void)event_to_json(event, {true, "https://example.fi/calendars/", "culture"});
+    (void)expand_occurrences(event, 4102444800, 500);
+  }
+  return 0;
+}

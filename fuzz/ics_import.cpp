@@ -1,0 +1,29 @@
+// .ics import (POST text/calendar, civicctl import): libical reads the text
+// and every VEVENT becomes an Event; what parses is then rendered back as a
+// VEVENT and as JSON, and its occurrences are expanded, as a write would.
+#include <string_view>
+#include <vector>
+
+#include "fuzz/fuzz_support.hpp"
+#include "ical/event_json.hpp"
+#include "ical/ics_reader.hpp"
+#include "ical/recurrence.hpp"
+#include "ical/vevent.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace civic::ical;
+  const CalendarConfig& cal = civic::fuzz::demo_calendar();
+  std::string_view text(reinterpret_cast<const char*>(data), size);
+  std::vector<Event> events;
+  EventDefaults defaults{cal.default_language(), cal.timezone};
+  if (events_from_ics(text, defaults, events, 200)) return 0;
+  VeventStyle style = vevent_style(cal, "sv");
+  for (const Event& event : events) {
+    (void)render_vevent(event, style);
+    std::string json = canonical_json(event);
+    Event back;
+    (void)event_from_canonical_json(json, back);
+    (void)expand_occurrences(event, 4102444800 /* 2100 */, 500);
+  }
+  return 0;
+}

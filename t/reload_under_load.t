@@ -1,0 +1,101 @@
+# Reload and binary upgrade under load (issue 7): while clients read feeds
+# and send submissions, `nginx -s reload` (HUP) several times and a binary
+# upgrade (USR2, WINCH, QUIT) lose no request and no write. nginx runs as a
+# daemon here, as a service does: it ignores USR2 while its first parent lives.
+use strict;
+use warnings;
+use lib 't/lib';
+use Test::More;
+use JSON::PP;
+use File::Temp qw(tempdir);
+use HTTP::Tiny;
+use Time::HiRes qw(sleep time);
+use Civic::Test;
+
+my $t = Civic::Test->new(workers => 2, daemon => 1, http => <<'END');
+    civic_store %%STORE%% max_size=256m;
+    civic_calendar culture { languages fi; timezone Europe/Helsinki; }
+    civic_form note { languages en; min_fill_time 0; field text textarea { required; } }
+    server {
+        listen %%ADDR%%;
+        location /admin/ { civic_admin; }
+        location /calendars/ { civic_calendars; }
+        location /forms/ { civic_forms; }
+    }
+END
+$t->start;
+for my $i (1 .. 50) {
+    my $r = $t->put("/admin/calendars/culture/events/e$i", headers => { 'Content-Type' => 'application/json' },
+                    content => encode_json({ name => { fi => "Tapahtuma $i" }, start_time => '2026-12-01T10:00:00+02:00' }));
+    die "setup: $r->{status}" unless $r->{status} == 201;
+}
+
+my $dir = tempdir('civic-reload-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+my $url = $t->url('');
+my @children;
+for my $c (1 .. 6) {
+    my $pid = fork() // die "fork: $!";
+    if ($pid == 0) {
+        my $http = HTTP::Tiny->new(keep_alive => 0, timeout => 20);
+        open my $log, '>>', "$dir/log.$c" or exit 1;
+        $log->autoflush(1);
+        my $n = 0;
+        until (-e "$dir/stop") {
+            $n++;
+            if ($c <= 3) {
+                my $r = $http->get("$url/calendars/culture.ics");
+                my $events = () = ($r->{content} // '') =~ /BEGIN:VEVENT/g;
+                print $log "read\t$r->{status}\t$events\n";
+            } else {
+                my $text = "client $c note $n";
+                my $r = $http->request('POST', "$url/forms/note", {
+                    headers => { 'Content-Type' => 'application/json' }, content => encode_json({ text => $text }) });
+                my $receipt = $r->{status} == 201 ? eval { decode_json($r->{content})->{receipt} } // '' : '';
+                print $log "write\t$r->{status}\t$receipt\t$text\n";
+            }
+        }
+        exit 0;
+    }
+    push @children, $pid;
+}
+
+sleep 0.5;
+for (1 .. 4) {
+    $t->reload;
+    sleep 0.3;
+}
+ok($t->upgrade_binary, 'a binary upgrade went through');
+sleep 0.5;
+$t->reload;
+sleep 0.5;
+open my $stop, '>', "$dir/stop" or die;
+close $stop;
+waitpid($_, 0) for @children;
+
+my ($reads, $writes, @failed, %acked);
+for my $c (1 .. 6) {
+    open my $fh, '<', "$dir/log.$c" or next;
+    while (<$fh>) {
+        chomp;
+        my @f = split /\t/;
+        if ($f[0] eq 'read') {
+            $reads++;
+            push @failed, "read $f[1]" unless $f[1] == 200 && $f[2] == 50;
+        } else {
+            $writes++;
+            if ($f[1] == 201 && $f[2]) { $acked{ $f[2] } = $f[3] } else { push @failed, "write $f[1]" }
+        }
+    }
+}
+ok($reads > 50, "feeds were read during the reloads ($reads)");
+ok($writes > 50, "submissions were sent during the reloads ($writes)");
+is(scalar @failed, 0, 'no request failed') or diag(join ', ', @failed[0 .. ($#failed < 9 ? $#failed : 9)]);
+
+my ($rc, $out, $err) = $t->civicctl('submissions', 'note');
+my %stored = map { my $s = decode_json($_); ($s->{receipt} => $s->{data}{text}) } split /\n/, $out;
+is(scalar(grep { ($stored{$_} // '') ne $acked{$_} } keys %acked), 0, 'every acknowledged submission is stored');
+is(scalar keys %stored, scalar keys %acked, 'and nothing more');
+is($t->get('/admin/status')->{status}, 200, 'the upgraded nginx answers');
+diag("$reads feed reads and $writes submissions across 5 reloads and a binary upgrade");
+
+done_testing;

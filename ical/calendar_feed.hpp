@@ -44,14 +44,22 @@ struct FeedAnswer {
   FeedBody body;
 };
 
+// The forms of iCalendar a feed is written in: RFC 5545 text, jCal (RFC
+// 7265), xCal (RFC 6321). All three copy the stored component of each event
+// (render on write) into the calendar's frame.
+enum class FeedFormat { ics, jcal, xcal };
+
 // The whole feed for `query`, read in `txn`.
 storage::Result<FeedAnswer> build_ics_feed(const storage::Txn& txn, const storage::Databases& db,
                                            const CalendarConfig& calendar, const FeedQuery& query,
-                                           std::size_t budget);
+                                           std::size_t budget, FeedFormat format = FeedFormat::ics);
 
 // One event as a VCALENDAR (not found: deleted or never there).
 storage::Result<FeedAnswer> build_event_ics(const storage::Txn& txn, const storage::Databases& db,
                                             const CalendarConfig& calendar, std::string_view id,
-                                            const FeedQuery& query);
+                                            const FeedQuery& query, FeedFormat format = FeedFormat::ics);
+
+// Whether a stored event passes the filters of `query` (not the window).
+bool passes_filters(const storage::EventView& event, const FeedQuery& query);
 
 }  // namespace civic::ical

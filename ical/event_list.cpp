@@ -29,11 +29,12 @@ namespace {
 // Steps libical may take to look for occurrences past the materialized ones.
 constexpr std::size_t kExpandSteps = 20000;
 
-enum class Order { start, start_desc, end, modified, modified_desc, name };
+enum class Order { start, start_desc, end, end_desc, modified, modified_desc, name };
 
 Order order_of(std::string_view sort) {
   if (sort == "-start_time") return Order::start_desc;
   if (sort == "end_time") return Order::end;
+  if (sort == "-end_time") return Order::end_desc;
   if (sort == "last_modified_time") return Order::modified;
   if (sort == "-last_modified_time") return Order::modified_desc;
   if (sort == "name") return Order::name;
@@ -140,6 +141,7 @@ bool before(const Item& a, const Item& b, Order order) {
     case Order::start: return tie(a, b, a.start, b.start);
     case Order::start_desc: return tie(b, a, b.start, a.start);
     case Order::end: return tie(a, b, a.end, b.end);
+    case Order::end_desc: return tie(b, a, b.end, a.end);
     case Order::modified: return tie(a, b, a.view.modified_us, b.view.modified_us);
     case Order::modified_desc: return tie(b, a, b.view.modified_us, a.view.modified_us);
     case Order::name: return tie(a, b, a.name_key, b.name_key);

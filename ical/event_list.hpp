@@ -13,8 +13,8 @@
 //   last_modified_time / -last_modified_time without a window or filters
 //   (last_modified_since allowed)
 //        walks event_modified; reads the page's records only
-//   anything else (a window, a filter, end_time, name, show_deleted with a
-//   start_time sort)
+//   anything else (a window, a filter, end_time, -end_time, name,
+//   show_deleted or last_modified_since with a start_time sort)
 //        reads every candidate the indexes give (a window: its occurrences),
 //        sorts them and copies one page: bounded by the window or calendar
 //

@@ -195,6 +195,8 @@ sorted_by('sort=start_time', sub { instant($_[0]) <=> instant($_[1]) }, keys_of(
 sorted_by('sort=-start_time', sub { instant($_[1]) <=> instant($_[0]) }, keys_of("$window&sort=-start_time", 'start_time'));
 sorted_by('sort=end_time', sub { instant($_[0]) <=> instant($_[1]) },
           map { $_->{end_time} // $_->{start_time} } @{ list("$window&sort=end_time")->{data} });
+sorted_by('sort=-end_time', sub { instant($_[1]) <=> instant($_[0]) },
+          map { $_->{end_time} // $_->{start_time} } @{ list("$window&sort=-end_time")->{data} });
 sorted_by('sort=last_modified_time', sub { $_[0] cmp $_[1] }, keys_of("sort=last_modified_time", 'last_modified_time'));
 sorted_by('sort=-last_modified_time', sub { $_[1] cmp $_[0] }, keys_of("sort=-last_modified_time", 'last_modified_time'));
 is(join(',', map { $_->{id} } @{ list('sort=name')->{data} }), 'cancelled,concert,weekly,gone,run,market',
@@ -229,7 +231,7 @@ sub follow_pages {
     is(scalar(@items), $expected_count, "as many items as count ($query)");
     return @items;
 }
-for my $sort ('start_time', '-start_time', 'end_time', 'last_modified_time', '-last_modified_time', 'name') {
+for my $sort ('start_time', '-start_time', 'end_time', '-end_time', 'last_modified_time', '-last_modified_time', 'name') {
     for my $base ('start=2026-03-01&end=2027-01-01', 'keyword=music', '') {
         my $q = join '&', grep { length } $base, "sort=$sort";
         my @all = map { "$_->{id}\@" . ($_->{start_time} // '') } @{ list("$q&page_size=100")->{data} };
@@ -335,5 +337,20 @@ $r = $t->get('/calendars/culture', headers => { Accept => 'text/html, applicatio
 is($r->{status}, 406, 'nothing acceptable: 406');
 $r = $t->get('/calendars/culture');
 like($r->{headers}{'content-type'}, qr{^text/calendar}, 'no Accept: iCal');
+
+# ---- a series that goes on past what was materialized (two years)
+$r = $t->put('/admin/calendars/culture/events/forever', headers => { 'Content-Type' => 'application/json' },
+             content => encode_json({ name => { fi => 'Aina' }, start_time => '2026-01-05T10:00:00+02:00',
+                                      end_time => '2026-01-05T11:00:00+02:00',
+                                      recurrence => { rrule => 'FREQ=WEEKLY;BYDAY=MO' } }));
+is($r->{status}, 201, 'an endless series');
+$doc = list('start=2031-06-01&end=2031-06-15');
+is_deeply([map { $_->{start_time} } @{ $doc->{data} }], ['2031-06-02T10:00:00+03:00', '2031-06-09T10:00:00+03:00'],
+          'its occurrences years ahead, expanded on demand');
+my @one_by_one = follow_pages('start=2031-06-01&end=2031-06-15&page_size=1');
+is_deeply(\@one_by_one, ['forever@2031-06-02T10:00:00+03:00', 'forever@2031-06-09T10:00:00+03:00'],
+          'paged one by one: each once');
+is($t->get('/calendars/culture/events/forever.json?recurrence_id=2031-06-09T10:00:00%2B03:00')->{status}, 200,
+   'one of them by recurrence_id');
 
 done_testing;

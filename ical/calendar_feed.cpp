@@ -131,8 +131,10 @@ class FeedAssembler {
         tail_ = std::move(frame.tail);
       }
       for (auto z : zones_) {
+        const std::string& zone = converted_vtimezone(z, format_);
+        if (zone.empty()) continue;  // libical could not read it: the events still name their TZID
         separate();
-        body.append(converted_vtimezone(z, format_));
+        body.append(zone);
       }
       for (const auto& i : items_) {
         separate();

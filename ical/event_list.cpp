@@ -373,6 +373,25 @@ class Selector {
   std::deque<std::string> kept_;
 };
 
+// A query part as the client sent it, with any byte a URL may not hold
+// (RFC 3986 §2: controls, space, non-ASCII, "<>\"\\^`{|}") percent-encoded:
+// the link stays a valid URL and the JSON valid UTF-8.
+std::string& append_query_text(std::string& out, std::string_view part) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  static constexpr std::string_view kUnsafe = "<>\"\\^`{|}";
+  for (char c : part) {
+    auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u >= 0x7f || kUnsafe.find(c) != std::string_view::npos) {
+      out += '%';
+      out += hex[u >> 4];
+      out += hex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string page_link(std::string_view list_url, std::string_view args, int page) {
@@ -383,7 +402,7 @@ std::string page_link(std::string_view list_url, std::string_view args, int page
     std::size_t amp = args.find('&', at);
     std::string_view part = args.substr(at, amp == std::string_view::npos ? std::string_view::npos : amp - at);
     std::string_view name = part.substr(0, part.find('='));
-    if (!part.empty() && name != "page") out.append(part).push_back('&');
+    if (!part.empty() && name != "page") append_query_text(out, part).push_back('&');
     if (amp == std::string_view::npos) break;
     at = amp + 1;
   }

@@ -170,6 +170,8 @@ void links_keep_the_other_parameters(void** /*state*/) {
                       "https://h/c.json?keyword=a%2Cb&page=4");
   assert_string_equal(page_link("https://h/c.json", "x=1&&page=1&page_size=5&pages=2", 2).c_str(),
                       "https://h/c.json?x=1&page_size=5&pages=2&page=2");
+  assert_string_equal(page_link("https://h/c.json", "text=\xc3\xa4 \"<x>\"", 2).c_str(),
+                      "https://h/c.json?text=%C3%A4%20%22%3Cx%3E%22&page=2");
 }
 
 }  // namespace

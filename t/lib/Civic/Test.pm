@@ -131,6 +131,9 @@ worker_processes $self->{workers};
 error_log $self->{prefix}/logs/error.log info;
 pid $self->{prefix}/nginx.pid;
 END
+    # nginx clears the environment of a new binary (USR2) but for `env`
+    # variables: a sanitized module needs its runtime preloaded there too.
+    $conf .= "env LD_PRELOAD;\nenv ASAN_OPTIONS;\nenv UBSAN_OPTIONS;\n" if $ENV{CIVIC_PRELOAD};
     $conf .= $self->expand($self->{main}) . "\n";
     $conf .= "events {\n    worker_connections 1024;\n" . $self->expand($self->{events}) . "}\n";
     $conf .= <<"END";

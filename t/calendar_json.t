@@ -13,6 +13,10 @@ use Civic::Test;
 
 my $t = Civic::Test->new(workers => 2, http => <<'END');
     civic_store %%STORE%% max_size=64m;
+    civic_calendar busy {
+        languages en;
+        timezone  UTC;
+    }
     civic_calendar culture {
         title     fi "Kulttuuritapahtumat";
         languages fi sv en;
@@ -352,5 +356,26 @@ is_deeply(\@one_by_one, ['forever@2031-06-02T10:00:00+03:00', 'forever@2031-06-0
           'paged one by one: each once');
 is($t->get('/calendars/culture/events/forever.json?recurrence_id=2031-06-09T10:00:00%2B03:00')->{status}, 200,
    'one of them by recurrence_id');
+
+# ---- a list that reads more than the inline budget is built in the pool
+my @hourly = map { { id => "h$_", name => { en => "Hourly $_" }, start_time => "2026-12-0${_}T00:00:00Z",
+                     end_time => "2026-12-0${_}T00:30:00Z", timezone => 'UTC',
+                     recurrence => { rrule => 'FREQ=HOURLY;COUNT=5000' } } } 1 .. 5;
+$r = $t->post('/admin/calendars/busy/events', headers => { 'Content-Type' => 'application/json' },
+              content => encode_json(\@hourly));
+is($r->{status}, 200, '5 series of 5,000 occurrences each') or diag($r->{content});
+$doc = decode_json($t->get('/calendars/busy.json')->{content});
+is($doc->{meta}{count}, 5, 'listed from the thread pool: 5 events');
+is(join(',', map { $_->{id} } @{ $doc->{data} }), 'h1,h2,h3,h4,h5', 'in order');
+$r = $t->get('/calendars/busy.json?start=2026-12-01&end=2028-01-01&page_size=100&page=250');
+is($r->{status}, 200, 'the last page of 25,000 occurrences');
+$doc = decode_json($r->{content});
+is($doc->{meta}{count}, 25000, 'count: every occurrence');
+is(scalar @{ $doc->{data} }, 100, 'a full last page');
+is($doc->{meta}{next}, undef, 'and no next');
+my $again = $t->get('/calendars/busy.json?start=2026-12-01&end=2028-01-01&page_size=100&page=250');
+is($again->{content}, $r->{content}, 'the same bytes again');
+is($t->get('/calendars/busy.json?start=2026-12-01&end=2028-01-01&page_size=100&page=251')->{status}, 404,
+   'no page after it');
 
 done_testing;

@@ -5,6 +5,8 @@
 #include <openssl/hmac.h>
 #include <sys/random.h>
 
+#include "common/hex.hpp"
+
 namespace civic::forms {
 
 namespace {
@@ -14,16 +16,6 @@ constexpr std::size_t kNonceBytes = 16;
 constexpr std::size_t kSignedBytes = 1 + 8 + kNonceBytes;
 constexpr std::size_t kMacBytes = 32;
 constexpr std::int64_t kClockSkew = 60;  // seconds a token may seem to come from the future
-
-std::string hex(std::string_view bytes) {
-  static constexpr char digits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : bytes) {
-    out.push_back(digits[b >> 4]);
-    out.push_back(digits[b & 15]);
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -120,7 +112,7 @@ VerifiedToken TokenSigner::verify(std::string_view token, std::string_view form,
   std::uint64_t issued_u = 0;
   for (std::size_t i = 1; i <= 8; ++i) issued_u = (issued_u << 8) | static_cast<unsigned char>(bytes[i]);
   auto issued = static_cast<std::int64_t>(issued_u);
-  v.nonce = hex(signed_part.substr(9, kNonceBytes));
+  v.nonce = to_hex(signed_part.substr(9, kNonceBytes));
   if (issued > now + kClockSkew) v.result = TokenCheck::malformed;
   else if (now - issued < min_fill_seconds) v.result = TokenCheck::too_fast;
   else if (now - issued > lifetime_seconds) v.result = TokenCheck::expired;

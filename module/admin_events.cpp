@@ -86,6 +86,12 @@ std::string public_base_url(ngx_http_request_t* r) {
   return base;
 }
 
+// A full store is [crit], as for submissions: every write (a citizen's too)
+// fails until a sysadmin raises max_size.
+ngx_uint_t log_level(ngx_uint_t status) {
+  return status == NGX_HTTP_INSUFFICIENT_STORAGE ? NGX_LOG_CRIT : NGX_LOG_ERR;
+}
+
 class WriteJob : public Job {
  public:
   WriteJob(WriteKind kind, const ical::CalendarConfig& cal, std::string id, RequestBody body, std::string base)
@@ -104,7 +110,7 @@ class WriteJob : public Job {
   ngx_int_t answer(ngx_http_request_t* r) noexcept override {
     try {
       if (!answer_.log.empty())
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: calendar \"%s\": %s", cal_.name.c_str(),
+        ngx_log_error(log_level(answer_.status), r->connection->log, 0, "civic: calendar \"%s\": %s", cal_.name.c_str(),
                       answer_.log.c_str());
       return send_json(r, answer_.status, answer_.json);
     } catch (const std::exception& e) {
@@ -191,7 +197,7 @@ class DeleteJob : public Job {
 
   ngx_int_t answer(ngx_http_request_t* r) noexcept override {
     if (!answer_.log.empty())
-      ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: calendar \"%s\": %s", cal_.name.c_str(),
+      ngx_log_error(log_level(answer_.status), r->connection->log, 0, "civic: calendar \"%s\": %s", cal_.name.c_str(),
                     answer_.log.c_str());
     if (answer_.status == NGX_HTTP_NO_CONTENT) {
       r->headers_out.status = NGX_HTTP_NO_CONTENT;
@@ -312,7 +318,10 @@ ngx_int_t admin_calendar_request(ngx_http_request_t* r, std::string_view path) {
   std::string_view id = rest.substr(7);
   if (!ical::is_valid_event_id(id)) {
     if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    return send_error(r, NGX_HTTP_NOT_FOUND, "no such event: an id is 1 to 255 visible ASCII characters without / % ? # or \\");
+    // No event can have such an id: a write is a bad request, a read finds nothing.
+    constexpr std::string_view rule = "an id is 1 to 255 visible ASCII characters without / % ? # or \\";
+    if (r->method == NGX_HTTP_PUT) return send_error(r, NGX_HTTP_BAD_REQUEST, rule, "id");
+    return send_error(r, NGX_HTTP_NOT_FOUND, "no such event: " + std::string(rule));
   }
   switch (r->method) {
     case NGX_HTTP_PUT: {

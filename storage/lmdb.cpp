@@ -36,6 +36,11 @@ std::string Error::message() const {
     case MDB_MAP_FULL:
       reason = "MDB_MAP_FULL: the store is full (raise max_size of civic_store)";
       break;
+    case MDB_MAP_RESIZED:
+      // Only a worker of the configuration before a reload that raised
+      // max_size can see this, while it finishes its last requests.
+      reason = "MDB_MAP_RESIZED: the store grew past this process's map (max_size was raised); newer workers serve it";
+      break;
     case MDB_READERS_FULL:
       reason = "MDB_READERS_FULL: no free reader slot";
       break;

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <utility>
 
+#include "common/hex.hpp"
 #include "storage/keys.hpp"
 #include "storage/submission_store.hpp"
 
@@ -20,13 +21,7 @@ Result<std::string> random_id() {
   unsigned char bytes[16];
   if (::getrandom(bytes, sizeof bytes, 0) != static_cast<ssize_t>(sizeof bytes))
     return Error(errno, "getrandom");
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string id;
-  for (unsigned char b : bytes) {
-    id.push_back(hex[b >> 4]);
-    id.push_back(hex[b & 15]);
-  }
-  return id;
+  return to_hex(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
 }
 
 // Opens every database; with `create`, makes those that are missing.

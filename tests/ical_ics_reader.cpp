@@ -137,6 +137,14 @@ void refusals_name_component_and_line(void**) {
        7, "", "UTF-8"},
       {head + "BEGIN:VEVENT\r\nUID:s\r\nRECURRENCE-ID:20261208T180000Z\r\nDTSTART:20261208T190000Z\r\nSUMMARY:x\r\n"
               "END:VEVENT\r\nEND:VCALENDAR\r\n", 4, "RECURRENCE-ID", "not in this file"},
+      // What libical would read as BEGIN or END (found by fuzz/ics_import: a
+      // component libical left open was freed twice).
+      {head + "BEGIN:VEVENT\r\nUID:a\r\nDTSTART:20261205T180000Z\r\nBEGIN;22.2752\r\nEND:VEVENT\r\n"
+              "END:VCALENDAR\r\n", 7, "", "no parameters or spaces"},
+      {head + "BEGIN:VEVENT\r\nUID:a\r\nDTSTART:20261205T180000Z\r\nEND :VEVENT\r\nEND:VCALENDAR\r\n", 7, "",
+       "no parameters or spaces"},
+      {head + "BEGIN:VEVENT\r\nUID:a\r\nDTSTART:20261205T180000Z\r\nbegin;x=1:VALARM\r\nEND:VEVENT\r\n"
+              "END:VCALENDAR\r\n", 7, "", "no parameters or spaces"},
   };
   for (const auto& c : cases) {
     std::vector<Event> events;

@@ -297,6 +297,8 @@ is(id_set("last_modified_since=$since&show_deleted=true"), 'gone,run', 'show_del
 is(id_set("last_modified_since=$since&show_deleted=true&keyword!=sport"), 'gone',
    'filters apply to deleted events as they did to the event');
 is(id_set('show_deleted=false'), 'cancelled,concert,market,run,weekly', 'a deleted event leaves the list');
+is(id_set('start=2026-12-01&end=2026-12-02&show_deleted=true'), 'gone', 'show_deleted in a window: by its last times');
+is(id_set('start=2026-12-01&end=2026-12-02'), '', 'and not without it');
 is($t->get('/calendars/culture/events/gone.json')->{status}, 404, 'and is 404 alone');
 is(list('')->{meta}{count}, 5, 'the count follows');
 

@@ -3,11 +3,15 @@
 #include <algorithm>
 #include <cstdio>
 #include <deque>
+#include <map>
+#include <mutex>
 
 #include "common/hash.hpp"
 #include "ical/event.hpp"
 #include "ical/event_json.hpp"
 #include "ical/event_record.hpp"
+#include "ical/jcal.hpp"
+#include "ical/xcal.hpp"
 #include "ical/recurrence.hpp"
 #include "ical/timezone.hpp"
 #include "ical/vevent.hpp"
@@ -20,6 +24,31 @@ namespace {
 
 // Steps libical may take to look for an occurrence past the materialized ones.
 constexpr std::size_t kExpandSteps = 20000;
+
+storage::RenditionKind kind_of(FeedFormat f) {
+  switch (f) {
+    case FeedFormat::jcal: return storage::RenditionKind::jcal;
+    case FeedFormat::xcal: return storage::RenditionKind::xcal;
+    case FeedFormat::ics: break;
+  }
+  return storage::RenditionKind::vevent;
+}
+
+// A VTIMEZONE in jCal or xCal: converted once per process (the tz database
+// does not change under a running nginx).
+const std::string& converted_vtimezone(std::string_view zone, FeedFormat format) {
+  static std::mutex lock;
+  static std::map<std::string, std::string, std::less<>> made;
+  std::string key = (format == FeedFormat::jcal ? "j:" : "x:") + std::string(zone);
+  std::lock_guard<std::mutex> hold(lock);
+  auto it = made.find(key);
+  if (it != made.end()) return it->second;
+  const std::string& text = vtimezone_text(zone);
+  std::string converted = format == FeedFormat::jcal ? jcal_of_ical(text) : xcal_of_ical(text);
+  return made.emplace(std::move(key), std::move(converted)).first->second;
+}
+
+}  // namespace
 
 bool passes_filters(const storage::EventView& v, const FeedQuery& q) {
   if (q.statuses && !(q.statuses & (1u << v.status))) return false;
@@ -38,22 +67,32 @@ bool passes_filters(const storage::EventView& v, const FeedQuery& q) {
   return true;
 }
 
+namespace {
+
 // Collects the VEVENTs of a feed and writes the VCALENDAR around them.
 class FeedAssembler {
  public:
-  FeedAssembler(const CalendarConfig& cal, std::string_view lang)
-      : cal_(cal), lang_(lang), style_(vevent_style(cal, lang)), signature_(render_signature(style_)) {}
+  FeedAssembler(const CalendarConfig& cal, std::string_view lang, FeedFormat format)
+      : cal_(cal),
+        lang_(lang),
+        format_(format),
+        style_(vevent_style(cal, lang)),
+        signature_(rendition_signature(kind_of(format), style_)) {}
 
   // False if the stored event cannot be read back (a damaged store).
   bool add(const storage::EventView& v, std::int64_t order) {
     std::string_view text;
-    if (auto stored = v.find_rendition(storage::RenditionKind::vevent, lang_, signature_)) {
+    if (auto stored = v.find_rendition(kind_of(format_), lang_, signature_)) {
       text = *stored;
     } else {
       // Stored before the calendar's languages changed: rendered now.
       Event e;
       if (!event_from_view(v, e)) return false;
-      rendered_.push_back(render_vevent(e, style_));
+      std::string vevent = render_vevent(e, style_);
+      if (format_ == FeedFormat::jcal) vevent = jcal_of_ical(vevent);
+      if (format_ == FeedFormat::xcal) vevent = xcal_of_ical(vevent);
+      if (vevent.empty()) return false;
+      rendered_.push_back(std::move(vevent));
       text = rendered_.back();
     }
     items_.push_back(Item{order, v.id, text});
@@ -69,10 +108,40 @@ class FeedAssembler {
     });
     std::sort(zones_.begin(), zones_.end());
     FeedBody body;
-    body.append_owned(render_calendar_head(cal_, lang_));
-    for (auto z : zones_) body.append(vtimezone_text(z));  // cached for the process
-    for (const auto& i : items_) body.append(i.text);
-    body.append(kCalendarTail);
+    if (format_ == FeedFormat::ics) {
+      body.append_owned(render_calendar_head(cal_, lang_));
+      for (auto z : zones_) body.append(vtimezone_text(z));  // cached for the process
+      for (const auto& i : items_) body.append(i.text);
+      body.append(kCalendarTail);
+    } else {
+      std::string calendar_text = render_calendar_head(cal_, lang_);
+      calendar_text.append(kCalendarTail);
+      bool first = true;
+      auto separate = [&] {
+        if (!first && format_ == FeedFormat::jcal) body.append(kJcalSeparator);
+        first = false;
+      };
+      if (format_ == FeedFormat::jcal) {
+        JcalFrame frame = jcal_frame(calendar_text);
+        body.append_owned(std::move(frame.head));
+        tail_ = std::move(frame.tail);
+      } else {
+        XcalFrame frame = xcal_frame(calendar_text);
+        body.append_owned(std::move(frame.head));
+        tail_ = std::move(frame.tail);
+      }
+      for (auto z : zones_) {
+        const std::string& zone = converted_vtimezone(z, format_);
+        if (zone.empty()) continue;  // libical could not read it: the events still name their TZID
+        separate();
+        body.append(zone);
+      }
+      for (const auto& i : items_) {
+        separate();
+        body.append(i.text);
+      }
+      body.append_owned(std::move(tail_));
+    }
     body.keep(std::move(rendered_));  // the views of items_ point into them
     return body;
   }
@@ -85,6 +154,8 @@ class FeedAssembler {
   };
   const CalendarConfig& cal_;
   std::string lang_;
+  FeedFormat format_;
+  std::string tail_;
   VeventStyle style_;
   std::uint64_t signature_;
   std::vector<Item> items_;
@@ -122,9 +193,10 @@ Validators make_validators(std::string_view store_id, const CalendarConfig& cal,
 }
 
 storage::Result<FeedAnswer> build_ics_feed(const storage::Txn& txn, const storage::Databases& db,
-                                           const CalendarConfig& cal, const FeedQuery& q, std::size_t budget) {
+                                           const CalendarConfig& cal, const FeedQuery& q, std::size_t budget,
+                                           FeedFormat format) {
   FeedAnswer answer;
-  FeedAssembler feed(cal, q.lang);
+  FeedAssembler feed(cal, q.lang, format);
   bool damaged_record = false;
   std::string damaged_id;
   auto take = [&](const storage::EventView& v, std::int64_t order) {
@@ -193,7 +265,8 @@ storage::Result<FeedAnswer> build_ics_feed(const storage::Txn& txn, const storag
 }
 
 storage::Result<FeedAnswer> build_event_ics(const storage::Txn& txn, const storage::Databases& db,
-                                            const CalendarConfig& cal, std::string_view id, const FeedQuery& q) {
+                                            const CalendarConfig& cal, std::string_view id, const FeedQuery& q,
+                                            FeedFormat format) {
   FeedAnswer answer;
   auto view = ev::get(txn, db, cal.name, id);
   if (!view) return view.error();
@@ -201,7 +274,7 @@ storage::Result<FeedAnswer> build_event_ics(const storage::Txn& txn, const stora
     answer.found = false;
     return answer;
   }
-  FeedAssembler feed(cal, q.lang);
+  FeedAssembler feed(cal, q.lang, format);
   if (!feed.add(**view, 0)) return damaged(id);
   answer.body = feed.finish();
   return answer;

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "ical/calendar_config.hpp"
+#include "ical/feed_body.hpp"
 #include "ical/feed_query.hpp"
 #include "storage/event_store.hpp"
 #include "storage/lmdb.hpp"
@@ -37,52 +38,28 @@ Validators make_validators(std::string_view store_id, const CalendarConfig& cale
 inline constexpr std::size_t kInlineBudget = 20000;
 inline constexpr std::size_t kUnlimited = static_cast<std::size_t>(-1);
 
-// A feed's bytes: views of stored VEVENTs (valid while the read transaction
-// that found them is open) and texts of its own, copied once into the answer.
-class FeedBody {
- public:
-  void append(std::string_view part) {
-    parts_.push_back(part);
-    size_ += part.size();
-  }
-  void append_owned(std::string text) {
-    owned_.push_back(std::move(text));
-    append(owned_.back());
-  }
-  // Texts the parts point into, kept alive with the body (moving a deque
-  // leaves its elements where they are).
-  void keep(std::deque<std::string> texts) { kept_.push_back(std::move(texts)); }
-  std::size_t size() const noexcept { return size_; }
-  void copy_to(char* out) const noexcept {
-    for (auto p : parts_) out = std::copy(p.begin(), p.end(), out);
-  }
-  std::string str() const {
-    std::string s(size_, '\0');
-    copy_to(s.data());
-    return s;
-  }
-
- private:
-  std::vector<std::string_view> parts_;
-  std::deque<std::string> owned_;  // stable addresses
-  std::vector<std::deque<std::string>> kept_;
-  std::size_t size_ = 0;
-};
-
 struct FeedAnswer {
   bool over_budget = false;  // nothing built: run it again with a larger budget
   bool found = true;         // false: no such event (404)
   FeedBody body;
 };
 
+// The forms of iCalendar a feed is written in: RFC 5545 text, jCal (RFC
+// 7265), xCal (RFC 6321). All three copy the stored component of each event
+// (render on write) into the calendar's frame.
+enum class FeedFormat { ics, jcal, xcal };
+
 // The whole feed for `query`, read in `txn`.
 storage::Result<FeedAnswer> build_ics_feed(const storage::Txn& txn, const storage::Databases& db,
                                            const CalendarConfig& calendar, const FeedQuery& query,
-                                           std::size_t budget);
+                                           std::size_t budget, FeedFormat format = FeedFormat::ics);
 
 // One event as a VCALENDAR (not found: deleted or never there).
 storage::Result<FeedAnswer> build_event_ics(const storage::Txn& txn, const storage::Databases& db,
                                             const CalendarConfig& calendar, std::string_view id,
-                                            const FeedQuery& query);
+                                            const FeedQuery& query, FeedFormat format = FeedFormat::ics);
+
+// Whether a stored event passes the filters of `query` (not the window).
+bool passes_filters(const storage::EventView& event, const FeedQuery& query);
 
 }  // namespace civic::ical

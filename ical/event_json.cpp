@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "ical/event_json_template.hpp"
 #include "ical/recurrence.hpp"
 #include "ical/timezone.hpp"
 
@@ -442,9 +443,18 @@ std::string url_path_segment(std::string_view id) {
   return out;
 }
 
-std::string event_to_json(const Event& e, const JsonWriteOptions& options) {
-  rapidjson::StringBuffer buffer;
-  Writer w(buffer);
+namespace {
+
+// Writes the event object; with `marks`, the template of
+// ical/event_json_template.hpp: mark bytes go straight into the buffer
+// between members (rapidjson escapes every control character inside
+// strings, so a mark cannot be mistaken for content).
+void write_event(Writer& w, rapidjson::StringBuffer& buffer, const Event& e, const JsonWriteOptions& options,
+                 bool marks) {
+  auto mark = [&](char slot) {
+    buffer.Put(kJsonMark);
+    buffer.Put(slot);
+  };
   w.StartObject();
   w.Key("id");
   str(w, e.id);
@@ -454,6 +464,7 @@ std::string event_to_json(const Event& e, const JsonWriteOptions& options) {
   lang_text_out(w, e.short_description);
   w.Key("description");
   lang_text_out(w, e.description);
+  if (marks) mark(e.end ? kJsonTimes : kJsonTimesNoEnd);
   w.Key("start_time");
   str(w, time_out(e.start, e.timezone));
   w.Key("end_time");
@@ -464,6 +475,7 @@ std::string event_to_json(const Event& e, const JsonWriteOptions& options) {
   } else {
     str(w, time_out(*e.end, e.timezone));
   }
+  if (marks) mark(kJsonTimesEnd);
   w.Key("timezone");
   str(w, e.timezone);
   w.Key("location");
@@ -561,16 +573,53 @@ std::string event_to_json(const Event& e, const JsonWriteOptions& options) {
     w.Key("deleted");
     w.Bool(e.deleted);
   }
-  if (!options.base_url.empty()) {
-    std::string id(options.base_url);
-    id.append(options.calendar).append("/events/").append(url_path_segment(e.id)).append(".json");
+  if (!options.base_url.empty() || marks) {
+    std::string path(options.calendar);
+    path.append("/events/").append(url_path_segment(e.id)).append(".json");
     w.Key("@id");
-    str(w, id);
+    if (marks) {
+      // The path is plain ASCII (a calendar name, a percent-encoded id).
+      std::string raw = "\"";
+      raw.append({kJsonMark, kJsonBase}).append(path).append({kJsonMark, kJsonIdQuery}).append("\"");
+      w.RawValue(raw.data(), raw.size(), rapidjson::kStringType);
+    } else {
+      str(w, std::string(options.base_url) + path);
+    }
     w.Key("@context");
     w.String("http://schema.org");
     w.Key("@type");
     w.String("Event");
   }
+  if (marks) mark(kJsonSuper);
+  w.EndObject();
+}
+
+}  // namespace
+
+std::string event_to_json(const Event& e, const JsonWriteOptions& options) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  write_event(w, buffer, e, options, false);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string event_json_template(const Event& e, std::string_view calendar) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  write_event(w, buffer, e, JsonWriteOptions{true, {}, calendar}, true);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string deleted_event_json(std::string_view id, std::int64_t modified_us) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  w.Key("id");
+  str(w, id);
+  w.Key("deleted");
+  w.Bool(true);
+  w.Key("last_modified_time");
+  str(w, format_iso_utc_micros(modified_us));
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }

@@ -33,6 +33,14 @@ struct JsonWriteOptions {
 
 std::string event_to_json(const Event& event, const JsonWriteOptions& options);
 
+// The event's JSON as the store keeps it for the public lists: with every
+// field (server fields, "@id", "@context", "@type") and marks where each
+// request splices in its own parts (ical/event_json_template.hpp).
+std::string event_json_template(const Event& event, std::string_view calendar);
+
+// A deleted event in a sync list: {"id", "deleted": true, "last_modified_time"}.
+std::string deleted_event_json(std::string_view id, std::int64_t modified_us);
+
 // The form stored with each event and compared to tell "unchanged": the event
 // without what the server keeps.
 inline std::string canonical_json(const Event& event) { return event_to_json(event, {false, {}, {}}); }

@@ -7,6 +7,7 @@
 
 #include "ical/calendar_config.hpp"
 #include "ical/event.hpp"
+#include "ical/vevent.hpp"
 #include "storage/event_store.hpp"
 
 namespace civic::ical {
@@ -17,7 +18,20 @@ namespace civic::ical {
 inline constexpr std::int64_t kHorizonSeconds = 2 * 366 * 86400;
 inline constexpr std::size_t kMaxOccurrences = 5000;
 
+// What the store keeps for an event: its facts and occurrences, and its
+// renditions: the VEVENT, jCal and xCal in each of the calendar's languages,
+// the JSON object (every language), the name's collation key per language.
+// A deleted event keeps its facts and times (for the filters of a sync
+// request) and, as JSON, {"id", "deleted", "last_modified_time"}.
 storage::EventRecord make_record(const Event& event, const CalendarConfig& calendar, std::int64_t now_us);
+
+// How a stored rendition of `kind` in a language was made: one whose
+// signature differs (the calendar's languages, title or organizer changed,
+// or a newer civic writes it differently) is rendered again when read.
+std::uint64_t rendition_signature(storage::RenditionKind kind, const VeventStyle& style);
+
+// The name an event sorts by in `lang` (along the calendar's fallback chain).
+std::string name_in(const Event& event, const std::vector<std::string>& chain);
 
 // The event back from a stored record (server fields from the record).
 bool event_from_view(const storage::EventView& view, Event& out);

@@ -130,6 +130,12 @@ std::string FeedQuery::normalized() const {
   add("page", std::to_string(page));
   add("page_size", std::to_string(page_size));
   add("lang", lang);
+  if (recurrence_id) {
+    const CivilTime& c = recurrence_id->civil;
+    add("recurrence_id", recurrence_id->date_only ? format_iso_date(c)
+                         : format_ical_datetime(c) + "/" +
+                               (recurrence_id->offset_seconds ? std::to_string(*recurrence_id->offset_seconds) : "local"));
+  }
   return n;
 }
 
@@ -154,7 +160,7 @@ std::optional<FieldError> parse_feed_query(std::string_view args, const Calendar
 
     static constexpr std::string_view kKnown[] = {
         "start", "end", "keyword", "keyword_AND", "keyword!", "location", "text", "event_status", "is_free",
-        "last_modified_since", "show_deleted", "sort", "page", "page_size", "lang"};
+        "last_modified_since", "show_deleted", "sort", "page", "page_size", "lang", "recurrence_id"};
     if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown)) continue;
     if (std::find(seen.begin(), seen.end(), name) != seen.end()) return bad(name, "is given more than once");
     seen.push_back(name);
@@ -210,6 +216,9 @@ std::optional<FieldError> parse_feed_query(std::string_view args, const Calendar
       auto n = parse_int(value, 1, kMaxPageSize);
       if (!n) return bad(name, "must be a whole number from 1 to 100");
       q.page_size = *n;
+    } else if (name == "recurrence_id") {
+      q.recurrence_id = parse_iso8601(value);
+      if (!q.recurrence_id) return bad(name, "must be an ISO 8601 date or date-time, as an occurrence's start_time");
     } else if (name == "lang") {
       if (!cal.has_language(value)) {
         std::string list;

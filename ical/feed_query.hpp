@@ -12,6 +12,7 @@
 //   last_modified_since date-time; show_deleted true / false
 //   sort, page, page_size   checked here, used by the JSON list
 //   lang                a language of the calendar
+//   recurrence_id       one occurrence of a recurring event (its own JSON)
 //
 // Unknown parameters are ignored (clients add cache busters); a known one
 // given twice or malformed is a 400 naming it.
@@ -24,6 +25,7 @@
 #include <vector>
 
 #include "ical/calendar_config.hpp"
+#include "ical/civil_time.hpp"
 #include "ical/field_error.hpp"
 
 namespace civic::ical {
@@ -44,6 +46,9 @@ struct FeedQuery {
   int page = 1;
   int page_size = 20;
   std::string lang;                   // always set: the calendar's first if not asked
+  // An occurrence's start as its "recurrence_id" says it (a date or
+  // date-time; resolved in the event's own zone when the event is read).
+  std::optional<IsoTime> recurrence_id;
   // The answer depends on when it is asked (today / now): the latest instant
   // the selection could have changed for that reason.
   std::optional<std::int64_t> time_basis;

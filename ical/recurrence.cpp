@@ -227,7 +227,9 @@ Expansion expand_occurrences(const Event& e, std::int64_t until, std::size_t max
   std::size_t max_steps = max_occurrences + e.recurrence->exdates.size() + e.recurrence->rdates.size() + 1;
   for_each_start(e, max_steps, [&](const CivilTime& local) {
     Occurrence o = occurrence_at(local, e, len);
-    if (o.start >= until || x.occurrences.size() >= max_occurrences) {
+    // The first occurrence is always kept, however far ahead: the JSON
+    // list finds every event by its first occurrence in the time index.
+    if ((o.start >= until && !x.occurrences.empty()) || x.occurrences.size() >= max_occurrences) {
       x.truncated = true;
       x.resume_from = o.start;
       return false;
@@ -273,6 +275,26 @@ std::optional<std::int64_t> first_overlap_after(const Event& e, std::int64_t fro
     }
     return true;
   });
+  return found;
+}
+
+std::vector<Occurrence> occurrences_between(const Event& e, std::int64_t from, std::int64_t qs, std::int64_t qe,
+                                            std::size_t max_steps, std::size_t max_count) {
+  std::vector<Occurrence> found;
+  Length len = length_of(e);
+  if (!e.recurrence) {
+    Occurrence o = occurrence_at(e.start.local, e, len);
+    if (o.start >= from && o.start < qe && o.end > qs && max_count > 0) found.push_back(o);
+    return found;
+  }
+  for_each_start(e, max_steps, [&](const CivilTime& local) {
+    Occurrence o = occurrence_at(local, e, len);
+    if (o.start >= qe) return false;
+    if (o.start >= from && o.end > qs) found.push_back(o);
+    return found.size() < max_count;
+  });
+  // RDATEs come in order with the rule's starts; a sort keeps it certain.
+  std::sort(found.begin(), found.end(), [](const Occurrence& a, const Occurrence& b) { return a.start < b.start; });
   return found;
 }
 

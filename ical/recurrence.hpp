@@ -52,6 +52,12 @@ Expansion expand_occurrences(const Event& event, std::int64_t until, std::size_t
 std::optional<std::int64_t> first_overlap_after(const Event& event, std::int64_t from, std::int64_t qs,
                                                 std::int64_t qe, std::size_t max_steps);
 
+// The occurrences that start at or after `from` and overlap [qs, qe) (qe
+// may be kOpenEnded), in order: at most `max_count`, looking at no more than
+// `max_steps` occurrences of the series.
+std::vector<Occurrence> occurrences_between(const Event& event, std::int64_t from, std::int64_t qs, std::int64_t qe,
+                                            std::size_t max_steps, std::size_t max_count);
+
 // The UTC instant of an event time in `zone` (a date: its midnight there).
 std::int64_t instant_of(const EventTime& t, std::string_view zone);
 

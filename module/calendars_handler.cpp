@@ -2,8 +2,9 @@
 //
 //   GET /calendars/                        the list of calendars (JSON)
 //   GET /calendars/{cal}.ics               the feed
-//   GET /calendars/{cal}                   the feed, if Accept allows text/calendar
-//   GET /calendars/{cal}/events/{id}.ics   one event
+//   GET /calendars/{cal}.json              the Linked-Events-style list
+//   GET /calendars/{cal}                   iCal, jCal or xCal, by Accept
+//   GET /calendars/{cal}/events/{id}.ics   one event (also .json, or by Accept)
 //
 // A request reads the calendar's state record, answers 304 if the client's
 // copy is current, else builds the body inline from stored VEVENTs; one that
@@ -22,6 +23,7 @@
 #include "common/http_headers.hpp"
 #include "ical/calendar_feed.hpp"
 #include "ical/calendar_json.hpp"
+#include "ical/event_list.hpp"
 #include "ical/feed_cache.hpp"
 #include "ical/feed_query.hpp"
 #include "ical/field_error.hpp"
@@ -36,15 +38,57 @@ namespace civic::module {
 
 namespace {
 
-constexpr std::string_view kCalendarType = "text/calendar; charset=utf-8";
 constexpr std::string_view kAllow = "GET, HEAD";
 
-// What a path names.
+// The forms an answer is written in.
+enum class Format { ics, json, jcal, xcal };
+
+std::string_view format_name(Format f) {
+  switch (f) {
+    case Format::json: return "json";
+    case Format::jcal: return "jcal";
+    case Format::xcal: return "xcal";
+    case Format::ics: break;
+  }
+  return "ics";
+}
+
+const char* content_type(Format f) {
+  switch (f) {
+    case Format::json: return "application/json; charset=utf-8";
+    case Format::jcal: return "application/calendar+json; charset=utf-8";
+    case Format::xcal: return "application/calendar+xml; charset=utf-8";
+    case Format::ics: break;
+  }
+  return "text/calendar; charset=utf-8";
+}
+
+ical::FeedFormat feed_format(Format f) {
+  return f == Format::jcal ? ical::FeedFormat::jcal : f == Format::xcal ? ical::FeedFormat::xcal : ical::FeedFormat::ics;
+}
+
+// What a path names: a calendar or one of its events, in a format its
+// extension says or (none) the Accept header chooses.
 struct Route {
-  enum Kind { list, feed, negotiated_feed, event, none } kind = none;
+  enum Kind { list, feed, event, none } kind = none;
   std::string_view calendar;
   std::string_view event_id;
+  std::optional<Format> format;  // nullopt: negotiated
 };
+
+// Splits ".ics" / ".json" off `name`; false if it has another extension.
+bool take_extension(std::string_view& name, std::optional<Format>& format, bool dots_allowed) {
+  if (name.ends_with(".ics") && name.size() > 4) {
+    name.remove_suffix(4);
+    format = Format::ics;
+  } else if (name.ends_with(".json") && name.size() > 5) {
+    name.remove_suffix(5);
+    format = Format::json;
+  } else if (!dots_allowed && name.find('.') != std::string_view::npos) {
+    return false;
+  }
+  return !name.empty();
+}
 
 Route route(std::string_view path) {
   Route r;
@@ -54,11 +98,8 @@ Route route(std::string_view path) {
   }
   auto slash = path.find('/');
   if (slash == std::string_view::npos) {
-    if (path.ends_with(".ics")) {
+    if (take_extension(path, r.format, false)) {
       r.kind = Route::feed;
-      r.calendar = path.substr(0, path.size() - 4);
-    } else if (path.find('.') == std::string_view::npos) {
-      r.kind = Route::negotiated_feed;
       r.calendar = path;
     }
     return r;
@@ -67,11 +108,31 @@ Route route(std::string_view path) {
   std::string_view rest = path.substr(slash + 1);
   if (!rest.starts_with("events/")) return r;
   rest.remove_prefix(7);
-  if (rest.find('/') != std::string_view::npos || !rest.ends_with(".ics") || rest.size() <= 4) return r;
+  // An id may hold dots; only .ics and .json are taken as extensions.
+  if (rest.find('/') != std::string_view::npos || !take_extension(rest, r.format, true)) return r;
   r.kind = Route::event;
   r.calendar = cal;
-  r.event_id = rest.substr(0, rest.size() - 4);
+  r.event_id = rest;
   return r;
+}
+
+// The best of iCal, jCal and xCal for the Accept header (RFC 9110 §12.5.1);
+// on a tie the order here. nullopt: none is acceptable.
+std::optional<Format> negotiate(std::string_view accept) {
+  static constexpr std::pair<Format, std::string_view> kOffered[] = {
+      {Format::ics, "text/calendar"},
+      {Format::jcal, "application/calendar+json"},
+      {Format::xcal, "application/calendar+xml"}};
+  std::optional<Format> best;
+  int best_q = 0;
+  for (const auto& [format, type] : kOffered) {
+    int q = accept_quality(accept, type);
+    if (q > best_q) {
+      best_q = q;
+      best = format;
+    }
+  }
+  return best;
 }
 
 ngx_int_t send_store_error(ngx_http_request_t* r, const storage::Error& error) {
@@ -82,11 +143,13 @@ ngx_int_t send_store_error(ngx_http_request_t* r, const storage::Error& error) {
 // A feed: its parts (views into the store: the read transaction is still
 // open) copied straight into the answer's buffer.
 ngx_int_t send_calendar(ngx_http_request_t* r, const ical::Validators& v, const ical::CalendarConfig& cal,
-                        const ical::FeedBody& body) {
+                        Format format, const ical::FeedBody& body) {
   if (set_validators(r, v.etag, v.last_modified, cal.refresh_seconds) != NGX_OK) return NGX_ERROR;
   r->headers_out.status = NGX_HTTP_OK;
   r->headers_out.content_length_n = static_cast<off_t>(body.size());
-  ngx_str_set(&r->headers_out.content_type, "text/calendar; charset=utf-8");
+  const char* type = content_type(format);
+  r->headers_out.content_type.data = reinterpret_cast<u_char*>(const_cast<char*>(type));
+  r->headers_out.content_type.len = std::char_traits<char>::length(type);
   r->headers_out.content_type_len = r->headers_out.content_type.len;
   r->headers_out.content_type_lowcase = nullptr;
   ngx_int_t rc = ngx_http_send_header(r);
@@ -106,7 +169,16 @@ struct FeedRequest {
   const ical::CalendarConfig* calendar = nullptr;
   ical::FeedQuery query;
   std::string event_id;  // empty: the whole feed
+  Format format = Format::ics;
+  ical::ListLinks links;  // JSON: what its links are made of
   std::string resource() const { return event_id.empty() ? "feed" : "event:" + event_id; }
+  // What else the body depends on: the format and, for JSON, the links
+  // (host, and the query as sent, which next/previous keep).
+  std::string variant() const {
+    std::string v(format_name(format));
+    if (format == Format::json) v.append("\n").append(links.base).append("\n").append(links.args);
+    return v;
+  }
 };
 
 // A feed request in progress: its read transaction (open while the body's
@@ -116,6 +188,7 @@ struct FeedResult {
   std::optional<storage::Error> error;
   ical::Validators validators;
   ical::FeedAnswer answer;
+  bool page_missing = false;  // JSON: beyond the last page
 };
 
 // Opens a read transaction and computes the validators from the calendar's
@@ -133,15 +206,36 @@ FeedResult begin_feed(storage::Store& store, const FeedRequest& req) {
     result.error = state.error();
     return result;
   }
-  result.validators = ical::make_validators(store.id(), *req.calendar, *state, req.resource(), req.query, "ics");
+  result.validators = ical::make_validators(store.id(), *req.calendar, *state, req.resource(), req.query, req.variant());
   return result;
 }
 
 // Builds the body in the transaction begin_feed opened.
 void build_feed(storage::Store& store, const FeedRequest& req, std::size_t budget, FeedResult& result) {
+  if (req.format == Format::json) {
+    if (req.event_id.empty()) {
+      auto built = ical::build_json_list(*result.txn, store.db(), *req.calendar, req.query, req.links, budget);
+      if (!built) {
+        result.error = built.error();
+        return;
+      }
+      result.page_missing = built->page_missing;
+      result.answer = std::move(built->feed);
+    } else {
+      auto built = ical::build_event_json(*result.txn, store.db(), *req.calendar, req.event_id, req.query, req.links);
+      if (!built) {
+        result.error = built.error();
+        return;
+      }
+      result.answer = std::move(*built);
+    }
+    return;
+  }
   auto built = req.event_id.empty()
-                   ? ical::build_ics_feed(*result.txn, store.db(), *req.calendar, req.query, budget)
-                   : ical::build_event_ics(*result.txn, store.db(), *req.calendar, req.event_id, req.query);
+                   ? ical::build_ics_feed(*result.txn, store.db(), *req.calendar, req.query, budget,
+                                          feed_format(req.format))
+                   : ical::build_event_ics(*result.txn, store.db(), *req.calendar, req.event_id, req.query,
+                                           feed_format(req.format));
   if (!built) {
     result.error = built.error();
     return;
@@ -163,7 +257,7 @@ ical::FeedCache* feed_cache(ngx_http_request_t* r) {
 }
 
 std::string cache_key(const FeedRequest& req, const ical::Validators& v) {
-  return v.etag + "\n" + req.calendar->name + "\n" + req.resource();
+  return v.etag + "\n" + req.calendar->name + "\n" + req.resource() + "\n" + std::string(format_name(req.format));
 }
 
 void release_body(void* data) { delete static_cast<ical::FeedCache::Body*>(data); }
@@ -171,11 +265,13 @@ void release_body(void* data) { delete static_cast<ical::FeedCache::Body*>(data)
 // Sends a body that the cache (or a job) shares: nginx writes from it
 // directly; the request holds a reference until it is done.
 ngx_int_t send_shared(ngx_http_request_t* r, const ical::Validators& v, const ical::CalendarConfig& cal,
-                      const ical::FeedCache::Body& body) {
+                      Format format, const ical::FeedCache::Body& body) {
   if (set_validators(r, v.etag, v.last_modified, cal.refresh_seconds) != NGX_OK) return NGX_ERROR;
   r->headers_out.status = NGX_HTTP_OK;
   r->headers_out.content_length_n = static_cast<off_t>(body->size());
-  ngx_str_set(&r->headers_out.content_type, "text/calendar; charset=utf-8");
+  const char* type = content_type(format);
+  r->headers_out.content_type.data = reinterpret_cast<u_char*>(const_cast<char*>(type));
+  r->headers_out.content_type.len = std::char_traits<char>::length(type);
   r->headers_out.content_type_len = r->headers_out.content_type.len;
   r->headers_out.content_type_lowcase = nullptr;
   ngx_int_t rc = ngx_http_send_header(r);
@@ -208,6 +304,7 @@ class FeedJob : public Job {
       result_ = begin_feed(*store, req_);
       if (!result_.error) build_feed(*store, req_, ical::kUnlimited, result_);
       found_ = result_.answer.found;
+      page_missing_ = result_.page_missing;
       body_ = std::make_shared<const std::string>(result_.answer.body.str());
       result_.answer = ical::FeedAnswer{};  // its views die with the transaction
       result_.txn.reset();  // no reader slot held while the answer waits
@@ -226,8 +323,9 @@ class FeedJob : public Job {
       }
       if (result_.error) return send_store_error(r, *result_.error);
       if (!found_) return send_error(r, NGX_HTTP_NOT_FOUND, "no such event");
+      if (page_missing_) return send_error(r, NGX_HTTP_NOT_FOUND, "no such page", "page");
       if (ical::FeedCache* cache = feed_cache(r)) cache->put(cache_key(req_, result_.validators), body_);
-      return send_shared(r, result_.validators, *req_.calendar, body_);
+      return send_shared(r, result_.validators, *req_.calendar, req_.format, body_);
     } catch (const std::exception& e) {
       ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: calendar feed: %s", e.what());
     }
@@ -239,6 +337,7 @@ class FeedJob : public Job {
   FeedResult result_;
   ical::FeedCache::Body body_;
   bool found_ = true;
+  bool page_missing_ = false;
   std::string failure_;
 };
 
@@ -274,17 +373,32 @@ ngx_int_t dispatch(ngx_http_request_t* r) {
   if (where.kind == Route::none) return send_error(r, NGX_HTTP_NOT_FOUND, "no such calendar resource");
   if (where.kind == Route::list) return calendar_list(r, *lc);
 
+  std::optional<Format> format = where.format;
+  if (!format) {
+    // Chosen by Accept: caches must keep the forms apart.
+    if (add_header(r, "Vary", "Accept") != NGX_OK) return NGX_ERROR;
+    format = negotiate(request_header(r, "accept"));
+    if (!format)
+      return send_error(r, 406 /* Not Acceptable */,
+                        "this calendar is available as text/calendar, application/calendar+json and "
+                        "application/calendar+xml");
+  }
+  // Browser front ends on other sites may read the public data forms.
+  if (*format != Format::ics && add_header(r, "Access-Control-Allow-Origin", "*") != NGX_OK) return NGX_ERROR;
   const ical::CalendarConfig* calendar = calendar_registry(r).find(where.calendar);
   if (calendar == nullptr) return send_error(r, NGX_HTTP_NOT_FOUND, "no such calendar");
-  if (where.kind == Route::negotiated_feed) {
-    if (add_header(r, "Vary", "Accept") != NGX_OK) return NGX_ERROR;
-    if (accept_quality(request_header(r, "accept"), "text/calendar") <= 0)
-      return send_error(r, 406 /* Not Acceptable */, "this calendar is available as text/calendar");
-  }
 
   FeedRequest req;
   req.calendar = calendar;
   req.event_id = where.event_id;
+  req.format = *format;
+  if (req.format == Format::json) {
+    req.links.base = request_origin(r);
+    req.links.base.append(ngx::view(lc->prefix));
+    if (req.links.base.empty() || req.links.base.back() != '/') req.links.base.push_back('/');
+    req.links.list_url = req.links.base + calendar->name + ".json";
+    req.links.args = std::string(ngx::view(r->args));
+  }
   if (auto err = ical::parse_feed_query(ngx::view(r->args), *calendar, ngx_time(), req.query))
     return send_error(r, NGX_HTTP_BAD_REQUEST, err->message.empty() ? "malformed query" : err->message, err->field);
 
@@ -302,11 +416,12 @@ ngx_int_t dispatch(ngx_http_request_t* r) {
   std::string key;
   if (cache != nullptr) {
     key = cache_key(req, v);
-    if (auto body = cache->find(key)) return send_shared(r, v, *calendar, body);
+    if (auto body = cache->find(key)) return send_shared(r, v, *calendar, req.format, body);
   }
   build_feed(*store, req, ical::kInlineBudget, result);
   if (result.error) return send_store_error(r, *result.error);
   if (!result.answer.found) return send_error(r, NGX_HTTP_NOT_FOUND, "no such event");
+  if (result.page_missing) return send_error(r, NGX_HTTP_NOT_FOUND, "no such page", "page");
   if (result.answer.over_budget) {
     result.txn.reset();
     return offload_from_handler(r, std::make_unique<FeedJob>(std::move(req)));
@@ -314,9 +429,9 @@ ngx_int_t dispatch(ngx_http_request_t* r) {
   if (cache != nullptr && result.answer.body.size() <= cache->max_entry()) {
     auto body = std::make_shared<const std::string>(result.answer.body.str());
     cache->put(std::move(key), body);
-    return send_shared(r, v, *calendar, body);
+    return send_shared(r, v, *calendar, req.format, body);
   }
-  return send_calendar(r, v, *calendar, result.answer.body);
+  return send_calendar(r, v, *calendar, req.format, result.answer.body);
 }
 
 }  // namespace

@@ -3,56 +3,23 @@
 #include <algorithm>
 #include <limits>
 
+#include "storage/event_index.hpp"
+#include "storage/event_keys.hpp"
 #include "storage/keys.hpp"
 #include "storage/record_codec.hpp"
 
 namespace civic::storage {
 
+using namespace event_keys;
+
 namespace {
 
-constexpr std::uint8_t kRecordFormat = 1;
+constexpr std::uint8_t kRecordFormat = 2;
 // A directory entry: kind, language length, 2 spare, text length, signature,
 // the language padded to kMaxRenditionLang bytes.
 constexpr std::size_t kMaxRenditionLang = 16;
 constexpr std::size_t kDirectoryEntry = 1 + 1 + 2 + 4 + 8 + kMaxRenditionLang;
 constexpr std::uint8_t kStateFormat = 1;
-constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max();
-constexpr std::int64_t kMin = std::numeric_limits<std::int64_t>::min();
-
-std::string cal_prefix(std::string_view cal) {
-  std::string k;
-  keys::append_name(k, cal);
-  return k;
-}
-
-std::string event_key(std::string_view cal, std::string_view id) {
-  std::string k = cal_prefix(cal);
-  keys::append_name(k, id);
-  return k;
-}
-
-std::string time_key(std::string_view cal, std::int64_t t, std::string_view id) {
-  std::string k = cal_prefix(cal);
-  keys::append_i64(k, t);
-  keys::append_name(k, id);
-  return k;
-}
-
-std::string long_key(std::string_view cal, std::int64_t week, std::string_view id, std::int64_t start) {
-  std::string k = cal_prefix(cal);
-  keys::append_i64(k, week);
-  keys::append_name(k, id);
-  keys::append_i64(k, start);
-  return k;
-}
-
-std::string i64_value(std::int64_t v) {
-  std::string s;
-  keys::append_i64(s, v);
-  return s;
-}
-
-std::int64_t week_of(std::int64_t t) { return t >= 0 ? t / kWeek : -((-t + kWeek - 1) / kWeek); }
 
 Error damaged(std::string_view what, std::string_view cal) {
   return Error(Error::kCorrupt, "read " + std::string(what) + " of calendar " + std::string(cal),
@@ -111,21 +78,28 @@ bool decode_occurrences(std::string_view v, std::vector<OccurrenceSpan>& out) {
 }
 
 Status index_occurrences(Txn& txn, const Databases& db, std::string_view cal, std::string_view id,
-                         const std::vector<OccurrenceSpan>& occurrences, bool remove) {
+                         const std::vector<OccurrenceSpan>& occurrences, bool remove, bool series = false) {
+  // Sorted by start: the first one is the event's first occurrence, which
+  // the JSON list walks for one item per event.
   for (const auto& o : occurrences) {
     std::string k = time_key(cal, o.start, id);
     if (remove) {
       if (auto d = txn.del(db.event_time, k); !d) return d.error();
-    } else if (auto st = txn.put(db.event_time, k, i64_value(o.end)); !st) {
-      return st;
+    } else {
+      std::uint8_t flags = (&o == &occurrences.front() ? kFirstOccurrence : 0) | (series ? kSeriesOccurrence : 0);
+      std::string value = i64_value(o.end);
+      value.push_back(static_cast<char>(flags));
+      if (auto st = txn.put(db.event_time, k, value); !st) return st;
     }
     if (o.end - o.start <= kShortSpan) continue;
     for (std::int64_t w = week_of(o.start), last = week_of(o.end - 1); w <= last; ++w) {
       std::string lk = long_key(cal, w, id, o.start);
       if (remove) {
         if (auto d = txn.del(db.event_long, lk); !d) return d.error();
-      } else if (auto st = txn.put(db.event_long, lk, i64_value(o.end)); !st) {
-        return st;
+      } else {
+        std::string value = i64_value(o.end);
+        value.push_back(static_cast<char>(series ? kSeriesOccurrence : 0));
+        if (auto st = txn.put(db.event_long, lk, value); !st) return st;
       }
     }
   }
@@ -179,11 +153,12 @@ std::string encode(const EventRecord& rec) {
   w.i64(rec.created_us);
   w.i64(rec.modified_us);
   w.i64(rec.first_start);
+  w.i64(rec.first_end);
   w.i64(rec.last_end);
   w.u16(static_cast<std::uint16_t>(rec.tzid.size()));
   w.u16(static_cast<std::uint16_t>(rec.facts.location_id.size()));
   w.u16(static_cast<std::uint16_t>(kept.size()));
-  w.u16(0);
+  w.u16(static_cast<std::uint16_t>(rec.zone.size()));
   w.u32(static_cast<std::uint32_t>(rec.facts.keywords.size()));
   w.u32(static_cast<std::uint32_t>(rec.facts.search_text.size()));
   w.u32(static_cast<std::uint32_t>(rec.model_json.size()));
@@ -198,6 +173,7 @@ std::string encode(const EventRecord& rec) {
     w.data().append(lang);
   }
   w.data().append(rec.tzid);
+  w.data().append(rec.zone);
   w.data().append(rec.facts.location_id);
   w.data().append(rec.facts.keywords);
   w.data().append(rec.facts.search_text);
@@ -217,16 +193,18 @@ bool decode(std::string_view id, std::string_view value, EventView& v) {
   v.created_us = r.i64();
   v.modified_us = r.i64();
   v.first_start = r.i64();
+  v.first_end = r.i64();
   v.last_end = r.i64();
   std::uint16_t tzid_len = r.u16();
   std::uint16_t location_len = r.u16();
   std::uint16_t renditions = r.u16();
-  r.u16();
+  std::uint16_t zone_len = r.u16();
   std::uint32_t keywords_len = r.u32();
   std::uint32_t search_len = r.u32();
   std::uint32_t model_len = r.u32();
   v.directory = r.bytes(std::size_t{renditions} * kDirectoryEntry);
   v.tzid = r.bytes(tzid_len);
+  v.zone = r.bytes(zone_len);
   v.location_id = r.bytes(location_len);
   v.keywords = r.bytes(keywords_len);
   v.search_text = r.bytes(search_len);
@@ -302,7 +280,8 @@ Status put(Txn& txn, const Databases& db, std::string_view cal, const EventRecor
     state.live++;
     if (!rec.occurrences.empty()) {
       if (auto st = txn.put(db.event_occurrences, key, encode_occurrences(rec)); !st) return st;
-      if (auto st = index_occurrences(txn, db, cal, rec.id, rec.occurrences, false); !st) return st;
+      if (auto st = index_occurrences(txn, db, cal, rec.id, rec.occurrences, false, rec.flags & kRecurring); !st)
+        return st;
     }
     if (rec.flags & kTruncated) {
       if (auto st = txn.put(db.event_series, key, i64_value(rec.resume_from)); !st) return st;
@@ -404,80 +383,14 @@ Status for_each_modified_since(const Txn& txn, const Databases& db, std::string_
 
 Result<WindowResult> overlapping(const Txn& txn, const Databases& db, std::string_view cal, std::int64_t qs,
                                  std::int64_t qe, std::size_t budget) {
+  auto window = occurrences_overlapping(txn, db, cal, qs, qe, budget);
+  if (!window) return window.error();
   WindowResult result;
-  // Every overlapping occurrence; reduced to the earliest per event below.
-  std::vector<WindowHit>& hits = result.hits;
-  auto hit = [&hits](std::string_view id, std::int64_t start) { hits.push_back(WindowHit{id, start}); };
-  std::size_t steps = 0;
-  const std::string prefix = cal_prefix(cal);
-
-  // Short and long occurrences by start, from kShortSpan before the window.
-  {
-    auto cursor = Cursor::open(txn, db.event_time);
-    if (!cursor) return cursor.error();
-    std::string from = prefix;
-    keys::append_i64(from, qs > kMin + kShortSpan ? qs - kShortSpan : kMin);
-    for (auto pos = cursor->seek(from);; pos = cursor->next()) {
-      if (!pos) return pos.error();
-      if (!pos.value() || !pos.value()->key.starts_with(prefix)) break;
-      if (++steps > budget) {
-        result.over_budget = true;
-        return result;
-      }
-      std::string_view rest = pos.value()->key.substr(prefix.size());
-      std::string_view value = pos.value()->value;
-      auto start = keys::take_i64(rest);
-      auto id = keys::take_name(rest);
-      auto end = keys::take_i64(value);
-      if (!start || !id || !end) return damaged("time index", cal);
-      if (*start >= qe) break;
-      if (*end > qs) hit(*id, *start);
-    }
-  }
-  // Long occurrences that began earlier: under the weeks of the window.
-  {
-    auto cursor = Cursor::open(txn, db.event_long);
-    if (!cursor) return cursor.error();
-    std::int64_t last_week = qe == kMax ? kMax : week_of(qe - 1);
-    std::string from = prefix;
-    keys::append_i64(from, week_of(qs));
-    for (auto pos = cursor->seek(from);; pos = cursor->next()) {
-      if (!pos) return pos.error();
-      if (!pos.value() || !pos.value()->key.starts_with(prefix)) break;
-      if (++steps > budget) {
-        result.over_budget = true;
-        return result;
-      }
-      std::string_view rest = pos.value()->key.substr(prefix.size());
-      std::string_view value = pos.value()->value;
-      auto week = keys::take_i64(rest);
-      auto id = keys::take_name(rest);
-      auto start = keys::take_i64(rest);
-      auto end = keys::take_i64(value);
-      if (!week || !id || !start || !end) return damaged("long-event index", cal);
-      if (*week > last_week) break;
-      if (*start < qe && *end > qs) hit(*id, *start);
-    }
-  }
-  // Series that go on past what was materialized.
-  auto st = for_each_with_prefix(txn, db.event_series, prefix, [&](const Entry& e) {
-    std::string_view rest = e.key.substr(prefix.size());
-    std::string_view value = e.value;
-    auto id = keys::take_name(rest);
-    auto resume = keys::take_i64(value);
-    if (id && resume && *resume < qe) result.partial.push_back(PartialSeries{*id, *resume});
-    return ++steps <= budget;
-  });
-  if (!st) return st.error();
-  if (steps > budget) {
-    result.over_budget = true;
-    return result;
-  }
-  std::sort(hits.begin(), hits.end(), [](const WindowHit& a, const WindowHit& b) {
-    return a.id != b.id ? a.id < b.id : a.first_start < b.first_start;
-  });
-  hits.erase(std::unique(hits.begin(), hits.end(), [](const WindowHit& a, const WindowHit& b) { return a.id == b.id; }),
-             hits.end());
+  result.over_budget = window->over_budget;
+  result.partial = std::move(window->partial);
+  // Sorted by (id, start): the first of each id is the event's earliest.
+  for (const auto& o : window->occurrences)
+    if (result.hits.empty() || result.hits.back().id != o.id) result.hits.push_back(WindowHit{o.id, o.start});
   return result;
 }
 

@@ -4,8 +4,9 @@
 // queries need.
 //
 //   events            cal id                 -> EventRecord (below)
-//   event_time        cal start id           -> end        every materialized occurrence
-//   event_long        cal week id start      -> end        occurrences longer than kShortSpan,
+//   event_time        cal start id           -> end flags  every materialized occurrence;
+//                                                           flags: OccurrenceFlags
+//   event_long        cal week id start      -> end flags  occurrences longer than kShortSpan,
 //                                                           under every week they touch
 //   event_occurrences cal id                 -> the occurrences indexed for the event
 //   event_modified    cal modified_us id     -> ""         for sync (tombstones included)
@@ -19,6 +20,9 @@
 // event_long for the weeks of [qs, qe), and the series of event_series that
 // were materialized only up to before qe; so a one-week window reads about a
 // week and a bit of the index, however long the exhibitions in the store.
+//
+// The JSON list walks event_time (first occurrences: by start) and
+// event_modified in order; see storage/event_index.hpp.
 #pragma once
 
 #include <cstdint>
@@ -38,13 +42,15 @@ namespace civic::storage {
 inline constexpr std::int64_t kShortSpan = 2 * 86400;
 inline constexpr std::int64_t kWeek = 7 * 86400;
 
-// What a stored rendition is. Issue 4 adds its own kinds here (event JSON,
-// jCal, xCal), rendered on write like the VEVENT. A JSON "@id" that names the
-// request's host can be stored without its base ("culture/events/x.json")
-// and the base ("https://host/calendars/") written before it at read time:
-// FeedBody (ical/calendar_feed.hpp) already assembles answers from stored
-// parts and texts of the request's own.
-enum class RenditionKind : std::uint8_t { vevent = 1 };
+// What a stored rendition is; all are rendered when the event is written:
+//   vevent    the VEVENT text, per language
+//   json      the event's JSON object (every language), as a template whose
+//             request-specific parts (the "@id" base, an occurrence's times)
+//             are spliced in at read time: ical/event_json_template.hpp
+//   jcal      the VEVENT as jCal (RFC 7265), per language
+//   xcal      the VEVENT as xCal (RFC 6321), per language
+//   name_key  the ICU collation key of the name, per language (sort=name)
+enum class RenditionKind : std::uint8_t { vevent = 1, json = 2, jcal = 3, xcal = 4, name_key = 5 };
 
 struct Rendition {
   RenditionKind kind = RenditionKind::vevent;
@@ -70,6 +76,9 @@ struct EventFacts {
 
 enum EventFlags : std::uint8_t { kDeleted = 1, kRecurring = 2, kAllDay = 4, kTruncated = 8 };
 
+// The flags byte of an event_time and event_long value.
+enum OccurrenceFlags : std::uint8_t { kFirstOccurrence = 1, kSeriesOccurrence = 2 };
+
 // What one event write puts into the store.
 struct EventRecord {
   std::string id;
@@ -78,8 +87,12 @@ struct EventRecord {
   std::int64_t created_us = 0;
   std::int64_t modified_us = 0;
   std::int64_t first_start = 0;
+  std::int64_t first_end = 0;  // the end of the first occurrence
   std::int64_t last_end = 0;   // INT64_MAX: open-ended
   std::string tzid;            // the zone the VEVENTs name ("" if none)
+  std::string zone;            // the event's own zone (an occurrence's local times)
+  // A tombstone keeps the facts and times of its last version, so that the
+  // filters of a sync request (show_deleted) find it as they found the event.
   EventFacts facts;
   std::vector<Rendition> renditions;
   std::string model_json;
@@ -100,8 +113,10 @@ struct EventView {
   std::int64_t created_us = 0;
   std::int64_t modified_us = 0;
   std::int64_t first_start = 0;
+  std::int64_t first_end = 0;
   std::int64_t last_end = 0;
   std::string_view tzid;
+  std::string_view zone;
   std::uint8_t status = 0;
   std::uint8_t is_free = 0;
   std::string_view location_id;
@@ -112,6 +127,8 @@ struct EventView {
   std::string_view texts;       // their texts, back to back
 
   bool deleted() const noexcept { return flags & kDeleted; }
+  bool all_day() const noexcept { return flags & kAllDay; }
+  bool recurring() const noexcept { return flags & kRecurring; }
   bool has_keyword(std::string_view k) const;
   // The rendition of `kind` in `lang`, if stored.
   std::optional<std::string_view> find_rendition(RenditionKind kind, std::string_view lang,

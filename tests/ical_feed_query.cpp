@@ -88,6 +88,21 @@ void malformed_parameters_are_named(void**) {
   }
 }
 
+void recurrence_id_names_an_occurrence(void**) {
+  FeedQuery a, b;
+  assert_false(parse_feed_query("recurrence_id=2026-12-15T18:00:00%2B02:00", calendar(), kNow, a).has_value());
+  assert_true(a.recurrence_id.has_value());
+  assert_int_equal(*a.recurrence_id->offset_seconds, 7200);
+  assert_int_equal(a.recurrence_id->civil.hour, 18);
+  assert_false(parse_feed_query("recurrence_id=2026-12-22T18:00:00%2B02:00", calendar(), kNow, b).has_value());
+  assert_true(a.normalized() != b.normalized());  // each occurrence its own ETag
+  assert_false(parse_feed_query("recurrence_id=2026-12-24", calendar(), kNow, b).has_value());
+  assert_true(b.recurrence_id->date_only);
+  auto err = parse_feed_query("recurrence_id=next", calendar(), kNow, b);
+  assert_true(err.has_value());
+  assert_string_equal(err->field.c_str(), "recurrence_id");
+}
+
 }  // namespace
 
 int main() {
@@ -97,6 +112,7 @@ int main() {
       cmocka_unit_test(lists_flags_and_language),
       cmocka_unit_test(the_same_query_normalizes_the_same),
       cmocka_unit_test(malformed_parameters_are_named),
+      cmocka_unit_test(recurrence_id_names_an_occurrence),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

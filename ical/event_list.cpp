@@ -189,7 +189,7 @@ class Selector {
     Selection s;
     auto state = ev::read_state(txn_, db_, cal_.name);
     if (!state) return state.error();
-    s.count = state.value() ? state.value()->live : 0;
+    s.count = state.value() ? state.value()->listed : 0;
     std::size_t steps = 0;
     std::size_t seen = 0;
     std::optional<storage::Error> error;

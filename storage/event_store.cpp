@@ -35,6 +35,7 @@ std::string encode_state(const CalendarState& s) {
   w.u64(s.live);
   w.u64(s.deleted);
   w.u64(s.series);
+  w.u64(s.listed);  // added after the first stores: decode_state accepts a record without it
   return w.take();
 }
 
@@ -47,6 +48,8 @@ bool decode_state(std::string_view v, CalendarState& s) {
   s.live = r.u64();
   s.deleted = r.u64();
   s.series = r.u64();
+  // A state written before `listed` existed counted every live event.
+  s.listed = r.at_end() ? s.live : r.u64();
   return r.ok();
 }
 
@@ -241,6 +244,7 @@ Status put(Txn& txn, const Databases& db, std::string_view cal, const EventRecor
   // What the event had before: copied out before anything is written.
   std::optional<std::uint8_t> old_flags;
   std::int64_t old_modified = 0;
+  bool old_listed = false;
   {
     auto old = get(txn, db, cal, rec.id);
     if (!old) return old.error();
@@ -253,6 +257,7 @@ Status put(Txn& txn, const Databases& db, std::string_view cal, const EventRecor
     auto occ = txn.get(db.event_occurrences, key);
     if (!occ) return occ.error();
     if (occ.value()) {
+      old_listed = true;
       std::vector<OccurrenceSpan> previous;
       if (!decode_occurrences(**occ, previous)) return damaged("occurrences of " + rec.id, cal);
       if (auto st = index_occurrences(txn, db, cal, rec.id, previous, true); !st) return st;
@@ -264,6 +269,7 @@ Status put(Txn& txn, const Databases& db, std::string_view cal, const EventRecor
       state.deleted -= state.deleted > 0 ? 1 : 0;
     } else {
       state.live -= state.live > 0 ? 1 : 0;
+      if (old_listed) state.listed -= state.listed > 0 ? 1 : 0;
     }
     if (*old_flags & kTruncated) {
       if (auto d = txn.del(db.event_series, key); !d) return d.error();
@@ -279,6 +285,7 @@ Status put(Txn& txn, const Databases& db, std::string_view cal, const EventRecor
   } else {
     state.live++;
     if (!rec.occurrences.empty()) {
+      state.listed++;
       if (auto st = txn.put(db.event_occurrences, key, encode_occurrences(rec)); !st) return st;
       if (auto st = index_occurrences(txn, db, cal, rec.id, rec.occurrences, false, rec.flags & kRecurring); !st)
         return st;

@@ -143,6 +143,7 @@ struct CalendarState {
   std::uint64_t live = 0;          // events not deleted
   std::uint64_t deleted = 0;       // tombstones kept
   std::uint64_t series = 0;        // series materialized only in part
+  std::uint64_t listed = 0;        // live events with at least one occurrence (what a list without filters counts)
 };
 
 // Deleted events are kept this long (for last_modified_since + show_deleted).

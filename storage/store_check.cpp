@@ -642,6 +642,9 @@ class Checker {
         problem(where + "calendar_state counts " + std::to_string(s.live) + " live, " + std::to_string(s.deleted) +
                 " deleted, " + std::to_string(s.series) + " partial series; the store holds " +
                 std::to_string(c.live) + ", " + std::to_string(c.deleted) + ", " + std::to_string(c.series));
+      if (s.listed != c.with_occurrences)
+        problem(where + "calendar_state counts " + std::to_string(s.listed) + " events with occurrences; the store holds " +
+                std::to_string(c.with_occurrences));
     }
     return {};
   }

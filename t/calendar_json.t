@@ -380,4 +380,17 @@ is($again->{content}, $r->{content}, 'the same bytes again');
 is($t->get('/calendars/busy.json?start=2026-12-01&end=2028-01-01&page_size=100&page=251')->{status}, 404,
    'no page after it');
 
+# ---- an event whose every occurrence is excluded is in no list, nor in its count
+my $count_before = list('page_size=1')->{meta}{count};
+$r = $t->put('/admin/calendars/culture/events/never', headers => { 'Content-Type' => 'application/json' },
+             content => encode_json({ name => { fi => 'Ei koskaan' }, start_time => '2026-12-03T18:00:00+02:00',
+                                      recurrence => { rrule => 'FREQ=WEEKLY;COUNT=2',
+                                                      exdate => ['2026-12-03T18:00:00+02:00', '2026-12-10T18:00:00+02:00'] } }));
+is($r->{status}, 201, 'an event with every occurrence excluded is stored') or diag($r->{content});
+my $first = list('page_size=1');
+is($first->{meta}{count}, $count_before, 'and the count of the first page does not include it');
+my $all = list('page_size=100');
+is($all->{meta}{count}, scalar @{ $all->{data} }, 'the count is the number of items listed');
+ok(!grep({ $_->{id} eq 'never' } @{ $all->{data} }), 'which do not include it');
+
 done_testing;

@@ -128,6 +128,28 @@ void upsert_keeps_sequence_and_times(void** state) {
   assert_non_null(strstr(body.c_str(), "CREATED:20261101T120000Z\r\n"));
 }
 
+// An event whose every occurrence is excluded is live but in no list: the
+// state counts it apart, so that a list's count is right without a scan.
+void events_without_occurrences_are_not_listed(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  const std::string series =
+      ",\"recurrence\":{\"rrule\":\"FREQ=WEEKLY;COUNT=2\",\"exdate\":[\"2026-12-05T18:00:00+02:00\","
+      "\"2026-12-12T18:00:00+02:00\"]}";
+  put(f, {parse(event_json("a", "2026-12-05T18:00:00+02:00")),
+          parse(event_json("never", "2026-12-05T18:00:00+02:00", "", series))});
+  auto s = state_of(f);
+  assert_int_equal(s.live, 2);
+  assert_int_equal(s.listed, 1);
+  // Given an occurrence back, it is listed; deleted, neither.
+  put(f, {parse(event_json("never", "2026-12-05T18:00:00+02:00"))}, kNow + kSecond);
+  assert_int_equal(state_of(f).listed, 2);
+  auto deleted = delete_event(*f.store, f.cal, "never", kNow + 2 * kSecond);
+  assert_true(deleted.ok() && *deleted);
+  s = state_of(f);
+  assert_int_equal(s.live, 1);
+  assert_int_equal(s.listed, 1);
+}
+
 void delete_leaves_a_tombstone_then_purges_it(void** state) {
   auto& f = *static_cast<Fixture*>(*state);
   put(f, {parse(event_json("a", "2026-12-05T18:00:00+02:00")), parse(event_json("b", "2026-12-06T18:00:00+02:00"))});
@@ -250,6 +272,7 @@ int main() {
   init_html_parser();
   const CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(upsert_keeps_sequence_and_times, setup, teardown),
+      cmocka_unit_test_setup_teardown(events_without_occurrences_are_not_listed, setup, teardown),
       cmocka_unit_test_setup_teardown(delete_leaves_a_tombstone_then_purges_it, setup, teardown),
       cmocka_unit_test_setup_teardown(windows_find_short_long_and_recurring, setup, teardown),
       cmocka_unit_test_setup_teardown(feeds_are_complete_and_stable, setup, teardown),

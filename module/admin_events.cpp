@@ -12,7 +12,6 @@
 
 #include <cctype>
 #include <exception>
-#include <type_traits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +28,7 @@
 #include "module/module.hpp"
 #include "module/offload.hpp"
 #include "module/request_body.hpp"
+#include "module/request_ctx.hpp"
 #include "module/response.hpp"
 #include "storage/event_store.hpp"
 
@@ -43,11 +43,10 @@ enum class WriteKind : ngx_uint_t { put, import_ics, import_json };
 
 // The request's context while its body is read: plain data in the pool.
 struct WriteContext {
-  const ical::CalendarConfig* calendar;
-  ngx_str_t id;
-  WriteKind kind;
+  const ical::CalendarConfig* calendar = nullptr;
+  std::string id;
+  WriteKind kind = WriteKind::put;
 };
-static_assert(std::is_trivially_destructible_v<WriteContext>);
 
 struct Answer {
   ngx_uint_t status = NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -220,14 +219,14 @@ class DeleteJob : public Job {
 
 void body_read(ngx_http_request_t* r) noexcept {
   try {
-    auto* ctx = static_cast<WriteContext*>(ngx_http_get_module_ctx(r, ngx_http_civic_module));
+    auto* ctx = request_ctx<WriteContext>(r);
     auto body = RequestBody::of(r);
     if (ctx == nullptr || !body) {
       ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
       return;
     }
     std::string base = ctx->kind == WriteKind::put ? public_base_url(r) : std::string();
-    offload_after_body(r, std::make_unique<WriteJob>(ctx->kind, *ctx->calendar, std::string(ngx::view(ctx->id)),
+    offload_after_body(r, std::make_unique<WriteJob>(ctx->kind, *ctx->calendar, ctx->id,
                                                      std::move(*body), std::move(base)));
   } catch (const std::exception& e) {
     ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: calendar write: %s", e.what());
@@ -253,15 +252,11 @@ bool is_type(std::string_view have, std::string_view want) {
 ngx_int_t start_write(ngx_http_request_t* r, const ical::CalendarConfig& cal, std::string_view id, WriteKind kind) {
   // (A body over client_max_body_size never gets here: nginx answers 413
   // itself; docs/admin-api.md shows the error_page that makes that JSON.)
-  auto* ctx = static_cast<WriteContext*>(ngx_pcalloc(r->pool, sizeof(WriteContext)));
+  auto* ctx = make_request_ctx<WriteContext>(r);
   if (ctx == nullptr) return NGX_HTTP_INTERNAL_SERVER_ERROR;
   ctx->calendar = &cal;
   ctx->kind = kind;
-  ctx->id.len = id.size();
-  ctx->id.data = static_cast<u_char*>(ngx_pnalloc(r->pool, id.size() + 1));
-  if (ctx->id.data == nullptr) return NGX_HTTP_INTERNAL_SERVER_ERROR;
-  if (!id.empty()) ngx_memcpy(ctx->id.data, id.data(), id.size());
-  ngx_http_set_ctx(r, ctx, ngx_http_civic_module);
+  ctx->id = id;
   return read_request_body(r, body_read);
 }
 

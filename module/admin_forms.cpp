@@ -27,6 +27,7 @@
 #include "module/form_conf.hpp"
 #include "module/module.hpp"
 #include "module/offload.hpp"
+#include "module/request_ctx.hpp"
 #include "module/response.hpp"
 #include "storage/submission_removal.hpp"
 #include "storage/submission_store.hpp"
@@ -152,8 +153,6 @@ struct ExportState {
   std::string filename;
   u_char* sent_chunk = nullptr;  // the previous chunk's buffer, freed once it is out
 };
-
-void free_export_state(void* data) { delete static_cast<ExportState*>(data); }
 
 class ExportJob : public Job {
  public:
@@ -287,7 +286,7 @@ void export_write_ready(ngx_http_request_t* r) {
     ngx_http_finalize_request(r, NGX_ERROR);
     return;
   }
-  auto* ctx = static_cast<ExportState*>(ngx_http_get_module_ctx(r, ngx_http_civic_module));
+  auto* ctx = request_ctx<ExportState>(r);
   if (output_pending(r) || ctx == nullptr) {
     auto* clcf = static_cast<ngx_http_core_loc_conf_t*>(ngx_http_get_module_loc_conf(r, ngx_http_core_module));
     if (!wev->delayed) ngx_add_timer(wev, clcf->send_timeout);
@@ -326,14 +325,8 @@ ngx_int_t ExportJob::answer(ngx_http_request_t* r) noexcept {
 ngx_int_t start_export(ngx_http_request_t* r, const forms::Form& form, bool csv) {
   Window w;
   if (auto bad = parse_window(r, w, UINT64_MAX / 2)) return send_error(r, NGX_HTTP_BAD_REQUEST, bad->first, bad->second);
-  auto* state = new ExportState;
-  ngx_pool_cleanup_t* cleanup = ngx_pool_cleanup_add(r->pool, 0);
-  if (cleanup == nullptr) {
-    delete state;
-    return NGX_HTTP_INTERNAL_SERVER_ERROR;
-  }
-  cleanup->handler = free_export_state;
-  cleanup->data = state;
+  auto* state = make_request_ctx<ExportState>(r);
+  if (state == nullptr) return NGX_HTTP_INTERNAL_SERVER_ERROR;
   state->form = form.name;
   state->after = w.since;
   state->remaining = w.limit;
@@ -356,7 +349,6 @@ ngx_int_t start_export(ngx_http_request_t* r, const forms::Form& form, bool csv)
     state->content_type = "application/xml; charset=utf-8";
     state->filename = form.name + ".xml";
   }
-  ngx_http_set_ctx(r, state, ngx_http_civic_module);
   if (r->method & NGX_HTTP_HEAD) {
     state->finished = true;
     r->header_only = 1;

@@ -6,20 +6,16 @@
 #include "ical/calendar_writer.hpp"
 #include "ical/html_text.hpp"
 #include "ical/timezone.hpp"
+#include "module/pool_object.hpp"
 
 namespace civic::module {
 
 namespace {
 
-void destroy_registry(void* data) { delete static_cast<CalendarRegistry*>(data); }
-
 CalendarRegistry* registry_of(ngx_conf_t* cf, MainConf* mc) {
   if (mc->calendars != nullptr) return static_cast<CalendarRegistry*>(mc->calendars);
-  ngx_pool_cleanup_t* cleanup = ngx_pool_cleanup_add(cf->pool, 0);
-  if (cleanup == nullptr) return nullptr;
-  auto* registry = new CalendarRegistry;
-  cleanup->handler = destroy_registry;
-  cleanup->data = registry;
+  auto* registry = pool_new<CalendarRegistry>(cf->pool);
+  if (registry == nullptr) return nullptr;
   mc->calendars = registry;
   return registry;
 }

@@ -10,6 +10,7 @@
 #include "forms/form_builder.hpp"
 #include "forms/layout.hpp"
 #include "module/module.hpp"
+#include "module/pool_object.hpp"
 
 namespace civic::module {
 
@@ -22,17 +23,6 @@ struct FormBlockParse {
 namespace {
 
 char* conf_error() { return static_cast<char*>(NGX_CONF_ERROR); }
-
-// Makes `T` in the configuration pool, destroyed with it.
-template <class T, class... Args>
-T* make_in_pool(ngx_pool_t* pool, Args&&... args) {
-  ngx_pool_cleanup_t* cleanup = ngx_pool_cleanup_add(pool, 0);
-  if (cleanup == nullptr) return nullptr;
-  T* object = new T(std::forward<Args>(args)...);
-  cleanup->data = object;
-  cleanup->handler = [](void* data) { delete static_cast<T*>(data); };
-  return object;
-}
 
 std::vector<std::string_view> words_of(ngx_conf_t* cf) {
   auto* args = static_cast<ngx_str_t*>(cf->args->elts);
@@ -98,7 +88,7 @@ char* civic_form_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
     std::string_view name = ngx::view(args[1]);
     if (auto e = forms::FormBuilder::check_name(name); !e.empty()) return report(cf, "civic_form: " + e);
     if (mc->forms == nullptr) {
-      mc->forms = make_in_pool<FormRegistry>(cf->pool);
+      mc->forms = pool_new<FormRegistry>(cf->pool);
       if (mc->forms == nullptr) return conf_error();
     }
     if (mc->forms->find(name)) return report(cf, "civic_form \"" + std::string(name) + "\" is defined twice");
@@ -175,7 +165,7 @@ char* civic_form_layout(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
     auto parsed = forms::Layout::parse(text.str());
     if (auto* error = std::get_if<std::string>(&parsed))
       return report(cf, "civic_form_layout \"" + file + "\": " + *error);
-    lc->layout = make_in_pool<forms::Layout>(cf->pool, std::move(std::get<forms::Layout>(parsed)));
+    lc->layout = pool_new<forms::Layout>(cf->pool, std::move(std::get<forms::Layout>(parsed)));
     if (lc->layout == nullptr) return conf_error();
     return NGX_CONF_OK;
   } catch (const std::exception& e) {

@@ -29,6 +29,7 @@
 #include "module/module.hpp"
 #include "module/offload.hpp"
 #include "module/request_body.hpp"
+#include "module/request_ctx.hpp"
 #include "module/response.hpp"
 #include "storage/submission_store.hpp"
 
@@ -38,7 +39,7 @@ namespace {
 
 using forms::Text;
 
-// Per request, in its pool.
+// Per request, in its pool (module/request_ctx.hpp).
 struct FormRequest {
   const forms::Form* form;
   const forms::Layout* layout;
@@ -54,10 +55,6 @@ ngx_uint_t unprocessable(ngx_http_request_t* r) {
   static ngx_str_t line = ngx_string("422 Unprocessable Content");
   r->headers_out.status_line = line;
   return 422;
-}
-
-FormRequest* request_ctx(ngx_http_request_t* r) {
-  return static_cast<FormRequest*>(ngx_http_get_module_ctx(r, ngx_http_civic_module));
 }
 
 bool pool_copy(ngx_pool_t* pool, std::string_view from, ngx_str_t& to) {
@@ -154,7 +151,7 @@ void log_refusal(ngx_http_request_t* r, const FormRequest& ctx, std::string_view
 
 ngx_int_t answer_commit(ngx_http_request_t* r, const CommitResult& result) noexcept {
   try {
-    FormRequest* ctx = request_ctx(r);
+    FormRequest* ctx = request_ctx<FormRequest>(r);
     if (ctx == nullptr) return NGX_HTTP_INTERNAL_SERVER_ERROR;
     if (result.kind == CommitResult::Kind::store_full || result.kind == CommitResult::Kind::failed) {
       bool full = result.kind == CommitResult::Kind::store_full;
@@ -202,7 +199,7 @@ ngx_int_t answer_commit(ngx_http_request_t* r, const CommitResult& result) noexc
 // ---- after decoding and validation
 
 ngx_int_t respond(ngx_http_request_t* r, forms::Intake intake) {
-  FormRequest* ctx = request_ctx(r);
+  FormRequest* ctx = request_ctx<FormRequest>(r);
   if (ctx == nullptr) return NGX_HTTP_INTERNAL_SERVER_ERROR;
   const forms::Form& form = *ctx->form;
   std::string_view lang = ngx::view(ctx->lang);
@@ -311,7 +308,7 @@ class IntakeJob final : public Job {
 
 void body_read(ngx_http_request_t* r) noexcept {
   try {
-    FormRequest* ctx = request_ctx(r);
+    FormRequest* ctx = request_ctx<FormRequest>(r);
     const forms::TokenSigner* signer = token_signer(r->connection->log);
     if (ctx == nullptr || signer == nullptr) {
       ngx_http_finalize_request(r, NGX_HTTP_SERVICE_UNAVAILABLE);
@@ -367,7 +364,7 @@ ngx_int_t dispatch(ngx_http_request_t* r) {
   const forms::Form* form = form_registry(r).find(name);
   if (form == nullptr || name.find('/') != std::string_view::npos) return not_found(r);
 
-  auto* ctx = static_cast<FormRequest*>(ngx_pcalloc(r->pool, sizeof(FormRequest)));
+  auto* ctx = make_request_ctx<FormRequest>(r);
   if (ctx == nullptr) return NGX_HTTP_INTERNAL_SERVER_ERROR;
   ctx->form = form;
   ctx->layout = lc->layout;
@@ -375,7 +372,6 @@ ngx_int_t dispatch(ngx_http_request_t* r) {
   std::string_view uri = ngx::view(r->uri);
   if (schema) uri.remove_suffix(5);
   if (!pool_copy(r->pool, lang, ctx->lang) || !pool_copy(r->pool, uri, ctx->url)) return NGX_HTTP_INTERNAL_SERVER_ERROR;
-  ngx_http_set_ctx(r, ctx, ngx_http_civic_module);
 
   if (!worker_store()) {
     if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -426,7 +422,7 @@ ngx_int_t dispatch(ngx_http_request_t* r) {
 }
 
 ngx_int_t receipt_variable(ngx_http_request_t* r, ngx_http_variable_value_t* v, uintptr_t) noexcept {
-  FormRequest* ctx = request_ctx(r);
+  FormRequest* ctx = request_ctx<FormRequest>(r);
   if (ctx == nullptr || ctx->receipt.len == 0) {
     v->not_found = 1;
     return NGX_OK;

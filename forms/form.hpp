@@ -103,6 +103,7 @@ struct Form {
   std::string honeypot;                // a field name, or empty
   std::int64_t min_fill_seconds = 2;
   std::int64_t token_lifetime_seconds = 24 * 3600;
+  std::uint64_t max_submissions_per_day = 0;  // 0: no limit
   std::vector<Field> fields;
 
   const Field* field(std::string_view name) const;

@@ -17,6 +17,7 @@ constexpr std::size_t kDefaultMaxLength = 1000;       // one-line fields
 constexpr std::size_t kDefaultTextareaLength = 10000;
 constexpr std::size_t kLargestMaxLength = 1'000'000;
 constexpr std::size_t kDefaultMaxFileSize = 10u << 20;
+constexpr std::size_t kLargestDailyLimit = 100'000'000;
 
 bool is_name_char(char c, bool first) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
@@ -183,6 +184,15 @@ std::string FormBuilder::form_setting(Words words, int line) {
       return form_error(std::string(setting) + " " + quoted(words[1]) + " is not a duration (such as 2s, 1h or 1d" +
                         (setting == "token_lifetime" ? "; at least 1m)" : ")"));
     (setting == "min_fill_time" ? form_.min_fill_seconds : form_.token_lifetime_seconds) = s;
+    return {};
+  }
+  if (setting == "max_submissions_per_day") {
+    if (auto e = one_value(); !e.empty()) return e;
+    std::size_t n = 0;
+    if (!parse_count(words[1], n) || n == 0 || n > kLargestDailyLimit)
+      return form_error("max_submissions_per_day " + quoted(words[1]) + " is not a whole number from 1 to " +
+                        std::to_string(kLargestDailyLimit));
+    form_.max_submissions_per_day = n;
     return {};
   }
   if (setting == "receipt_prefix") {

@@ -56,6 +56,7 @@ enum class Text {
   not_found_title,
   not_found_text,
   store_full_text,
+  daily_limit_text,   // max_submissions_per_day reached
   server_error_text,
 };
 

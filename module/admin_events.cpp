@@ -30,6 +30,7 @@
 #include "module/request_body.hpp"
 #include "module/request_ctx.hpp"
 #include "module/response.hpp"
+#include "module/store_full_log.hpp"
 #include "storage/event_store.hpp"
 
 namespace civic::module {
@@ -85,10 +86,15 @@ std::string public_base_url(ngx_http_request_t* r) {
   return base;
 }
 
-// A full store is [crit], as for submissions: every write (a citizen's too)
-// fails until a sysadmin raises max_size.
-ngx_uint_t log_level(ngx_uint_t status) {
-  return status == NGX_HTTP_INSUFFICIENT_STORAGE ? NGX_LOG_CRIT : NGX_LOG_ERR;
+// What went wrong inside a write, for the error log. A full store is [crit],
+// as for submissions (module/store_full_log.hpp).
+void log_failure(ngx_http_request_t* r, const ical::CalendarConfig& cal, const Answer& answer) {
+  if (answer.log.empty()) return;
+  if (answer.status == NGX_HTTP_INSUFFICIENT_STORAGE) {
+    log_store_full(r->connection->log, "calendar \"" + cal.name + "\"", answer.log);
+    return;
+  }
+  ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: calendar \"%s\": %s", cal.name.c_str(), answer.log.c_str());
 }
 
 class WriteJob : public Job {
@@ -108,9 +114,7 @@ class WriteJob : public Job {
 
   ngx_int_t answer(ngx_http_request_t* r) noexcept override {
     try {
-      if (!answer_.log.empty())
-        ngx_log_error(log_level(answer_.status), r->connection->log, 0, "civic: calendar \"%s\": %s", cal_.name.c_str(),
-                      answer_.log.c_str());
+      log_failure(r, cal_, answer_);
       return send_json(r, answer_.status, answer_.json);
     } catch (const std::exception& e) {
       ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: calendar write: %s", e.what());
@@ -195,16 +199,14 @@ class DeleteJob : public Job {
   }
 
   ngx_int_t answer(ngx_http_request_t* r) noexcept override {
-    if (!answer_.log.empty())
-      ngx_log_error(log_level(answer_.status), r->connection->log, 0, "civic: calendar \"%s\": %s", cal_.name.c_str(),
-                    answer_.log.c_str());
-    if (answer_.status == NGX_HTTP_NO_CONTENT) {
-      r->headers_out.status = NGX_HTTP_NO_CONTENT;
-      r->headers_out.content_length_n = 0;
-      r->header_only = 1;
-      return ngx_http_send_header(r);
-    }
     try {
+      log_failure(r, cal_, answer_);
+      if (answer_.status == NGX_HTTP_NO_CONTENT) {
+        r->headers_out.status = NGX_HTTP_NO_CONTENT;
+        r->headers_out.content_length_n = 0;
+        r->header_only = 1;
+        return ngx_http_send_header(r);
+      }
       return send_json(r, answer_.status, answer_.json);
     } catch (const std::exception&) {
       return NGX_HTTP_INTERNAL_SERVER_ERROR;

@@ -24,8 +24,10 @@ ngx_int_t status(ngx_http_request_t* r) {
   if (!store) return send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE, "the store is not open; see the error log");
   std::vector<std::string_view> calendars = calendar_registry(r).names();
   std::vector<storage::FormToReport> forms;
-  for (std::string_view name : form_registry(r).names())
-    forms.push_back({name, form_registry(r).find(name)->retention_seconds});
+  for (std::string_view name : form_registry(r).names()) {
+    const forms::Form* form = form_registry(r).find(name);
+    forms.push_back({name, form->retention_seconds, form->max_submissions_per_day});
+  }
   auto collected = storage::collect_status(*store, calendars, forms, static_cast<std::int64_t>(ngx_time()));
   if (!collected) {
     ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: status: %s",

@@ -142,7 +142,9 @@ void CommitQueue::finish_batch() {
     CommitResult answer;
     if (result) {
       const storage::CommitOutcome& outcome = result.value()[i];
-      answer.kind = outcome.replayed ? CommitResult::Kind::replayed : CommitResult::Kind::stored;
+      answer.kind = outcome.replayed     ? CommitResult::Kind::replayed
+                    : outcome.over_limit ? CommitResult::Kind::over_limit
+                                         : CommitResult::Kind::stored;
       answer.receipt = outcome.receipt;
     } else {
       answer.kind = result.error().map_full() ? CommitResult::Kind::store_full : CommitResult::Kind::failed;

@@ -16,7 +16,8 @@
 namespace civic::module {
 
 struct CommitResult {
-  enum class Kind { stored, replayed, store_full, failed } kind = Kind::failed;
+  // over_limit: the form's max_submissions_per_day is reached for today.
+  enum class Kind { stored, replayed, over_limit, store_full, failed } kind = Kind::failed;
   std::string receipt;
   std::string error;  // failed, store_full: for the log
 };

@@ -31,6 +31,7 @@
 #include "module/request_body.hpp"
 #include "module/request_ctx.hpp"
 #include "module/response.hpp"
+#include "module/store_full_log.hpp"
 #include "storage/submission_store.hpp"
 
 namespace civic::module {
@@ -47,8 +48,10 @@ struct FormRequest {
   ngx_str_t url;      // the form's path, e.g. /forms/feedback
   ngx_str_t receipt;  // $civic_receipt
   ngx_flag_t wants_json;
+  // What the citizen sent, while it waits for its commit: if it is not
+  // stored after all, the form is shown again with it.
+  std::optional<forms::FormInput> submitted;
 };
-static_assert(std::is_trivially_destructible_v<FormRequest>);
 
 // 422: nginx 1.22's status table has no reason phrase for it.
 ngx_uint_t unprocessable(ngx_http_request_t* r) {
@@ -141,6 +144,13 @@ ngx_int_t send_form_page(ngx_http_request_t* r, const FormRequest& ctx, ngx_uint
   return send_html(r, status, page.lang, html);
 }
 
+// The form again with what the citizen sent and a notice at the top: their
+// answers are not lost when the server could not store them.
+ngx_int_t send_form_again(ngx_http_request_t* r, const FormRequest& ctx, ngx_uint_t status, Text notice) {
+  const forms::FormInput* submitted = ctx.submitted ? &*ctx.submitted : nullptr;
+  return send_form_page(r, ctx, status, submitted, {}, forms::builtin_text(notice, ngx::view(ctx.lang)));
+}
+
 void log_refusal(ngx_http_request_t* r, const FormRequest& ctx, std::string_view reason) {
   std::string text(reason);
   ngx_log_error(NGX_LOG_INFO, r->connection->log, 0, "civic: form \"%s\": submission refused: %s",
@@ -153,16 +163,29 @@ ngx_int_t answer_commit(ngx_http_request_t* r, const CommitResult& result) noexc
   try {
     FormRequest* ctx = request_ctx<FormRequest>(r);
     if (ctx == nullptr) return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    if (result.kind == CommitResult::Kind::over_limit) {
+      log_refusal(r, *ctx, "max_submissions_per_day reached");
+      std::int64_t now = static_cast<std::int64_t>(ngx_time());
+      if (add_header(r, "Retry-After", std::to_string(storage::seconds_left_in_day(now))) != NGX_OK)
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+      if (ctx->wants_json)
+        return send_error(r, NGX_HTTP_TOO_MANY_REQUESTS,
+                          "the form has taken its " + std::to_string(ctx->form->max_submissions_per_day) +
+                              " submissions for today; nothing was stored; send it again tomorrow");
+      return send_form_again(r, *ctx, NGX_HTTP_TOO_MANY_REQUESTS, Text::daily_limit_text);
+    }
     if (result.kind == CommitResult::Kind::store_full || result.kind == CommitResult::Kind::failed) {
       bool full = result.kind == CommitResult::Kind::store_full;
-      ngx_uint_t level = full ? NGX_LOG_CRIT : NGX_LOG_ERR;
-      ngx_log_error(level, r->connection->log, 0, "civic: form \"%s\": submission not stored: %s",
-                    ctx->form->name.c_str(), result.error.c_str());
+      std::string what = "form \"" + ctx->form->name + "\": submission not stored";
+      if (full) {
+        log_store_full(r->connection->log, what, result.error);
+      } else {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: %s: %s", what.c_str(), result.error.c_str());
+      }
       ngx_uint_t status = full ? NGX_HTTP_INSUFFICIENT_STORAGE : NGX_HTTP_INTERNAL_SERVER_ERROR;
       if (ctx->wants_json)
         return send_error(r, status, full ? "the store is full; nothing was stored" : "the submission could not be stored");
-      return send_message_page(r, *ctx, status, Text::refused_title,
-                               full ? Text::store_full_text : Text::server_error_text);
+      return send_form_again(r, *ctx, status, full ? Text::store_full_text : Text::server_error_text);
     }
     if (!pool_copy(r->pool, result.receipt, ctx->receipt)) return NGX_HTTP_INTERNAL_SERVER_ERROR;
     if (result.kind == CommitResult::Kind::replayed && add_header(r, "Idempotent-Replayed", "true") != NGX_OK)
@@ -215,6 +238,7 @@ ngx_int_t respond(ngx_http_request_t* r, forms::Intake intake) {
       s.data_json = std::move(intake.data_json);
       s.replay_keys = std::move(intake.replay_keys);
       s.replay_expires = intake.replay_expires;
+      s.max_per_day = form.max_submissions_per_day;
       std::string last_field;
       std::uint32_t index = 0;
       for (forms::CleanFile& f : intake.validated.files) {
@@ -222,6 +246,7 @@ ngx_int_t respond(ngx_http_request_t* r, forms::Intake intake) {
         last_field = f.field;
         s.files.push_back({f.field, index, std::move(f.content)});
       }
+      if (!ctx->wants_json) ctx->submitted = std::move(intake.input);
       return enqueue_submission(r, std::move(s), answer_commit);
     }
     case IntakeResult::invalid:

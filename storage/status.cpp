@@ -51,6 +51,10 @@ Result<StoreStatus> collect_status(Store& store, std::span<const std::string_vie
     auto count = submission_count(*txn, store.db(), form.name);
     if (!count) return count.error();
     figures.submissions = *count;
+    auto today = submissions_on_day(*txn, store.db(), form.name, local_day(now));
+    if (!today) return today.error();
+    figures.today = *today;
+    figures.max_per_day = form.max_per_day;
     auto oldest = oldest_submission_time(*txn, store.db(), form.name);
     if (!oldest) return oldest.error();
     figures.oldest_created = *oldest;
@@ -116,6 +120,11 @@ std::string render_status_json(const StoreStatus& status, long pid) {
     w.Uint64(f.submissions);
     w.Key("retention_seconds");
     w.Int64(f.retention_seconds);
+    w.Key("submissions_today");
+    w.Uint64(f.today);
+    w.Key("max_submissions_per_day");
+    if (f.max_per_day) w.Uint64(f.max_per_day);
+    else w.Null();
     w.Key("oldest_created_time");
     if (f.oldest_created) {
       std::string t = iso_utc(*f.oldest_created);

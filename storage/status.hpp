@@ -24,12 +24,15 @@ struct NamedCount {
 struct FormToReport {
   std::string_view name;
   std::int64_t retention_seconds = 0;
+  std::uint64_t max_per_day = 0;  // max_submissions_per_day; 0: none (or not known)
 };
 
 struct FormFigures {
   std::string name;
   std::uint64_t submissions = 0;
   std::int64_t retention_seconds = 0;
+  std::uint64_t today = 0;        // stored on the server's local day
+  std::uint64_t max_per_day = 0;
   std::optional<std::int64_t> oldest_created;  // seconds since the epoch
   std::optional<PurgeRecord> last_purge;
 };
@@ -49,7 +52,8 @@ Result<StoreStatus> collect_status(Store& store, std::span<const std::string_vie
                                    std::span<const FormToReport> forms, std::int64_t now);
 
 // {"store":{...},"calendars":{name:{"events":N}},
-//  "forms":{name:{"submissions":N,"retention_seconds":R,"oldest_created_time":T,
+//  "forms":{name:{"submissions":N,"retention_seconds":R,"submissions_today":D,
+//                 "max_submissions_per_day":M|null,"oldest_created_time":T,
 //                 "oldest_age_seconds":A,"last_purge":{"time","removed","removed_total"}}},"pid":P}
 std::string render_status_json(const StoreStatus& status, long pid);
 

@@ -55,6 +55,7 @@ Result<Databases> open_databases(Txn& txn, bool create) {
       {&Databases::replay_owners, "replay_owners"},
       {&Databases::form_defs, "form_defs"},
       {&Databases::form_purges, "form_purges"},
+      {&Databases::form_days, "form_days"},
   };
   for (const auto& named : kDatabases) {
     auto opened = txn.open_db(named.name, create);

@@ -26,6 +26,7 @@ struct Databases {
   Db replay_owners;  // issue 6: see storage/submission_store.hpp
   Db form_defs;      // storage/form_definitions.hpp
   Db form_purges;    // storage/retention.hpp
+  Db form_days;      // storage/submission_store.hpp (max_submissions_per_day)
   // Calendars: see storage/event_store.hpp for the layout.
   Db events;
   Db event_time;

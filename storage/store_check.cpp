@@ -13,6 +13,7 @@
 #include "storage/record_codec.hpp"
 #include "storage/retention.hpp"
 #include "storage/submission_keys.hpp"
+#include "storage/submission_store.hpp"
 
 namespace civic::storage {
 
@@ -392,7 +393,7 @@ class Checker {
       if (!def) problem("form_defs: " + std::string(*name) + ": " + def.error().message());
     });
     if (!st) return st;
-    return each(db_.form_purges, [&](const Entry& e) {
+    st = each(db_.form_purges, [&](const Entry& e) {
       std::string_view key = e.key;
       auto name = keys::take_name(key);
       if (!name || !key.empty()) {
@@ -401,6 +402,17 @@ class Checker {
       }
       auto record = read_purge_record(txn_, db_, *name);
       if (!record) problem("form_purges: " + std::string(*name) + ": " + record.error().message());
+    });
+    if (!st) return st;
+    return each(db_.form_days, [&](const Entry& e) {
+      std::string_view key = e.key;
+      auto name = keys::take_name(key);
+      if (!name || !key.empty()) {
+        problem("form_days: malformed key " + printable(e.key));
+        return;
+      }
+      auto count = submissions_on_day(txn_, db_, *name, 0);
+      if (!count) problem("form_days: " + std::string(*name) + ": " + count.error().message());
     });
   }
 

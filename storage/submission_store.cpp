@@ -131,6 +131,41 @@ Result<Counter> read_counter(const Txn& txn, const Databases& db, std::string_vi
   return c;
 }
 
+struct DayCount {
+  std::int64_t day = 0;
+  std::uint64_t count = 0;
+};
+
+Result<DayCount> read_day_count(const Txn& txn, const Databases& db, std::string_view form) {
+  auto value = txn.get(db.form_days, form_key(form));
+  if (!value) return value.error();
+  DayCount c;
+  if (!value.value()) return c;
+  std::string_view v = **value;
+  auto day = keys::take_i64(v);
+  auto count = keys::take_u64(v);
+  if (!day || !count || !v.empty()) return Error(Error::kCorrupt, "read form day count", "malformed value");
+  c.day = *day;
+  c.count = *count;
+  return c;
+}
+
+// Counts one more submission of the form today; false (nothing written) if
+// it has stored `max` today already.
+Result<bool> take_daily_place(Txn& txn, const Databases& db, std::string_view form, std::uint64_t max,
+                              std::int64_t now) {
+  auto current = read_day_count(txn, db, form);
+  if (!current) return current.error();
+  std::int64_t today = local_day(now);
+  std::uint64_t count = current->day == today ? current->count : 0;
+  if (max != 0 && count >= max) return false;
+  std::string value;
+  keys::append_i64(value, today);
+  keys::append_u64(value, count + 1);
+  if (auto st = txn.put(db.form_days, form_key(form), value); !st) return st.error();
+  return true;
+}
+
 Status store_one(Txn& txn, const Databases& db, const NewSubmission& s, std::int64_t now, CommitOutcome& outcome) {
   for (const std::string& key : s.replay_keys) {
     auto earlier = replayed_receipt(txn, db, form_key(s.form) + key, now);
@@ -140,6 +175,12 @@ Status store_one(Txn& txn, const Databases& db, const NewSubmission& s, std::int
       outcome.receipt = std::move(*earlier.value());
       return {};
     }
+  }
+  auto place = take_daily_place(txn, db, s.form, s.max_per_day, now);
+  if (!place) return place.error();
+  if (!*place) {
+    outcome.over_limit = true;
+    return {};
   }
   auto counter = read_counter(txn, db, s.form);
   if (!counter) return counter.error();
@@ -212,6 +253,33 @@ std::string make_receipt(std::string_view prefix, std::int64_t now, std::uint64_
   return std::string(prefix) + buf;
 }
 
+std::int64_t local_day(std::int64_t now) {
+  std::time_t tt = static_cast<std::time_t>(now);
+  std::tm tm{};
+  localtime_r(&tt, &tm);
+  // The local date read as a UTC midnight: its day number.
+  tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+  tm.tm_isdst = 0;
+  return static_cast<std::int64_t>(timegm(&tm)) / 86400;
+}
+
+std::int64_t seconds_left_in_day(std::int64_t now) {
+  std::time_t tt = static_cast<std::time_t>(now);
+  std::tm tm{};
+  localtime_r(&tt, &tm);
+  tm.tm_mday += 1;  // the next local midnight (mktime normalizes the date and the offset)
+  tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+  tm.tm_isdst = -1;
+  std::time_t midnight = std::mktime(&tm);
+  return midnight > tt ? static_cast<std::int64_t>(midnight - tt) : 1;
+}
+
+Result<std::uint64_t> submissions_on_day(const Txn& txn, const Databases& db, std::string_view form, std::int64_t day) {
+  auto c = read_day_count(txn, db, form);
+  if (!c) return c.error();
+  return c->day == day ? c->count : 0;
+}
+
 Result<std::vector<CommitOutcome>> commit_submissions(Store& store, std::span<const NewSubmission> batch,
                                                       std::int64_t now) {
   auto txn = Txn::begin_write(store.env());
@@ -219,8 +287,15 @@ Result<std::vector<CommitOutcome>> commit_submissions(Store& store, std::span<co
   const Databases& db = store.db();
   if (auto st = purge_expired_replays(*txn, db, now); !st) return st.error();
   std::vector<CommitOutcome> outcomes(batch.size());
+  bool stored = false;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (auto st = store_one(*txn, db, batch[i], now, outcomes[i]); !st) return st.error();
+    stored = stored || (!outcomes[i].replayed && !outcomes[i].over_limit);
+  }
+  // Nothing new: no durable commit for it (a flood of refusals costs no fsync).
+  if (!stored) {
+    txn->abort();
+    return outcomes;
   }
   if (auto st = txn->commit(); !st) return st.error();
   return outcomes;

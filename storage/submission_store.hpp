@@ -7,6 +7,7 @@
 //   replay_expiry  expires(i64) form\0 kind:key    -> (empty)
 //   form_counters  form\0                          -> last seq(u64) live count(u64)
 //   replay_owners  form\0 seq(u64) kind:key        -> (empty)
+//   form_days      form\0                          -> day(i64) count(u64)
 //
 // seq numbers a form's submissions in the order they were committed, from 1,
 // and is never reused, even after an erasure: the counter only goes up. The
@@ -14,6 +15,9 @@
 //   {"receipt","form","seq","created_time","language","data":{...}}
 // A replay record remembers the receipt a token nonce ("T:...") or an
 // Idempotency-Key ("K:...") got, so that a repeat gets the same receipt.
+// form_days counts the submissions a form stored on one day (local_day: the
+// server's local calendar day, as the receipt's year), for the form's
+// max_submissions_per_day; a new day starts the count again.
 #pragma once
 
 #include <cstdint>
@@ -42,22 +46,33 @@ struct NewSubmission {
   std::vector<File> files;
   std::vector<std::string> replay_keys;  // a repeat of any of them gets the first receipt
   std::int64_t replay_expires = 0;       // seconds since the epoch
+  std::uint64_t max_per_day = 0;         // the form's max_submissions_per_day; 0: no limit
 };
 
 struct CommitOutcome {
-  bool replayed = false;  // a repeat: nothing was stored
+  bool replayed = false;    // a repeat: nothing was stored
+  bool over_limit = false;  // the form took max_per_day today already: nothing was stored
   std::string receipt;
   std::uint64_t seq = 0;
 };
 
 // Stores the whole batch in one write transaction and one durable commit:
 // all of it or, on any error (MDB_MAP_FULL: the store is full), none of it.
-// Outcomes are in the batch's order. `now`: seconds since the epoch.
+// Outcomes are in the batch's order. `now`: seconds since the epoch. A batch
+// that stores nothing (repeats, forms over their daily limit) commits nothing.
 Result<std::vector<CommitOutcome>> commit_submissions(Store& store, std::span<const NewSubmission> batch,
                                                       std::int64_t now);
 
 // "PAL-2026-000042": the prefix, the year of `now` in local time, and seq.
 std::string make_receipt(std::string_view prefix, std::int64_t now, std::uint64_t seq);
+
+// The server's local calendar day of `now`, as days since 1970-01-01, and
+// the seconds from `now` until that day ends.
+std::int64_t local_day(std::int64_t now);
+std::int64_t seconds_left_in_day(std::int64_t now);
+
+// How many submissions `form` stored on `day` (a local_day).
+Result<std::uint64_t> submissions_on_day(const Txn& txn, const Databases& db, std::string_view form, std::int64_t day);
 
 struct StoredSubmission {
   std::uint64_t seq = 0;

@@ -115,6 +115,40 @@ void a_full_store_stores_nothing_of_the_batch(void** state) {
   assert_int_equal((*out)[0].seq, 1);
 }
 
+void a_form_stores_at_most_its_daily_limit(void** state) {
+  Store& store = *static_cast<Fixture*>(*state)->store;
+  const std::int64_t now = 20000 * 86400ll + 6 * 3600;
+  std::vector<NewSubmission> batch = {sample("feedback"), sample("feedback"), sample("feedback"), sample("other")};
+  for (auto& s : batch) s.max_per_day = 2;
+  auto out = commit_submissions(store, batch, now);
+  assert_true(out.ok());
+  assert_false((*out)[0].over_limit);
+  assert_false((*out)[1].over_limit);
+  assert_true((*out)[2].over_limit);  // the third of the day
+  assert_true((*out)[2].receipt.empty());
+  assert_false((*out)[3].over_limit);  // another form counts on its own
+  {
+    auto txn = Txn::begin_read(store.env());
+    auto live = submission_count(*txn, store.db(), "feedback");
+    assert_int_equal(*live, 2);
+    auto today = submissions_on_day(*txn, store.db(), "feedback", local_day(now));
+    assert_int_equal(*today, 2);
+  }
+  // A batch that stores nothing commits nothing.
+  std::size_t txn_before = store.env().usage()->last_txn_id;
+  std::vector<NewSubmission> more = {sample("feedback")};
+  more[0].max_per_day = 2;
+  out = commit_submissions(store, more, now + 60);
+  assert_true(out.ok() && (*out)[0].over_limit);
+  assert_int_equal(store.env().usage()->last_txn_id, txn_before);
+  // The next day counts again, and receipts go on from the last one.
+  out = commit_submissions(store, more, now + 2 * 86400);
+  assert_true(out.ok());
+  assert_false((*out)[0].over_limit);
+  assert_int_equal((*out)[0].seq, 3);
+  assert_true(seconds_left_in_day(now) > 0 && seconds_left_in_day(now) <= 25 * 3600);
+}
+
 void the_token_secret_exists_and_stays(void** state) {
   auto* f = static_cast<Fixture*>(*state);
   std::string secret;
@@ -144,6 +178,7 @@ int main() {
       cmocka_unit_test_setup_teardown(a_batch_gets_receipts_in_order, setup, teardown),
       cmocka_unit_test_setup_teardown(a_repeat_gets_the_first_receipt, setup, teardown),
       cmocka_unit_test_setup_teardown(a_full_store_stores_nothing_of_the_batch, setup, teardown),
+      cmocka_unit_test_setup_teardown(a_form_stores_at_most_its_daily_limit, setup, teardown),
       cmocka_unit_test_setup_teardown(the_token_secret_exists_and_stays, setup, teardown),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);

@@ -7,6 +7,11 @@
 //   higher, so a calendar moved from another system never goes backwards);
 // - a deleted one stays as a tombstone for 90 days (kTombstoneMicros), then is
 //   purged by a later write to its calendar.
+//
+// A batch's records are rendered before LMDB's write lock is taken (against
+// a read snapshot, up to a memory budget), so that the submissions that
+// commit meanwhile wait only for the puts and the commit: see
+// docs/operations.md, "Imports and submissions at the same time".
 #pragma once
 
 #include <cstdint>

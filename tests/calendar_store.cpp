@@ -1,6 +1,9 @@
 // Events in a real LMDB store: upserts and what the server keeps, tombstones,
 // the time indexes (long exhibitions, series past their horizon), and feeds.
+#include <atomic>
+#include <chrono>
 #include <cstring>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -265,6 +268,38 @@ void validators_change_with_the_store_only(void** state) {
   assert_true(v3.last_modified > v1.last_modified);
 }
 
+// An import renders its events before it takes the write lock; an event
+// written meanwhile must be seen by it (decided again under the lock), not
+// overwritten as if it were new: whichever order the two land in, the event
+// ends with SEQUENCE 1 (created by one, changed by the other).
+void a_write_during_an_import_is_not_lost(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  std::vector<Event> import;
+  for (int i = 0; i < 3000; ++i)
+    import.push_back(parse(event_json("i" + std::to_string(i), "2026-12-01T18:00:00+02:00")));
+  import.push_back(parse(event_json("x", "2026-12-05T18:00:00+02:00")));
+  std::atomic<bool> started{false};
+  storage::Result<WriteCounts> imported = WriteCounts{};
+  std::thread importer([&] {
+    started = true;
+    imported = upsert_events(*f.store, f.cal, import, kNow);
+  });
+  while (!started) std::this_thread::yield();
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::vector<Event> one{parse(event_json("x", "2026-12-06T18:00:00+02:00"))};
+  auto written = upsert_events(*f.store, f.cal, one, kNow + kSecond);
+  importer.join();
+  assert_true(imported.ok());
+  assert_true(written.ok());
+  assert_int_equal(imported->created + imported->updated, 3001);
+  auto txn = storage::Txn::begin_read(f.store->env());
+  auto x = storage::events::get(*txn, f.store->db(), "culture", "x");
+  assert_true(x.ok() && x.value().has_value());
+  assert_int_equal(x.value()->sequence, 1);
+  auto state_after = storage::events::read_state(*txn, f.store->db(), "culture");
+  assert_int_equal(state_after.value()->live, 3001);
+}
+
 }  // namespace
 
 int main() {
@@ -277,6 +312,7 @@ int main() {
       cmocka_unit_test_setup_teardown(windows_find_short_long_and_recurring, setup, teardown),
       cmocka_unit_test_setup_teardown(feeds_are_complete_and_stable, setup, teardown),
       cmocka_unit_test_setup_teardown(validators_change_with_the_store_only, setup, teardown),
+      cmocka_unit_test_setup_teardown(a_write_during_an_import_is_not_lost, setup, teardown),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

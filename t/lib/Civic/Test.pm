@@ -67,7 +67,8 @@ sub free_port {
     return $port;
 }
 
-# new(http => TEXT, main => TEXT, workers => N, expect_errors => [qr//...])
+# new(http => TEXT, main => TEXT, workers => N, expect_errors => [qr//...],
+#     preload => [shared objects to preload into nginx])
 sub new {
     my ($class, %args) = @_;
     my $prefix = tempdir('civic-t-XXXXXX', TMPDIR => 1, CLEANUP => !$ENV{CIVIC_KEEP});
@@ -83,6 +84,7 @@ sub new {
         workers => $args{workers} || 1,
         daemon  => $args{daemon} ? 1 : 0,  # as a service runs it (needed for binary upgrades)
         expect  => $args{expect_errors} || [],
+        preload => $args{preload} || [],
         pid     => undef,
         owner   => $$,
     }, $class;
@@ -157,8 +159,10 @@ sub nginx_env {
     my %env;
     # For a sanitized module loaded into a plain nginx: the runtime must be
     # loaded first, and reports go to files the harness checks.
+    # A test's own preloads (preload => [...]) come after the sanitizers'.
+    my @preload = (($ENV{CIVIC_PRELOAD} ? $ENV{CIVIC_PRELOAD} : ()), @{ $self->{preload} || [] });
+    $env{LD_PRELOAD} = join ':', @preload if @preload;
     if ($ENV{CIVIC_PRELOAD}) {
-        $env{LD_PRELOAD} = $ENV{CIVIC_PRELOAD};
         # nginx frees its pools at exit, not every allocation: no leak check.
         $env{ASAN_OPTIONS} = join ':', grep { length } $ENV{ASAN_OPTIONS} // '',
             "log_path=$self->{prefix}/logs/asan", 'detect_leaks=0';

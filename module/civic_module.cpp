@@ -45,7 +45,7 @@ MainConf* main_conf(ngx_cycle_t* cycle) {
   return static_cast<MainConf*>(ctx->main_conf[ngx_http_civic_module.ctx_index]);
 }
 
-// civic_store PATH [max_size=SIZE] [max_readers=N] [thread_pool=NAME];
+// civic_store PATH [create] [max_size=SIZE] [max_readers=N] [thread_pool=NAME];
 char* civic_store(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
   auto* mc = static_cast<MainConf*>(conf);
   if (mc->store_path.data != nullptr) return const_cast<char*>("is duplicate");
@@ -53,6 +53,10 @@ char* civic_store(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
 
   mc->store_path = args[1];
   if (mc->store_path.len == 0) return const_cast<char*>("needs a directory path");
+  if (cf->conf_file != nullptr) {
+    mc->store_conf_file = cf->conf_file->file.name;
+    mc->store_conf_line = cf->conf_file->line;
+  }
   if (ngx_conf_full_name(cf->cycle, &mc->store_path, 0) != NGX_OK) return static_cast<char*>(NGX_CONF_ERROR);
 
   for (ngx_uint_t i = 2; i < cf->args->nelts; i++) {
@@ -61,7 +65,9 @@ char* civic_store(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
       ngx_str_t v{args[i].len - key.size(), args[i].data + key.size()};
       return v;
     };
-    if (arg.starts_with("max_size=")) {
+    if (arg == "create") {
+      mc->create_store = 1;
+    } else if (arg.starts_with("max_size=")) {
       ngx_str_t v = value_of("max_size=");
       off_t size = ngx_parse_offset(&v);
       if (size == NGX_ERROR || size < 1024 * 1024) {
@@ -87,18 +93,8 @@ char* civic_store(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
     }
   }
 
-  try {
-    std::string path(reinterpret_cast<const char*>(mc->store_path.data), mc->store_path.len);
-    if (auto st = storage::prepare_store_directory(path); !st) {
-      ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "civic_store \"%V\": %s", &mc->store_path,
-                         st.error().message().c_str());
-      return static_cast<char*>(NGX_CONF_ERROR);
-    }
-  } catch (const std::exception& e) {
-    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "civic_store \"%V\": %s", &mc->store_path, e.what());
-    return static_cast<char*>(NGX_CONF_ERROR);
-  }
-
+  // The store itself is looked at once the whole http{} block is read
+  // (postconfiguration): with its path alone nothing can be decided yet.
   mc->thread_pool = ngx_thread_pool_add(cf, mc->thread_pool_name.len ? &mc->thread_pool_name : nullptr);
   if (mc->thread_pool == nullptr) return static_cast<char*>(NGX_CONF_ERROR);
   return NGX_CONF_OK;
@@ -184,8 +180,36 @@ char* merge_loc_conf(ngx_conf_t*, void* parent, void* child) noexcept {
 
 ngx_int_t preconfiguration(ngx_conf_t* cf) noexcept { return add_form_variables(cf); }
 
+// A problem with the store found after the http{} block was read, named
+// with the file and line of the civic_store directive as nginx -t shows them.
+void store_error(ngx_log_t* log, const MainConf& mc, const std::string& text) {
+  ngx_log_error(NGX_LOG_EMERG, log, 0, "civic_store \"%V\": %s in %V:%ui", &mc.store_path, text.c_str(),
+                &mc.store_conf_file, mc.store_conf_line);
+}
+
+// Which configuration file the store's definitions came from, and when: what
+// civicctl reports (and uses) as the running configuration.
+ngx_int_t record_running_configuration(ngx_conf_t* cf, storage::Store& store) {
+  auto txn = storage::Txn::begin_write(store.env());
+  if (!txn) {
+    ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "civic_store: %s", txn.error().message().c_str());
+    return NGX_ERROR;
+  }
+  storage::RecordedConfiguration config{std::string(ngx::view(cf->cycle->conf_file)),
+                                        static_cast<std::int64_t>(::time(nullptr))};
+  auto st = storage::record_configuration(*txn, store.db(), config);
+  if (st) st = txn->commit();
+  if (!st) {
+    ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "civic_store: %s", st.error().message().c_str());
+    return NGX_ERROR;
+  }
+  return NGX_OK;
+}
+
 // After the whole http{} block is read: check that the store opens and has a
-// schema this civic understands, so that `nginx -t` and a reload catch it.
+// schema this civic understands, so that `nginx -t` and a reload catch it;
+// when nginx starts or reloads (not for `nginx -t`), record the calendars and
+// forms of this configuration in the store.
 ngx_int_t postconfiguration(ngx_conf_t* cf) noexcept {
   auto* mc = main_conf(cf);
   if (mc->store_path.data == nullptr) {
@@ -198,14 +222,33 @@ ngx_int_t postconfiguration(ngx_conf_t* cf) noexcept {
   }
   if (ngx_process == NGX_PROCESS_SIGNALLER) return NGX_OK;
   try {
-    auto store = storage::Store::open(store_options(*mc));
+    storage::EnvOptions options = store_options(*mc);
+    if (!storage::store_exists(options.path) && !mc->create_store) {
+      store_error(cf->log, *mc,
+                  "there is no store here (no data.mdb); make one with \"civicctl init " + options.path +
+                      "\", or add \"create\" to civic_store for nginx to make it");
+      return NGX_ERROR;
+    }
+    if (ngx_test_config) {
+      // nginx -t only looks: it neither makes nor writes the store, so that
+      // testing a configuration never changes what the running one uses.
+      auto checked = storage::store_exists(options.path) ? storage::check_store(options)
+                                                         : storage::check_store_directory(options.path);
+      if (!checked) {
+        store_error(cf->log, *mc, checked.error().message());
+        return NGX_ERROR;
+      }
+      return NGX_OK;
+    }
+    // Starting or reloading: this configuration is the running one.
+    auto store = storage::Store::open(options, mc->create_store ? storage::IfMissing::create : storage::IfMissing::fail);
     if (!store) {
-      ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "civic_store \"%V\": %s", &mc->store_path,
-                    store.error().message().c_str());
+      store_error(cf->log, *mc, store.error().message());
       return NGX_ERROR;
     }
     if (record_calendar_definitions(cf, mc, *store) != NGX_OK) return NGX_ERROR;
     if (record_form_definitions(cf, mc, *store) != NGX_OK) return NGX_ERROR;
+    if (record_running_configuration(cf, *store) != NGX_OK) return NGX_ERROR;
   } catch (const std::exception& e) {
     ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "civic_store \"%V\": %s", &mc->store_path, e.what());
     return NGX_ERROR;
@@ -218,6 +261,7 @@ ngx_int_t postconfiguration(ngx_conf_t* cf) noexcept {
 ngx_int_t init_module(ngx_cycle_t* cycle) noexcept {
   MainConf* mc = main_conf(cycle);
   if (mc == nullptr || mc->store_path.data == nullptr || geteuid() != 0) return NGX_OK;
+  if (ngx_test_config || ngx_process == NGX_PROCESS_SIGNALLER) return NGX_OK;  // they change nothing
   auto* ccf = reinterpret_cast<ngx_core_conf_t*>(ngx_get_conf(cycle->conf_ctx, ngx_core_module));
   if (ccf->user == static_cast<ngx_uid_t>(NGX_CONF_UNSET_UINT)) return NGX_OK;
   try {

@@ -25,6 +25,9 @@ struct FormBlockParse;
 // http{} level. Plain data: lives in nginx's configuration pool.
 struct MainConf {
   ngx_str_t store_path;       // absolute; empty if civic_store is absent
+  ngx_flag_t create_store;    // civic_store ... create: make the store if there is none
+  ngx_str_t store_conf_file;  // where civic_store was written, for errors found later
+  ngx_uint_t store_conf_line;
   size_t max_size;            // LMDB map size
   ngx_uint_t max_readers;
   ngx_str_t thread_pool_name;

@@ -29,6 +29,32 @@ Status prepare_store_directory(const std::string& path) {
   return {};
 }
 
+Status check_store_directory(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::file_status st = fs::status(path, ec);
+  if (!ec && fs::exists(st)) {
+    if (!fs::is_directory(st)) return Error(Error::kInvalid, "it is not a directory");
+    if (::access(path.c_str(), W_OK | X_OK) != 0) return Error(errno, "the directory is not writable");
+    return {};
+  }
+  if (ec && ec != std::errc::no_such_file_or_directory && ec != std::errc::not_a_directory)
+    return Error(ec.value(), "cannot look at the directory");
+  // The nearest part of the path that exists must be a directory we may write into.
+  fs::path parent = fs::path(path).parent_path();
+  while (!parent.empty()) {
+    fs::file_status ps = fs::status(parent, ec);
+    if (!ec && fs::exists(ps)) {
+      if (!fs::is_directory(ps)) return Error(ENOTDIR, "cannot create the directory");
+      if (::access(parent.c_str(), W_OK | X_OK) != 0) return Error(errno, "cannot create the directory");
+      return {};
+    }
+    if (parent == parent.root_path()) break;
+    parent = parent.parent_path();
+  }
+  return Error(ENOENT, "cannot create the directory");
+}
+
 Status give_store_to(const std::string& path, unsigned uid, unsigned gid) {
   for (const char* name : {"", "/data.mdb", "/lock.mdb"}) {
     std::string file = path + name;

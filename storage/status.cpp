@@ -31,6 +31,7 @@ Result<StoreStatus> collect_status(Store& store, std::span<const std::string_vie
   status.now = now;
   status.path = store.path();
   status.id = store.id();
+  status.receipt_tag = store.receipt_tag();
   auto usage = store.env().usage();
   if (!usage) return usage.error();
   status.usage = *usage;
@@ -39,6 +40,9 @@ Result<StoreStatus> collect_status(Store& store, std::span<const std::string_vie
   auto version = read_schema_version(*txn, store.db());
   if (!version) return version.error();
   status.schema_version = *version;
+  auto configuration = read_configuration(*txn, store.db());
+  if (!configuration) return configuration.error();
+  status.configuration = std::move(*configuration);
   for (auto name : calendars) {
     auto state = events::read_state(*txn, store.db(), name);
     if (!state) return state.error();
@@ -77,8 +81,22 @@ std::string render_status_json(const StoreStatus& status, long pid) {
   w.String(status.path.data(), static_cast<rapidjson::SizeType>(status.path.size()));
   w.Key("id");
   w.String(status.id.data(), static_cast<rapidjson::SizeType>(status.id.size()));
+  w.Key("receipt_tag");
+  w.String(status.receipt_tag.data(), static_cast<rapidjson::SizeType>(status.receipt_tag.size()));
   w.Key("schema_version");
   w.Uint(status.schema_version);
+  w.Key("configuration");
+  if (status.configuration) {
+    w.StartObject();
+    w.Key("file");
+    w.String(status.configuration->file.data(), static_cast<rapidjson::SizeType>(status.configuration->file.size()));
+    w.Key("recorded_time");
+    std::string t = iso_utc(status.configuration->recorded);
+    w.String(t.data(), static_cast<rapidjson::SizeType>(t.size()));
+    w.EndObject();
+  } else {
+    w.Null();
+  }
   w.Key("map_size");
   w.Uint64(u.map_size);
   w.Key("used_bytes");

@@ -40,6 +40,8 @@ struct FormFigures {
 struct StoreStatus {
   std::string path;
   std::string id;
+  std::string receipt_tag;
+  std::optional<RecordedConfiguration> configuration;  // what the running nginx recorded
   EnvUsage usage;
   std::uint32_t schema_version = 0;
   std::vector<NamedCount> calendars;  // events per configured calendar

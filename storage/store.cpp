@@ -1,12 +1,14 @@
 #include "storage/store.hpp"
 
 #include <sys/random.h>
+#include <sys/stat.h>
 
 #include <cerrno>
 #include <string_view>
 #include <utility>
 
 #include "common/hex.hpp"
+#include "storage/directory.hpp"
 #include "storage/keys.hpp"
 #include "storage/submission_store.hpp"
 
@@ -16,6 +18,34 @@ namespace {
 
 constexpr std::string_view kSchemaKey = "schema_version";
 constexpr std::string_view kIdKey = "store_id";
+constexpr std::string_view kReceiptTagKey = "receipt_tag";
+constexpr std::string_view kConfigurationKey = "configuration";
+
+// Four characters of Crockford's base32 (no I, L, O or U: a tag read out on
+// the phone or typed is not mistaken) from the first 20 bits of the id.
+std::string tag_from_id(std::string_view id_hex) {
+  static constexpr char kAlphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  std::uint32_t bits = 0;
+  for (std::size_t i = 0; i < 5 && i < id_hex.size(); ++i) {
+    char c = id_hex[i];
+    std::uint32_t v = c >= '0' && c <= '9' ? static_cast<std::uint32_t>(c - '0')
+                      : c >= 'a' && c <= 'f' ? static_cast<std::uint32_t>(c - 'a' + 10)
+                                             : 0;
+    bits = bits << 4 | v;
+  }
+  std::string tag;
+  for (int shift = 15; shift >= 0; shift -= 5) tag.push_back(kAlphabet[(bits >> shift) & 31]);
+  return tag;
+}
+
+Result<std::string> read_receipt_tag(const Txn& txn, const Databases& db, std::string_view id) {
+  auto value = txn.get(db.meta, kReceiptTagKey);
+  if (!value) return value.error();
+  if (!value.value()) return tag_from_id(id);  // a store made before tags were recorded
+  if (!valid_receipt_tag(**value))
+    return Error(Error::kCorrupt, "read receipt tag", "the stored value is malformed");
+  return std::string(**value);
+}
 
 Result<std::string> random_id() {
   unsigned char bytes[16];
@@ -77,7 +107,7 @@ Status check_schema(std::uint32_t found, const std::string& path) {
 
 // First open of a fresh store, or a store missing databases: create them in
 // one write transaction and record the schema version.
-Result<Databases> initialize(Env& env, const std::string& path) {
+Result<Databases> initialize(Env& env, const std::string& path, const NewStoreOptions& fresh) {
   auto txn = Txn::begin_write(env);
   if (!txn) return txn.error();
   auto db = open_databases(*txn, true);
@@ -91,6 +121,8 @@ Result<Databases> initialize(Env& env, const std::string& path) {
     auto id = random_id();
     if (!id) return id.error();
     if (auto st = txn->put(db->meta, kIdKey, *id); !st) return st.error();
+    std::string tag = fresh.receipt_tag.empty() ? tag_from_id(*id) : fresh.receipt_tag;
+    if (auto st = txn->put(db->meta, kReceiptTagKey, tag); !st) return st.error();
   } else if (auto st = check_schema(*version, path); !st) {
     return st.error();
   }
@@ -119,7 +151,66 @@ Result<std::string> read_store_id(const Txn& txn, const Databases& db) {
   return std::string(**value);
 }
 
-Result<Store> Store::open(const EnvOptions& options) {
+bool store_exists(const std::string& path) {
+  struct stat st {};
+  return ::stat((path + "/data.mdb").c_str(), &st) == 0;
+}
+
+bool valid_receipt_tag(std::string_view tag) {
+  if (tag.empty() || tag.size() > 8) return false;
+  for (char c : tag)
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))) return false;
+  return true;
+}
+
+Status check_store(const EnvOptions& options) {
+  if (!store_exists(options.path))
+    return Error(Error::kInvalid, "open store " + options.path, "there is no store here (no data.mdb)");
+  EnvOptions read_only = options;
+  read_only.read_only = true;
+  auto env = Env::open(read_only);
+  if (!env) return env.error();
+  auto txn = Txn::begin_read(*env);
+  if (!txn) return txn.error();
+  auto meta = txn->open_db("meta", false);
+  if (!meta) {
+    if (meta.error().code() == MDB_NOTFOUND)
+      return Error(Error::kInvalid, "open store " + options.path, "it has not been initialized");
+    return meta.error();
+  }
+  Databases db;
+  db.meta = *meta;
+  auto version = read_schema_version(*txn, db);
+  if (!version) return version.error();
+  if (*version == 0) return Error(Error::kInvalid, "open store " + options.path, "it has not been initialized");
+  return check_schema(*version, options.path);
+}
+
+Status record_configuration(Txn& txn, const Databases& db, const RecordedConfiguration& config) {
+  std::string value;
+  keys::append_i64(value, config.recorded);
+  value += config.file;
+  return txn.put(db.meta, kConfigurationKey, value);
+}
+
+Result<std::optional<RecordedConfiguration>> read_configuration(const Txn& txn, const Databases& db) {
+  auto value = txn.get(db.meta, kConfigurationKey);
+  if (!value) return value.error();
+  if (!value.value()) return std::optional<RecordedConfiguration>{};
+  std::string_view v = **value;
+  auto when = keys::take_i64(v);
+  if (!when) return Error(Error::kCorrupt, "read the recorded configuration", "the stored value is malformed");
+  return std::optional<RecordedConfiguration>{RecordedConfiguration{std::string(v), *when}};
+}
+
+Result<Store> Store::open(const EnvOptions& options, IfMissing if_missing, const NewStoreOptions& fresh) {
+  if (!store_exists(options.path)) {
+    if (if_missing == IfMissing::fail || options.read_only)
+      return Error(Error::kInvalid, "open store " + options.path, "there is no store here (no data.mdb)");
+    if (!fresh.receipt_tag.empty() && !valid_receipt_tag(fresh.receipt_tag))
+      return Error(Error::kInvalid, "make store " + options.path, "a receipt tag is 1 to 8 of A-Z and 0-9");
+    if (auto st = prepare_store_directory(options.path); !st) return st.error();
+  }
   auto env = Env::open(options);
   if (!env) return env.error();
   int cleared = 0;
@@ -128,6 +219,18 @@ Result<Store> Store::open(const EnvOptions& options) {
     if (!stale) return stale.error();
     cleared = *stale;
   }
+
+  auto finish = [&](Env& e, const Databases& db) -> Result<Store> {
+    auto txn = Txn::begin_read(e);
+    if (!txn) return txn.error();
+    auto id = read_store_id(*txn, db);
+    if (!id) return id.error();
+    auto tag = read_receipt_tag(*txn, db, *id);
+    if (!tag) return tag.error();
+    // Committing (not aborting) keeps the database handles open.
+    if (auto st = txn->commit(); !st) return st.error();
+    return Store(std::move(e), db, options.path, std::move(*id), std::move(*tag), cleared);
+  };
 
   // Usual case: everything exists; a read transaction is enough.
   {
@@ -140,11 +243,8 @@ Result<Store> Store::open(const EnvOptions& options) {
       auto secret = read_form_token_secret(*txn, *db);
       if (*version != 0 && (secret || options.read_only)) {
         if (auto st = check_schema(*version, options.path); !st) return st.error();
-        auto id = read_store_id(*txn, *db);
-        if (!id) return id.error();
-        // Committing (not aborting) keeps the database handles open.
         if (auto st = txn->commit(); !st) return st.error();
-        return Store(std::move(*env), *db, options.path, std::move(*id), cleared);
+        return finish(*env, *db);
       }
     } else if (db.error().code() != MDB_NOTFOUND) {
       return db.error();
@@ -152,14 +252,9 @@ Result<Store> Store::open(const EnvOptions& options) {
   }
   if (options.read_only)
     return Error(Error::kInvalid, "open store " + options.path, "it has not been initialized");
-  auto db = initialize(*env, options.path);
+  auto db = initialize(*env, options.path, fresh);
   if (!db) return db.error();
-  auto txn = Txn::begin_read(*env);
-  if (!txn) return txn.error();
-  auto id = read_store_id(*txn, *db);
-  if (!id) return id.error();
-  txn->abort();
-  return Store(std::move(*env), *db, options.path, std::move(*id), cleared);
+  return finish(*env, *db);
 }
 
 }  // namespace civic::storage

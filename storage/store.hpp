@@ -3,7 +3,9 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "storage/lmdb.hpp"
 #include "storage/result.hpp"
@@ -39,32 +41,51 @@ struct Databases {
   Db calendar_defs;
 };
 
+// What open() does where there is no store yet (no data.mdb in the
+// directory): refuse (a mistyped path must not become a new, empty store
+// whose receipts start again at 1), or make one (`civic_store PATH create`,
+// `civicctl init`).
+enum class IfMissing { fail, create };
+
+struct NewStoreOptions {
+  // The store's receipt tag (receipts look like PAL-2026-TAG-000042): 1 to
+  // 8 of A-Z and 0-9. Empty: 4 characters drawn from the random store id.
+  std::string receipt_tag;
+};
+
 class Store {
  public:
-  // Opens (creating if needed) the store in `options.path`, clears reader
-  // slots of dead processes, and checks the schema version: a store written
-  // by a newer civic is refused.
-  static Result<Store> open(const EnvOptions& options);
+  // Opens the store in `options.path` (with IfMissing::create, makes the
+  // directory and the store if there is none), clears reader slots of dead
+  // processes, and checks the schema version: a store written by a newer
+  // civic is refused. Databases a newer civic added are created.
+  static Result<Store> open(const EnvOptions& options, IfMissing if_missing = IfMissing::fail,
+                            const NewStoreOptions& fresh = {});
 
   Env& env() noexcept { return env_; }
   const Databases& db() const noexcept { return db_; }
   const std::string& path() const noexcept { return path_; }
   // Made at random when the store is created; tells stores (and backups) apart.
   const std::string& id() const noexcept { return id_; }
+  // In every receipt of this store, so that receipts of different stores
+  // (machines) never collide.
+  const std::string& receipt_tag() const noexcept { return receipt_tag_; }
   int stale_readers_cleared() const noexcept { return stale_readers_cleared_; }
 
  private:
-  Store(Env env, Databases db, std::string path, std::string id, int cleared)
+  Store(Env env, Databases db, std::string path, std::string id, std::string receipt_tag, int cleared)
       : env_(std::move(env)),
         db_(db),
         path_(std::move(path)),
         id_(std::move(id)),
+        receipt_tag_(std::move(receipt_tag)),
         stale_readers_cleared_(cleared) {}
 
   Env env_;
   Databases db_;
   std::string path_;
   std::string id_;
+  std::string receipt_tag_;
   int stale_readers_cleared_ = 0;
 };
 
@@ -73,5 +94,24 @@ Result<std::string> read_store_id(const Txn& txn, const Databases& db);
 
 // The schema version recorded in a store, read in the given transaction.
 Result<std::uint32_t> read_schema_version(const Txn& txn, const Databases& db);
+
+// Whether `path` holds a store (a data.mdb file).
+bool store_exists(const std::string& path);
+
+// For `nginx -t`: that the store in `path` opens and has a schema this civic
+// knows, reading only (nothing in it is written, no database is added).
+Status check_store(const EnvOptions& options);
+
+// A receipt tag as a sysadmin may give it: 1 to 8 of A-Z and 0-9.
+bool valid_receipt_tag(std::string_view tag);
+
+// The configuration the running nginx recorded its calendars and forms from
+// (what civicctl reports and uses): the file, and when (seconds).
+struct RecordedConfiguration {
+  std::string file;
+  std::int64_t recorded = 0;
+};
+Status record_configuration(Txn& txn, const Databases& db, const RecordedConfiguration& config);
+Result<std::optional<RecordedConfiguration>> read_configuration(const Txn& txn, const Databases& db);
 
 }  // namespace civic::storage

@@ -166,7 +166,8 @@ Result<bool> take_daily_place(Txn& txn, const Databases& db, std::string_view fo
   return true;
 }
 
-Status store_one(Txn& txn, const Databases& db, const NewSubmission& s, std::int64_t now, CommitOutcome& outcome) {
+Status store_one(Txn& txn, const Databases& db, std::string_view tag, const NewSubmission& s, std::int64_t now,
+                 CommitOutcome& outcome) {
   for (const std::string& key : s.replay_keys) {
     auto earlier = replayed_receipt(txn, db, form_key(s.form) + key, now);
     if (!earlier) return earlier.error();
@@ -185,7 +186,7 @@ Status store_one(Txn& txn, const Databases& db, const NewSubmission& s, std::int
   auto counter = read_counter(txn, db, s.form);
   if (!counter) return counter.error();
   std::uint64_t seq = counter->last_seq + 1;
-  std::string receipt = make_receipt(s.receipt_prefix, now, seq);
+  std::string receipt = make_receipt(s.receipt_prefix, tag, now, seq);
 
   std::string value;
   keys::append_i64(value, now);
@@ -244,13 +245,16 @@ Result<StoredSubmission> decode_stored(std::string_view key, std::string_view va
 
 }  // namespace
 
-std::string make_receipt(std::string_view prefix, std::int64_t now, std::uint64_t seq) {
+std::string make_receipt(std::string_view prefix, std::string_view tag, std::int64_t now, std::uint64_t seq) {
   std::time_t tt = static_cast<std::time_t>(now);
   std::tm tm{};
   localtime_r(&tt, &tm);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "-%04d-%06llu", tm.tm_year + 1900, static_cast<unsigned long long>(seq));
-  return std::string(prefix) + buf;
+  char year[16], number[32];
+  std::snprintf(year, sizeof year, "-%04d-", tm.tm_year + 1900);
+  std::snprintf(number, sizeof number, "-%06llu", static_cast<unsigned long long>(seq));
+  std::string receipt(prefix);
+  receipt.append(year).append(tag).append(number);
+  return receipt;
 }
 
 std::int64_t local_day(std::int64_t now) {
@@ -289,7 +293,7 @@ Result<std::vector<CommitOutcome>> commit_submissions(Store& store, std::span<co
   std::vector<CommitOutcome> outcomes(batch.size());
   bool stored = false;
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    if (auto st = store_one(*txn, db, batch[i], now, outcomes[i]); !st) return st.error();
+    if (auto st = store_one(*txn, db, store.receipt_tag(), batch[i], now, outcomes[i]); !st) return st.error();
     stored = stored || (!outcomes[i].replayed && !outcomes[i].over_limit);
   }
   // Nothing new: no durable commit for it (a flood of refusals costs no fsync).

@@ -63,8 +63,10 @@ struct CommitOutcome {
 Result<std::vector<CommitOutcome>> commit_submissions(Store& store, std::span<const NewSubmission> batch,
                                                       std::int64_t now);
 
-// "PAL-2026-000042": the prefix, the year of `now` in local time, and seq.
-std::string make_receipt(std::string_view prefix, std::int64_t now, std::uint64_t seq);
+// "PAL-2026-K7QD-000042": the form's prefix, the year of `now` in local
+// time, the store's receipt tag (Store::receipt_tag: receipts of different
+// stores never collide) and seq.
+std::string make_receipt(std::string_view prefix, std::string_view tag, std::int64_t now, std::uint64_t seq);
 
 // The server's local calendar day of `now`, as days since 1970-01-01, and
 // the seconds from `now` until that day ends.

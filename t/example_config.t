@@ -86,7 +86,7 @@ is(($seen{201} // 0) + ($seen{429} // 0), 30, 'and nothing else');
 
 # The access log names the receipts of the stored ones.
 $t->stop;
-my @receipts = Civic::Test::read_file("$prefix/logs/access.log") =~ / (PAL-\d{4}-\d{6})$/mg;
+my @receipts = Civic::Test::read_file("$prefix/logs/access.log") =~ / (PAL-\d{4}-[0-9A-Z]{1,8}-\d{6})$/mg;
 is(scalar @receipts, $seen{201}, 'each stored submission has its receipt in the access log');
 
 $t->finish;

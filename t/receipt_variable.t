@@ -77,7 +77,7 @@ my %answers = (name => 'Maija', email => 'maija@example.fi', topic => 'roads', m
 $r = made(POST => '/forms/feedback',
           $t->post('/forms/feedback', content => urlencode(%answers, _token => token_of($page->{content})),
                    headers => { 'Content-Type' => 'application/x-www-form-urlencoded' }));
-my ($browser_receipt) = $r->{content} =~ /\b(PAL-\d{4}-\d{6})\b/;
+my ($browser_receipt) = $r->{content} =~ /\b(PAL-\d{4}-[0-9A-Z]{1,8}-\d{6})\b/;
 ok($browser_receipt, 'a browser submission gets a receipt') or diag($r->{status});
 $expected[-1][3] = $browser_receipt;
 $r = made(POST => '/forms/feedback',

@@ -47,7 +47,7 @@ int setup(void** state) {
   storage::EnvOptions o;
   o.path = f->dir;
   o.map_size = std::size_t{64} << 20;
-  auto s = storage::Store::open(o);
+  auto s = storage::Store::open(o, storage::IfMissing::create);
   if (!s) return -1;
   f->store.emplace(std::move(*s));
   f->cal.name = "culture";

@@ -35,7 +35,7 @@ int setup(void** state) {
   o.path = f->dir + "/store";
   o.map_size = std::size_t{16} << 20;
   std::filesystem::create_directory(o.path);
-  auto store = Store::open(o);
+  auto store = Store::open(o, IfMissing::create);
   if (!store) return -1;
   f->store.emplace(std::move(*store));
   *state = f;

@@ -36,7 +36,13 @@ namespace {
 constexpr const char* kUsage =
     "usage: civicctl --store DIR COMMAND [ARGS]\n"
     "\n"
+    "       civicctl init DIR [--receipt-tag TAG] [--max-size SIZE]\n"
+    "\n"
     "commands:\n"
+    "  init                     make a new, empty store in DIR (created if missing) for\n"
+    "                           civic_store; --receipt-tag sets the 1 to 8 letters or\n"
+    "                           digits every receipt of the store carries (default: 4\n"
+    "                           drawn at random); refuses a DIR that holds a store\n"
     "  stat                     the store's size, use, readers and counts, as JSON\n"
     "  import CAL FILE          add or update the events of an .ics file (or a JSON array\n"
     "                           of events; - reads stdin) in calendar CAL, all or nothing\n"
@@ -51,8 +57,9 @@ constexpr const char* kUsage =
     "  verify                   read every record and index entry; exit 1 on any\n"
     "                           inconsistency, listing each\n"
     "\n"
-    "A calendar or form is known to civicctl once nginx has started (or run nginx -t)\n"
-    "with its civic_calendar or civic_form block: nginx records the definition in the store.\n"
+    "A calendar or form is known to civicctl once nginx has started or reloaded with its\n"
+    "civic_calendar or civic_form block (nginx -t records nothing): nginx records the\n"
+    "definitions in the store, and stat names the configuration file and when.\n"
     "\n"
     "options:\n"
     "  --store DIR       the civic_store directory (or CIVIC_STORE in the environment)\n"
@@ -356,8 +363,26 @@ int cmd_export(const Options& opt) {
   return 0;
 }
 
+int cmd_init(const Options& opt, const std::string& receipt_tag) {
+  if (civic::storage::store_exists(opt.store))
+    return fail("there is already a store in " + opt.store + " (nothing was changed)");
+  if (!receipt_tag.empty() && !civic::storage::valid_receipt_tag(receipt_tag))
+    return fail("--receipt-tag \"" + receipt_tag + "\": 1 to 8 of A-Z and 0-9");
+  civic::storage::EnvOptions env;
+  env.path = opt.store;
+  if (opt.max_size) env.map_size = opt.max_size;
+  civic::storage::NewStoreOptions fresh;
+  fresh.receipt_tag = receipt_tag;
+  auto store = civic::storage::Store::open(env, civic::storage::IfMissing::create, fresh);
+  if (!store) return fail(store.error().message());
+  std::printf("{\"store\":\"%s\",\"id\":\"%s\",\"receipt_tag\":\"%s\"}\n", opt.store.c_str(),
+              store->id().c_str(), store->receipt_tag().c_str());
+  return 0;
+}
+
 int run(int argc, char** argv) {
   Options opt;
+  std::string receipt_tag;
   if (const char* env = std::getenv("CIVIC_STORE")) opt.store = env;
   for (int i = 1; i < argc; ++i) {
     std::string_view a = argv[i];
@@ -369,6 +394,8 @@ int run(int argc, char** argv) {
     } else if (a == "--lang" && i + 1 < argc) {
       opt.args.emplace_back(a);
       opt.args.emplace_back(argv[++i]);
+    } else if (a == "--receipt-tag" && i + 1 < argc) {
+      receipt_tag = argv[++i];
     } else if (a == "--max-size" && i + 1 < argc) {
       if (!parse_size(argv[++i], opt.max_size)) return fail(std::string("invalid --max-size ") + argv[i]);
     } else {
@@ -379,8 +406,15 @@ int run(int argc, char** argv) {
     std::fputs(kUsage, stderr);
     return 2;
   }
+  // civicctl init DIR: the directory is the command's argument.
+  if (opt.args[0] == "init" && opt.args.size() == 2) opt.store = opt.args[1];
   if (opt.store.empty()) return fail("no store: give --store DIR");
   const std::string& command = opt.args[0];
+  if (command == "init") {
+    if (opt.args.size() > 2) return fail("usage: civicctl init DIR [--receipt-tag TAG] [--max-size SIZE]");
+    return cmd_init(opt, receipt_tag);
+  }
+  if (!receipt_tag.empty()) return fail("--receipt-tag belongs to init");
   civic::ical::init_timezones();
   civic::ical::init_html_parser();
   if (command == "stat") return cmd_stat(opt);

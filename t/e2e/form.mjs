@@ -64,7 +64,7 @@ try {
     await page.check('#f-consent');
     await page.click('button[type=submit]');
     const receipt = (await page.locator('#civic-receipt').textContent() || '').trim();
-    check(/^PAL-\d{4}-\d{6}$/.test(receipt), `[${lang}] the citizen sees a receipt (${receipt})`);
+    check(/^PAL-\d{4}-[0-9A-Z]{1,8}-\d{6}$/.test(receipt), `[${lang}] the citizen sees a receipt (${receipt})`);
     await page.close();
   }
 } finally {

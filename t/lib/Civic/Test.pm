@@ -68,7 +68,7 @@ sub free_port {
 }
 
 # new(http => TEXT, main => TEXT, workers => N, expect_errors => [qr//...],
-#     preload => [shared objects to preload into nginx])
+#     preload => [shared objects to preload into nginx], init_store => 0|1)
 sub new {
     my ($class, %args) = @_;
     my $prefix = tempdir('civic-t-XXXXXX', TMPDIR => 1, CLEANUP => !$ENV{CIVIC_KEEP});
@@ -89,6 +89,12 @@ sub new {
         owner   => $$,
     }, $class;
     $self->write_config;
+    # The store, made as a sysadmin makes it (civicctl init) before nginx
+    # first reads the configuration; init_store => 0 leaves PREFIX/store absent.
+    if ($args{init_store} // 1) {
+        my ($rc, undef, $err) = run_command([civicctl_path(), 'init', "$prefix/store"]);
+        die "civicctl init $prefix/store: $err" if $rc;
+    }
     push @LIVE, $self;
     weaken($LIVE[-1]);
     return $self;

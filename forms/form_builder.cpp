@@ -77,6 +77,14 @@ bool setting_applies(std::string_view setting, FieldType type) {
 
 }  // namespace
 
+std::string describe_duration(long long seconds) {
+  auto plural = [](long long n, const char* one) { return std::to_string(n) + " " + one + (n == 1 ? "" : "s"); };
+  if (seconds % 86400 == 0) return plural(seconds / 86400, "day");
+  if (seconds % 3600 == 0) return plural(seconds / 3600, "hour");
+  if (seconds % 60 == 0) return plural(seconds / 60, "minute");
+  return plural(seconds, "second");
+}
+
 long long parse_duration(std::string_view text) {
   if (text.empty()) return -1;
   long long unit = 1;
@@ -171,9 +179,18 @@ std::string FormBuilder::form_setting(Words words, int line) {
     return {};
   }
   if (setting == "retention") {
-    if (auto e = one_value(); !e.empty()) return e;
+    // nginx's units: "3m" is three minutes and "90" ninety seconds, easily
+    // taken for months and days. Under an hour must be meant: "short".
+    bool is_short = words.size() == 3 && words[2] == "short";
+    if (words.size() != 2 && !is_short)
+      return form_error("retention takes a duration, as in: retention 30d; (or: retention 10m short;)");
+    if (auto e = single(setting); !e.empty()) return e;
     long long s = parse_duration(words[1]);
     if (s <= 0) return form_error("retention " + quoted(words[1]) + " is not a duration (such as 30d, 12h or 6w)");
+    if (s < 3600 && !is_short)
+      return form_error("retention " + quoted(words[1]) + " is " + describe_duration(s) +
+                        " (nginx's units: s seconds, m minutes, h hours, d days, w weeks, y years; no unit: "
+                        "seconds); write \"retention 30d;\" for 30 days, or add \"short\" if under an hour is meant");
     form_.retention_seconds = s;
     return {};
   }

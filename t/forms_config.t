@@ -42,6 +42,11 @@ my @cases = (
     [ "title en;\n field a text { }", 3, qr/title takes a language and a text/ ],
     [ "field a text { required; required; }", 3, qr/duplicate "required"/ ],
     [ "confirm redirect=javascript:x;\n field a text { }", 3, qr/confirm redirect= needs a path/ ],
+    # nginx's time units: "3m" is minutes, a bare number seconds (issue 12).
+    [ "retention 3m;\n field a text { }", 3,
+      qr/retention "3m" is 3 minutes \(nginx's units: s seconds, m minutes, h hours, d days, w weeks, y years; no unit: seconds\); write "retention 30d;" for 30 days, or add "short" if under an hour is meant/ ],
+    [ "retention 90;\n field a text { }", 3, qr/retention "90" is 90 seconds/ ],
+    [ "retention 3m later;\n field a text { }", 3, qr/retention takes a duration, as in: retention 30d;/ ],
 );
 for my $case (@cases) {
     my ($body, $line, $re) = @$case;
@@ -55,6 +60,12 @@ for my $case (@cases) {
     like($out, qr/\[emerg\].*$re.* in \Q$conf\E:$expected_line/, "... with the reason, file and line $expected_line")
         or diag($out);
 }
+
+# A short retention written as meant.
+($rc, $out) = config_with("    civic_form f {\n languages en;\n retention 10m short;\n field a text { }\n }");
+is($rc, 0, 'retention 10m short is taken') or diag($out);
+($rc, $out) = config_with("    civic_form f {\n languages en;\n retention 3600;\n field a text { }\n }");
+is($rc, 0, 'an hour or more needs no "short"') or diag($out);
 
 # A form without languages, with no fields; a setting outside a form.
 ($rc, $out) = config_with("    civic_form f { field a text { } }");

@@ -16,7 +16,7 @@ my $forms = <<'END';
     civic_form lyhyt {
         languages en;
         min_fill_time 0;
-        retention 3s;
+        retention 3s short;
         receipt_prefix LYH;
         field text textarea { required; max_length 2000; }
     }

@@ -51,7 +51,7 @@ my ($src, $sout) = Civic::Test::run_command([Civic::Test::civicctl_path(), '--st
 my $before = decode_json($sout);
 $t->set_config(http => <<"END");
     civic_store $prefix/deep/er/store max_size=16m;
-    civic_form f { languages en; retention 1m; field a text { } }
+    civic_form f { languages en; retention 1m short; field a text { } }
     server { listen %%ADDR%%; location /admin/ { civic_admin; } }
 END
 ($rc, $out) = $t->test_config;

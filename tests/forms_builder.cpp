@@ -131,6 +131,15 @@ void sizes_and_durations(void**) {
   assert_int_equal(parse_duration("2s"), 2);
   assert_int_equal(parse_duration("0"), 0);
   assert_int_equal(parse_duration("1q"), -1);
+  assert_string_equal(describe_duration(180).c_str(), "3 minutes");
+  assert_string_equal(describe_duration(86400).c_str(), "1 day");
+  assert_string_equal(describe_duration(90).c_str(), "90 seconds");
+  // A retention under an hour must say it means it.
+  assert_contains(error_with(with({"retention 3m", "field a text", "end"})), "retention \"3m\" is 3 minutes");
+  assert_contains(error_with(with({"retention 90", "field a text", "end"})), "is 90 seconds");
+  auto r = build_form("short", with({"retention 10m short", "field a text", "end"}));
+  if (auto* e = std::get_if<std::string>(&r)) fail_msg("%s", e->c_str());
+  assert_int_equal(std::get<Form>(r).retention_seconds, 600);
 }
 
 }  // namespace

@@ -114,18 +114,25 @@ isnt($cs, 0, 'a backup whose parent does not exist is refused');
 like($err, qr/does not exist/, 'saying so');
 
 # A full disk: a tmpfs of 8 KiB (mounting needs root, as the tests run here).
+# It is unmounted on every way out of the test, a die included (END).
 my $small = "$dir/small";
 mkdir $small;
+my $mounted = 0;
+END { local $?; Civic::Test::run_command(['umount', $small]) if $mounted }
 SKIP: {
     my ($ms, undef, $merr) = Civic::Test::run_command(['mount', '-t', 'tmpfs', '-o', 'size=8k', 'tmpfs', $small]);
-    skip "cannot mount a small tmpfs: $merr", 3 if $ms != 0;
+    skip "cannot mount a small tmpfs: $merr", 4 if $ms != 0;
+    $mounted = 1;
     ($cs, undef, $err) = $t->civicctl('backup', "$small/copy");
     isnt($cs, 0, 'a backup onto a full disk fails');
     like($err, qr/no space left for the copy/, 'saying there is no space left');
-    opendir(my $dh, $small);
+    opendir(my $dh, $small) or die "$small: $!";
     my @left = grep { !/^\.\.?$/ } readdir $dh;
+    closedir $dh;  # an open directory keeps the mount busy
     is_deeply(\@left, [], 'and leaves nothing there, no half copy');
-    Civic::Test::run_command(['umount', $small]);
+    my ($us, undef, $uerr) = Civic::Test::run_command(['umount', $small]);
+    is($us, 0, 'the small tmpfs is unmounted again') or diag($uerr);
+    $mounted = 0 if $us == 0;
 }
 
 # --- the backup restored and served by a second nginx

@@ -86,7 +86,7 @@ Intake take_in(const IntakeRequest& request) {
     intake.result = IntakeResult::invalid;
     return intake;
   }
-  intake.data_json = encode_submission_data(intake.validated);
+  intake.data_json = encode_submission_data(request.form, intake.validated);
   if (!verified.nonce.empty()) intake.replay_keys.push_back("T:" + verified.nonce);
   if (!request.idempotency_key.empty()) intake.replay_keys.push_back("K:" + std::string(request.idempotency_key));
   intake.replay_expires = request.now + std::max(form.token_lifetime_seconds, kIdempotencySeconds);

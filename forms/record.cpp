@@ -5,41 +5,49 @@
 
 namespace civic::forms {
 
-std::string encode_submission_data(const Validated& accepted) {
+std::string encode_submission_data(const Form& form, const Validated& accepted) {
   rapidjson::StringBuffer out;
   rapidjson::Writer<rapidjson::StringBuffer> w(out);
   auto str = [&w](std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); };
+  auto key = [&w](const std::string& name) { w.Key(name.data(), static_cast<rapidjson::SizeType>(name.size())); };
   w.StartObject();
-  std::string last_file_field;
-  for (const CleanValue& v : accepted.values) {
-    w.Key(v.field->name.data(), static_cast<rapidjson::SizeType>(v.field->name.size()));
-    if (v.field->is_flag()) {
-      w.Bool(v.checked);
-    } else if (v.field->many_values()) {
-      w.StartArray();
-      for (const std::string& s : v.values) str(s);
-      w.EndArray();
-    } else {
-      str(v.values.front());
+  // In the form's order, files at their field's place.
+  for (const Field& field : form.fields) {
+    if (field.type == FieldType::file) {
+      bool any = false;
+      for (const CleanFile& f : accepted.files) {
+        if (f.field != field.name) continue;
+        if (!any) {
+          key(field.name);
+          w.StartArray();
+          any = true;
+        }
+        w.StartObject();
+        w.Key("filename");
+        str(f.filename);
+        w.Key("content_type");
+        str(f.media_type);
+        w.Key("size");
+        w.Uint64(f.content.size());
+        w.EndObject();
+      }
+      if (any) w.EndArray();
+      continue;
     }
-  }
-  // Files, grouped by field (validate() keeps each field's files together).
-  for (std::size_t i = 0; i < accepted.files.size();) {
-    const std::string& field = accepted.files[i].field;
-    w.Key(field.data(), static_cast<rapidjson::SizeType>(field.size()));
-    w.StartArray();
-    for (; i < accepted.files.size() && accepted.files[i].field == field; ++i) {
-      const CleanFile& f = accepted.files[i];
-      w.StartObject();
-      w.Key("filename");
-      str(f.filename);
-      w.Key("content_type");
-      str(f.media_type);
-      w.Key("size");
-      w.Uint64(f.content.size());
-      w.EndObject();
+    for (const CleanValue& v : accepted.values) {
+      if (v.field != &field) continue;
+      key(field.name);
+      if (field.is_flag()) {
+        w.Bool(v.checked);
+      } else if (field.many_values()) {
+        w.StartArray();
+        for (const std::string& s : v.values) str(s);
+        w.EndArray();
+      } else {
+        str(v.values.front());
+      }
+      break;
     }
-    w.EndArray();
   }
   w.EndObject();
   return std::string(out.GetString(), out.GetSize());

@@ -7,10 +7,11 @@
 
 #include <string>
 
+#include "forms/form.hpp"
 #include "forms/validate.hpp"
 
 namespace civic::forms {
 
-std::string encode_submission_data(const Validated& accepted);
+std::string encode_submission_data(const Form& form, const Validated& accepted);
 
 }  // namespace civic::forms

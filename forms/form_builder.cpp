@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <charconv>
 #include <limits>
+#include <span>
+#include <vector>
 
+#include "common/config_hints.hpp"
 #include "common/quote.hpp"
 #include "forms/utf8.hpp"
 #include "forms/validate.hpp"
@@ -56,6 +59,13 @@ bool valid_confirm_url(std::string_view url) {
     if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '"' || c == '<' || c == '>') return false;
   return url.front() == '/' || url.starts_with("https://") || url.starts_with("http://");
 }
+
+constexpr std::string_view kFieldSettings[] = {
+    "required", "required_if", "show_if", "label", "help", "min_length", "max_length", "min", "max",
+    "pattern", "pattern_message", "option", "multiple", "max_size", "accept", "default", "country"};
+constexpr std::string_view kFormSettings[] = {
+    "title", "description", "languages", "retention", "receipt_prefix", "confirm", "confirm_message",
+    "honeypot", "min_fill_time", "token_lifetime", "max_submissions_per_day", "field"};
 
 // Which settings a field type takes, beyond those every field takes
 // (required, required_if, show_if, label, help, default).
@@ -138,8 +148,12 @@ std::string FormBuilder::field_error(std::string_view text) const {
 
 std::string FormBuilder::set_text(LocalText& target, Words words, int line, std::string_view what, bool field) {
   auto error = [&](std::string_view text) { return field ? field_error(text) : form_error(text); };
-  if (words.size() != 3)
-    return error(std::string(what) + " takes a language and a text, as in: " + std::string(what) + " en \"...\"");
+  if (words.size() != 3) {
+    std::string hint = words.size() > 3 ? (field ? missing_semicolon(words, kFieldSettings)
+                                                 : missing_semicolon(words, kFormSettings))
+                                        : std::string();
+    return error(std::string(what) + " takes a language and a text, as in: " + std::string(what) + " en \"...\"" + hint);
+  }
   if (!valid_language(words[1])) return error("\"" + std::string(words[1]) + "\" is not a language code (two or three lowercase letters)");
   if (!is_valid_utf8(words[2])) return error(std::string(what) + " is not valid UTF-8");
   if (target.exact(words[1])) return error("duplicate " + std::string(what) + " in " + quoted(words[1]));
@@ -158,7 +172,7 @@ std::string FormBuilder::form_setting(Words words, int line) {
     return {};
   };
   auto one_value = [&]() -> std::string {
-    if (words.size() != 2) return form_error(quoted(setting) + " takes one value");
+    if (words.size() != 2) return form_error(quoted(setting) + " takes one value" + missing_semicolon(words, kFormSettings));
     return single(setting);
   };
 
@@ -170,7 +184,9 @@ std::string FormBuilder::form_setting(Words words, int line) {
     if (words.size() < 2) return form_error("languages needs at least one language, as in: languages fi sv en");
     if (auto e = single(setting); !e.empty()) return e;
     for (std::string_view lang : words.subspan(1)) {
-      if (!valid_language(lang)) return form_error(quoted(lang) + " is not a language code (two or three lowercase letters)");
+      if (!valid_language(lang))
+        return form_error(quoted(lang) + " is not a language code (two or three lowercase letters)" +
+                          (is_one_of(lang, kFormSettings) ? missing_semicolon(words, kFormSettings) : std::string()));
       if (std::find(form_.languages.begin(), form_.languages.end(), lang) != form_.languages.end())
         return form_error("language " + quoted(lang) + " is listed twice");
       form_.languages.emplace_back(lang);
@@ -183,7 +199,8 @@ std::string FormBuilder::form_setting(Words words, int line) {
     // taken for months and days. Under an hour must be meant: "short".
     bool is_short = words.size() == 3 && words[2] == "short";
     if (words.size() != 2 && !is_short)
-      return form_error("retention takes a duration, as in: retention 30d; (or: retention 10m short;)");
+      return form_error("retention takes a duration, as in: retention 30d; (or: retention 10m short;)" +
+                        missing_semicolon(words, kFormSettings));
     if (auto e = single(setting); !e.empty()) return e;
     long long s = parse_duration(words[1]);
     if (s <= 0) return form_error("retention " + quoted(words[1]) + " is not a duration (such as 30d, 12h or 6w)");
@@ -245,7 +262,9 @@ std::string FormBuilder::form_setting(Words words, int line) {
     form_.honeypot = words[1];
     return {};
   }
-  return form_error("unknown setting " + quoted(setting));
+  if (is_one_of(setting, kFieldSettings))
+    return form_error(quoted(setting) + " is a setting of a field: write it inside field NAME TYPE { ... }");
+  return form_error(unknown_setting(setting, kFormSettings, "a form"));
 }
 
 std::string FormBuilder::begin_field(Words words, int line) {
@@ -272,11 +291,12 @@ std::string FormBuilder::begin_field(Words words, int line) {
 std::string FormBuilder::field_setting(Words words, int line) {
   if (!in_field_ || words.empty()) return form_error("a field setting outside a field");
   std::string_view setting = words[0];
-  static constexpr std::string_view kKnown[] = {
-      "required", "required_if", "show_if", "label", "help", "min_length", "max_length", "min", "max",
-      "pattern", "pattern_message", "option", "multiple", "max_size", "accept", "default", "country"};
-  if (std::find(std::begin(kKnown), std::end(kKnown), setting) == std::end(kKnown))
-    return field_error("unknown setting " + quoted(setting));
+  if (!is_one_of(setting, kFieldSettings)) {
+    if (setting == "field") return field_error("a field cannot hold another field: is a \"}\" missing?");
+    if (is_one_of(setting, kFormSettings))
+      return field_error(quoted(setting) + " is a setting of the form: write it outside the field's block");
+    return field_error(unknown_setting(setting, kFieldSettings, "a field"));
+  }
   if (!setting_applies(setting, field_.type))
     return field_error(quoted(setting) + " does not apply to a " + std::string(type_name(field_.type)) + " field");
 
@@ -287,10 +307,12 @@ std::string FormBuilder::field_setting(Words words, int line) {
     seen_settings_.emplace_back(setting);
   }
   auto no_value = [&]() -> std::string {
-    return words.size() == 1 ? std::string() : field_error(quoted(setting) + " takes no value");
+    return words.size() == 1 ? std::string()
+                             : field_error(quoted(setting) + " takes no value" + missing_semicolon(words, kFieldSettings));
   };
   auto one_value = [&]() -> std::string {
-    return words.size() == 2 ? std::string() : field_error(quoted(setting) + " takes one value");
+    return words.size() == 2 ? std::string()
+                             : field_error(quoted(setting) + " takes one value" + missing_semicolon(words, kFieldSettings));
   };
 
   if (setting == "label") return set_text(field_.label, words, line, "label", true);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/hash.hpp"
+#include "common/config_hints.hpp"
 #include "common/quote.hpp"
 #include "ical/timezone.hpp"
 
@@ -153,12 +154,16 @@ std::string format_ical_duration(std::int64_t s) {
 CalendarConfigBuilder::CalendarConfigBuilder(std::string name) { config_.name = std::move(name); }
 
 std::string CalendarConfigBuilder::add(std::span<const std::string_view> words) {
+  static constexpr std::string_view kSettings[] = {"title", "description", "languages", "timezone", "refresh",
+                                                    "organizer"};
   if (words.empty()) return "an empty line";
   std::string_view key = words[0];
   std::size_t args = words.size() - 1;
+  // Too many words for a setting: maybe the ";" before the next one is missing.
+  auto hint = [&] { return missing_semicolon(words, kSettings); };
 
   if (key == "title" || key == "description") {
-    if (args != 2) return quoted(key) + " takes a language and a text: " + std::string(key) + " fi \"...\"";
+    if (args != 2) return quoted(key) + " takes a language and a text: " + std::string(key) + " fi \"...\"" + hint();
     if (!is_language_tag(words[1]))
       return quoted(key) + ": " + quoted(words[1]) + " is not a language tag (such as fi, sv, en)";
     LangText& target = key == "title" ? config_.title : config_.description;
@@ -174,7 +179,7 @@ std::string CalendarConfigBuilder::add(std::span<const std::string_view> words) 
     if (args == 0) return "\"languages\" needs at least one language: languages fi sv en";
     for (std::size_t i = 1; i < words.size(); ++i) {
       if (!is_language_tag(words[i]))
-        return "\"languages\": " + quoted(words[i]) + " is not a language tag (such as fi, sv, en)";
+        return "\"languages\": " + quoted(words[i]) + " is not a language tag (such as fi, sv, en)" + hint();
       if (config_.has_language(words[i])) return "\"languages\": " + quoted(words[i]) + " is given twice";
       config_.languages.emplace_back(words[i]);
     }
@@ -183,7 +188,7 @@ std::string CalendarConfigBuilder::add(std::span<const std::string_view> words) 
   }
   if (key == "timezone") {
     if (have_timezone_) return "\"timezone\" is duplicate";
-    if (args != 1) return "\"timezone\" takes one name of the tz database, such as Europe/Helsinki";
+    if (args != 1) return "\"timezone\" takes one name of the tz database, such as Europe/Helsinki" + hint();
     if (!zone_exists(words[1]))
       return "\"timezone\": " + quoted(words[1]) +
              " is not a time zone of the system tz database (/usr/share/zoneinfo); use a name such as "
@@ -194,7 +199,7 @@ std::string CalendarConfigBuilder::add(std::span<const std::string_view> words) 
   }
   if (key == "refresh") {
     if (have_refresh_) return "\"refresh\" is duplicate";
-    if (args != 1) return "\"refresh\" takes one time, such as 6h";
+    if (args != 1) return "\"refresh\" takes one time, such as 6h" + hint();
     std::int64_t s = parse_duration(words[1]);
     if (s < 0) return "\"refresh\": " + quoted(words[1]) + " is not a time (such as 30m, 6h, 1d)";
     if (s < kMinRefresh || s > kMaxRefresh) return "\"refresh\" must be between 1m and 30d";
@@ -204,7 +209,7 @@ std::string CalendarConfigBuilder::add(std::span<const std::string_view> words) 
   }
   if (key == "organizer") {
     if (have_organizer_) return "\"organizer\" is duplicate";
-    if (args != 1) return "\"organizer\" takes one address, such as mailto:events@example.org";
+    if (args != 1) return "\"organizer\" takes one address, such as mailto:events@example.org" + hint();
     std::string_view uri = words[1];
     bool scheme = uri.starts_with("mailto:") || uri.starts_with("https://") || uri.starts_with("http://");
     bool clean = std::none_of(uri.begin(), uri.end(), [](char c) {
@@ -217,8 +222,7 @@ std::string CalendarConfigBuilder::add(std::span<const std::string_view> words) 
     have_organizer_ = true;
     return {};
   }
-  return "unknown setting " + quoted(key) +
-         " in civic_calendar (known: title, description, languages, timezone, refresh, organizer)";
+  return unknown_setting(key, kSettings, "a civic_calendar");
 }
 
 std::string CalendarConfigBuilder::finish(CalendarConfig& out) {

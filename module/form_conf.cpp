@@ -123,6 +123,16 @@ char* form_setting(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
   }
 }
 
+// One line of a field block (nginx's custom handler, as for types {}).
+char* field_line(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
+  try {
+    auto* parse = static_cast<FormBlockParse*>(conf);
+    return report(cf, parse->builder.field_setting(words_of(cf), current_line(cf)));
+  } catch (const std::exception& e) {
+    return report(cf, std::string("civic_form: ") + e.what());
+  }
+}
+
 // field NAME TYPE { ... }
 char* field_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
   try {
@@ -130,19 +140,13 @@ char* field_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
     if (parse == nullptr) return report(cf, "\"field\" belongs in a civic_form block");
     auto words = words_of(cf);
     if (char* rv = report(cf, parse->builder.begin_field(words, current_line(cf))); rv != NGX_CONF_OK) return rv;
-    if (char* rv = parse_block(cf, kFieldBlockConf); rv != NGX_CONF_OK) return rv;
+    ngx_conf_t saved = *cf;
+    cf->handler = field_line;
+    cf->handler_conf = reinterpret_cast<char*>(parse);
+    char* rv = ngx_conf_parse(cf, nullptr);
+    *cf = saved;
+    if (rv != NGX_CONF_OK) return rv;
     return report(cf, parse->builder.end_field());
-  } catch (const std::exception& e) {
-    return report(cf, std::string("civic_form: ") + e.what());
-  }
-}
-
-char* field_setting(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
-  try {
-    FormBlockParse* parse = parse_of(conf);
-    if (parse == nullptr) return report(cf, "this setting belongs in a field block");
-    auto words = words_of(cf);
-    return report(cf, parse->builder.field_setting(words, current_line(cf)));
   } catch (const std::exception& e) {
     return report(cf, std::string("civic_form: ") + e.what());
   }

@@ -2,11 +2,14 @@
 //
 // A civic_form block holds lines and nested `field NAME TYPE { ... }` blocks.
 // nginx's per-line custom handlers (as `types {}` uses) cannot hold nested
-// blocks, so the block's settings are nginx directives of their own,
-// allowed only inside a civic_form block (kFormBlockConf) or a field block
-// (kFieldBlockConf): nginx then checks their places and reports unknown
-// names with file and line, and each one hands its words to the core's
-// FormBuilder, whose error text is logged the same way.
+// blocks, so the form's own settings are nginx directives, allowed only
+// inside a civic_form block (kFormBlockConf): nginx checks their place, and
+// each hands its words to the core's FormBuilder. A field block holds no
+// nested block: it is read with a custom handler, so that every line of it,
+// a typo too, reaches the FormBuilder, which names the known settings
+// ("did you mean"), a missing ";", or a form setting written in a field.
+// The field settings are registered at the form level too, so that one
+// written outside its field is told so by the FormBuilder as well.
 #pragma once
 
 #include "module/ngx.hpp"
@@ -38,12 +41,10 @@ const FormRegistry& form_registry(ngx_http_request_t* r);
 // nginx's own modules do not use (NGX_DIRECT_CONF is 0x00010000, the context
 // bits start at 0x01000000).
 inline constexpr ngx_uint_t kFormBlockConf = 0x00400000;
-inline constexpr ngx_uint_t kFieldBlockConf = 0x00800000;
 
 char* civic_form_block(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
 char* form_setting(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
 char* field_block(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
-char* field_setting(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
 char* civic_form_layout(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
 
 }  // namespace civic::module
@@ -52,9 +53,7 @@ char* civic_form_layout(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept
 #define CIVIC_FORM_SETTING(name)                                                                          \
   {ngx_string(name), civic::module::kFormBlockConf | NGX_CONF_ANY, civic::module::form_setting,          \
    NGX_HTTP_MAIN_CONF_OFFSET, 0, nullptr}
-#define CIVIC_FIELD_SETTING(name)                                                                         \
-  {ngx_string(name), civic::module::kFieldBlockConf | NGX_CONF_ANY, civic::module::field_setting,        \
-   NGX_HTTP_MAIN_CONF_OFFSET, 0, nullptr}
+#define CIVIC_FIELD_SETTING(name) CIVIC_FORM_SETTING(name)
 #define CIVIC_FORM_COMMANDS                                                                               \
   {ngx_string("civic_form"), NGX_HTTP_MAIN_CONF | NGX_CONF_BLOCK | NGX_CONF_TAKE1,                        \
    civic::module::civic_form_block, NGX_HTTP_MAIN_CONF_OFFSET, 0, nullptr},                               \

@@ -48,7 +48,12 @@ my @cases = (
     ["    civic_calendar x {\n        languages fi;\n        timezone Europe/Turku;\n    }",
      qr/timezone Europe\/Turku/, qr/"Europe\/Turku" is not a time zone of the system tz database/],
     ["    civic_calendar x {\n        languages fi;\n        timezone UTC;\n        colour red;\n    }",
-     qr/colour red/, qr/unknown setting "colour"/],
+     qr/colour red/, qr/unknown setting "colour"; the settings of a civic_calendar are: title, description, languages, timezone, refresh, organizer/],
+    # Typos and a missing ";" (issue 12).
+    ["    civic_calendar x {\n        languages fi;\n        timezon UTC;\n    }",
+     qr/timezon UTC/, qr/unknown setting "timezon" \(did you mean "timezone"\?\)/],
+    ["    civic_calendar x {\n        languages fi\n        timezone UTC;\n    }",
+     qr/timezone UTC/, qr/"languages": "timezone" is not a language tag \(such as fi, sv, en\); is a ";" missing after "languages fi"\?/],
     ["    civic_calendar x {\n        timezone UTC;\n    }",
      qr/^\s*\}/, qr/needs "languages"/],
     ["    civic_calendar x {\n        languages fi;\n    }",

@@ -30,7 +30,18 @@ my $conf = $t->conf_file;
 # and the message.
 my @cases = (
     [ "field a colour { }", 3, qr/unknown type "colour"/ ],
-    [ "field a text { colour red; }", 3, qr/unknown directive "colour"/ ],
+    [ "field a text { colour red; }", 3, qr/field "a": unknown setting "colour"; the settings of a field are: required, required_if, show_if, label, help, min_length, max_length, min, max, pattern, pattern_message, option, multiple, max_size, accept, default, country/ ],
+    # Typos and a missing ";" are named as such (issue 12).
+    [ "field a text {\n maxlength 200;\n }", 4, qr/field "a": unknown setting "maxlength" \(did you mean "max_length"\?\)/ ],
+    # (nginx is at the line of the ";" it read: the line after the one missing it)
+    [ "field a text {\n max_length 200\n label en \"Name\";\n }", 5,
+      qr/field "a": "max_length" takes one value; is a ";" missing after "max_length 200"\?/ ],
+    [ "field a text {\n label en \"Name\"\n required;\n }", 5,
+      qr/label takes a language and a text, as in: label en "..."; is a ";" missing after "label en Name"\?/ ],
+    [ "field a text {\n retention 30d;\n }", 4, qr/field "a": "retention" is a setting of the form: write it outside the field's block/ ],
+    [ "required;\n field a text { }", 3, qr/"required" is a setting of a field: write it inside field NAME TYPE \{ ... \}/ ],
+    [ "retention 30d\n receipt_prefix PAL;\n field a text { }", 4,
+      qr/retention takes a duration, as in: retention 30d; \(or: retention 10m short;\); is a ";" missing after "retention 30d"\?/ ],
     [ "field a text {\n pattern \"^[0-9{5}\$\";\n }", 4, qr/field "a": pattern "\^\[0-9\{5\}\$" does not compile: missing terminating \]/ ],
     [ "field a text { }\n field b text {\n required_if nothing=x;\n }", 5,
       qr/field "b": required_if names the field "nothing", which this form does not have/ ],

@@ -1,5 +1,5 @@
 // Event JSON (PUT body, bulk POST array): parsed, then rendered back as a
-// VEVENT and JSON and expanded, as a write would.
+// VEVENT and JSON and expanded, as a write and a query would.
 #include <string_view>
 #include <vector>
 
@@ -22,6 +22,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)render_vevent(event, style);
     (void)event_to_json(event, {true, "https://example.fi/calendars/", "culture"});
     (void)expand_occurrences(event, 4102444800, 500);
+    // As a query does: from a window years ahead, within a budget.
+    ExpansionBudget steps(20000);
+    (void)occurrences_between(event, 0, 2524608000 /* 2050 */, 2525212800, steps, 1000);
   }
   return 0;
 }

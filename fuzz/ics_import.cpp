@@ -1,6 +1,7 @@
 // .ics import (POST text/calendar, civicctl import): libical reads the text
 // and every VEVENT becomes an Event; what parses is then rendered back as a
-// VEVENT and as JSON, and its occurrences are expanded, as a write would.
+// VEVENT and as JSON, and its occurrences are expanded, as a write and a
+// query would.
 #include <string_view>
 #include <vector>
 
@@ -24,6 +25,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     Event back;
     (void)event_from_canonical_json(json, back);
     (void)expand_occurrences(event, 4102444800 /* 2100 */, 500);
+    // As a query does: from a window years ahead, within a budget.
+    ExpansionBudget steps(20000);
+    (void)occurrences_between(event, 0, 2524608000 /* 2050 */, 2525212800, steps, 1000);
   }
   return 0;
 }

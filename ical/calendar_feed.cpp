@@ -22,9 +22,6 @@ namespace ev = storage::events;
 
 namespace {
 
-// Steps libical may take to look for an occurrence past the materialized ones.
-constexpr std::size_t kExpandSteps = 20000;
-
 storage::RenditionKind kind_of(FeedFormat f) {
   switch (f) {
     case FeedFormat::jcal: return storage::RenditionKind::jcal;
@@ -169,6 +166,21 @@ storage::Error damaged(std::string_view id) {
 
 }  // namespace
 
+ExpansionBudget expansion_budget(std::size_t budget, std::size_t spent) {
+  std::size_t left = budget > spent ? budget - spent : 0;
+  return ExpansionBudget(std::min(left / kStepWeight, kMaxExpansionSteps));
+}
+
+std::optional<FieldError> expansion_refusal(const ExpansionBudget& steps, const FeedQuery& q) {
+  if (steps.used() + steps.left() < kMaxExpansionSteps) return std::nullopt;
+  FieldError e;
+  e.kind = FieldError::Kind::syntax;
+  e.field = q.end ? "end" : "start";
+  e.message = "asks for more occurrences of recurring events than one request may expand (" +
+              std::to_string(kMaxExpansionSteps) + " steps): give a shorter range with start and end";
+  return e;
+}
+
 Validators make_validators(std::string_view store_id, const CalendarConfig& cal,
                            const std::optional<storage::CalendarState>& state, std::string_view resource,
                            const FeedQuery& query, std::string_view variant) {
@@ -218,23 +230,36 @@ storage::Result<FeedAnswer> build_ics_feed(const storage::Txn& txn, const storag
       answer.over_budget = true;
       return answer;
     }
+    // A range without an end ends earlier for recurring events.
+    std::int64_t series_qe = std::min(qe, q.series_end());
     std::vector<ev::WindowHit> hits = std::move(found->hits);
+    std::size_t materialized = hits.size();
     // Series that go on past their materialized occurrences: looked at by
-    // expanding them from where materializing stopped.
+    // expanding them from the window (or from where materializing stopped).
+    ExpansionBudget steps = expansion_budget(budget, hits.size() + found->partial.size());
     for (const auto& partial : found->partial) {
+      if (partial.resume_from >= series_qe) continue;
       if (std::any_of(hits.begin(), hits.end(), [&](const auto& h) { return h.id == partial.id; })) continue;
       auto view = ev::get(txn, db, cal.name, partial.id);
       if (!view) return view.error();
       if (!view.value() || view.value()->deleted()) continue;
       Event e;
       if (!event_from_view(**view, e)) return damaged(partial.id);
-      if (auto first = first_overlap_after(e, partial.resume_from, qs, qe, kExpandSteps))
+      if (auto first = first_overlap_after(e, partial.resume_from, qs, series_qe, steps))
         hits.push_back(ev::WindowHit{partial.id, *first});
+      if (steps.ran_out()) {
+        answer.refused = expansion_refusal(steps, q);
+        answer.over_budget = !answer.refused;
+        return answer;
+      }
     }
-    for (const auto& hit : hits) {
+    for (std::size_t i = 0; i < hits.size(); ++i) {
+      const auto& hit = hits[i];
       auto view = ev::get(txn, db, cal.name, hit.id);
       if (!view) return view.error();
       if (!view.value()) continue;
+      // A series whose first occurrence in the range is past its end.
+      if (i < materialized && view.value()->recurring() && hit.first_start >= series_qe) continue;
       if (!take(**view, hit.first_start)) break;
     }
   } else if (q.modified_since_us) {

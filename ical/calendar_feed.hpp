@@ -15,6 +15,8 @@
 #include "ical/calendar_config.hpp"
 #include "ical/feed_body.hpp"
 #include "ical/feed_query.hpp"
+#include "ical/field_error.hpp"
+#include "ical/recurrence.hpp"
 #include "storage/event_store.hpp"
 #include "storage/lmdb.hpp"
 #include "storage/result.hpp"
@@ -34,15 +36,32 @@ Validators make_validators(std::string_view store_id, const CalendarConfig& cale
                            const FeedQuery& query, std::string_view variant);
 
 // Entries of the index read (and events looked at) before a request is
-// moved from the event loop to the thread pool.
+// moved from the event loop to the thread pool. Expanding recurring events
+// past what was materialized spends from it too: one step of an
+// ExpansionBudget (ical/recurrence.hpp) as kStepWeight entries, about what
+// it costs; in the pool, index entries are not limited (the store bounds
+// them) and expansion is, to kMaxExpansionSteps.
 inline constexpr std::size_t kInlineBudget = 20000;
+inline constexpr std::size_t kStepWeight = 4;
 inline constexpr std::size_t kUnlimited = static_cast<std::size_t>(-1);
 
 struct FeedAnswer {
   bool over_budget = false;  // nothing built: run it again with a larger budget
   bool found = true;         // false: no such event (404)
+  // Nothing built: the query needs more expansion than any request may do
+  // (a 400 naming the parameter to change).
+  std::optional<FieldError> refused;
   FeedBody body;
 };
+
+// The expansion steps a request with `budget` may spend once `spent` of it
+// went on index entries.
+ExpansionBudget expansion_budget(std::size_t budget, std::size_t spent);
+
+// An expansion ran out of `steps`: inline (fewer than kMaxExpansionSteps
+// were allowed) the request is to run again in the pool (nullopt); there, it
+// is refused with this error.
+std::optional<FieldError> expansion_refusal(const ExpansionBudget& steps, const FeedQuery& query);
 
 // The forms of iCalendar a feed is written in: RFC 5545 text, jCal (RFC
 // 7265), xCal (RFC 6321). All three copy the stored component of each event

@@ -26,9 +26,6 @@ namespace ev = storage::events;
 
 namespace {
 
-// Steps libical may take to look for occurrences past the materialized ones.
-constexpr std::size_t kExpandSteps = 20000;
-
 enum class Order { start, start_desc, end, end_desc, modified, modified_desc, name };
 
 Order order_of(std::string_view sort) {
@@ -41,9 +38,10 @@ Order order_of(std::string_view sort) {
   return Order::start;  // the default, as the iCal feed is ordered
 }
 
-// One item of the list: an event, or one occurrence of a recurring one.
+// One item of the list: an event, or one occurrence of a recurring one. A
+// series gives many: they share its view.
 struct Item {
-  storage::EventView view;
+  const storage::EventView* view = nullptr;
   std::optional<OccurrenceTimes> occurrence;
   std::int64_t start = 0;
   std::int64_t end = 0;
@@ -69,15 +67,15 @@ class ListWriter {
   // False if the stored event cannot be read back.
   bool append(FeedBody& body, const Item& item) {
     std::string_view stored;
-    if (auto found = item.view.find_rendition(storage::RenditionKind::json, "", signature_)) {
+    if (auto found = item.view->find_rendition(storage::RenditionKind::json, "", signature_)) {
       stored = *found;
     } else {
       Event e;
-      if (!event_from_view(item.view, e)) return false;
+      if (!event_from_view(*item.view, e)) return false;
       rendered_.push_back(e.deleted ? deleted_event_json(e.id, e.modified_us) : event_json_template(e, cal_.name));
       stored = rendered_.back();
     }
-    EventClock clock{item.view.zone, item.view.all_day()};
+    EventClock clock{item.view->zone, item.view->all_day()};
     return append_event_json(body, stored, base_, item.occurrence, clock);
   }
 
@@ -127,6 +125,7 @@ struct Selection {
   std::vector<Item> page;
   std::uint64_t count = 0;
   bool over_budget = false;
+  std::optional<FieldError> refused;  // the query needs more expansion than any request may do
 };
 
 // The order of the list: by the sort's key, then id, then occurrence start;
@@ -134,7 +133,7 @@ struct Selection {
 bool before(const Item& a, const Item& b, Order order) {
   auto tie = [&](const Item& x, const Item& y, auto kx, auto ky) {
     if (kx != ky) return kx < ky;
-    if (x.view.id != y.view.id) return x.view.id < y.view.id;
+    if (x.view->id != y.view->id) return x.view->id < y.view->id;
     return x.start < y.start;
   };
   switch (order) {
@@ -142,8 +141,8 @@ bool before(const Item& a, const Item& b, Order order) {
     case Order::start_desc: return tie(b, a, b.start, a.start);
     case Order::end: return tie(a, b, a.end, b.end);
     case Order::end_desc: return tie(b, a, b.end, a.end);
-    case Order::modified: return tie(a, b, a.view.modified_us, b.view.modified_us);
-    case Order::modified_desc: return tie(b, a, b.view.modified_us, a.view.modified_us);
+    case Order::modified: return tie(a, b, a.view->modified_us, b.view->modified_us);
+    case Order::modified_desc: return tie(b, a, b.view->modified_us, a.view->modified_us);
     case Order::name: return tie(a, b, a.name_key, b.name_key);
   }
   return false;
@@ -176,9 +175,15 @@ class Selector {
 
   storage::Result<std::optional<storage::EventView>> read(std::string_view id) { return ev::get(txn_, db_, cal_.name, id); }
 
-  Item item_of(const storage::EventView& v) const {
+  // The view kept for the selection's lifetime (items point to it).
+  const storage::EventView& keep(const storage::EventView& v) {
+    views_.push_back(v);
+    return views_.back();
+  }
+
+  static Item item_of(const storage::EventView& v) {
     Item i;
-    i.view = v;
+    i.view = &v;
     i.start = v.first_start;
     i.end = v.first_end;
     return i;
@@ -210,7 +215,7 @@ class Selector {
                                              error = v.error();
                                              return false;
                                            }
-                                           if (v.value() && !v.value()->deleted()) s.page.push_back(item_of(**v));
+                                           if (v.value() && !v.value()->deleted()) s.page.push_back(item_of(keep(**v)));
                                            return true;
                                          });
     if (!st) return st.error();
@@ -245,7 +250,7 @@ class Selector {
                                     error = v.error();
                                     return false;
                                   }
-                                  if (v.value()) s.page.push_back(item_of(**v));
+                                  if (v.value()) s.page.push_back(item_of(keep(**v)));
                                   return true;
                                 });
     if (!st) return st.error();
@@ -258,7 +263,7 @@ class Selector {
     Selection s;
     std::vector<Item> items;
     if (q_.has_window()) {
-      auto st = window_items(items, s.over_budget);
+      auto st = window_items(items, s);
       if (!st) return st.error();
     } else {
       std::size_t seen = 0;
@@ -270,12 +275,12 @@ class Selector {
         }
         if (v.deleted() && !q_.show_deleted) return true;
         if (!passes_filters(v, q_)) return true;
-        items.push_back(item_of(v));
+        items.push_back(item_of(keep(v)));
         return true;
       });
       if (!st) return st.error();
     }
-    if (s.over_budget) return s;
+    if (s.over_budget || s.refused) return s;
     if (order_ == Order::name) {
       for (auto& i : items) {
         auto st = name_key_of(i);
@@ -292,74 +297,86 @@ class Selector {
   }
 
   storage::Status name_key_of(Item& i) {
-    if (auto k = i.view.find_rendition(storage::RenditionKind::name_key, q_.lang, name_signature_)) {
+    if (auto k = i.view->find_rendition(storage::RenditionKind::name_key, q_.lang, name_signature_)) {
       i.name_key = *k;
       return {};
     }
     Event e;
-    if (!event_from_view(i.view, e)) return damaged(i.view.id);
+    if (!event_from_view(*i.view, e)) return damaged(i.view->id);
     kept_.push_back(name_sort_key(name_in(e, vevent_style(cal_, q_.lang).chain), q_.lang));
     i.name_key = kept_.back();
     return {};
   }
 
   // The occurrences overlapping the window: one item each for a recurring
-  // event, one for any other event.
-  storage::Status window_items(std::vector<Item>& items, bool& over_budget) {
+  // event, one for any other event. Without `end`, those of recurring events
+  // end at q_.series_end().
+  storage::Status window_items(std::vector<Item>& items, Selection& s) {
     std::int64_t qs = q_.start.value_or(std::numeric_limits<std::int64_t>::min() / 2);
     std::int64_t qe = q_.end.value_or(kOpenEnded);
+    std::int64_t series_qe = std::min(qe, q_.series_end());
     auto found = ev::occurrences_overlapping(txn_, db_, cal_.name, qs, qe, budget_);
     if (!found) return found.error();
     if (found->over_budget || found->occurrences.size() > budget_) {
-      over_budget = true;
+      s.over_budget = true;
       return {};
     }
-    std::map<std::string_view, std::optional<storage::EventView>> events;  // read once each
+    std::map<std::string_view, const storage::EventView*> events;  // read once each
     auto event = [&](std::string_view id) -> storage::Result<const storage::EventView*> {
       auto it = events.find(id);
       if (it == events.end()) {
         auto v = read(id);
         if (!v) return v.error();
-        std::optional<storage::EventView> keep;
-        if (v.value() && !v.value()->deleted() && passes_filters(**v, q_)) keep = **v;
-        it = events.emplace(id, keep).first;
+        const storage::EventView* keep_it = nullptr;
+        if (v.value() && !v.value()->deleted() && passes_filters(**v, q_)) keep_it = &keep(**v);
+        it = events.emplace(id, keep_it).first;
       }
-      return it->second ? &*it->second : nullptr;
+      return it->second;
     };
     for (const auto& o : found->occurrences) {
       auto v = event(o.id);
       if (!v) return v.error();
       if (*v == nullptr) continue;
+      bool series = (*v)->recurring();
+      if (series && o.start >= series_qe) continue;
       Item i = item_of(**v);
       i.start = o.start;
       i.end = o.end;
-      if ((*v)->recurring()) i.occurrence = OccurrenceTimes{o.start, o.end};
+      if (series) i.occurrence = OccurrenceTimes{o.start, o.end};
       items.push_back(i);
     }
-    // Series that go on past their materialized occurrences.
+    // Series that go on past their materialized occurrences: expanded from
+    // the window, every step counted.
+    ExpansionBudget steps = expansion_budget(budget_, found->occurrences.size() + found->partial.size());
     for (const auto& partial : found->partial) {
+      if (partial.resume_from >= series_qe) continue;
       auto v = event(partial.id);
       if (!v) return v.error();
       if (*v == nullptr) continue;
       Event e;
       if (!event_from_view(**v, e)) return damaged(partial.id);
-      for (const auto& o : occurrences_between(e, partial.resume_from, qs, qe, kExpandSteps, budget_)) {
+      for (const auto& o : occurrences_between(e, partial.resume_from, qs, series_qe, steps, kMaxExpansionSteps)) {
         Item i = item_of(**v);
         i.start = o.start;
         i.end = o.end;
         i.occurrence = OccurrenceTimes{o.start, o.end};
         items.push_back(i);
       }
+      if (steps.ran_out()) {
+        s.refused = expansion_refusal(steps, q_);
+        s.over_budget = !s.refused;
+        return {};
+      }
     }
     // Deleted events, for a sync that asks for them: by their last times.
     if (q_.show_deleted) {
       auto st = ev::for_each_tombstone(txn_, db_, cal_.name, [&](const storage::EventView& v) {
-        if (v.first_start < qe && v.last_end > qs && passes_filters(v, q_)) items.push_back(item_of(v));
+        if (v.first_start < qe && v.last_end > qs && passes_filters(v, q_)) items.push_back(item_of(keep(v)));
         return true;
       });
       if (!st) return st;
     }
-    if (items.size() > budget_) over_budget = true;
+    if (items.size() > budget_) s.over_budget = true;
     return {};
   }
 
@@ -371,6 +388,7 @@ class Selector {
   Order order_;
   std::uint64_t name_signature_;
   std::deque<std::string> kept_;
+  std::deque<storage::EventView> views_;  // stable: items point into it
 };
 
 // A query part as the client sent it, with any byte a URL may not hold
@@ -417,8 +435,9 @@ storage::Result<ListAnswer> build_json_list(const storage::Txn& txn, const stora
   Selector selector(txn, db, cal, q, budget);
   auto selected = selector.select();
   if (!selected) return selected.error();
-  if (selected->over_budget) {
-    answer.feed.over_budget = true;
+  if (selected->over_budget || selected->refused) {
+    answer.feed.over_budget = selected->over_budget;
+    answer.feed.refused = std::move(selected->refused);
     return answer;
   }
   const Selection& s = *selected;
@@ -439,7 +458,7 @@ storage::Result<ListAnswer> build_json_list(const storage::Txn& txn, const stora
   for (const auto& item : s.page) {
     if (!first) body.append(",");
     first = false;
-    if (!writer.append(body, item)) return damaged(item.view.id);
+    if (!writer.append(body, item)) return damaged(item.view->id);
   }
   body.append("]}");
   body.keep(std::move(base));  // the items point into these
@@ -460,7 +479,7 @@ storage::Result<FeedAnswer> build_event_json(const storage::Txn& txn, const stor
   }
   const storage::EventView& v = **view;
   Item item;
-  item.view = v;
+  item.view = &v;
   if (q.recurrence_id) {
     Event e;
     if (!event_from_view(v, e)) return damaged(id);
@@ -468,7 +487,18 @@ storage::Result<FeedAnswer> build_event_json(const storage::Txn& txn, const stor
     std::int64_t at = r.offset_seconds && !r.date_only
                           ? seconds_from_civil(r.civil) - *r.offset_seconds
                           : instant_of(EventTime{r.civil, r.date_only}, v.zone);
-    auto found = occurrences_between(e, at, at, at + 1, kExpandSteps, 1);
+    // Expanded from the occurrence asked for: as cheap in 2040 as now.
+    ExpansionBudget steps(kMaxExpansionSteps);
+    auto found = occurrences_between(e, at, at, at + 1, steps, 1);
+    if (steps.ran_out()) {
+      FieldError refusal;
+      refusal.kind = FieldError::Kind::syntax;
+      refusal.field = "recurrence_id";
+      refusal.message = "is further from the series' start than one request may expand (" +
+                        std::to_string(kMaxExpansionSteps) + " steps)";
+      answer.refused = std::move(refusal);
+      return answer;
+    }
     if (!e.recurrence || found.empty() || found.front().start != at) {
       answer.found = false;
       return answer;

@@ -15,8 +15,11 @@
 //        walks event_modified; reads the page's records only
 //   anything else (a window, a filter, end_time, -end_time, name,
 //   show_deleted or last_modified_since with a start_time sort)
-//        reads every candidate the indexes give (a window: its occurrences),
+//        reads every candidate the indexes give (a window: its occurrences,
+//        and series expanded past what was materialized, from the window),
 //        sorts them and copies one page: bounded by the window or calendar
+//        (a window without end: two years of each series) and by the
+//        expansion budget (ical/calendar_feed.hpp)
 //
 // Ties are broken by id and then by the occurrence's start, so that pages
 // joined give every item once.

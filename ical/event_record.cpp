@@ -83,7 +83,11 @@ storage::EventRecord make_record(const Event& e, const CalendarConfig& cal, std:
   if (e.recurrence) r.flags |= storage::kRecurring;
   if (e.all_day()) r.flags |= storage::kAllDay;
   r.facts = facts_of(e);
-  Expansion x = expand_occurrences(e, now_us / 1000000 + kHorizonSeconds, kMaxOccurrences);
+  // A counted series is finite and short (COUNT <= kMaxCount): materialized
+  // whole, it is never expanded again, which libical could only do from
+  // DTSTART.
+  std::int64_t until = has_count(e) ? kOpenEnded : now_us / 1000000 + kHorizonSeconds;
+  Expansion x = expand_occurrences(e, until, kMaxOccurrences);
   r.first_start = x.first_start;
   r.first_end = x.occurrences.empty() ? x.first_start + 1 : x.occurrences.front().end;
   r.last_end = x.last_end;

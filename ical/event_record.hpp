@@ -7,16 +7,19 @@
 
 #include "ical/calendar_config.hpp"
 #include "ical/event.hpp"
+#include "ical/recurrence.hpp"
 #include "ical/vevent.hpp"
 #include "storage/event_store.hpp"
 
 namespace civic::ical {
 
 // Recurring events are materialized from their start up to this long after
-// they were written, and at most kMaxOccurrences; a series that goes on is
-// expanded further when a query asks beyond (see storage/event_store.hpp).
+// they were written (a series with COUNT: whole), and at most
+// kMaxOccurrences; a series that goes on is expanded further, from the
+// window, when a query asks beyond (see storage/event_store.hpp).
 inline constexpr std::int64_t kHorizonSeconds = 2 * 366 * 86400;
 inline constexpr std::size_t kMaxOccurrences = 5000;
+static_assert(kMaxCount <= static_cast<int>(kMaxOccurrences), "a counted series fits in what is materialized");
 
 // What the store keeps for an event: its facts and occurrences, and its
 // renditions: the VEVENT, jCal and xCal in each of the calendar's languages,

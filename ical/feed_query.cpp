@@ -6,6 +6,7 @@
 #include "ical/civil_time.hpp"
 #include "ical/event.hpp"
 #include "ical/ics_reader.hpp"
+#include "ical/recurrence.hpp"
 #include "ical/text_fold.hpp"
 #include "ical/timezone.hpp"
 
@@ -81,7 +82,47 @@ std::optional<std::int64_t> parse_instant(std::string_view v, bool is_end, const
   return local_to_utc(iso->civil, cal.timezone);
 }
 
+// A date or date-time that parse_iso8601 refused for its year alone.
+bool year_out_of_range(std::string_view v) {
+  if (v.size() < 4 || !std::all_of(v.begin(), v.begin() + 4, [](char c) { return c >= '0' && c <= '9'; }))
+    return false;
+  std::string probe(v);
+  probe.replace(0, 4, "2000");
+  return parse_iso8601(probe).has_value();
+}
+
+// The message for a date or date-time parameter that is not one.
+std::string date_message(std::string_view v, std::string_view what) {
+  if (year_out_of_range(v))
+    return "must be in the years " + std::to_string(kMinYear) + " to " + std::to_string(kMaxYear) +
+           " (the dates civic takes)";
+  return "must be " + std::string(what);
+}
+
+// kOpenRangeYears after the later of `start` and the start of today, as a
+// date in the calendar's zone (29 February: 1 March).
+std::int64_t open_range_end(std::int64_t start, const CalendarConfig& cal, std::int64_t now,
+                            std::optional<std::int64_t>& basis) {
+  CivilTime local = utc_to_local(now, cal.timezone);
+  std::int64_t today = local_to_utc(CivilTime{local.year, local.month, local.day, 0, 0, 0}, cal.timezone);
+  std::int64_t from = start;
+  if (today > start) {
+    from = today;
+    basis = std::max(basis.value_or(today), today);
+  }
+  CivilTime day = utc_to_local(from, cal.timezone);
+  CivilTime end{day.year + kOpenRangeYears, day.month, day.day, 0, 0, 0};
+  if (!is_valid_date(end.year, end.month, end.day)) end = add_days(CivilTime{end.year, end.month, 28, 0, 0, 0}, 1);
+  if (end.year > kMaxYear) return kEndOfTime;
+  return local_to_utc(end, cal.timezone);
+}
+
 }  // namespace
+
+std::int64_t FeedQuery::series_end() const {
+  if (end) return *end;
+  return series_until.value_or(kEndOfTime);
+}
 
 bool decode_query_component(std::string_view in, std::string& out) {
   out.clear();
@@ -117,6 +158,7 @@ std::string FeedQuery::normalized() const {
   };
   if (start) add("start", std::to_string(*start));
   if (end) add("end", std::to_string(*end));
+  if (series_until) add("series_until", std::to_string(*series_until));
   list("keyword", keyword_any);
   list("keyword_AND", keyword_all);
   list("keyword!", keyword_none);
@@ -168,7 +210,7 @@ std::optional<FieldError> parse_feed_query(std::string_view args, const Calendar
 
     if (name == "start" || name == "end") {
       auto t = parse_instant(value, name == "end", cal, now, q.time_basis);
-      if (!t) return bad(name, "must be an ISO 8601 date (2026-12-24) or date-time, or today or now");
+      if (!t) return bad(name, date_message(value, "an ISO 8601 date (2026-12-24) or date-time, or today or now"));
       (name == "start" ? q.start : q.end) = *t;
     } else if (name == "keyword" || name == "keyword_AND" || name == "keyword!" || name == "location") {
       auto items = split_list(value);
@@ -197,7 +239,7 @@ std::optional<FieldError> parse_feed_query(std::string_view args, const Calendar
       q.show_deleted = *b;
     } else if (name == "last_modified_since") {
       auto iso = parse_iso8601(value);
-      if (!iso) return bad(name, "must be an ISO 8601 date or date-time");
+      if (!iso) return bad(name, date_message(value, "an ISO 8601 date or date-time"));
       std::int64_t s = iso->offset_seconds ? seconds_from_civil(iso->civil) - *iso->offset_seconds
                                            : local_to_utc(iso->civil, cal.timezone);
       q.modified_since_us = s * 1000000;
@@ -209,8 +251,8 @@ std::optional<FieldError> parse_feed_query(std::string_view args, const Calendar
                          "-last_modified_time or name");
       q.sort = value;
     } else if (name == "page") {
-      auto n = parse_int(value, 1, 1000000);
-      if (!n) return bad(name, "must be a whole number from 1");
+      auto n = parse_int(value, 1, kMaxPage);
+      if (!n) return bad(name, "must be a whole number from 1 to " + std::to_string(kMaxPage));
       q.page = *n;
     } else if (name == "page_size") {
       auto n = parse_int(value, 1, kMaxPageSize);
@@ -218,7 +260,8 @@ std::optional<FieldError> parse_feed_query(std::string_view args, const Calendar
       q.page_size = *n;
     } else if (name == "recurrence_id") {
       q.recurrence_id = parse_iso8601(value);
-      if (!q.recurrence_id) return bad(name, "must be an ISO 8601 date or date-time, as an occurrence's start_time");
+      if (!q.recurrence_id)
+        return bad(name, date_message(value, "an ISO 8601 date or date-time, as an occurrence's start_time"));
     } else if (name == "lang") {
       if (!cal.has_language(value)) {
         std::string list;
@@ -229,6 +272,7 @@ std::optional<FieldError> parse_feed_query(std::string_view args, const Calendar
     }
   }
   if (q.start && q.end && *q.end <= *q.start) return bad("end", "must be after start");
+  if (q.start && !q.end) q.series_until = open_range_end(*q.start, cal, now, q.time_basis);
   return std::nullopt;
 }
 

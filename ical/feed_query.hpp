@@ -3,7 +3,9 @@
 //
 //   start, end          ISO 8601 date or date-time, or today / now: events that
 //                       overlap [start, end); an end date is inclusive (the end
-//                       of that day); times without an offset are the calendar's
+//                       of that day); times without an offset are the calendar's.
+//                       Without end, recurring events are expanded up to
+//                       kOpenRangeYears after the later of start and today
 //   keyword             any of (comma-separated)    keyword_AND  all of
 //   keyword!            none of                     location     any of (place ids)
 //   text                case-insensitive, in any language
@@ -49,17 +51,28 @@ struct FeedQuery {
   // An occurrence's start as its "recurrence_id" says it (a date or
   // date-time; resolved in the event's own zone when the event is read).
   std::optional<IsoTime> recurrence_id;
+  // A range without `end`: the occurrences of recurring events end here
+  // (kOpenRangeYears after the later of start and today).
+  std::optional<std::int64_t> series_until;
   // The answer depends on when it is asked (today / now): the latest instant
   // the selection could have changed for that reason.
   std::optional<std::int64_t> time_basis;
 
   bool has_window() const { return start || end; }
+  // The end of the range for the occurrences of recurring events.
+  std::int64_t series_end() const;
   // A canonical text of everything that selects or shapes the answer: two
   // requests with the same text get the same body from the same store.
   std::string normalized() const;
 };
 
 inline constexpr int kMaxPageSize = 100;
+inline constexpr int kMaxPage = 1000000;
+
+// A range that is open at its end lists the occurrences of a recurring event
+// only this many years ahead (as calendar apps do), so that no request
+// expands an endless series far; single events are not limited.
+inline constexpr int kOpenRangeYears = 2;
 
 std::optional<FieldError> parse_feed_query(std::string_view args, const CalendarConfig& calendar, std::int64_t now,
                                            FeedQuery& out);

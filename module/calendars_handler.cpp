@@ -305,6 +305,7 @@ class FeedJob : public Job {
       if (!result_.error) build_feed(*store, req_, ical::kUnlimited, result_);
       found_ = result_.answer.found;
       page_missing_ = result_.page_missing;
+      refused_ = result_.answer.refused;
       body_ = std::make_shared<const std::string>(result_.answer.body.str());
       result_.answer = ical::FeedAnswer{};  // its views die with the transaction
       result_.txn.reset();  // no reader slot held while the answer waits
@@ -322,6 +323,7 @@ class FeedJob : public Job {
         return send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR, "the feed could not be built; see the error log");
       }
       if (result_.error) return send_store_error(r, *result_.error);
+      if (refused_) return send_error(r, NGX_HTTP_BAD_REQUEST, refused_->message, refused_->field);
       if (!found_) return send_error(r, NGX_HTTP_NOT_FOUND, "no such event");
       if (page_missing_) return send_error(r, NGX_HTTP_NOT_FOUND, "no such page", "page");
       if (ical::FeedCache* cache = feed_cache(r)) cache->put(cache_key(req_, result_.validators), body_);
@@ -338,6 +340,7 @@ class FeedJob : public Job {
   ical::FeedCache::Body body_;
   bool found_ = true;
   bool page_missing_ = false;
+  std::optional<ical::FieldError> refused_;
   std::string failure_;
 };
 
@@ -420,6 +423,8 @@ ngx_int_t dispatch(ngx_http_request_t* r) {
   }
   build_feed(*store, req, ical::kInlineBudget, result);
   if (result.error) return send_store_error(r, *result.error);
+  if (const auto& refused = result.answer.refused)
+    return send_error(r, NGX_HTTP_BAD_REQUEST, refused->message, refused->field);
   if (!result.answer.found) return send_error(r, NGX_HTTP_NOT_FOUND, "no such event");
   if (result.page_missing) return send_error(r, NGX_HTTP_NOT_FOUND, "no such page", "page");
   if (result.answer.over_budget) {

@@ -1,6 +1,7 @@
 // The JSON list over a real LMDB store: every order's pages joined equal the
 // whole list (the index walks and the in-memory sort agree), occurrences of a
 // series, the budget that sends a request to the thread pool, and the links.
+#include <cstring>
 #include <set>
 #include <string>
 #include <vector>
@@ -8,6 +9,7 @@
 #include <rapidjson/document.h>
 
 #include "ical/calendar_config.hpp"
+#include "ical/calendar_feed.hpp"
 #include "ical/calendar_writer.hpp"
 #include "ical/event_json.hpp"
 #include "ical/event_list.hpp"
@@ -164,6 +166,101 @@ void a_large_request_goes_to_the_pool(void** state) {
   assert_false(page(f, "keyword=nothing").missing);  // page 1 of nothing is a page
 }
 
+// Ten weekly series without an end written at kNow (materialized for two
+// years), an hourly one from 2026-01-01, and one on leap days only.
+int setup_series(void** state) {
+  auto* f = new Fixture;
+  f->dir = test::make_temp_dir();
+  storage::EnvOptions o;
+  o.path = f->dir;
+  o.map_size = std::size_t{256} << 20;
+  auto s = storage::Store::open(o);
+  if (!s) return -1;
+  f->store.emplace(std::move(*s));
+  f->cal.name = "culture";
+  f->cal.languages = {"fi"};
+  f->cal.timezone = "Europe/Helsinki";
+  f->cal.refresh_seconds = 3600;
+  std::vector<Event> events;
+  for (int i = 1; i <= 10; ++i) {
+    char start[40];
+    std::snprintf(start, sizeof start, "2026-01-%02dT18:00:00", i);
+    events.push_back(parse(std::string(R"({"id":"w)") + std::to_string(i) + R"(","name":"Sarja","start_time":")" +
+                           start + R"(","recurrence":{"rrule":"FREQ=WEEKLY"}})"));
+  }
+  events.push_back(parse(R"({"id":"hourly","name":"Tunneittain","start_time":"2026-01-01T00:00:00",
+                             "end_time":"2026-01-01T00:30:00","recurrence":{"rrule":"FREQ=HOURLY"}})"));
+  events.push_back(parse(R"({"id":"leap","name":"Karkauspäivä","start_time":"2028-02-29T10:00:00",
+                             "recurrence":{"rrule":"FREQ=DAILY;BYMONTH=2;BYMONTHDAY=29"}})"));
+  if (!upsert_events(*f->store, f->cal, events, kNow)) return -1;
+  *state = f;
+  return 0;
+}
+
+std::size_t count_of(const Page& p, const char* prefix) {
+  std::size_t n = 0;
+  for (const auto& i : p.items) n += i.starts_with(prefix);
+  return n;
+}
+
+void occurrences_years_ahead_are_listed(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  // The hourly series, materialized to 2028-11, expanded beyond it.
+  for (const char* day : {"2028-04-13", "2028-04-14", "2030-06-01", "2040-01-01"}) {
+    Page p = page(f, std::string("start=") + day + "&end=" + day + "&page_size=100");
+    if (count_of(p, "hourly@") != 24) fail_msg("%s: %zu hourly occurrences", day, count_of(p, "hourly@"));
+  }
+  Page leap = page(f, "start=2040-02-29&end=2040-02-29&page_size=100");
+  assert_int_equal(leap.count, 1 + 24 + 1);  // and the hourly ones, and Wednesdays' w7
+  assert_int_equal(count_of(leap, "leap@2040-02-29T10:00:00+02:00"), 1);
+}
+
+void an_open_range_ends_two_years_ahead(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  // kNow is 2026-11-01 12:00Z: today is 1 November in Helsinki; the weekly
+  // series are listed up to 2028-11-01, not 20,000 weeks on.
+  Page p = page(f, "start=today&keyword!=none&page_size=5");
+  Page last = page(f, "start=today&keyword!=none&page_size=1&sort=-start_time");
+  assert_int_equal(last.count, p.count);
+  // 731 days: 104 weeks and Sunday to Tuesday once more (w4, w5, w6); the
+  // hours of 731 days but the two skipped at the spring changes; 2028-02-29.
+  assert_int_equal(p.count, 10 * 104 + 3 + (731 * 24 - 2) + 1);
+  assert_string_equal(last.items.front().c_str(), "hourly@2028-10-31T23:00:00+02:00");
+  // From a later start: two years after it.
+  Page later = page(f, "start=2031-03-01&sort=-start_time&page_size=1&keyword!=none");
+  assert_true(later.items.front().find("@2033-02-28T23:00:00+02:00") != std::string::npos);
+}
+
+void a_small_inline_budget_moves_expansion_to_the_pool(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  // No index entry, seven items, but thirty years of days to walk for the
+  // leap-day series: over budget inline, answered with more.
+  const char* args = "start=2030-01-01&end=2060-01-01&text=karkaus";
+  assert_true(page(f, args, 1000).over_budget);
+  Page full = page(f, args, kInlineBudget * 10);
+  assert_false(full.over_budget);
+  assert_int_equal(full.count, 7);
+}
+
+void a_query_beyond_the_hard_bound_is_refused(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  FeedQuery q;
+  assert_false(parse_feed_query("start=2030-01-01&end=2060-01-01", f.cal, kNow / kSecond, q).has_value());
+  auto txn = storage::Txn::begin_read(f.store->env());
+  auto answer = build_json_list(*txn, f.store->db(), f.cal, q, kLinks, kUnlimited);
+  assert_true(static_cast<bool>(answer));
+  assert_false(answer->feed.over_budget);
+  assert_true(answer->feed.refused.has_value());
+  assert_string_equal(answer->feed.refused->field.c_str(), "end");
+  // The iCal feed needs the first occurrence of each only.
+  auto feed = build_ics_feed(*txn, f.store->db(), f.cal, q, kUnlimited);
+  assert_true(static_cast<bool>(feed));
+  assert_false(feed->refused.has_value());
+  std::string body = feed->body.str();
+  assert_non_null(std::strstr(body.c_str(), "UID:hourly\r\n"));
+  assert_non_null(std::strstr(body.c_str(), "UID:leap\r\n"));
+}
+
 void links_keep_the_other_parameters(void** /*state*/) {
   assert_string_equal(page_link("https://h/c.json", "", 2).c_str(), "https://h/c.json?page=2");
   assert_string_equal(page_link("https://h/c.json", "page=3&keyword=a%2Cb", 4).c_str(),
@@ -184,6 +281,10 @@ int main() {
       cmocka_unit_test_setup_teardown(the_index_walk_and_the_sort_agree, setup, teardown),
       cmocka_unit_test_setup_teardown(a_window_lists_occurrences, setup, teardown),
       cmocka_unit_test_setup_teardown(a_large_request_goes_to_the_pool, setup, teardown),
+      cmocka_unit_test_setup_teardown(occurrences_years_ahead_are_listed, setup_series, teardown),
+      cmocka_unit_test_setup_teardown(an_open_range_ends_two_years_ahead, setup_series, teardown),
+      cmocka_unit_test_setup_teardown(a_small_inline_budget_moves_expansion_to_the_pool, setup_series, teardown),
+      cmocka_unit_test_setup_teardown(a_query_beyond_the_hard_bound_is_refused, setup_series, teardown),
       cmocka_unit_test(links_keep_the_other_parameters),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);

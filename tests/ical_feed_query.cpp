@@ -103,6 +103,57 @@ void recurrence_id_names_an_occurrence(void**) {
   assert_string_equal(err->field.c_str(), "recurrence_id");
 }
 
+void messages_name_the_range(void**) {
+  struct Case {
+    const char* args;
+    const char* field;
+    const char* says;
+  };
+  const Case cases[] = {
+      {"page=2147483648", "page", "from 1 to 1000000"},
+      {"page=1000001", "page", "from 1 to 1000000"},
+      {"start=2399-12-31", "start", "in the years 1900 to 2199"},
+      {"end=1899-12-31T23:00:00Z", "end", "in the years 1900 to 2199"},
+      {"last_modified_since=2200-01-01", "last_modified_since", "in the years 1900 to 2199"},
+      {"recurrence_id=0999-06-01", "recurrence_id", "in the years 1900 to 2199"},
+      {"start=2026-13-01", "start", "ISO 8601"},
+  };
+  for (const auto& c : cases) {
+    FeedQuery q;
+    auto err = parse_feed_query(c.args, calendar(), kNow, q);
+    if (!err) fail_msg("accepted %s", c.args);
+    if (err->field != c.field || err->message.find(c.says) == std::string::npos)
+      fail_msg("%s: %s %s", c.args, err->field.c_str(), err->message.c_str());
+  }
+  FeedQuery q;
+  assert_false(parse_feed_query("page=1000000&start=2199-12-31", calendar(), kNow, q).has_value());
+}
+
+void an_open_range_ends_two_years_ahead(void**) {
+  FeedQuery q;
+  // Today (5 December 2026) is later than start: two years after today.
+  assert_false(parse_feed_query("start=2026-12-01", calendar(), kNow, q).has_value());
+  assert_int_equal(*q.series_until, seconds_from_civil({2028, 12, 4, 22, 0, 0}));
+  assert_int_equal(q.series_end(), *q.series_until);
+  assert_int_equal(*q.time_basis, seconds_from_civil({2026, 12, 4, 22, 0, 0}));  // changes with the day
+  std::string today_based = q.normalized();
+  // A later start: two years after it, whatever day it is.
+  assert_false(parse_feed_query("start=2030-02-28T12:00:00Z", calendar(), kNow, q).has_value());
+  assert_int_equal(*q.series_until, seconds_from_civil({2032, 2, 27, 22, 0, 0}));
+  assert_false(q.time_basis.has_value());
+  assert_false(parse_feed_query("start=2028-02-29", calendar(), kNow, q).has_value());
+  assert_int_equal(*q.series_until, seconds_from_civil({2030, 2, 28, 22, 0, 0}));  // 1 March
+  // With an end, or without a range: none.
+  assert_false(parse_feed_query("start=2026-12-01&end=2040-01-01", calendar(), kNow, q).has_value());
+  assert_false(q.series_until.has_value());
+  assert_int_equal(q.series_end(), *q.end);
+  assert_false(parse_feed_query("end=2040-01-01", calendar(), kNow, q).has_value());
+  assert_false(q.series_until.has_value());
+  // The ETag of an open range changes with the day it depends on.
+  assert_false(parse_feed_query("start=2026-12-01", calendar(), kNow + 86400, q).has_value());
+  assert_string_not_equal(q.normalized().c_str(), today_based.c_str());
+}
+
 }  // namespace
 
 int main() {
@@ -113,6 +164,8 @@ int main() {
       cmocka_unit_test(the_same_query_normalizes_the_same),
       cmocka_unit_test(malformed_parameters_are_named),
       cmocka_unit_test(recurrence_id_names_an_occurrence),
+      cmocka_unit_test(messages_name_the_range),
+      cmocka_unit_test(an_open_range_ends_two_years_ahead),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -174,7 +174,7 @@ int setup_series(void** state) {
   storage::EnvOptions o;
   o.path = f->dir;
   o.map_size = std::size_t{256} << 20;
-  auto s = storage::Store::open(o);
+  auto s = storage::Store::open(o, storage::IfMissing::create);
   if (!s) return -1;
   f->store.emplace(std::move(*s));
   f->cal.name = "culture";

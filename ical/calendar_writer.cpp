@@ -20,6 +20,16 @@ std::int64_t now_micros() {
   return static_cast<std::int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
 }
 
+namespace {
+
+// RFC 5545 §3.8.7.4: SEQUENCE is a 32-bit signed INTEGER. At the top it
+// stays there: clients still see the change by LAST-MODIFIED and DTSTAMP.
+std::uint32_t next_sequence(std::uint32_t sequence) {
+  return sequence >= kMaxSequence ? kMaxSequence : sequence + 1;
+}
+
+}  // namespace
+
 std::optional<std::size_t> first_duplicate_id(const std::vector<Event>& events) {
   std::unordered_map<std::string_view, std::size_t> seen;
   for (std::size_t i = 0; i < events.size(); ++i)
@@ -62,7 +72,7 @@ storage::Result<WriteCounts> upsert_events(storage::Store& store, const Calendar
       }
     }
     std::uint32_t floor = e.sequence;  // what the event came with
-    e.sequence = old_sequence ? std::max(*old_sequence + 1, floor) : floor;
+    e.sequence = old_sequence ? std::max(next_sequence(*old_sequence), floor) : floor;
     e.created_us = old_sequence ? old_created : now_us;
     e.modified_us = std::max(now_us, old_modified + 1);
     e.deleted = false;
@@ -99,7 +109,7 @@ storage::Result<bool> delete_event(storage::Store& store, const CalendarConfig& 
     if (!event_from_view(**old, e))
       return storage::Error(storage::Error::kCorrupt, "read event " + std::string(id), "the stored event is damaged");
   }
-  e.sequence += 1;
+  e.sequence = next_sequence(e.sequence);
   e.modified_us = std::max(now_us, e.modified_us + 1);
   e.deleted = true;
   if (auto st = ev::put(*txn, db, cal.name, make_record(e, cal, now_us)); !st) return st.error();

@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <map>
 #include <mutex>
+#include <unordered_map>
 
 #include "ical/html_text.hpp"
 #include "ical/libical_zone.hpp"
@@ -93,6 +95,9 @@ bool disguised_begin_or_end(std::string_view line) {
   return n == "BEGIN" || n == "END";
 }
 
+// A file needs one VTIMEZONE per zone it uses; the tz database has about 600.
+constexpr std::size_t kMaxVtimezones = 1000;
+
 // Checks BEGIN/END nesting and finds each VEVENT and VTIMEZONE that sits in
 // a VCALENDAR.
 std::optional<FieldError> layout(const std::vector<LogicalLine>& lines, std::vector<Span>& vevents,
@@ -104,6 +109,7 @@ std::optional<FieldError> layout(const std::vector<LogicalLine>& lines, std::vec
   };
   std::vector<Open> stack;
   calendars = 0;
+  std::size_t vtimezone_count = 0;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const auto& l = lines[i];
     if (disguised_begin_or_end(l.text))
@@ -118,6 +124,10 @@ std::optional<FieldError> layout(const std::vector<LogicalLine>& lines, std::vec
         if (!stack.empty()) return error_at(name, l.line, "", "a VCALENDAR inside another component");
         ++calendars;
       }
+      // libical frees each VTIMEZONE by a search through all of its
+      // parent's: 200,000 of them (10 MB) took two minutes.
+      if (name == "VTIMEZONE" && ++vtimezone_count > kMaxVtimezones)
+        return error_at(name, l.line, "", "more than " + std::to_string(kMaxVtimezones) + " VTIMEZONEs in one file");
       stack.push_back(Open{name, l.line, i});
     } else if (starts_with_nocase(l.text, "END:")) {
       std::string name = upper(std::string_view(l.text).substr(4));
@@ -341,25 +351,28 @@ std::optional<FieldError> check_vtimezone(icalcomponent* vtz, const std::vector<
   return std::nullopt;
 }
 
+// The file's VTIMEZONEs by the TZID they were written with (libical does
+// not keep them in the file's order), each list in the file's order.
+using ZoneSpans = std::unordered_map<std::string_view, std::deque<const Span*>>;
+
+ZoneSpans zone_spans_by_tzid(const std::vector<LogicalLine>& lines, const std::vector<Span>& spans) {
+  ZoneSpans out;
+  for (const Span& span : spans)
+    if (auto tzid = property_value(lines, span, "TZID")) out[*tzid].push_back(&span);
+  return out;
+}
+
 // Checks every VTIMEZONE of the calendar that defines a zone of its own (not
 // one of the tz database, which civic uses instead), then has libical expand
 // it once, up to kZoneLastYear, rather than again for each later year a time
-// asks for. `spans` are the file's VTIMEZONEs (libical does not keep them in
-// the file's order: they are found by TZID); `used` marks those matched.
+// asks for. `spans` gives their lines; each one found is taken from it.
 std::optional<FieldError> check_file_zones(icalcomponent* calendar, const std::vector<LogicalLine>& lines,
-                                           const std::vector<Span>& spans, std::vector<bool>& used,
-                                           std::size_t& budget) {
+                                           ZoneSpans& spans, std::size_t& budget) {
   for (icalcomponent* vtz = icalcomponent_get_first_component(calendar, ICAL_VTIMEZONE_COMPONENT); vtz != nullptr;
        vtz = icalcomponent_get_next_component(calendar, ICAL_VTIMEZONE_COMPONENT)) {
     icalproperty* p = icalcomponent_get_first_property(vtz, ICAL_TZID_PROPERTY);
     const char* tzid = p ? icalproperty_get_tzid(p) : nullptr;
     if (tzid == nullptr) continue;  // no event can name it
-    const Span* span = nullptr;
-    for (std::size_t i = 0; i < spans.size() && span == nullptr; ++i) {
-      if (used[i] || property_value(lines, spans[i], "TZID") != std::string_view(tzid)) continue;
-      used[i] = true;
-      span = &spans[i];
-    }
     {
       std::lock_guard lock(libical_mutex());
       if (!tz_database_name(tzid).empty()) continue;
@@ -367,6 +380,11 @@ std::optional<FieldError> check_file_zones(icalcomponent* calendar, const std::v
       bool known = location != nullptr && find_libical_zone(location) != nullptr;
       icalmemory_free_buffer(location);
       if (known) continue;
+    }
+    const Span* span = nullptr;
+    if (auto it = spans.find(tzid); it != spans.end() && !it->second.empty()) {
+      span = it->second.front();
+      it->second.pop_front();
     }
     if (auto err = check_vtimezone(vtz, lines, span, budget)) return err;
     std::lock_guard lock(libical_mutex());
@@ -772,7 +790,7 @@ std::optional<FieldError> events_from_ics(std::string_view text, const EventDefa
   std::vector<std::optional<EventTime>> recurrence_ids;
   std::vector<int> begin_lines;
   std::size_t span_index = 0;
-  std::vector<bool> zone_span_used(zone_spans.size(), false);
+  ZoneSpans zone_spans_left = zone_spans_by_tzid(lines, zone_spans);
   std::size_t zone_budget = kMaxFileZoneChanges;
   for (icalcomponent* cal : parsed) {
     if (icalcomponent_isa(cal) != ICAL_VCALENDAR_COMPONENT) continue;
@@ -784,7 +802,7 @@ std::optional<FieldError> events_from_ics(std::string_view text, const EventDefa
       free_all();
       return error_at("VCALENDAR", line, "", m);
     }
-    if (auto err = check_file_zones(cal, lines, zone_spans, zone_span_used, zone_budget)) {
+    if (auto err = check_file_zones(cal, lines, zone_spans_left, zone_budget)) {
       free_all();
       return err;
     }

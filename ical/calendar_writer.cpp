@@ -29,6 +29,12 @@ std::optional<std::size_t> first_duplicate_id(const std::vector<Event>& events) 
 
 namespace {
 
+// RFC 5545 §3.8.7.4: SEQUENCE is a 32-bit signed INTEGER. At the top it
+// stays there: clients still see the change by LAST-MODIFIED and DTSTAMP.
+std::uint32_t next_sequence(std::uint32_t sequence) {
+  return sequence >= kMaxSequence ? kMaxSequence : sequence + 1;
+}
+
 // Records rendered before the write transaction, at most this many bytes:
 // more would hold a large import twice in memory (its events and its
 // records); the rest are rendered under the write lock.
@@ -74,7 +80,7 @@ storage::Result<Decision> decide(const storage::Txn& txn, const storage::Databas
       return d;
     }
   }
-  e.sequence = old_sequence ? std::max(*old_sequence + 1, incoming) : incoming;
+  e.sequence = old_sequence ? std::max(next_sequence(*old_sequence), incoming) : incoming;
   e.created_us = old_sequence ? old_created : now_us;
   e.modified_us = std::max(now_us, old_modified + 1);
   e.deleted = false;
@@ -172,7 +178,7 @@ storage::Result<bool> delete_event(storage::Store& store, const CalendarConfig& 
     if (!event_from_view(**old, e))
       return storage::Error(storage::Error::kCorrupt, "read event " + std::string(id), "the stored event is damaged");
   }
-  e.sequence += 1;
+  e.sequence = next_sequence(e.sequence);
   e.modified_us = std::max(now_us, e.modified_us + 1);
   e.deleted = true;
   if (auto st = ev::put(*txn, db, cal.name, make_record(e, cal, now_us)); !st) return st.error();

@@ -5,6 +5,7 @@
 // - an event whose content is unchanged is not written (its SEQUENCE stays);
 // - a changed one gets SEQUENCE + 1 (or the SEQUENCE it came with, if that is
 //   higher, so a calendar moved from another system never goes backwards);
+//   it stops at kMaxSequence (2147483647, RFC 5545's INTEGER) and stays there;
 // - a deleted one stays as a tombstone for 90 days (kTombstoneMicros), then is
 //   purged by a later write to its calendar.
 //

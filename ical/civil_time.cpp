@@ -55,12 +55,21 @@ CivilTime add_days(const CivilTime& t, int days) noexcept {
   return out;
 }
 
-bool is_valid_date(int year, int month, int day) noexcept {
-  if (year < kMinYear || year > kMaxYear || month < 1 || month > 12 || day < 1) return false;
+namespace {
+
+// A day of the proleptic Gregorian calendar, in any year.
+bool is_calendar_day(int year, int month, int day) noexcept {
+  if (month < 1 || month > 12 || day < 1) return false;
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   int max = kDays[month - 1] + (month == 2 && leap ? 1 : 0);
   return day <= max;
+}
+
+}  // namespace
+
+bool is_valid_date(int year, int month, int day) noexcept {
+  return year >= kMinYear && year <= kMaxYear && is_calendar_day(year, month, day);
 }
 
 namespace {
@@ -76,15 +85,16 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, int& out) {
   return true;
 }
 
-}  // namespace
-
-std::optional<IsoTime> parse_iso8601(std::string_view s) {
+// The date's year is checked against kMinYear..kMaxYear only if `any_year`
+// is false.
+std::optional<IsoTime> parse_iso8601_years(std::string_view s, bool any_year) {
   IsoTime out;
   CivilTime& t = out.civil;
   if (!digits(s, 0, 4, t.year) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, t.month) || s[7] != '-' ||
       !digits(s, 8, 2, t.day))
     return std::nullopt;
-  if (!is_valid_date(t.year, t.month, t.day)) return std::nullopt;
+  if (!(any_year ? is_calendar_day(t.year, t.month, t.day) : is_valid_date(t.year, t.month, t.day)))
+    return std::nullopt;
   if (s.size() == 10) {
     out.date_only = true;
     return out;
@@ -124,6 +134,15 @@ std::optional<IsoTime> parse_iso8601(std::string_view s) {
   if (oh > 18 || om > 59) return std::nullopt;
   out.offset_seconds = sign * (oh * 3600 + om * 60);
   return out;
+}
+
+}  // namespace
+
+std::optional<IsoTime> parse_iso8601(std::string_view text) { return parse_iso8601_years(text, false); }
+
+bool iso8601_year_out_of_range(std::string_view text) {
+  auto any = parse_iso8601_years(text, true);
+  return any && (any->civil.year < kMinYear || any->civil.year > kMaxYear);
 }
 
 std::string format_iso_date(const CivilTime& t) {

@@ -47,6 +47,10 @@ struct IsoTime {
 // fraction of a second (dropped), "Z" or "+02:00" / "+0200" / "+02".
 std::optional<IsoTime> parse_iso8601(std::string_view text);
 
+// True if parse_iso8601 refused `text` only for its year, outside kMinYear to
+// kMaxYear: such a date deserves a message that names the range.
+bool iso8601_year_out_of_range(std::string_view text);
+
 std::string format_iso_date(const CivilTime& t);                       // 2026-12-24
 std::string format_iso_datetime(const CivilTime& t, int offset_seconds);  // 2026-12-05T18:00:00+02:00
 std::string format_ical_date(const CivilTime& t);                      // 20261224

@@ -89,13 +89,17 @@ struct Event {
   std::optional<Recurrence> recurrence;
 
   // Kept by the server; what a client sends is not taken as is.
-  std::uint32_t sequence = 0;
+  std::uint32_t sequence = 0;  // at most kMaxSequence
   std::int64_t created_us = 0;
   std::int64_t modified_us = 0;
   bool deleted = false;
 
   bool all_day() const noexcept { return start.date_only; }
 };
+
+// RFC 5545 §3.8.7.4: SEQUENCE is an INTEGER, 32-bit signed (§3.3.8). The
+// server's count stops there rather than wrap into a value clients misread.
+inline constexpr std::uint32_t kMaxSequence = 2147483647;
 
 // Limits on what one event may hold; a larger one is refused (422).
 struct EventLimits {

@@ -64,7 +64,8 @@ bool is_http_url(std::string_view url) {
 
 class Reader {
  public:
-  explicit Reader(const EventDefaults& d) : defaults_(d) {}
+  // `stored`: the form the store keeps (canonical_json), read back.
+  explicit Reader(const EventDefaults& d, bool stored = false) : defaults_(d), stored_(stored) {}
 
   std::optional<FieldError> event(const Value& v, std::string_view path, Event& e);
 
@@ -108,25 +109,48 @@ class Reader {
   std::optional<FieldError> time(const Value& v, const std::string& field, std::string_view zone, EventTime& out) {
     if (!v.IsString()) return invalid(field, "must be an ISO 8601 date or date-time string");
     auto iso = parse_iso8601(view(v));
-    if (!iso)
+    if (!iso) {
+      if (iso8601_year_out_of_range(view(v))) return invalid(field, years_message());
       return invalid(field, "is not an ISO 8601 date (2026-12-24) or date-time (2026-12-05T18:00:00+02:00)");
+    }
     out.date_only = iso->date_only;
     if (iso->date_only) {
       out.local = iso->civil;
       return std::nullopt;
     }
-    std::int64_t utc = iso->offset_seconds ? seconds_from_civil(iso->civil) - *iso->offset_seconds
-                                           : local_to_utc(iso->civil, zone);
-    // Also moves a wall-clock time in a daylight-saving gap to one that exists.
-    out.local = utc_to_local(utc, zone);
-    if (out.local.year < kMinYear || out.local.year > kMaxYear) return invalid(field, "is out of range");
+    if (!iso->offset_seconds) {
+      // RFC 5545 §3.3.5: a time the clocks skip moves forward by the gap;
+      // one they show twice is the first.
+      out.local = utc_to_local(local_to_utc(iso->civil, zone), zone);
+    } else {
+      std::int64_t utc = seconds_from_civil(iso->civil) - *iso->offset_seconds;
+      std::optional<CivilTime> local = wall_clock_of(utc, zone);
+      if (!local) {
+        // The event keeps wall-clock times, which name only the first pass
+        // through a repeated hour. What the store wrote before that rule
+        // was kept is read back as such.
+        if (!stored_)
+          return invalid(field, "is the second pass through an hour that " + std::string(zone) +
+                                    " repeats when clocks go back; a local time there names the first pass "
+                                    "(RFC 5545 §3.3.5), so this one cannot be kept in that zone");
+        local = utc_to_local(utc, zone);
+      }
+      out.local = *local;
+    }
+    if (out.local.year < kMinYear || out.local.year > kMaxYear) return invalid(field, years_message());
     return std::nullopt;
+  }
+
+  static std::string years_message() {
+    return "must be from " + std::to_string(kMinYear) + "-01-01 to " + std::to_string(kMaxYear) +
+           "-12-31, the years civic takes";
   }
 
   std::optional<FieldError> location(const Value& v, const std::string& field, std::optional<Location>& out);
   std::optional<FieldError> recurrence(const Value& v, const std::string& field, Event& e);
 
   const EventDefaults& defaults_;
+  bool stored_ = false;
 };
 
 std::optional<FieldError> Reader::location(const Value& v, const std::string& field, std::optional<Location>& out) {
@@ -338,7 +362,13 @@ std::optional<FieldError> Reader::event(const Value& v, std::string_view path, E
     if (auto err = recurrence(*r, f("recurrence"), e)) return err;
 
   // What the server keeps is read only as a floor for SEQUENCE (see upsert).
-  if (const Value* s = member("sequence"); s && s->IsUint()) e.sequence = s->GetUint();
+  // RFC 5545 §3.8.7.4: SEQUENCE is an INTEGER (§3.3.8, 32-bit signed), never
+  // negative; anything else would be written as a SEQUENCE clients misread.
+  if (const Value* s = member("sequence"); s && !s->IsNull()) {
+    if (!s->IsInt64() || s->GetInt64() < 0 || s->GetInt64() > kMaxSequence)
+      return invalid(f("sequence"), "must be a whole number from 0 to " + std::to_string(kMaxSequence));
+    e.sequence = static_cast<std::uint32_t>(s->GetInt64());
+  }
   return std::nullopt;
 }
 
@@ -420,7 +450,7 @@ bool event_from_canonical_json(std::string_view json, Event& out) {
   EventDefaults defaults{"und", std::string(kUtc)};
   if (auto tz = doc.FindMember("timezone"); tz != doc.MemberEnd() && tz->value.IsString())
     defaults.timezone.assign(tz->value.GetString(), tz->value.GetStringLength());
-  Reader reader(defaults);
+  Reader reader(defaults, true);
   return !reader.event(doc, "", out).has_value();
 }
 
@@ -565,7 +595,7 @@ void write_event(Writer& w, rapidjson::StringBuffer& buffer, const Event& e, con
   }
   if (options.server_fields) {
     w.Key("sequence");
-    w.Uint(e.sequence);
+    w.Uint(std::min(e.sequence, kMaxSequence));  // a store written before the bound was kept
     w.Key("created_time");
     str(w, format_iso_utc_micros(e.created_us));
     w.Key("last_modified_time");

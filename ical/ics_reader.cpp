@@ -5,8 +5,10 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <map>
 #include <mutex>
+#include <unordered_map>
 
 #include "ical/html_text.hpp"
 #include "ical/libical_zone.hpp"
@@ -93,9 +95,13 @@ bool disguised_begin_or_end(std::string_view line) {
   return n == "BEGIN" || n == "END";
 }
 
-// Checks BEGIN/END nesting and finds each VEVENT that sits in a VCALENDAR.
+// A file needs one VTIMEZONE per zone it uses; the tz database has about 600.
+constexpr std::size_t kMaxVtimezones = 1000;
+
+// Checks BEGIN/END nesting and finds each VEVENT and VTIMEZONE that sits in
+// a VCALENDAR.
 std::optional<FieldError> layout(const std::vector<LogicalLine>& lines, std::vector<Span>& vevents,
-                                 int& calendars) {
+                                 std::vector<Span>& vtimezones, int& calendars) {
   struct Open {
     std::string name;
     int line;
@@ -103,6 +109,7 @@ std::optional<FieldError> layout(const std::vector<LogicalLine>& lines, std::vec
   };
   std::vector<Open> stack;
   calendars = 0;
+  std::size_t vtimezone_count = 0;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const auto& l = lines[i];
     if (disguised_begin_or_end(l.text))
@@ -117,6 +124,10 @@ std::optional<FieldError> layout(const std::vector<LogicalLine>& lines, std::vec
         if (!stack.empty()) return error_at(name, l.line, "", "a VCALENDAR inside another component");
         ++calendars;
       }
+      // libical frees each VTIMEZONE by a search through all of its
+      // parent's: 200,000 of them (10 MB) took two minutes.
+      if (name == "VTIMEZONE" && ++vtimezone_count > kMaxVtimezones)
+        return error_at(name, l.line, "", "more than " + std::to_string(kMaxVtimezones) + " VTIMEZONEs in one file");
       stack.push_back(Open{name, l.line, i});
     } else if (starts_with_nocase(l.text, "END:")) {
       std::string name = upper(std::string_view(l.text).substr(4));
@@ -127,6 +138,8 @@ std::optional<FieldError> layout(const std::vector<LogicalLine>& lines, std::vec
                             std::to_string(stack.back().line) + ") was expected");
       if (name == "VEVENT" && stack.size() == 2)
         vevents.push_back(Span{name, stack.back().line, stack.back().index, i});
+      if (name == "VTIMEZONE" && stack.size() == 2)
+        vtimezones.push_back(Span{name, stack.back().line, stack.back().index, i});
       stack.pop_back();
     } else if (stack.empty()) {
       return error_at("", l.line, "", "text outside of BEGIN:VCALENDAR ... END:VCALENDAR");
@@ -152,6 +165,43 @@ int property_line(const std::vector<LogicalLine>& lines, const Span& span, std::
   return span.begin_line;
 }
 
+// The value of the first property `name` inside the span, as the file wrote
+// it (after the parameters), or nullopt.
+std::optional<std::string_view> property_value(const std::vector<LogicalLine>& lines, const Span& span,
+                                               std::string_view name) {
+  int depth = 0;
+  for (std::size_t i = span.first + 1; i < span.last; ++i) {
+    std::string_view t = lines[i].text;
+    if (starts_with_nocase(t, "BEGIN:")) ++depth;
+    else if (starts_with_nocase(t, "END:")) --depth;
+    else if (depth == 0 && starts_with_nocase(t, upper(name)) && t.size() > name.size() &&
+             (t[name.size()] == ':' || t[name.size()] == ';')) {
+      bool quoted = false;
+      for (std::size_t k = name.size(); k < t.size(); ++k) {
+        if (t[k] == '"') quoted = !quoted;
+        else if (t[k] == ':' && !quoted) return t.substr(k + 1);
+      }
+      return std::nullopt;
+    }
+  }
+  return std::nullopt;
+}
+
+// The components directly inside the span, in the order of the file.
+std::vector<Span> child_spans(const std::vector<LogicalLine>& lines, const Span& span) {
+  std::vector<Span> out;
+  int depth = 0;
+  for (std::size_t i = span.first + 1; i < span.last; ++i) {
+    const std::string& t = lines[i].text;
+    if (starts_with_nocase(t, "BEGIN:")) {
+      if (depth++ == 0) out.push_back(Span{upper(std::string_view(t).substr(6)), lines[i].line, i, i});
+    } else if (starts_with_nocase(t, "END:")) {
+      if (--depth == 0 && !out.empty()) out.back().last = i;
+    }
+  }
+  return out;
+}
+
 // libical's words for what it then does are beside the point of a refusal.
 std::string tidy_libical_error(std::string text) {
   for (std::string_view noise : {". Removing entire property", " Removing entire property"}) {
@@ -170,6 +220,197 @@ int line_of_error(const std::vector<LogicalLine>& lines, std::size_t first, std:
   for (std::size_t i = first; i <= last && i < lines.size(); ++i)
     if (lines[i].text.find(tail) != std::string::npos) return lines[i].line;
   return fallback;
+}
+
+// The tz database zone a TZID names: the TZID itself, or what follows a
+// prefix ("/freeassociation.sourceforge.net/Europe/Helsinki",
+// "/mozilla.org/20050126_1/Europe/Helsinki"); empty if none. The caller
+// holds libical_mutex().
+std::string tz_database_name(std::string_view tzid) {
+  if (find_libical_zone(tzid) != nullptr) return std::string(tzid);
+  for (std::size_t slash = tzid.find('/'); slash != std::string_view::npos; slash = tzid.find('/', slash + 1)) {
+    std::string_view rest = tzid.substr(slash + 1);
+    if (rest.find('/') != std::string_view::npos && find_libical_zone(rest) != nullptr) return std::string(rest);
+  }
+  return {};
+}
+
+// A zone that only a VTIMEZONE of the file defines is expanded by libical
+// from each STANDARD/DAYLIGHT's DTSTART (often 1601) up to five years past
+// the latest time converted, one change per occurrence of its RRULE: an
+// hourly rule made a 500-byte file cost a minute of CPU. Such a VTIMEZONE
+// is checked before any time is converted in it, and its changes are
+// counted up to kZoneLastYear; a tz database zone changes its offset at
+// most a few times a year.
+constexpr int kZoneLastYear = kMaxYear + 5;
+constexpr std::size_t kMaxZoneChanges = 5000;       // one VTIMEZONE
+constexpr std::size_t kMaxFileZoneChanges = 20000;  // all of a file's
+
+// RFC 5545 §3.3.14 UTC-OFFSET: ("+" / "-") HHMM [SS]. Offsets in use lie
+// between -12:00 and +14:00; ±18:00 (the bound of ISO 8601 libraries) leaves
+// room, and keeps a VTIMEZONE from moving an event by days.
+bool is_plausible_utc_offset(std::string_view v) {
+  if ((v.size() != 5 && v.size() != 7) || (v[0] != '+' && v[0] != '-')) return false;
+  int part[3] = {0, 0, 0};
+  for (std::size_t i = 1; i < v.size(); ++i) {
+    if (v[i] < '0' || v[i] > '9') return false;
+    part[(i - 1) / 2] = part[(i - 1) / 2] * 10 + (v[i] - '0');
+  }
+  return part[1] < 60 && part[2] < 60 && part[0] * 3600 + part[1] * 60 + part[2] <= 18 * 3600;
+}
+
+// Checks a VTIMEZONE that civic will read times in (RFC 5545 §3.6.5) and
+// takes its changes from `budget`. `span` is where it is in the file, if known.
+std::optional<FieldError> check_vtimezone(icalcomponent* vtz, const std::vector<LogicalLine>& lines,
+                                          const Span* span, std::size_t& budget) {
+  const char* tzid = nullptr;
+  if (icalproperty* p = icalcomponent_get_first_property(vtz, ICAL_TZID_PROPERTY)) tzid = icalproperty_get_tzid(p);
+  const std::string who = std::string("VTIMEZONE \"") + (tzid ? tzid : "") + "\" ";
+  const int vtz_line = span ? span->begin_line : 0;
+  std::vector<Span> parts;
+  if (span)
+    for (Span& child : child_spans(lines, *span))
+      if (child.name == "STANDARD" || child.name == "DAYLIGHT") parts.push_back(std::move(child));
+
+  const std::size_t limit = std::min(kMaxZoneChanges, budget);
+  std::size_t changes = 0;
+  std::size_t seen = 0;
+  for (icalcomponent* c = icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT); c != nullptr;
+       c = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT)) {
+    icalcomponent_kind kind = icalcomponent_isa(c);
+    if (kind != ICAL_XSTANDARD_COMPONENT && kind != ICAL_XDAYLIGHT_COMPONENT) continue;
+    const Span* part = seen < parts.size() ? &parts[seen] : nullptr;
+    ++seen;
+    const std::string name = kind == ICAL_XSTANDARD_COMPONENT ? "STANDARD" : "DAYLIGHT";
+    const int part_line = part ? part->begin_line : vtz_line;
+    auto fail = [&](std::string_view property, std::string message) {
+      int line = part && !property.empty() ? property_line(lines, *part, property) : part_line;
+      return error_at("VTIMEZONE", line, std::string(property), who + message);
+    };
+
+    icalproperty* dtstart = icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY);
+    if (dtstart == nullptr) return fail("", "has a " + name + " without DTSTART (RFC 5545 §3.6.5)");
+    icaltimetype start = icalproperty_get_dtstart(dtstart);
+    if (icaltime_is_null_time(start) || start.is_date)
+      return fail("DTSTART", "has a " + name + " whose DTSTART is not a date-time");
+    for (icalproperty_kind offset_kind : {ICAL_TZOFFSETFROM_PROPERTY, ICAL_TZOFFSETTO_PROPERTY}) {
+      const bool to = offset_kind == ICAL_TZOFFSETTO_PROPERTY;
+      const char* property = to ? "TZOFFSETTO" : "TZOFFSETFROM";
+      icalproperty* p = icalcomponent_get_first_property(c, offset_kind);
+      if (p == nullptr) {
+        // libical takes a missing TZOFFSETFROM as TZOFFSETTO (Outlook for Mac leaves it out).
+        if (to) return fail("", "has a " + name + " without TZOFFSETTO (RFC 5545 §3.6.5)");
+        continue;
+      }
+      int seconds = to ? icalproperty_get_tzoffsetto(p) : icalproperty_get_tzoffsetfrom(p);
+      std::optional<std::string_view> raw = part ? property_value(lines, *part, property) : std::nullopt;
+      if ((raw && !is_plausible_utc_offset(*raw)) || seconds < -18 * 3600 || seconds > 18 * 3600)
+        return fail(property, std::string("has ") + property + ":" + (raw ? std::string(*raw) : std::to_string(seconds)) +
+                                  ", which is not a UTC offset from -1800 to +1800 (RFC 5545 §3.3.14: "
+                                  "a sign, hours and minutes below 60)");
+    }
+
+    ++changes;  // DTSTART
+    for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_RDATE_PROPERTY); p != nullptr;
+         p = icalcomponent_get_next_property(c, ICAL_RDATE_PROPERTY))
+      ++changes;
+    for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY); p != nullptr;
+         p = icalcomponent_get_next_property(c, ICAL_RRULE_PROPERTY)) {
+      icalrecurrencetype rule = icalproperty_get_rrule(p);
+      if (rule.freq != ICAL_YEARLY_RECURRENCE) {
+        const char* freq = rule.freq == ICAL_NO_RECURRENCE ? nullptr : icalrecur_freq_to_string(rule.freq);
+        return fail("RRULE", "has a " + name + " whose RRULE recurs " + (freq ? "FREQ=" + std::string(freq) : "oddly") +
+                                 "; a time zone's changes recur yearly (FREQ=YEARLY)");
+      }
+      // libical itself reads an UNTIL in UTC as local time (by TZOFFSETFROM).
+      if (!icaltime_is_null_time(rule.until)) rule.until.zone = nullptr;
+      icaltimetype from = start;
+      from.zone = nullptr;
+      icalrecur_iterator* it = icalrecur_iterator_new(rule, from);
+      if (it == nullptr) return fail("RRULE", "has a " + name + " whose RRULE libical cannot expand (it has no occurrences)");
+      for (;;) {
+        icaltimetype occurrence = icalrecur_iterator_next(it);
+        if (icaltime_is_null_time(occurrence) || occurrence.year > kZoneLastYear || changes > limit) break;
+        ++changes;
+      }
+      icalrecur_iterator_free(it);
+    }
+    if (changes > limit) {
+      if (limit < kMaxZoneChanges)
+        return fail("RRULE", "and the VTIMEZONEs before it change their offsets more than " +
+                            std::to_string(kMaxFileZoneChanges) + " times up to " + std::to_string(kZoneLastYear) +
+                            " together; a time zone changes its offset at most a few times a year");
+      return fail("RRULE", "changes its offset more than " + std::to_string(kMaxZoneChanges) + " times up to " +
+                          std::to_string(kZoneLastYear) + "; a time zone changes it at most a few times a year");
+    }
+  }
+  if (seen == 0)
+    return error_at("VTIMEZONE", vtz_line, "",
+                    who + "has no STANDARD or DAYLIGHT part, so it gives no offset from UTC (RFC 5545 §3.6.5)");
+  budget -= changes;
+  return std::nullopt;
+}
+
+// The file's VTIMEZONEs by the TZID they were written with (libical does
+// not keep them in the file's order), each list in the file's order.
+using ZoneSpans = std::unordered_map<std::string_view, std::deque<const Span*>>;
+
+ZoneSpans zone_spans_by_tzid(const std::vector<LogicalLine>& lines, const std::vector<Span>& spans) {
+  ZoneSpans out;
+  for (const Span& span : spans)
+    if (auto tzid = property_value(lines, span, "TZID")) out[*tzid].push_back(&span);
+  return out;
+}
+
+// Checks every VTIMEZONE of the calendar that defines a zone of its own (not
+// one of the tz database, which civic uses instead), then has libical expand
+// it once, up to kZoneLastYear, rather than again for each later year a time
+// asks for. `spans` gives their lines; each one found is taken from it.
+std::optional<FieldError> check_file_zones(icalcomponent* calendar, const std::vector<LogicalLine>& lines,
+                                           ZoneSpans& spans, std::size_t& budget) {
+  for (icalcomponent* vtz = icalcomponent_get_first_component(calendar, ICAL_VTIMEZONE_COMPONENT); vtz != nullptr;
+       vtz = icalcomponent_get_next_component(calendar, ICAL_VTIMEZONE_COMPONENT)) {
+    icalproperty* p = icalcomponent_get_first_property(vtz, ICAL_TZID_PROPERTY);
+    const char* tzid = p ? icalproperty_get_tzid(p) : nullptr;
+    if (tzid == nullptr) continue;  // no event can name it
+    {
+      std::lock_guard lock(libical_mutex());
+      if (!tz_database_name(tzid).empty()) continue;
+      char* location = icaltimezone_get_location_from_vtimezone(vtz);
+      bool known = location != nullptr && find_libical_zone(location) != nullptr;
+      icalmemory_free_buffer(location);
+      if (known) continue;
+    }
+    const Span* span = nullptr;
+    if (auto it = spans.find(tzid); it != spans.end() && !it->second.empty()) {
+      span = it->second.front();
+      it->second.pop_front();
+    }
+    if (auto err = check_vtimezone(vtz, lines, span, budget)) return err;
+    std::lock_guard lock(libical_mutex());
+    if (icaltimezone* zone = icalcomponent_get_timezone(calendar, tzid))
+      (void)libical_utc_offset(zone, seconds_from_civil(CivilTime{kMaxYear, 12, 31, 0, 0, 0}));
+  }
+  return std::nullopt;
+}
+
+// RFC 5545 §3.8.7.4: SEQUENCE is an INTEGER (§3.3.8: optional sign, digits,
+// 32-bit signed), and never negative.
+std::optional<std::uint32_t> sequence_number(std::string_view text) {
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  if (text.empty() || text.size() > 10) return std::nullopt;
+  std::uint64_t value = 0;
+  for (char c : text) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<std::uint64_t>(c - '0');
+  }
+  if (value > kMaxSequence) return std::nullopt;
+  return static_cast<std::uint32_t>(value);
+}
+
+std::string years_message() {
+  return "has a date outside " + std::to_string(kMinYear) + "-01-01 to " + std::to_string(kMaxYear) +
+         "-12-31, the years civic takes";
 }
 
 class VeventReader {
@@ -213,18 +454,8 @@ VeventReader::Zone VeventReader::zone_of(icalproperty* p, const icaltimetype& tt
   icalparameter* param = icalproperty_get_first_parameter(p, ICAL_TZID_PARAMETER);
   if (param == nullptr) return z;  // floating
   std::string tzid = icalparameter_get_tzid(param) ? icalparameter_get_tzid(param) : "";
-  if (find_libical_zone(tzid) != nullptr) {
-    z.iana = tzid;
-    return z;
-  }
-  // "/freeassociation.sourceforge.net/Europe/Helsinki", "/mozilla.org/20050126_1/Europe/Helsinki"
-  for (std::size_t slash = tzid.find('/'); slash != std::string::npos; slash = tzid.find('/', slash + 1)) {
-    std::string_view rest = std::string_view(tzid).substr(slash + 1);
-    if (rest.find('/') != std::string_view::npos && find_libical_zone(rest) != nullptr) {
-      z.iana = rest;
-      return z;
-    }
-  }
+  z.iana = tz_database_name(tzid);
+  if (!z.iana.empty()) return z;
   icaltimezone* file_zone = calendar_ ? icalcomponent_get_timezone(calendar_, tzid.c_str()) : nullptr;
   if (file_zone != nullptr) {
     const char* location = icaltimezone_get_location(file_zone);
@@ -245,7 +476,8 @@ std::optional<FieldError> VeventReader::time_in_event_zone(icalproperty* p, std:
   out.date_only = tt.is_date != 0;
   CivilTime civil{tt.year, tt.month, tt.day, tt.is_date ? 0 : tt.hour, tt.is_date ? 0 : tt.minute,
                   tt.is_date ? 0 : tt.second};
-  if (!is_valid_date(civil.year, civil.month, civil.day)) return fail(name, "has a date out of range");
+  if (!is_valid_date(civil.year, civil.month, civil.day))
+    return fail(name, civil.year < kMinYear || civil.year > kMaxYear ? years_message() : "has a date that does not exist");
   if (out.date_only) {
     out.local = civil;
     return std::nullopt;
@@ -257,21 +489,21 @@ std::optional<FieldError> VeventReader::time_in_event_zone(icalproperty* p, std:
                           "\" is neither a tz database name nor defined by a VTIMEZONE in the file");
   }
   if (z.iana == e.timezone || (z.iana.empty() && z.file == nullptr)) {
-    out.local = civil;  // already in the event's zone (or floating: taken as the calendar's)
-  } else {
-    std::int64_t utc;
-    if (z.file != nullptr) {
-      icaltimetype t = tt;
-      t.zone = nullptr;
-      icaltimezone_convert_time(&t, z.file, icaltimezone_get_utc_timezone());
-      utc = seconds_from_civil(CivilTime{t.year, t.month, t.day, t.hour, t.minute, t.second});
-    } else {
-      utc = local_to_utc(civil, z.iana);
-    }
-    out.local = utc_to_local(utc, e.timezone);
+    // Already in the event's zone (or floating: taken as the calendar's).
+    // RFC 5545 §3.3.5: a time the clocks skip moves forward by the gap; one
+    // they show twice is the first.
+    out.local = utc_to_local(local_to_utc(civil, e.timezone), e.timezone);
+    return std::nullopt;
   }
-  // Wall-clock times that do not exist (a daylight-saving gap) move forward.
-  out.local = utc_to_local(local_to_utc(out.local, e.timezone), e.timezone);
+  // check_file_zones() has bounded what libical expands for a file's zone.
+  std::int64_t utc = z.file != nullptr ? libical_local_to_utc(z.file, civil) : local_to_utc(civil, z.iana);
+  std::optional<CivilTime> local = wall_clock_of(utc, e.timezone);
+  if (!local)
+    return fail(name, "is the second pass through an hour that " + e.timezone +
+                          " (the zone of DTSTART) repeats when clocks go back; a local time there names the first "
+                          "pass (RFC 5545 §3.3.5), so this one cannot be kept in that zone");
+  if (local->year < kMinYear || local->year > kMaxYear) return fail(name, years_message());
+  out.local = *local;
   return std::nullopt;
 }
 
@@ -417,9 +649,12 @@ std::optional<FieldError> VeventReader::read(icalcomponent* c, Event& e, std::op
       default: e.status = EventStatus::scheduled; break;
     }
   }
-  if (icalproperty* s = icalcomponent_get_first_property(c, ICAL_SEQUENCE_PROPERTY)) {
-    int seq = icalproperty_get_sequence(s);
-    if (seq > 0) e.sequence = static_cast<std::uint32_t>(seq);
+  if (icalcomponent_get_first_property(c, ICAL_SEQUENCE_PROPERTY) != nullptr) {
+    // libical reads past INT_MAX into a negative number: the text decides.
+    std::optional<std::uint32_t> seq;
+    if (auto text = property_value(lines_, span_, "SEQUENCE")) seq = sequence_number(*text);
+    if (!seq) return fail("SEQUENCE", "must be a whole number from 0 to " + std::to_string(kMaxSequence));
+    e.sequence = *seq;
   }
 
   Recurrence r;
@@ -513,6 +748,9 @@ std::size_t invalid_utf8_at(std::string_view s) {
 std::optional<FieldError> events_from_ics(std::string_view text, const EventDefaults& defaults,
                                           std::vector<Event>& out, std::size_t max_events) {
   out.clear();
+  // A byte order mark is no part of the text (RFC 3629 §6); Windows editors
+  // write one. The JSON reader skips it too.
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   if (std::size_t bad = invalid_utf8_at(text); bad != std::string_view::npos) {
     int line = 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(bad), '\n'));
     return error_at("", line, "", "the file is not UTF-8 (RFC 5545 §3.1.4)");
@@ -520,8 +758,9 @@ std::optional<FieldError> events_from_ics(std::string_view text, const EventDefa
   if (text.find('\0') != std::string_view::npos) return error_at("", 1, "", "the file holds a NUL byte", FieldError::Kind::syntax);
   std::vector<LogicalLine> lines = unfold(text);
   std::vector<Span> spans;
+  std::vector<Span> zone_spans;
   int calendars = 0;
-  if (auto err = layout(lines, spans, calendars)) return err;
+  if (auto err = layout(lines, spans, zone_spans, calendars)) return err;
   if (spans.size() > max_events)
     return error_at("VEVENT", spans[max_events].begin_line, "",
                     "more than " + std::to_string(max_events) + " events in one import");
@@ -551,6 +790,8 @@ std::optional<FieldError> events_from_ics(std::string_view text, const EventDefa
   std::vector<std::optional<EventTime>> recurrence_ids;
   std::vector<int> begin_lines;
   std::size_t span_index = 0;
+  ZoneSpans zone_spans_left = zone_spans_by_tzid(lines, zone_spans);
+  std::size_t zone_budget = kMaxFileZoneChanges;
   for (icalcomponent* cal : parsed) {
     if (icalcomponent_isa(cal) != ICAL_VCALENDAR_COMPONENT) continue;
     // Errors libical found between the calendar's components.
@@ -560,6 +801,10 @@ std::optional<FieldError> events_from_ics(std::string_view text, const EventDefa
       int line = line_of_error(lines, 0, lines.size() - 1, m, 1);
       free_all();
       return error_at("VCALENDAR", line, "", m);
+    }
+    if (auto err = check_file_zones(cal, lines, zone_spans_left, zone_budget)) {
+      free_all();
+      return err;
     }
     for (icalcomponent* c = icalcomponent_get_first_component(cal, ICAL_VEVENT_COMPONENT); c != nullptr;
          c = icalcomponent_get_next_component(cal, ICAL_VEVENT_COMPONENT)) {

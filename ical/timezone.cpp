@@ -69,13 +69,37 @@ bool zone_exists(std::string_view name) {
   return find_zone(name) != nullptr;
 }
 
+int libical_utc_offset(icaltimezone* zone, std::int64_t utc) {
+  icaltimetype tt = to_icaltime(civil_from_seconds(utc));
+  return icaltimezone_get_utc_offset_of_utc_time(zone, &tt, nullptr);
+}
+
+// RFC 5545 §3.3.5: a wall-clock time that occurs twice (clocks going back)
+// is the first of the two; one that does not occur (clocks going forward) is
+// read with the offset from before the gap, which moves it forward by the
+// gap's length. (libical's own local-to-UTC conversion does neither.)
+// The offsets a day or two before and after bound the candidates: no zone
+// changes its clock twice within a few days, and a change is never more than
+// a day (Samoa's in 2011).
+std::int64_t libical_local_to_utc(icaltimezone* zone, const CivilTime& local) {
+  constexpr std::int64_t kWindow = 2 * 86400;
+  const std::int64_t wall = seconds_from_civil(local);
+  const int before = libical_utc_offset(zone, wall - kWindow);
+  const int after = libical_utc_offset(zone, wall + kWindow);
+  const bool before_fits = libical_utc_offset(zone, wall - before) == before;
+  if (before == after && before_fits) return wall - before;
+  const bool after_fits = libical_utc_offset(zone, wall - after) == after;
+  if (before_fits && after_fits) return std::min(wall - before, wall - after);  // twice: the first
+  if (after_fits) return wall - after;
+  return wall - before;  // a gap (or no offset fits): the offset before it
+}
+
 std::int64_t local_to_utc(const CivilTime& local, std::string_view zone) {
   if (zone == kUtc) return seconds_from_civil(local);
   std::lock_guard lock(libical_mutex());
   icaltimezone* z = find_zone(zone);
   if (z == nullptr) return seconds_from_civil(local);
-  icaltimetype tt = to_icaltime(local);
-  return static_cast<std::int64_t>(icaltime_as_timet_with_zone(tt, z));
+  return libical_local_to_utc(z, local);
 }
 
 CivilTime utc_to_local(std::int64_t utc, std::string_view zone) {
@@ -83,9 +107,13 @@ CivilTime utc_to_local(std::int64_t utc, std::string_view zone) {
   std::lock_guard lock(libical_mutex());
   icaltimezone* z = find_zone(zone);
   if (z == nullptr) return civil_from_seconds(utc);
-  icaltimetype tt = to_icaltime(civil_from_seconds(utc));
-  icaltimezone_convert_time(&tt, icaltimezone_get_utc_timezone(), z);
-  return CivilTime{tt.year, tt.month, tt.day, tt.hour, tt.minute, tt.second};
+  return civil_from_seconds(utc + libical_utc_offset(z, utc));
+}
+
+std::optional<CivilTime> wall_clock_of(std::int64_t utc, std::string_view zone) {
+  CivilTime local = utc_to_local(utc, zone);
+  if (local_to_utc(local, zone) != utc) return std::nullopt;
+  return local;
 }
 
 int utc_offset(std::int64_t utc, std::string_view zone) {

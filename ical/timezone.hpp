@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,12 +32,20 @@ inline constexpr std::string_view kUtc = "UTC";
 
 bool zone_exists(std::string_view name);
 
-// A wall-clock time in `zone` as seconds since the epoch. A time that falls
-// in a daylight-saving gap is moved forward as the clock was.
+// A wall-clock time in `zone` as seconds since the epoch, as RFC 5545 §3.3.5
+// reads it: a time that occurs twice (clocks going back) is the first of the
+// two; one that does not occur (clocks going forward) takes the offset from
+// before the gap, so that it moves forward by the gap (03:30 in Helsinki on
+// 2026-03-29 is 04:30+03:00).
 std::int64_t local_to_utc(const CivilTime& local, std::string_view zone);
 
 // Seconds since the epoch as the wall clock of `zone` showed them.
 CivilTime utc_to_local(std::int64_t utc, std::string_view zone);
+
+// The wall clock of `zone` at `utc` if that wall-clock time names `utc`
+// again; nullopt in the second pass through an hour that clocks go back
+// over (local_to_utc reads such a time as the first pass).
+std::optional<CivilTime> wall_clock_of(std::int64_t utc, std::string_view zone);
 
 // The offset from UTC, in seconds, that `zone` had at `utc`.
 int utc_offset(std::int64_t utc, std::string_view zone);

@@ -109,7 +109,8 @@ std::string render_vevent(const Event& e, const VeventStyle& style) {
   append_line(out, "DTSTAMP", format_ical_utc(modified));
   append_line(out, "CREATED", format_ical_utc(e.created_us / 1000000));
   append_line(out, "LAST-MODIFIED", format_ical_utc(modified));
-  append_line(out, "SEQUENCE", std::to_string(e.sequence));
+  // An event stored before SEQUENCE was bounded may hold more than an INTEGER.
+  append_line(out, "SEQUENCE", std::to_string(std::min(e.sequence, kMaxSequence)));
   append_line(out, time_name("DTSTART", e), time_value(e.start, e));
   if (e.all_day()) {
     // RFC 5545 §3.6.1: DTEND of a DATE is exclusive; without one a client

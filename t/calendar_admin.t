@@ -202,6 +202,119 @@ $r = $t->post('/tiny-admin/calendars/culture/events', headers => { 'Content-Type
 is($r->{status}, 413, 'a body over client_max_body_size is 413');
 like(body_of($r)->{error}, qr/client_max_body_size/, 'with a JSON body');
 
+# ---- time zones, SEQUENCE and byte order marks at their edges
+use Time::HiRes ();
+
+sub post_ics {
+    my ($body) = @_;
+    return $t->post('/admin/calendars/culture/events', headers => { 'Content-Type' => 'text/calendar' },
+                    content => $body);
+}
+
+# A zone of the file's own (as Outlook writes them), with lines to choose.
+sub vtimezone {
+    my ($tzid, $standard_rule, $standard_to) = @_;
+    return join '', map { "$_\r\n" } 'BEGIN:VTIMEZONE', "TZID:$tzid",
+        'BEGIN:STANDARD', 'DTSTART:16010101T000000', "RRULE:$standard_rule", 'TZOFFSETFROM:+0300',
+        "TZOFFSETTO:$standard_to", 'END:STANDARD',
+        'BEGIN:DAYLIGHT', 'DTSTART:16010101T003000', 'RRULE:FREQ=HOURLY', 'TZOFFSETFROM:+0200',
+        'TZOFFSETTO:+0300', 'END:DAYLIGHT', 'END:VTIMEZONE';
+}
+
+sub with_zone {
+    my ($zone, $tzid) = @_;
+    my $body = ics(['UID:tz:1', 'DTSTAMP:20260101T000000Z', "DTSTART;TZID=$tzid:20261205T180000", 'SUMMARY:x']);
+    $body =~ s/(PRODID:[^\r]*\r\n)/$1$zone/;
+    return $body;
+}
+
+$before = feed();
+# 500 bytes whose hourly rules from 1601 took libical a minute of CPU.
+my $slow = with_zone(vtimezone('Slow Zone', 'FREQ=HOURLY', '+0200'), 'Slow Zone');
+ok(length($slow) < 600, 'a file of ' . length($slow) . ' bytes');
+# A PUT sent while it is read must not wait for it (it waited 58 s).
+my $slow_kid = fork() // die "fork: $!";
+if ($slow_kid == 0) {
+    Time::HiRes::sleep(0.2);
+    my $t1 = Time::HiRes::time();
+    my $x = put_event('during-slow', $concert);
+    POSIX::_exit($x->{status} == 201 && Time::HiRes::time() - $t1 < 1 ? 0 : 1);
+}
+my $t0 = Time::HiRes::time();
+$r = post_ics($slow);
+my $took = Time::HiRes::time() - $t0;
+is($r->{status}, 422, 'a VTIMEZONE whose changes recur hourly is 422');
+ok($took < 1, sprintf('answered in %.3f s', $took));
+$e = body_of($r);
+is($e->{component}, 'VTIMEZONE', 'naming the component');
+is($e->{line}, 8, 'the line of its RRULE');
+like($e->{error}, qr/VTIMEZONE "Slow Zone".*FREQ=HOURLY.*yearly/, 'the TZID and what is wrong');
+waitpid($slow_kid, 0);
+is($?, 0, 'a PUT sent meanwhile was answered within a second');
+is($t->delete('/admin/calendars/culture/events/during-slow')->{status}, 204, '(and is gone again)');
+$before = feed();
+
+for my $case (['+9999', 'TZOFFSETTO:\+9999'], ['-2400', 'TZOFFSETTO:-2400'], ['+0260', 'TZOFFSETTO:\+0260']) {
+    my ($offset, $words) = @$case;
+    $r = post_ics(with_zone(vtimezone('Far Zone', 'FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU', $offset) =~
+                            s/RRULE:FREQ=HOURLY/RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU/r, 'Far Zone'));
+    is($r->{status}, 422, "TZOFFSETTO:$offset is 422");
+    like(body_of($r)->{error}, qr/VTIMEZONE "Far Zone" has $words/, 'naming the TZID and the offset');
+    is(body_of($r)->{line}, 10, 'and its line');
+}
+$r = post_ics(with_zone("BEGIN:VTIMEZONE\r\nTZID:Empty Zone\r\nEND:VTIMEZONE\r\n", 'Empty Zone'));
+is($r->{status}, 422, 'an empty VTIMEZONE is 422 (it was read as UTC)');
+like(body_of($r)->{error}, qr/VTIMEZONE "Empty Zone" has no STANDARD or DAYLIGHT/, 'saying so');
+is(feed(), $before, 'none of those changed the feed');
+
+# RFC 5545 §3.3.5 as users see it: in JSON, in the event's .ics and in the list.
+$r = put_event('gap', { name => 'Gap', start_time => '2026-03-29T03:30:00', end_time => '2026-03-29T05:00:00' });
+is($r->{status}, 201, 'a local time the clocks skip is taken');
+is(body_of($r)->{start_time}, '2026-03-29T04:30:00+03:00', 'moved forward by the gap (it was 02:30+02:00)');
+like($t->get('/calendars/culture/events/gap.ics')->{content}, qr/DTSTART;TZID=Europe\/Helsinki:20260329T043000\r\n/,
+     'the .ics says 04:30 too');
+$r = put_event('twice', { name => 'Twice', start_time => '2026-10-25T03:30:00', end_time => '2026-10-25T04:00:00' });
+is(body_of($r)->{start_time}, '2026-10-25T03:30:00+03:00', 'a local time shown twice is the first (+03:00)');
+is(body_of($r)->{end_time}, '2026-10-25T04:00:00+02:00', 'its end after the change');
+my $list = decode_json($t->get('/calendars/culture.json?start=2026-10-25&end=2026-10-25')->{content});
+my ($twice) = grep { $_->{id} eq 'twice' } @{ $list->{data} };
+is($twice && $twice->{start_time}, '2026-10-25T03:30:00+03:00', 'and so in the public list');
+$r = put_event('twice', { name => 'Twice', start_time => '2026-10-25T03:30:00+02:00' });
+is($r->{status}, 422, 'the second 03:30 cannot be a Helsinki wall-clock time: 422');
+like(body_of($r)->{error}, qr/second pass/, 'saying why');
+$r = post_ics(ics(['UID:gap-ics', 'DTSTAMP:20260101T000000Z', 'DTSTART;TZID=Europe/Helsinki:20260329T033000',
+                   'SUMMARY:x']));
+is($r->{status}, 200, 'the same in an .ics import');
+is(body_of($t->get('/admin/calendars/culture/events/gap-ics'))->{start_time}, '2026-03-29T04:30:00+03:00',
+   'moves forward by the gap');
+is($t->delete("/admin/calendars/culture/events/$_")->{status}, 204, "(delete $_)") for qw(gap twice gap-ics);
+
+# RFC 5545 §3.8.7.4 / §3.3.8: SEQUENCE is a 32-bit signed INTEGER.
+$before = feed();
+for my $bad ('2147483648', '9223372036854775808', '-5', '"7"', '1.5') {
+    $r = put_event('seq', qq({"name":"x","start_time":"2026-12-05T18:00:00","sequence":$bad}));
+    is($r->{status}, 422, "sequence $bad is 422");
+    is(body_of($r)->{field}, 'sequence', 'naming the field');
+}
+$r = post_ics(ics([@{ simple_vevent('seq') }, 'SEQUENCE:2147483648']));
+is($r->{status}, 422, 'SEQUENCE:2147483648 in an .ics is 422');
+is(body_of($r)->{field}, 'SEQUENCE', 'naming the property');
+is(feed(), $before, 'none of them was stored');
+$r = put_event('seq', { %$concert, sequence => 2147483647 });
+is(body_of($r)->{sequence}, 2147483647, 'sequence 2147483647 is taken');
+$r = put_event('seq', { %$concert, start_time => '2026-12-05T19:00:00+02:00' });
+is(body_of($r)->{sequence}, 2147483647, 'a change at the top keeps it there');
+my @seq = grep { /^SEQUENCE:/ } split /\r\n/, $t->get('/calendars/culture/events/seq.ics')->{content};
+is_deeply(\@seq, ['SEQUENCE:2147483647'], 'and so does the .ics');
+is($t->delete('/admin/calendars/culture/events/seq')->{status}, 204, 'a delete at the top');
+is(body_of($t->get('/admin/calendars/culture/events/seq'))->{sequence}, 2147483647, 'keeps it too');
+
+# A UTF-8 byte order mark (Windows Notepad writes one) before BEGIN:VCALENDAR.
+$r = post_ics("\xEF\xBB\xBF" . ics(simple_vevent('bom', 10)));
+is($r->{status}, 200, 'an .ics that starts with a byte order mark is taken');
+is(body_of($r)->{created}, 1, 'its event created');
+ok(uids_in_feed()->{bom}, 'and in the feed');
+
 # ---- a big import (the body goes to a temp file)
 my @many = map { simple_vevent("many:$_", 1 + $_ % 28) } 1 .. 600;
 my $big = ics(@many);

@@ -150,6 +150,14 @@ like($err, qr/cannot read/, 'a missing file is named');
 is($rc, 0, 'civicctl stat');
 is(decode_json($out)->{calendars}{culture}{events}, 7, 'and counts the events of each calendar');
 
+# A file saved by Windows Notepad starts with a UTF-8 byte order mark.
+my $bom = write_file('bom.ics', "\xEF\xBB\xBF" . join("\r\n", 'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:x', 'BEGIN:VEVENT',
+                                                     'UID:bom@example.org', 'DTSTART:20261221T160000Z', 'SUMMARY:BOM',
+                                                     'END:VEVENT', 'END:VCALENDAR', ''));
+($rc, $out, $err) = $t->civicctl('import', 'culture', $bom);
+is($rc, 0, 'a file that starts with a byte order mark imports') or diag($err);
+is(eval { decode_json($out)->{created} }, 1, 'its event created');
+
 # JSON arrays import too.
 my $json_file = write_file('events.json', encode_json([{ id => 'json:1', name => { sv => 'Lucia' },
                                                           start_time => '2026-12-13T18:00:00+02:00' }]));

@@ -131,6 +131,27 @@ void upsert_keeps_sequence_and_times(void** state) {
   assert_non_null(strstr(body.c_str(), "CREATED:20261101T120000Z\r\n"));
 }
 
+// RFC 5545 §3.8.7.4: SEQUENCE is a 32-bit signed INTEGER; at its top the
+// count stays there rather than become a number clients misread.
+void sequence_stops_at_int32_max(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  put(f, {parse(event_json("a", "2026-12-05T18:00:00+02:00", "", ",\"sequence\":2147483646"))});
+  std::vector<Event> changed{parse(event_json("a", "2026-12-05T19:00:00+02:00"))};
+  assert_true(upsert_events(*f.store, f.cal, changed, kNow + kSecond).ok());
+  assert_int_equal(changed[0].sequence, 2147483647);
+  changed = {parse(event_json("a", "2026-12-05T20:00:00+02:00"))};
+  assert_true(upsert_events(*f.store, f.cal, changed, kNow + 2 * kSecond).ok());
+  assert_int_equal(changed[0].sequence, 2147483647);
+  std::string body = feed(f, "");
+  assert_non_null(strstr(body.c_str(), "SEQUENCE:2147483647\r\n"));
+  auto deleted = delete_event(*f.store, f.cal, "a", kNow + 3 * kSecond);
+  assert_true(deleted.ok() && *deleted);
+  auto txn = storage::Txn::begin_read(f.store->env());
+  auto v = storage::events::get(*txn, f.store->db(), "culture", "a");
+  assert_true(v.ok() && v.value());
+  assert_int_equal(v.value()->sequence, 2147483647);
+}
+
 // An event whose every occurrence is excluded is live but in no list: the
 // state counts it apart, so that a list's count is right without a scan.
 void events_without_occurrences_are_not_listed(void** state) {
@@ -307,6 +328,7 @@ int main() {
   init_html_parser();
   const CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(upsert_keeps_sequence_and_times, setup, teardown),
+      cmocka_unit_test_setup_teardown(sequence_stops_at_int32_max, setup, teardown),
       cmocka_unit_test_setup_teardown(events_without_occurrences_are_not_listed, setup, teardown),
       cmocka_unit_test_setup_teardown(delete_leaves_a_tombstone_then_purges_it, setup, teardown),
       cmocka_unit_test_setup_teardown(windows_find_short_long_and_recurring, setup, teardown),

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "ical/event_json.hpp"
+#include "ical/recurrence.hpp"
 #include "ical/timezone.hpp"
 #include "tests/cmocka.hpp"  // last
 
@@ -157,6 +158,96 @@ void arrays_need_ids_and_name_the_element(void**) {
   assert_int_equal(events.size(), 1);
 }
 
+// RFC 5545 §3.8.7.4 / §3.3.8: SEQUENCE is a 32-bit signed INTEGER, not negative.
+void sequence_is_a_whole_number_up_to_int32_max(void**) {
+  const char* refused[] = {
+      R"({"name":"x","start_time":"2026-12-05T18:00","sequence":2147483648})",
+      R"({"name":"x","start_time":"2026-12-05T18:00","sequence":9223372036854775808})",
+      R"({"name":"x","start_time":"2026-12-05T18:00","sequence":-5})",
+      R"({"name":"x","start_time":"2026-12-05T18:00","sequence":"7"})",
+      R"({"name":"x","start_time":"2026-12-05T18:00","sequence":1.5})",
+      R"({"name":"x","start_time":"2026-12-05T18:00","sequence":true})",
+  };
+  for (const char* json : refused) {
+    Event e;
+    auto err = event_from_json(json, kDefaults, e);
+    if (!err) fail_msg("accepted: %s", json);
+    assert_string_equal(err->field.c_str(), "sequence");
+    assert_int_equal(static_cast<int>(err->kind), static_cast<int>(FieldError::Kind::invalid));
+    assert_non_null(strstr(err->message.c_str(), "0 to 2147483647"));
+  }
+  Event e;
+  assert_false(event_from_json(R"({"name":"x","start_time":"2026-12-05T18:00","sequence":2147483647})", kDefaults, e).has_value());
+  assert_int_equal(e.sequence, 2147483647);
+  assert_false(event_from_json(R"({"name":"x","start_time":"2026-12-05T18:00","sequence":null})", kDefaults, e).has_value());
+  assert_int_equal(e.sequence, 0);
+  // A store written before the bound: what is shown is still an INTEGER.
+  e.sequence = 2147483653u;
+  assert_non_null(strstr(event_to_json(e, {}).c_str(), "\"sequence\":2147483647"));
+}
+
+// RFC 5545 §3.3.5: a local time the clocks skip moves forward by the gap;
+// one they show twice is the first; the JSON says so with its offset.
+void times_the_clock_skips_or_repeats(void**) {
+  Event e;
+  auto err = event_from_json(R"({"name":"x","start_time":"2026-03-29T03:30:00","end_time":"2026-03-29T05:00:00",
+      "recurrence":{"rdate":["2026-03-29T03:45:00"],"exdate":["2026-10-25T03:30:00"]}})", kDefaults, e);
+  if (err) fail_msg("%s: %s", err->field.c_str(), err->message.c_str());
+  assert_true(e.start.local == (CivilTime{2026, 3, 29, 4, 30, 0}));
+  assert_true(e.recurrence->rdates[0].local == (CivilTime{2026, 3, 29, 4, 45, 0}));
+  assert_true(e.recurrence->exdates[0].local == (CivilTime{2026, 10, 25, 3, 30, 0}));
+  std::string json = event_to_json(e, {});
+  assert_non_null(strstr(json.c_str(), "\"start_time\":\"2026-03-29T04:30:00+03:00\""));
+  assert_non_null(strstr(json.c_str(), "\"rdate\":[\"2026-03-29T04:45:00+03:00\"]"));
+  assert_non_null(strstr(json.c_str(), "\"exdate\":[\"2026-10-25T03:30:00+03:00\"]"));
+
+  assert_false(event_from_json(R"({"name":"x","start_time":"2026-10-25T03:30:00"})", kDefaults, e).has_value());
+  assert_true(e.start.local == (CivilTime{2026, 10, 25, 3, 30, 0}));
+  assert_int_equal(instant_of(e.start, e.timezone), seconds_from_civil({2026, 10, 25, 0, 30, 0}));
+  assert_non_null(strstr(event_to_json(e, {}).c_str(), "\"start_time\":\"2026-10-25T03:30:00+03:00\""));
+  // The same instant given with its offset is the same event.
+  assert_false(event_from_json(R"({"name":"x","start_time":"2026-10-25T00:30:00Z"})", kDefaults, e).has_value());
+  assert_true(e.start.local == (CivilTime{2026, 10, 25, 3, 30, 0}));
+  // New York: RFC 5545's own examples.
+  assert_false(event_from_json(R"({"name":"x","start_time":"2007-03-11T02:30:00","timezone":"America/New_York"})",
+                               kDefaults, e).has_value());
+  assert_non_null(strstr(event_to_json(e, {}).c_str(), "\"start_time\":\"2007-03-11T03:30:00-04:00\""));
+  assert_false(event_from_json(R"({"name":"x","start_time":"2007-11-04T01:30:00","timezone":"America/New_York"})",
+                               kDefaults, e).has_value());
+  assert_non_null(strstr(event_to_json(e, {}).c_str(), "\"start_time\":\"2007-11-04T01:30:00-04:00\""));
+
+  // The second pass through 03:30 cannot be said as a Helsinki wall-clock time.
+  err = event_from_json(R"({"name":"x","start_time":"2026-10-25T03:30:00+02:00"})", kDefaults, e);
+  assert_true(err && err->field == "start_time");
+  assert_non_null(strstr(err->message.c_str(), "second pass"));
+  err = event_from_json(R"({"name":"x","start_time":"2026-10-25T00:00:00Z","recurrence":{"rrule":"FREQ=HOURLY;COUNT=3",
+      "exdate":["2026-10-25T01:30:00Z"]}})", kDefaults, e);
+  assert_true(err && err->field == "recurrence.exdate[0]");
+  // What the store wrote before this rule reads back (as the first pass).
+  assert_true(event_from_canonical_json(
+      R"({"id":"old","name":{"fi":"x"},"start_time":"2026-10-25T03:30:00+02:00","timezone":"Europe/Helsinki"})", e));
+  assert_true(e.start.local == (CivilTime{2026, 10, 25, 3, 30, 0}));
+}
+
+void dates_outside_the_years_name_the_range(void**) {
+  const Refusal cases[] = {
+      {R"({"name":"x","start_time":"1000-06-01"})", "start_time"},
+      {R"({"name":"x","start_time":"2300-01-01T10:00:00Z"})", "start_time"},
+      {R"({"name":"x","start_time":"2026-06-01","recurrence":{"rdate":["1000-06-01"]}})", "recurrence.rdate[0]"},
+      {R"({"name":"x","start_time":"2199-12-31T23:00:00-05:00"})", "start_time"},
+  };
+  for (const auto& c : cases) {
+    Event e;
+    auto err = event_from_json(c.json, kDefaults, e);
+    if (!err) fail_msg("accepted: %s", c.json);
+    assert_string_equal(err->field.c_str(), c.field);
+    if (!strstr(err->message.c_str(), "1900-01-01 to 2199-12-31")) fail_msg("%s: %s", c.json, err->message.c_str());
+  }
+  Event e;
+  auto err = event_from_json(R"({"name":"x","start_time":"2026-02-30"})", kDefaults, e);
+  assert_true(err && strstr(err->message.c_str(), "not an ISO 8601 date"));
+}
+
 void canonical_form_round_trips(void**) {
   Event e;
   assert_false(event_from_json(kConcert, kDefaults, e).has_value());
@@ -193,6 +284,9 @@ int main() {
       cmocka_unit_test(refusals_name_the_field),
       cmocka_unit_test(malformed_json_is_a_syntax_error),
       cmocka_unit_test(arrays_need_ids_and_name_the_element),
+      cmocka_unit_test(sequence_is_a_whole_number_up_to_int32_max),
+      cmocka_unit_test(times_the_clock_skips_or_repeats),
+      cmocka_unit_test(dates_outside_the_years_name_the_range),
       cmocka_unit_test(canonical_form_round_trips),
       cmocka_unit_test(full_form_has_server_fields_and_id_url),
   };

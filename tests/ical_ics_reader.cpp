@@ -6,6 +6,7 @@
 
 #include "ical/html_text.hpp"
 #include "ical/ics_reader.hpp"
+#include "ical/recurrence.hpp"
 #include "ical/timezone.hpp"
 #include "tests/cmocka.hpp"  // last
 
@@ -156,6 +157,163 @@ void refusals_name_component_and_line(void**) {
   }
 }
 
+// A zone defined only by the file's VTIMEZONE: a STANDARD and a DAYLIGHT
+// with the given lines (lines 4 to 15 of the file; STANDARD's RRULE on 8).
+std::string file_zone(const std::string& tzid, const std::string& standard_rule, const std::string& standard_to,
+                      const std::string& daylight_to) {
+  return "BEGIN:VTIMEZONE\r\nTZID:" + tzid + "\r\n"                                           // 4, 5
+         "BEGIN:STANDARD\r\nDTSTART:16010101T040000\r\nTZOFFSETFROM:+0300\r\n"               // 6-8
+         "RRULE:" + standard_rule + "\r\nTZOFFSETTO:" + standard_to + "\r\nEND:STANDARD\r\n"  // 9-11
+         "BEGIN:DAYLIGHT\r\nDTSTART:16010101T030000\r\nTZOFFSETFROM:+0200\r\n"               // 12-14
+         "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3\r\nTZOFFSETTO:" + daylight_to + "\r\n"        // 15, 16
+         "END:DAYLIGHT\r\nEND:VTIMEZONE\r\n";                                                 // 17, 18
+}
+
+std::string event_in(const std::string& tzid) {
+  return "BEGIN:VEVENT\r\nUID:e\r\nDTSTART;TZID=" + tzid + ":20261205T180000\r\nSUMMARY:x\r\nEND:VEVENT\r\n";
+}
+
+// libical expands a file's VTIMEZONE from its DTSTART, one change per
+// occurrence of each RRULE: an hourly rule from 1601 took a minute of CPU.
+void vtimezone_rules_are_bounded(void**) {
+  const std::string yearly = "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10";
+  const Refusal cases[] = {
+      {ics(file_zone("Slow", "FREQ=HOURLY", "+0200", "+0300") + event_in("Slow")), 9, "RRULE", "FREQ=HOURLY"},
+      {ics(file_zone("Slow", "FREQ=DAILY", "+0200", "+0300") + event_in("Slow")), 9, "RRULE", "VTIMEZONE \"Slow\""},
+      // Yearly, but every hour of every day of the year.
+      {ics(file_zone("Slow", "FREQ=YEARLY;BYHOUR=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23",
+                     "+0200", "+0300") + event_in("Slow")), 9, "RRULE", "more than 5000"},
+      // Bad even if no event uses it.
+      {ics(file_zone("Unused", "FREQ=MINUTELY", "+0200", "+0300")), 9, "RRULE", "VTIMEZONE \"Unused\""},
+  };
+  for (const auto& c : cases) {
+    std::vector<Event> events;
+    auto err = events_from_ics(c.text, kDefaults, events, 100);
+    if (!err) fail_msg("accepted: %s", c.text.c_str());
+    assert_string_equal(err->component.c_str(), "VTIMEZONE");
+    assert_int_equal(static_cast<int>(err->kind), static_cast<int>(FieldError::Kind::invalid));
+    if (err->line != c.line || err->field != c.field || !strstr(err->message.c_str(), c.words))
+      fail_msg("got line %d field '%s' message '%s'; wanted line %d field '%s' with '%s'", err->line,
+               err->field.c_str(), err->message.c_str(), c.line, c.field, c.words);
+  }
+  // Many zones that are each fine, but too many changes together.
+  std::string zones;
+  for (int i = 0; i < 20; ++i) zones += file_zone("Z" + std::to_string(i), yearly, "+0200", "+0300");
+  std::vector<Event> events;
+  auto err = events_from_ics(ics(zones), kDefaults, events, 100);
+  assert_true(err && strstr(err->message.c_str(), "more than 20000"));
+  // libical frees each VTIMEZONE by a search through all the others: a file
+  // of 200,000 took two minutes to free.
+  std::string copies;
+  for (int i = 0; i < 1001; ++i) copies += "BEGIN:VTIMEZONE\r\nTZID:Europe/Helsinki\r\nEND:VTIMEZONE\r\n";
+  err = events_from_ics(ics(copies), kDefaults, events, 100);
+  assert_true(err && strstr(err->message.c_str(), "more than 1000 VTIMEZONEs"));
+  assert_int_equal(err->line, 4 + 3 * 1000);
+  // A VTIMEZONE named by the tz database is not read: civic uses the database.
+  err = events_from_ics(ics(file_zone("Europe/Helsinki", "FREQ=HOURLY", "+0200", "+0300") +
+                            event_in("Europe/Helsinki")), kDefaults, events, 100);
+  if (err) fail_msg("line %d: %s", err->line, err->message.c_str());
+}
+
+// RFC 5545 §3.3.14 UTC-OFFSET, within ±18:00; a VTIMEZONE must give one.
+void vtimezone_offsets_are_bounded(void**) {
+  const std::string yearly = "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10";
+  const Refusal cases[] = {
+      {ics(file_zone("Far", yearly, "+9999", "+0300") + event_in("Far")), 10, "TZOFFSETTO", "+9999"},
+      {ics(file_zone("Far", yearly, "-2400", "+0300") + event_in("Far")), 10, "TZOFFSETTO", "VTIMEZONE \"Far\""},
+      {ics(file_zone("Far", yearly, "+0200", "+0160") + event_in("Far")), 16, "TZOFFSETTO", "+0160"},
+      {ics("BEGIN:VTIMEZONE\r\nTZID:Empty\r\nEND:VTIMEZONE\r\n" + event_in("Empty")), 4, "",
+       "VTIMEZONE \"Empty\" has no STANDARD or DAYLIGHT"},
+      {ics("BEGIN:VTIMEZONE\r\nTZID:Half\r\nBEGIN:STANDARD\r\nDTSTART:16010101T040000\r\nTZOFFSETFROM:+0300\r\n"
+           "END:STANDARD\r\nEND:VTIMEZONE\r\n" + event_in("Half")), 6, "", "without TZOFFSETTO"},
+  };
+  for (const auto& c : cases) {
+    std::vector<Event> events;
+    auto err = events_from_ics(c.text, kDefaults, events, 100);
+    if (!err) fail_msg("accepted: %s", c.text.c_str());
+    assert_string_equal(err->component.c_str(), "VTIMEZONE");
+    if (err->line != c.line || err->field != c.field || !strstr(err->message.c_str(), c.words))
+      fail_msg("got line %d field '%s' message '%s'; wanted line %d field '%s' with '%s'", err->line,
+               err->field.c_str(), err->message.c_str(), c.line, c.field, c.words);
+  }
+  // Half-hour and quarter-hour zones are fine (Asia/Kathmandu is +0545).
+  std::vector<Event> events;
+  auto err = events_from_ics(ics(file_zone("Kathmandu-ish", yearly, "+0545", "+0630") + event_in("Kathmandu-ish")),
+                             kDefaults, events, 100);
+  if (err) fail_msg("line %d: %s", err->line, err->message.c_str());
+}
+
+// RFC 5545 §3.3.5 in an import: in the event's own zone, in another tz
+// database zone and in a zone of the file (Outlook's "FLE Standard Time").
+void times_the_clock_skips_or_repeats(void**) {
+  const std::string fle = file_zone("FLE Standard Time", "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10", "+0200", "+0300");
+  for (const std::string& tzid : {std::string("Europe/Helsinki"), std::string("FLE Standard Time")}) {
+    std::string text = ics(fle +
+        "BEGIN:VEVENT\r\nUID:gap\r\nDTSTART;TZID=" + tzid + ":20260329T033000\r\nSUMMARY:x\r\n"
+        "RRULE:FREQ=DAILY;COUNT=3\r\nRDATE;TZID=" + tzid + ":20260329T034500\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:twice\r\nDTSTART;TZID=" + tzid + ":20261025T033000\r\nSUMMARY:x\r\n"
+        "DTEND;TZID=" + tzid + ":20261025T040000\r\nEND:VEVENT\r\n");
+    std::vector<Event> events;
+    auto err = events_from_ics(text, kDefaults, events, 100);
+    if (err) fail_msg("%s: line %d: %s", tzid.c_str(), err->line, err->message.c_str());
+    assert_int_equal(events.size(), 2);
+    // The calendar's zone either way (the file's zone is not a tz database zone).
+    assert_string_equal(events[0].timezone.c_str(), "Europe/Helsinki");
+    assert_true(events[0].start.local == (CivilTime{2026, 3, 29, 4, 30, 0}));
+    assert_true(events[0].recurrence->rdates[0].local == (CivilTime{2026, 3, 29, 4, 45, 0}));
+    assert_int_equal(instant_of(events[1].start, "Europe/Helsinki"), seconds_from_civil({2026, 10, 25, 0, 30, 0}));
+    // 04:00 EET is 90 minutes after the first 03:30 EEST.
+    assert_int_equal(instant_of(*events[1].end, "Europe/Helsinki") - instant_of(events[1].start, "Europe/Helsinki"),
+                     5400);
+  }
+  // From another zone: 01:30Z is Helsinki's second 03:30.
+  std::vector<Event> events;
+  auto err = events_from_ics(ics("BEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=Europe/Helsinki:20261025T020000\r\n"
+                                 "DTEND:20261025T013000Z\r\nSUMMARY:x\r\nEND:VEVENT\r\n"),
+                             kDefaults, events, 100);
+  assert_true(err && err->field == "DTEND" && strstr(err->message.c_str(), "second pass"));
+  // Stockholm's 02:30 is its first (CEST), 00:30Z: Helsinki's first 03:30.
+  err = events_from_ics(ics("BEGIN:VEVENT\r\nUID:a\r\nDTSTART;TZID=Europe/Helsinki:20261025T020000\r\n"
+                            "DTEND;TZID=Europe/Stockholm:20261025T023000\r\nSUMMARY:x\r\nEND:VEVENT\r\n"),
+                        kDefaults, events, 100);
+  if (err) fail_msg("line %d: %s", err->line, err->message.c_str());
+  assert_true(events[0].end->local == (CivilTime{2026, 10, 25, 3, 30, 0}));
+  assert_int_equal(instant_of(*events[0].end, "Europe/Helsinki"), seconds_from_civil({2026, 10, 25, 0, 30, 0}));
+}
+
+void sequence_is_a_whole_number_up_to_int32_max(void**) {
+  auto with = [](const std::string& sequence) {
+    return ics("BEGIN:VEVENT\r\nUID:a\r\nDTSTART:20261205T180000Z\r\nSUMMARY:x\r\nSEQUENCE:" + sequence +
+               "\r\nEND:VEVENT\r\n");
+  };
+  for (const char* bad : {"2147483648", "9223372036854775808", "-5", "4294967297"}) {
+    std::vector<Event> events;
+    auto err = events_from_ics(with(bad), kDefaults, events, 100);
+    if (!err) fail_msg("accepted SEQUENCE:%s", bad);
+    assert_string_equal(err->field.c_str(), "SEQUENCE");
+    assert_int_equal(err->line, 8);
+    assert_non_null(strstr(err->message.c_str(), "0 to 2147483647"));
+  }
+  std::vector<Event> events;
+  assert_false(events_from_ics(with("2147483647"), kDefaults, events, 100).has_value());
+  assert_int_equal(events[0].sequence, 2147483647);
+  assert_false(events_from_ics(with("0"), kDefaults, events, 100).has_value());
+  assert_int_equal(events[0].sequence, 0);
+}
+
+// A UTF-8 byte order mark (Notepad writes one) is not text outside the calendar.
+void a_byte_order_mark_is_skipped(void**) {
+  std::vector<Event> events;
+  auto err = events_from_ics("\xEF\xBB\xBF" + ics("BEGIN:VEVENT\r\nUID:a\r\nDTSTART:20261205T180000Z\r\n"
+                                                     "SUMMARY:x\r\nEND:VEVENT\r\n"),
+                             kDefaults, events, 100);
+  if (err) fail_msg("line %d: %s", err->line, err->message.c_str());
+  assert_int_equal(events.size(), 1);
+  // Only at the start.
+  err = events_from_ics(ics("") + "\xEF\xBB\xBF", kDefaults, events, 100);
+  assert_true(err.has_value());
+}
+
 void folded_lines_keep_their_first_line_number(void**) {
   std::string text = ics(
       "BEGIN:VEVENT\r\nUID:a\r\nSUMMARY:a long\r\n  folded title\r\nDTSTART:20261205T180000Z\r\nEND:VEVENT\r\n"
@@ -190,6 +348,11 @@ int main() {
       cmocka_unit_test(zones_utc_floating_prefixed_and_from_the_file),
       cmocka_unit_test(changed_occurrences_become_events),
       cmocka_unit_test(refusals_name_component_and_line),
+      cmocka_unit_test(vtimezone_rules_are_bounded),
+      cmocka_unit_test(vtimezone_offsets_are_bounded),
+      cmocka_unit_test(times_the_clock_skips_or_repeats),
+      cmocka_unit_test(sequence_is_a_whole_number_up_to_int32_max),
+      cmocka_unit_test(a_byte_order_mark_is_skipped),
       cmocka_unit_test(folded_lines_keep_their_first_line_number),
       cmocka_unit_test(too_many_events_are_refused),
   };

@@ -1,5 +1,7 @@
 #include "forms/utf8.hpp"
 
+#include <algorithm>
+
 namespace civic::forms {
 
 bool is_valid_utf8(std::string_view text) {
@@ -58,23 +60,62 @@ std::size_t char_count(std::string_view text) {
   return count;
 }
 
+namespace {
+
+// Unicode's White_Space property (PropList.txt; U+0085 NEXT LINE aside, a C1
+// control refused like the others), and the zero-width characters a pasted
+// text may carry that show nothing: a value made only of these is empty.
+bool is_blank(char32_t c) {
+  switch (c) {
+    case 0x09: case 0x0a: case 0x0b: case 0x0c: case 0x0d: case 0x20: case 0xa0:
+    case 0x1680: case 0x2028: case 0x2029: case 0x202f: case 0x205f: case 0x3000:
+    // zero width: MONGOLIAN VOWEL SEPARATOR, ZERO WIDTH SPACE, NON-JOINER, JOINER, WORD JOINER, BOM
+    case 0x180e: case 0x200b: case 0x200c: case 0x200d: case 0x2060: case 0xfeff:
+      return true;
+    default:
+      return c >= 0x2000 && c <= 0x200a;  // EN QUAD ... HAIR SPACE
+  }
+}
+
+// The code point at the start of valid UTF-8 `s`, and its length in bytes.
+char32_t first_code_point(std::string_view s, std::size_t& length) {
+  auto b = [&](std::size_t i) { return static_cast<unsigned char>(s[i]); };
+  unsigned char c = b(0);
+  if (c < 0x80 || s.size() < 2) {
+    length = 1;
+    return c;
+  }
+  if (c < 0xe0) {
+    length = 2;
+    return static_cast<char32_t>((c & 0x1f) << 6 | (b(1) & 0x3f));
+  }
+  if (c < 0xf0 || s.size() < 4) {
+    length = std::min<std::size_t>(3, s.size());
+    if (length < 3) return 0xfffd;
+    return static_cast<char32_t>((c & 0x0f) << 12 | (b(1) & 0x3f) << 6 | (b(2) & 0x3f));
+  }
+  length = 4;
+  return static_cast<char32_t>((c & 0x07) << 18 | (b(1) & 0x3f) << 12 | (b(2) & 0x3f) << 6 | (b(3) & 0x3f));
+}
+
+// The code point that ends valid UTF-8 `s`, and its length in bytes.
+char32_t last_code_point(std::string_view s, std::size_t& length) {
+  std::size_t start = s.size() - 1;
+  while (start > 0 && s.size() - start < 4 && (static_cast<unsigned char>(s[start]) & 0xc0) == 0x80) --start;
+  char32_t c = first_code_point(s.substr(start), length);
+  if (start + length != s.size()) {  // not valid UTF-8 there: leave it
+    length = 0;
+    return 0xfffd;
+  }
+  return c;
+}
+
+}  // namespace
+
 std::string_view trim(std::string_view text) {
-  auto space_at_front = [&]() -> std::size_t {
-    if (text.empty()) return 0;
-    char c = text.front();
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') return 1;
-    if (text.starts_with("\xc2\xa0")) return 2;
-    return 0;
-  };
-  auto space_at_back = [&]() -> std::size_t {
-    if (text.empty()) return 0;
-    char c = text.back();
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') return 1;
-    if (text.ends_with("\xc2\xa0")) return 2;
-    return 0;
-  };
-  while (std::size_t k = space_at_front()) text.remove_prefix(k);
-  while (std::size_t k = space_at_back()) text.remove_suffix(k);
+  std::size_t length = 0;
+  while (!text.empty() && is_blank(first_code_point(text, length)) && length > 0) text.remove_prefix(length);
+  while (!text.empty() && is_blank(last_code_point(text, length)) && length > 0) text.remove_suffix(length);
   return text;
 }
 

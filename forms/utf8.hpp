@@ -18,8 +18,9 @@ bool has_control_chars(std::string_view text, bool multiline);
 // Characters (code points) in valid UTF-8.
 std::size_t char_count(std::string_view text);
 
-// Without leading and trailing white space (ASCII white space, and U+00A0
-// NO-BREAK SPACE that pasted text often brings).
+// Without leading and trailing white space: Unicode's White_Space (U+00A0
+// NO-BREAK SPACE and U+3000 IDEOGRAPHIC SPACE among them) and the zero-width
+// characters (U+200B-U+200D, U+2060, U+FEFF) that pasted text brings.
 std::string_view trim(std::string_view text);
 
 // CR LF and lone CR become LF (HTML forms send textarea lines with CR LF).

@@ -1,5 +1,6 @@
 #include "forms/validate.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -248,17 +249,26 @@ Validated validate(const Form& form, FormInput& input, std::string_view lang) {
       continue;
     }
     std::vector<std::string> values;
-    for (std::string_view raw : input.values_of(f.name)) {
-      std::string v = f.type == FieldType::textarea ? normalize_newlines(raw) : std::string(raw);
-      v = std::string(trim(v));
-      if (!v.empty()) values.push_back(std::move(v));
+    if (f.type == FieldType::hidden) {
+      // What the form says, whatever a client sent back for it.
+      for (const std::string& d : f.defaults)
+        if (!d.empty()) values.push_back(d);
+    } else {
+      for (std::string_view raw : input.values_of(f.name)) {
+        std::string v = f.type == FieldType::textarea ? normalize_newlines(raw) : std::string(raw);
+        v = std::string(trim(v));
+        if (v.empty()) continue;
+        // The same option twice (a crafted post) counts once.
+        if (f.many_values() && std::find(values.begin(), values.end(), v) != values.end()) continue;
+        values.push_back(std::move(v));
+      }
     }
     if (f.is_flag()) {
       bool checked = false;
       bool bad = false;
       for (const std::string& v : values) {
         if (v == "yes" || v == "on" || v == "true") checked = true;
-        else bad = true;
+        else if (v != "no" && v != "off" && v != "false" && v != "0") bad = true;  // those say: not checked
       }
       if (bad || values.size() > 1) {
         check.error(f, Text::one_value);

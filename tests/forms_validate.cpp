@@ -94,6 +94,40 @@ void choices_and_checkboxes(void**) {
   assert_string_equal(error_of(f, {{"c", "z"}, {"ok", "yes"}}, "c").c_str(), "Choose one of the options.");
   assert_string_equal(error_of(f, {}, "ok").c_str(), "You must agree to this to send the form.");
   assert_string_equal(error_of(f, {{"ok", "maybe"}}, "ok").c_str(), "Give only one value.");
+  // Not agreeing, however it is said, is told as such (issue 11).
+  for (const char* no : {"false", "no", "0", "off"})
+    assert_string_equal(error_of(f, {{"ok", no}}, "ok").c_str(), "You must agree to this to send the form.");
+  assert_string_equal(error_of(f, {{"ok", "false"}}, "ok", "fi").c_str(), "Hyväksy tämä lähettääksesi lomakkeen.");
+  // The same option twice counts once.
+  FormInput in = input({{"m", "b"}, {"m", "a"}, {"m", "b"}, {"c", "a"}, {"c", "a"}, {"ok", "yes"}});
+  Validated v = validate(f, in, "en");
+  assert_true(v.ok());
+  for (const CleanValue& cv : v.values) {
+    if (cv.field->name == "m") {
+      assert_int_equal(cv.values.size(), 2);
+      assert_string_equal(cv.values[0].c_str(), "b");
+      assert_string_equal(cv.values[1].c_str(), "a");
+    }
+    if (cv.field->name == "c") assert_int_equal(cv.values.size(), 1);
+  }
+}
+
+// Invisible characters do not make a value (issue 11), and a hidden field
+// holds what the form says.
+void blank_values_and_hidden_defaults(void**) {
+  Form f = make({"field a text", "  required", "end", "field h hidden", "  default kampanja-2026", "end"});
+  const char* blanks[] = {"\u200b", "\u3000", " \u200b\u3000\u00a0\ufeff\u2060 ", "\u2003\u200d", "\u1680\u202f\u205f"};
+  for (const char* b : blanks) assert_string_equal(error_of(f, {{"a", b}}, "a").c_str(), "This field is required.");
+  FormInput in = input({{"a", "\u3000Matti\u200b"}, {"h", "evil"}});
+  Validated v = validate(f, in, "en");
+  assert_true(v.ok());
+  assert_string_equal(v.values[0].values[0].c_str(), "Matti");
+  assert_string_equal(v.values[1].field->name.c_str(), "h");
+  assert_string_equal(v.values[1].values[0].c_str(), "kampanja-2026");
+  // A zero-width joiner inside a value stays (it joins an emoji).
+  in = input({{"a", "a\u200db"}});
+  v = validate(f, in, "en");
+  assert_string_equal(v.values[0].values[0].c_str(), "a\u200db");
 }
 
 void national_ids(void**) {
@@ -198,6 +232,7 @@ int main() {
       cmocka_unit_test(text_rules),
       cmocka_unit_test(typed_values),
       cmocka_unit_test(choices_and_checkboxes),
+      cmocka_unit_test(blank_values_and_hidden_defaults),
       cmocka_unit_test(national_ids),
       cmocka_unit_test(conditions),
       cmocka_unit_test(all_errors_at_once_in_the_language),

@@ -62,8 +62,12 @@ Disposition parse_disposition(std::string_view value) {
     std::string v;
     if (!rest.empty() && rest.front() == '"') {
       std::size_t i = 1;
+      // Browsers (the HTML standard) write a quote in a name as %22 and a
+      // backslash as itself: "C:\Users\x.pdf" is a Windows path, not
+      // escapes. Only \" and \\, which other clients send, are taken as
+      // escapes (RFC 7230 quoted-pair).
       for (; i < rest.size() && rest[i] != '"'; ++i) {
-        if (rest[i] == '\\' && i + 1 < rest.size()) ++i;
+        if (rest[i] == '\\' && i + 1 < rest.size() && (rest[i + 1] == '"' || rest[i + 1] == '\\')) ++i;
         v.push_back(rest[i]);
       }
       rest.remove_prefix(std::min(rest.size(), i + 1));
@@ -85,7 +89,8 @@ Disposition parse_disposition(std::string_view value) {
   return d;
 }
 
-// Only the last path component of a filename (old browsers sent full paths).
+// Only the last path component of a filename: old browsers sent full paths,
+// with "\" on Windows.
 std::string base_name(std::string name) {
   std::size_t slash = name.find_last_of("/\\");
   if (slash != std::string::npos) name.erase(0, slash + 1);

@@ -42,4 +42,13 @@ bool media_type_accepted(std::string_view type, std::span<const std::string> acc
   return false;
 }
 
+std::string_view served_media_type(std::string_view stored) {
+  static constexpr std::string_view kServedAsThemselves[] = {
+      "image/jpeg", "image/png", "image/gif", "image/webp", "image/heic", "image/heif", "image/avif",
+      "image/tiff", "image/bmp", "application/pdf", "text/plain"};
+  for (std::string_view t : kServedAsThemselves)
+    if (stored == t) return t;
+  return "application/octet-stream";
+}
+
 }  // namespace civic::forms

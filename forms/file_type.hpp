@@ -16,4 +16,11 @@ std::string detect_media_type(std::string_view content);
 // True if `type` is one of `accept` ("image/png", or "image/*" for any image).
 bool media_type_accepted(std::string_view type, std::span<const std::string> accept);
 
+// The Content-Type a stored file is served with to case workers: its own for
+// a short list of types a browser shows safely (raster images, PDF, plain
+// text), application/octet-stream for anything else. An HTML, SVG or XML
+// file a citizen sent must never be served as such: opened from the admin
+// API, its scripts would run with a case worker's rights.
+std::string_view served_media_type(std::string_view stored);
+
 }  // namespace civic::forms

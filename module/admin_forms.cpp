@@ -23,6 +23,7 @@
 #include <rapidjson/writer.h>
 
 #include "forms/form.hpp"
+#include "forms/file_type.hpp"
 #include "forms/submission_export.hpp"
 #include "module/form_conf.hpp"
 #include "module/module.hpp"
@@ -359,17 +360,6 @@ ngx_int_t start_export(ngx_http_request_t* r, const forms::Form& form, bool csv)
 
 // ---- one submission, a file, erasure --------------------------------------
 
-// Only what is safe in a header: a media type of token characters.
-std::string safe_content_type(std::string_view ct) {
-  if (ct.empty() || ct.size() > 127) return "application/octet-stream";
-  for (unsigned char c : ct) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              std::strchr("!#$&^_.+-/;= ", c) != nullptr;
-    if (!ok || c == 0) return "application/octet-stream";
-  }
-  return std::string(ct);
-}
-
 // attachment; filename="ascii"; filename*=UTF-8''percent-encoded (RFC 6266):
 // quotes, backslashes, control characters and non-ASCII never reach the quoted form.
 std::string content_disposition(std::string_view filename) {
@@ -448,7 +438,7 @@ ngx_int_t get_file(ngx_http_request_t* r, const forms::Form& form, std::string_v
   if (add_header(r, "Content-Disposition", content_disposition(filename)) != NGX_OK) return NGX_ERROR;
   if (add_header(r, "X-Content-Type-Options", "nosniff") != NGX_OK) return NGX_ERROR;
   if (add_header(r, "Content-Security-Policy", "sandbox") != NGX_OK) return NGX_ERROR;
-  return send_body(r, NGX_HTTP_OK, safe_content_type(content_type), **bytes);
+  return send_body(r, NGX_HTTP_OK, forms::served_media_type(content_type), **bytes);
 }
 
 class EraseJob : public Job {

@@ -75,6 +75,23 @@ void multipart_values_and_files(void**) {
   assert_memory_equal(in.files[0].content.data(), png.data(), png.size());
 }
 
+// Browsers send a Windows path with single backslashes: the name is the
+// part after the last one (issue 11), and \" is still a quote.
+void multipart_file_names_from_windows(void**) {
+  const char* cases[][2] = {{"..\\..\\win.ini", "win.ini"},
+                            {"C:\\Users\\Maija\\hakemus.pdf", "hakemus.pdf"},
+                            {"a\\\"b.txt", "a\"b.txt"},
+                            {"kansio/kuva.png", "kuva.png"}};
+  for (const auto& c : cases) {
+    std::string body = part(std::string("Content-Disposition: form-data; name=\"f\"; filename=\"") + c[0] + "\"", "x") +
+                       close_delim();
+    auto r = decode_multipart(body, kBoundary);
+    const FormInput& in = ok(r);
+    assert_int_equal(in.files.size(), 1);
+    assert_string_equal(in.files[0].filename.c_str(), c[1]);
+  }
+}
+
 void multipart_content_may_contain_the_boundary_text(void**) {
   // Only CRLF--boundary delimits; the text without CRLF before it is content.
   std::string content = "x --" + std::string(kBoundary) + " y";
@@ -159,6 +176,7 @@ int main() {
       cmocka_unit_test(urlencoded_basics),
       cmocka_unit_test(urlencoded_hostile),
       cmocka_unit_test(multipart_values_and_files),
+      cmocka_unit_test(multipart_file_names_from_windows),
       cmocka_unit_test(multipart_content_may_contain_the_boundary_text),
       cmocka_unit_test(multipart_hostile),
       cmocka_unit_test(content_type_parsing),

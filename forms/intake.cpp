@@ -44,7 +44,12 @@ std::string Intake::refusal_reason() const {
 Intake take_in(const IntakeRequest& request) {
   Intake intake;
   const Form& form = request.form;
-  if (!request.idempotency_key.empty() && !valid_idempotency_key(request.idempotency_key)) {
+  if (request.idempotency_keys.size() > 1) {
+    intake.decode_error = {"send Idempotency-Key once", "Idempotency-Key"};
+    return intake;
+  }
+  std::string_view idempotency_key = request.idempotency_keys.empty() ? std::string_view() : request.idempotency_keys[0];
+  if (!request.idempotency_keys.empty() && !valid_idempotency_key(idempotency_key)) {
     intake.decode_error = {"Idempotency-Key must be 1 to 255 visible ASCII characters", "Idempotency-Key"};
     return intake;
   }
@@ -88,7 +93,7 @@ Intake take_in(const IntakeRequest& request) {
   }
   intake.data_json = encode_submission_data(request.form, intake.validated);
   if (!verified.nonce.empty()) intake.replay_keys.push_back("T:" + verified.nonce);
-  if (!request.idempotency_key.empty()) intake.replay_keys.push_back("K:" + std::string(request.idempotency_key));
+  if (!idempotency_key.empty()) intake.replay_keys.push_back("K:" + std::string(idempotency_key));
   intake.replay_expires = request.now + std::max(form.token_lifetime_seconds, kIdempotencySeconds);
   intake.result = IntakeResult::accepted;
   return intake;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,7 +23,9 @@ struct IntakeRequest {
   std::string_view lang;
   const ContentType& content_type;
   std::string_view body;
-  std::string_view idempotency_key;  // the header, or empty
+  // Every Idempotency-Key header the request has (as sent, empty ones too):
+  // none, or one of 1 to 255 visible ASCII characters; anything else is 400.
+  std::span<const std::string> idempotency_keys;
   std::int64_t now = 0;              // seconds since the epoch
   const TokenSigner& signer;
 };

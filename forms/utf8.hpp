@@ -6,10 +6,11 @@
 #include <string>
 #include <string_view>
 
+#include "common/utf8.hpp"
+
 namespace civic::forms {
 
-// RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF.
-bool is_valid_utf8(std::string_view text);
+using civic::is_valid_utf8;
 
 // C0 controls, DEL and C1 controls (U+0080..U+009F). With `multiline`, tab and
 // line feed are allowed (what a textarea may hold). `text` must be valid UTF-8.

@@ -1,5 +1,7 @@
 #include "ical/feed_query.hpp"
 
+#include "common/query_string.hpp"
+
 #include <algorithm>
 #include <charconv>
 
@@ -124,27 +126,6 @@ std::int64_t FeedQuery::series_end() const {
   return series_until.value_or(kEndOfTime);
 }
 
-bool decode_query_component(std::string_view in, std::string& out) {
-  out.clear();
-  out.reserve(in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == '+') {
-      out += ' ';
-    } else if (c == '%') {
-      if (i + 2 >= in.size()) return false;
-      int h = hex(in[i + 1]);
-      int l = hex(in[i + 2]);
-      if (h < 0 || l < 0) return false;
-      out += static_cast<char>(h * 16 + l);
-      i += 2;
-    } else {
-      out += c;
-    }
-  }
-  return invalid_utf8_at(out) == std::string::npos;
-}
-
 std::string FeedQuery::normalized() const {
   std::string n;
   auto add = [&n](std::string_view key, std::string_view value) {
@@ -185,27 +166,14 @@ std::optional<FieldError> parse_feed_query(std::string_view args, const Calendar
                                            FeedQuery& q) {
   q = FeedQuery{};
   q.lang = cal.default_language();
-  std::vector<std::string> seen;
-  std::size_t pos = 0;
-  while (pos < args.size()) {
-    std::size_t amp = args.find('&', pos);
-    if (amp == std::string_view::npos) amp = args.size();
-    std::string_view pair = args.substr(pos, amp - pos);
-    pos = amp + 1;
-    if (pair.empty()) continue;
-    std::size_t eq = pair.find('=');
-    std::string name;
-    std::string value;
-    if (!decode_query_component(pair.substr(0, eq), name)) return bad("", "a query parameter name is not valid percent-encoded UTF-8");
-    if (eq != std::string_view::npos && !decode_query_component(pair.substr(eq + 1), value))
-      return bad(name, "is not valid percent-encoded UTF-8");
-
-    static constexpr std::string_view kKnown[] = {
-        "start", "end", "keyword", "keyword_AND", "keyword!", "location", "text", "event_status", "is_free",
-        "last_modified_since", "show_deleted", "sort", "page", "page_size", "lang", "recurrence_id"};
-    if (std::find(std::begin(kKnown), std::end(kKnown), name) == std::end(kKnown)) continue;
-    if (std::find(seen.begin(), seen.end(), name) != seen.end()) return bad(name, "is given more than once");
-    seen.push_back(name);
+  static constexpr std::string_view kKnown[] = {
+      "start", "end", "keyword", "keyword_AND", "keyword!", "location", "text", "event_status", "is_free",
+      "last_modified_since", "show_deleted", "sort", "page", "page_size", "lang", "recurrence_id"};
+  std::vector<QueryParameter> params;
+  if (auto error = parse_query(args, kKnown, params)) return bad(error->parameter, error->message);
+  for (const QueryParameter& param : params) {
+    const std::string& name = param.name;
+    const std::string& value = param.value;
     if (value.size() > 1000) return bad(name, "is longer than 1000 bytes");
 
     if (name == "start" || name == "end") {

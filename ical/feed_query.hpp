@@ -77,7 +77,4 @@ inline constexpr int kOpenRangeYears = 2;
 std::optional<FieldError> parse_feed_query(std::string_view args, const CalendarConfig& calendar, std::int64_t now,
                                            FeedQuery& out);
 
-// Percent-decoding of one query component ('+' is a space); false if malformed.
-bool decode_query_component(std::string_view in, std::string& out);
-
 }  // namespace civic::ical

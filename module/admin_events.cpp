@@ -17,6 +17,7 @@
 #include <string>
 
 #include "common/json_error.hpp"
+#include "common/media_type.hpp"
 #include "ical/calendar_json.hpp"
 #include "ical/calendar_writer.hpp"
 #include "ical/event_json.hpp"
@@ -236,20 +237,11 @@ void body_read(ngx_http_request_t* r) noexcept {
   }
 }
 
-std::string_view media_type(ngx_http_request_t* r) {
+MediaType media_type(ngx_http_request_t* r) {
   if (r->headers_in.content_type == nullptr) return {};
-  std::string_view t = ngx::view(r->headers_in.content_type->value);
-  t = t.substr(0, t.find(';'));
-  while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
-  return t;
+  return parse_media_type(ngx::view(r->headers_in.content_type->value));
 }
 
-bool is_type(std::string_view have, std::string_view want) {
-  if (have.size() != want.size()) return false;
-  for (std::size_t i = 0; i < want.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(have[i])) != want[i]) return false;
-  return true;
-}
 
 ngx_int_t start_write(ngx_http_request_t* r, const ical::CalendarConfig& cal, std::string_view id, WriteKind kind) {
   // (A body over client_max_body_size never gets here: nginx answers 413
@@ -304,12 +296,13 @@ ngx_int_t admin_calendar_request(ngx_http_request_t* r, std::string_view path) {
       if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
       return send_method_not_allowed(r, "POST");
     }
-    std::string_view type = media_type(r);
-    if (is_type(type, "text/calendar")) return start_write(r, *cal, {}, WriteKind::import_ics);
-    if (is_type(type, "application/json")) return start_write(r, *cal, {}, WriteKind::import_json);
+    MediaType type = media_type(r);
+    bool ics = type.type == "text/calendar", json = type.type == "application/json";
+    if ((ics || json) && type.utf8()) return start_write(r, *cal, {}, ics ? WriteKind::import_ics : WriteKind::import_json);
     if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
     return send_error(r, NGX_HTTP_UNSUPPORTED_MEDIA_TYPE,
-                      "send text/calendar (an .ics file) or application/json (an array of events)", "Content-Type");
+                      "send text/calendar (an .ics file) or application/json (an array of events) in UTF-8",
+                      "Content-Type");
   }
 
   std::string_view id = rest.substr(7);
@@ -322,10 +315,11 @@ ngx_int_t admin_calendar_request(ngx_http_request_t* r, std::string_view path) {
   }
   switch (r->method) {
     case NGX_HTTP_PUT: {
-      std::string_view type = media_type(r);
-      if (!type.empty() && !is_type(type, "application/json")) {
+      MediaType type = media_type(r);
+      if ((!type.type.empty() && type.type != "application/json") || !type.utf8()) {
         if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        return send_error(r, NGX_HTTP_UNSUPPORTED_MEDIA_TYPE, "send the event as application/json", "Content-Type");
+        return send_error(r, NGX_HTTP_UNSUPPORTED_MEDIA_TYPE, "send the event as application/json in UTF-8",
+                          "Content-Type");
       }
       return start_write(r, *cal, id, WriteKind::put);
     }

@@ -22,6 +22,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "common/query_string.hpp"
 #include "forms/form.hpp"
 #include "forms/file_type.hpp"
 #include "forms/submission_export.hpp"
@@ -63,17 +64,35 @@ struct Window {
   std::optional<std::uint64_t> limit;
 };
 
+using QueryProblem = std::optional<std::pair<std::string, std::string>>;  // message, field
+
+// The request's query parameters among `known`, decoded and each at most
+// once (common/query_string.hpp: the rule the feeds follow too).
+struct AdminQuery {
+  std::vector<QueryParameter> params;
+  const std::string* get(std::string_view name) const {
+    for (const auto& p : params)
+      if (p.name == name) return &p.value;
+    return nullptr;
+  }
+};
+
+QueryProblem read_query(ngx_http_request_t* r, std::span<const std::string_view> known, AdminQuery& q) {
+  if (auto error = parse_query(ngx::view(r->args), known, q.params))
+    return std::pair<std::string, std::string>{error->parameter + (error->parameter.empty() ? "" : " ") + error->message,
+                                               error->parameter};
+  return std::nullopt;
+}
+
 // An error message and field if the query is bad.
-std::optional<std::pair<std::string, std::string>> parse_window(ngx_http_request_t* r, Window& w,
-                                                                std::uint64_t max_limit) {
-  ngx_str_t value;
-  if (ngx_http_arg(r, (u_char*)"since", 5, &value) == NGX_OK) {
-    auto v = parse_u64(ngx::view(value));
+QueryProblem parse_window(const AdminQuery& q, Window& w, std::uint64_t max_limit) {
+  if (const std::string* value = q.get("since")) {
+    auto v = parse_u64(*value);
     if (!v) return std::pair<std::string, std::string>{"since must be a whole number (a seq)", "since"};
     w.since = *v;
   }
-  if (ngx_http_arg(r, (u_char*)"limit", 5, &value) == NGX_OK) {
-    auto v = parse_u64(ngx::view(value));
+  if (const std::string* value = q.get("limit")) {
+    auto v = parse_u64(*value);
     if (!v || *v == 0 || *v > max_limit)
       return std::pair<std::string, std::string>{"limit must be a whole number from 1 to " + std::to_string(max_limit),
                                                  "limit"};
@@ -324,8 +343,12 @@ ngx_int_t ExportJob::answer(ngx_http_request_t* r) noexcept {
 }
 
 ngx_int_t start_export(ngx_http_request_t* r, const forms::Form& form, bool csv) {
+  static constexpr std::string_view kKnown[] = {"since", "limit", "delimiter"};
+  AdminQuery q;
   Window w;
-  if (auto bad = parse_window(r, w, UINT64_MAX / 2)) return send_error(r, NGX_HTTP_BAD_REQUEST, bad->first, bad->second);
+  QueryProblem bad = read_query(r, kKnown, q);
+  if (!bad) bad = parse_window(q, w, UINT64_MAX / 2);
+  if (bad) return send_error(r, NGX_HTTP_BAD_REQUEST, bad->first, bad->second);
   auto* state = make_request_ctx<ExportState>(r);
   if (state == nullptr) return NGX_HTTP_INTERNAL_SERVER_ERROR;
   state->form = form.name;
@@ -333,11 +356,9 @@ ngx_int_t start_export(ngx_http_request_t* r, const forms::Form& form, bool csv)
   state->remaining = w.limit;
   if (csv) {
     forms::CsvOptions options;
-    ngx_str_t value;
-    if (ngx_http_arg(r, (u_char*)"delimiter", 9, &value) == NGX_OK) {
-      std::string_view d = ngx::view(value);
-      if (d == ";" || d == "%3B" || d == "%3b") options.delimiter = ';';
-      else if (d == "," || d == "%2C" || d == "%2c") options.delimiter = ',';
+    if (const std::string* d = q.get("delimiter")) {
+      if (*d == ";") options.delimiter = ';';
+      else if (*d == ",") options.delimiter = ',';
       else return send_error(r, NGX_HTTP_BAD_REQUEST, "delimiter must be , or ;", "delimiter");
     }
     std::vector<std::string> fields;
@@ -400,9 +421,11 @@ ngx_int_t get_file(ngx_http_request_t* r, const forms::Form& form, std::string_v
   if (def == nullptr || def->type != forms::FieldType::file)
     return send_error(r, NGX_HTTP_NOT_FOUND, "the form has no file field of that name", "field");
   std::uint32_t index = 0;
-  ngx_str_t value;
-  if (ngx_http_arg(r, (u_char*)"index", 5, &value) == NGX_OK) {
-    auto v = parse_u64(ngx::view(value));
+  static constexpr std::string_view kKnown[] = {"index"};
+  AdminQuery q;
+  if (auto bad = read_query(r, kKnown, q)) return send_error(r, NGX_HTTP_BAD_REQUEST, bad->first, bad->second);
+  if (const std::string* value = q.get("index")) {
+    auto v = parse_u64(*value);
     if (!v || *v > 1000) return send_error(r, NGX_HTTP_BAD_REQUEST, "index must be a whole number", "index");
     index = static_cast<std::uint32_t>(*v);
   }
@@ -533,9 +556,12 @@ ngx_int_t admin_form_request(ngx_http_request_t* r, std::string_view path) {
   if (!is_get) return send_method_not_allowed(r, route == Route::one ? "GET, HEAD, DELETE" : "GET, HEAD");
   switch (route) {
     case Route::list: {
+      static constexpr std::string_view kKnown[] = {"since", "limit"};
+      AdminQuery q;
       Window w;
-      if (auto bad = parse_window(r, w, kMaxListLimit))
-        return send_error(r, NGX_HTTP_BAD_REQUEST, bad->first, bad->second);
+      QueryProblem bad = read_query(r, kKnown, q);
+      if (!bad) bad = parse_window(q, w, kMaxListLimit);
+      if (bad) return send_error(r, NGX_HTTP_BAD_REQUEST, bad->first, bad->second);
       return offload_from_handler(r, std::make_unique<ListJob>(form->name, w));
     }
     case Route::csv:

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <vector>
 
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -82,6 +83,24 @@ std::string_view header(ngx_http_request_t* r, std::string_view name) {
       return ngx::view(h[i].value);
   }
   return {};
+}
+
+// Every value of a request header sent under `name` (any number of times).
+std::vector<std::string> header_values(ngx_http_request_t* r, std::string_view name) {
+  std::vector<std::string> values;
+  ngx_list_part_t* part = &r->headers_in.headers.part;
+  auto* h = static_cast<ngx_table_elt_t*>(part->elts);
+  for (ngx_uint_t i = 0;; i++) {
+    if (i >= part->nelts) {
+      if (part->next == nullptr) break;
+      part = part->next;
+      h = static_cast<ngx_table_elt_t*>(part->elts);
+      i = 0;
+    }
+    if (h[i].key.len == name.size() && ngx_strncasecmp(h[i].key.data, (u_char*)name.data(), name.size()) == 0)
+      values.emplace_back(ngx::view(h[i].value));
+  }
+  return values;
 }
 
 std::string query_arg(ngx_http_request_t* r, const char* name) {
@@ -273,8 +292,9 @@ ngx_int_t respond(ngx_http_request_t* r, forms::Intake intake) {
 }
 
 forms::Intake take_in(ngx_http_request_t* r, const FormRequest& ctx, const forms::ContentType& type,
-                      std::string_view body, std::string_view idempotency_key, const forms::TokenSigner& signer) {
-  forms::IntakeRequest request{*ctx.form, ngx::view(ctx.lang), type, body, idempotency_key,
+                      std::string_view body, const std::vector<std::string>& idempotency_keys,
+                      const forms::TokenSigner& signer) {
+  forms::IntakeRequest request{*ctx.form, ngx::view(ctx.lang), type, body, idempotency_keys,
                                static_cast<std::int64_t>(ngx_time()), signer};
   return forms::take_in(request);
 }
@@ -282,13 +302,13 @@ forms::Intake take_in(ngx_http_request_t* r, const FormRequest& ctx, const forms
 // A body in nginx's temp files: read, decoded and validated in a pool thread.
 class IntakeJob final : public Job {
  public:
-  IntakeJob(RequestBody body, const FormRequest& ctx, forms::ContentType type, std::string idempotency_key,
+  IntakeJob(RequestBody body, const FormRequest& ctx, forms::ContentType type, std::vector<std::string> idempotency_keys,
             const forms::TokenSigner& signer, std::int64_t now)
       : body_(std::move(body)),
         form_(*ctx.form),
         lang_(ngx::view(ctx.lang)),
         type_(std::move(type)),
-        idempotency_key_(std::move(idempotency_key)),
+        idempotency_keys_(std::move(idempotency_keys)),
         signer_(signer),
         now_(now) {}
 
@@ -299,7 +319,7 @@ class IntakeJob final : public Job {
         read_failed_ = true;
         return;
       }
-      forms::IntakeRequest request{form_, lang_, type_, bytes, idempotency_key_, now_, signer_};
+      forms::IntakeRequest request{form_, lang_, type_, bytes, idempotency_keys_, now_, signer_};
       intake_ = forms::take_in(request);
     } catch (...) {
       read_failed_ = true;
@@ -324,7 +344,7 @@ class IntakeJob final : public Job {
   const forms::Form& form_;
   std::string lang_;
   forms::ContentType type_;
-  std::string idempotency_key_;
+  std::vector<std::string> idempotency_keys_;
   const forms::TokenSigner& signer_;
   std::int64_t now_;
   std::optional<forms::Intake> intake_;
@@ -341,14 +361,14 @@ void body_read(ngx_http_request_t* r) noexcept {
     }
     forms::ContentType type =
         forms::parse_content_type(r->headers_in.content_type ? ngx::view(r->headers_in.content_type->value) : "");
-    std::string key(header(r, "Idempotency-Key"));
+    std::vector<std::string> keys = header_values(r, "Idempotency-Key");
     auto body = RequestBody::of(r);
     if (!body) {
       ngx_http_finalize_request(r, NGX_HTTP_BAD_REQUEST);
       return;
     }
     if (!body->in_memory()) {
-      offload_after_body(r, std::make_unique<IntakeJob>(std::move(*body), *ctx, std::move(type), std::move(key),
+      offload_after_body(r, std::make_unique<IntakeJob>(std::move(*body), *ctx, std::move(type), std::move(keys),
                                                         *signer, static_cast<std::int64_t>(ngx_time())));
       return;
     }
@@ -357,7 +377,7 @@ void body_read(ngx_http_request_t* r) noexcept {
       ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
       return;
     }
-    ngx_http_finalize_request(r, respond(r, take_in(r, *ctx, type, bytes, key, *signer)));
+    ngx_http_finalize_request(r, respond(r, take_in(r, *ctx, type, bytes, keys, *signer)));
   } catch (const std::exception& e) {
     ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: submission failed: %s", e.what());
     ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);

@@ -133,8 +133,39 @@ is($r->{status}, 400, 'a file name over 1024 bytes is 400');
 
 $r = post_json($json->encode(\%good), 'Idempotency-Key' => 'k' x 256);
 is($r->{status}, 400, 'an Idempotency-Key over 255 characters is 400');
+# Accepted alike or refused alike (issue 11): an empty key, two keys.
+$r = post_json($json->encode(\%good), 'Idempotency-Key' => '');
+is($r->{status}, 400, 'an empty Idempotency-Key is 400');
+is(body_of($r)->{field}, 'Idempotency-Key', '... naming the header');
+$r = post_json($json->encode(\%good), 'Idempotency-Key' => ['key-1', 'key-2']);
+is($r->{status}, 400, 'two Idempotency-Key headers are 400');
+like(body_of($r)->{error} // '', qr/send Idempotency-Key once/, '... saying to send it once');
+$r = $t->post('/forms/feedback', content => $json->encode(\%good),
+              headers => { 'Content-Type' => 'application/json; charset=iso-8859-1', Accept => 'application/json' });
+is($r->{status}, 415, 'a form body in another charset than UTF-8 is 415');
 
 is(stored(), 0, 'none of these stored a submission');
+
+# The admin API takes each query parameter once, as the feeds do, and its
+# bodies in UTF-8 only.
+$r = $t->get('/admin/forms/feedback/submissions.csv?since=1&since=2');
+is($r->{status}, 400, 'submissions.csv?since=1&since=2 is 400');
+is(body_of($r)->{field}, 'since', '... naming since');
+like(body_of($r)->{error} // '', qr/since is given more than once/, '... given more than once');
+is($t->get('/admin/forms/feedback/submissions?limit=5&limit=6')->{status}, 400, 'so is limit twice in the list');
+is($t->get('/admin/forms/feedback/submissions.csv?delimiter=%3B')->{status}, 200, 'an encoded delimiter is decoded');
+is($t->get('/admin/forms/feedback/submissions.csv?delimiter=%3B%3B')->{status}, 400, 'and then checked');
+$r = $t->put('/admin/calendars/culture/events/e1', content => '{"name":{"fi":"x"},"start_time":"2026-12-01"}',
+             headers => { 'Content-Type' => 'application/json; charset=latin1' });
+is($r->{status}, 415, 'an admin PUT in latin1 is 415');
+like(body_of($r)->{error} // '', qr/UTF-8/, '... asking for UTF-8');
+$r = $t->post('/admin/calendars/culture/events', content => "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n",
+              headers => { 'Content-Type' => 'text/calendar; charset=windows-1252' });
+is($r->{status}, 415, 'an import in windows-1252 is 415');
+$r = $t->post('/admin/calendars/culture/events', content => '[]',
+              headers => { 'Content-Type' => 'application/json; charset="UTF-8"' });
+is($r->{status}, 200, 'charset=UTF-8 is taken');
+is($t->get('/calendars/culture/events/e1.json')->{status}, 404, 'and the refused writes wrote nothing');
 $r = post_json($json->encode(\%good));
 is($r->{status}, 201, 'a submission within every limit is taken');
 is(stored(), 1, 'and stored');

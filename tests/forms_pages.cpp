@@ -197,8 +197,8 @@ void intake_decisions(void**) {
   ContentType form_type = parse_content_type("application/x-www-form-urlencoded");
   ContentType json_type = parse_content_type("application/json");
   std::string token = signer.issue("feedback", 100);
-  auto run = [&](const ContentType& type, std::string body, std::string_view key = {}) {
-    IntakeRequest req{f, "en", type, body, key, 100, signer};
+  auto run = [&](const ContentType& type, std::string body, std::vector<std::string> keys = {}) {
+    IntakeRequest req{f, "en", type, body, keys, 100, signer};
     return take_in(req);
   };
   Intake i = run(form_type, "a=x&_token=" + token);
@@ -211,13 +211,20 @@ void intake_decisions(void**) {
   assert_int_equal(static_cast<int>(run(form_type, "a=&_token=" + token).result), static_cast<int>(IntakeResult::invalid));
   assert_int_equal(static_cast<int>(run(form_type, "a=%zz").result), static_cast<int>(IntakeResult::undecodable));
   // JSON without a token is fine; with a bad one it is not.
-  i = run(json_type, "{\"a\":\"x\"}", "key-1");
+  i = run(json_type, "{\"a\":\"x\"}", {"key-1"});
   assert_int_equal(static_cast<int>(i.result), static_cast<int>(IntakeResult::accepted));
   assert_string_equal(i.replay_keys[0].c_str(), "K:key-1");
   assert_int_equal(static_cast<int>(run(json_type, "{\"a\":\"x\",\"_token\":\"bad\"}").result),
                    static_cast<int>(IntakeResult::token_refused));
-  assert_int_equal(static_cast<int>(run(json_type, "{\"a\":\"x\"}", "bad key").result),
+  assert_int_equal(static_cast<int>(run(json_type, "{\"a\":\"x\"}", {"bad key"}).result),
                    static_cast<int>(IntakeResult::undecodable));
+  // An empty Idempotency-Key, or two of them, is refused too (issue 11).
+  i = run(json_type, "{\"a\":\"x\"}", {""});
+  assert_int_equal(static_cast<int>(i.result), static_cast<int>(IntakeResult::undecodable));
+  assert_string_equal(i.decode_error.field.c_str(), "Idempotency-Key");
+  i = run(json_type, "{\"a\":\"x\"}", {"key-1", "key-2"});
+  assert_int_equal(static_cast<int>(i.result), static_cast<int>(IntakeResult::undecodable));
+  assert_string_equal(i.decode_error.message.c_str(), "send Idempotency-Key once");
   assert_string_equal(render_errors_json({{"a", "x\"y"}}).c_str(), "{\"errors\":{\"a\":\"x\\\"y\"}}");
 }
 

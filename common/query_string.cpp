@@ -1,0 +1,65 @@
+#include "common/query_string.hpp"
+
+#include <algorithm>
+
+#include "common/utf8.hpp"
+
+namespace civic {
+
+namespace {
+
+int hex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+bool decode_query_component(std::string_view in, std::string& out) {
+  out.clear();
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c == '+') {
+      out += ' ';
+    } else if (c == '%') {
+      if (i + 2 >= in.size()) return false;
+      int h = hex(in[i + 1]);
+      int l = hex(in[i + 2]);
+      if (h < 0 || l < 0) return false;
+      out += static_cast<char>(h * 16 + l);
+      i += 2;
+    } else {
+      out += c;
+    }
+  }
+  return is_valid_utf8(out);
+}
+
+std::optional<QueryError> parse_query(std::string_view args, std::span<const std::string_view> known,
+                                      std::vector<QueryParameter>& out) {
+  out.clear();
+  std::size_t pos = 0;
+  while (pos < args.size()) {
+    std::size_t amp = args.find('&', pos);
+    if (amp == std::string_view::npos) amp = args.size();
+    std::string_view pair = args.substr(pos, amp - pos);
+    pos = amp + 1;
+    if (pair.empty()) continue;
+    std::size_t eq = pair.find('=');
+    QueryParameter p;
+    if (!decode_query_component(pair.substr(0, eq), p.name))
+      return QueryError{"", "a query parameter name is not valid percent-encoded UTF-8"};
+    if (eq != std::string_view::npos && !decode_query_component(pair.substr(eq + 1), p.value))
+      return QueryError{p.name, "is not valid percent-encoded UTF-8"};
+    if (std::find(known.begin(), known.end(), p.name) == known.end()) continue;
+    for (const QueryParameter& seen : out)
+      if (seen.name == p.name) return QueryError{p.name, "is given more than once"};
+    out.push_back(std::move(p));
+  }
+  return std::nullopt;
+}
+
+}  // namespace civic

@@ -2,6 +2,10 @@
 
 #include <magic.h>
 
+#include <algorithm>
+#include <utility>
+#include <vector>
+
 namespace civic::forms {
 
 namespace {
@@ -49,6 +53,29 @@ std::string_view served_media_type(std::string_view stored) {
   for (std::string_view t : kServedAsThemselves)
     if (stored == t) return t;
   return "application/octet-stream";
+}
+
+std::string readable_types(std::span<const std::string> accept, std::string_view any_image) {
+  static constexpr std::pair<std::string_view, std::string_view> kNames[] = {
+      {"image/jpeg", "JPEG"}, {"image/pjpeg", "JPEG"}, {"image/png", "PNG"}, {"image/gif", "GIF"},
+      {"image/webp", "WebP"}, {"image/heic", "HEIC"}, {"image/heif", "HEIF"}, {"image/avif", "AVIF"},
+      {"image/tiff", "TIFF"}, {"image/bmp", "BMP"}, {"application/pdf", "PDF"}, {"text/plain", "TXT"},
+      {"text/csv", "CSV"}, {"application/rtf", "RTF"}, {"application/msword", "Word (DOC)"},
+      {"application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word (DOCX)"},
+      {"application/vnd.ms-excel", "Excel (XLS)"},
+      {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "Excel (XLSX)"},
+      {"application/vnd.oasis.opendocument.text", "ODT"}, {"application/vnd.oasis.opendocument.spreadsheet", "ODS"},
+      {"application/zip", "ZIP"}};
+  std::vector<std::string> names;
+  for (const std::string& type : accept) {
+    std::string name = type == "image/*" ? std::string(any_image) : type;
+    for (const auto& [t, n] : kNames)
+      if (type == t) name = n;
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(std::move(name));
+  }
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
 }
 
 }  // namespace civic::forms

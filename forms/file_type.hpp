@@ -23,4 +23,9 @@ bool media_type_accepted(std::string_view type, std::span<const std::string> acc
 // API, its scripts would run with a case worker's rights.
 std::string_view served_media_type(std::string_view stored);
 
+// The types a file field accepts, as people know them ("JPEG, PNG, PDF"),
+// for the page and the error messages; `any_image` names "image/*" in the
+// page's language. A type without a common name is shown as it is.
+std::string readable_types(std::span<const std::string> accept, std::string_view any_image);
+
 }  // namespace civic::forms

@@ -52,7 +52,9 @@ struct Option {
   LocalText label;
 };
 
-enum class Country { FI, DK };
+// A country whose conventions a form follows: its national_id checks (FI,
+// DK) and the examples citizens are shown (telephone numbers, addresses).
+enum class Country { FI, DK, SE, NO };
 
 struct Field {
   std::string name;
@@ -104,6 +106,9 @@ struct Form {
   std::int64_t min_fill_seconds = 2;
   std::int64_t token_lifetime_seconds = 24 * 3600;
   std::uint64_t max_submissions_per_day = 0;  // 0: no limit
+  // `country CC`; else the country of its national_id field, else DK for a
+  // form whose first language is Danish, NO for Norwegian, FI otherwise.
+  Country country = Country::FI;
   std::vector<Field> fields;
 
   const Field* field(std::string_view name) const;

@@ -65,7 +65,7 @@ constexpr std::string_view kFieldSettings[] = {
     "pattern", "pattern_message", "option", "multiple", "max_size", "accept", "default", "country"};
 constexpr std::string_view kFormSettings[] = {
     "title", "description", "languages", "retention", "receipt_prefix", "confirm", "confirm_message",
-    "honeypot", "min_fill_time", "token_lifetime", "max_submissions_per_day", "field"};
+    "honeypot", "min_fill_time", "token_lifetime", "max_submissions_per_day", "country", "field"};
 
 // Which settings a field type takes, beyond those every field takes
 // (required, required_if, show_if, label, help, default).
@@ -262,6 +262,16 @@ std::string FormBuilder::form_setting(Words words, int line) {
     form_.honeypot = words[1];
     return {};
   }
+  if (setting == "country") {
+    if (auto e = one_value(); !e.empty()) return e;
+    if (words[1] == "FI") form_.country = Country::FI;
+    else if (words[1] == "DK") form_.country = Country::DK;
+    else if (words[1] == "SE") form_.country = Country::SE;
+    else if (words[1] == "NO") form_.country = Country::NO;
+    else return form_error("country " + quoted(words[1]) + " is not one civic knows (FI, SE, DK or NO)");
+    country_given_ = true;
+    return {};
+  }
   if (is_one_of(setting, kFieldSettings))
     return form_error(quoted(setting) + " is a setting of a field: write it inside field NAME TYPE { ... }");
   return form_error(unknown_setting(setting, kFormSettings, "a form"));
@@ -456,6 +466,15 @@ std::variant<Form, BuildError> FormBuilder::finish() {
   if (form_.languages.empty())
     return BuildError{0, form_error("needs \"languages\", as in: languages fi sv en (the first is the default)")};
   if (form_.fields.empty()) return BuildError{0, form_error("has no fields")};
+  if (!country_given_) {
+    const std::string& first = form_.languages.front();
+    form_.country = first == "da" ? Country::DK : first == "nb" || first == "nn" || first == "no" ? Country::NO : Country::FI;
+    for (const Field& f : form_.fields)
+      if (f.type == FieldType::national_id) {
+        form_.country = f.country;
+        break;
+      }
+  }
 
   auto in_languages = [this](std::string_view lang) {
     return std::find(form_.languages.begin(), form_.languages.end(), lang) != form_.languages.end();

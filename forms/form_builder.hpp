@@ -67,6 +67,7 @@ class FormBuilder {
   std::vector<LangUse> unlabeled_options_;
   std::vector<ConditionUse> conditions_;
   int languages_line_ = 0;
+  bool country_given_ = false;
 };
 
 // "30d", "12h", "90s", "2" (seconds) -> seconds; -1 if malformed.

@@ -1,5 +1,7 @@
 #include "forms/render_page.hpp"
 
+#include "forms/file_type.hpp"
+
 #include <algorithm>
 
 #include "forms/texts.hpp"
@@ -7,6 +9,17 @@
 namespace civic::forms {
 
 namespace {
+
+// "Name: Enter your name." A label that ends a sentence ("... hoitamiseksi.")
+// loses its full stop or colon before the ": "; one that asks or exclaims is
+// followed by the message after a space.
+std::string summary_line(std::string_view label, std::string_view message) {
+  while (!label.empty() && (label.back() == ' ' || label.back() == '.' || label.back() == ':')) label.remove_suffix(1);
+  if (!label.empty() && (label.back() == '?' || label.back() == '!'))
+    return std::string(label) + " " + std::string(message);
+  return std::string(label) + ": " + std::string(message);
+}
+
 
 std::string id_of(const Field& f) { return "f-" + f.name; }
 
@@ -101,7 +114,7 @@ class FormWriter {
         const FieldError* e = error(f);
         if (!e) continue;
         std::string href = "#" + anchor(f);
-        std::string line = std::string(label(f)) + ": " + e->message;
+        std::string line = summary_line(label(f), e->message);
         h_.open("li").element("a", {{"href", href}}, line).close();
       }
       h_.close().newline();
@@ -119,11 +132,8 @@ class FormWriter {
     std::string help(f.help.in(page_.lang, form_.languages));
     if (f.type == FieldType::file) {
       std::string limits = fill(text(Text::file_limits), {{"size", human_size(f.max_size)}});
-      if (!f.accept.empty()) {
-        std::string types;
-        for (const std::string& a : f.accept) types += (types.empty() ? "" : ", ") + a;
-        limits += " " + fill(text(Text::file_types), {{"types", types}});
-      }
+      if (!f.accept.empty())
+        limits += " " + fill(text(Text::file_types), {{"types", readable_types(f.accept, text(Text::any_image))}});
       help = help.empty() ? limits : help + " " + limits;
     }
     return help;

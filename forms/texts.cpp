@@ -20,6 +20,7 @@ constexpr Entry kTexts[] = {
     {Text::honeypot_label, "Jätä tämä kenttä tyhjäksi", "Lämna detta fält tomt", "Lad dette felt være tomt",
      "Leave this field empty"},
     {Text::file_limits, "Enintään {size}.", "Högst {size}.", "Højst {size}.", "At most {size}."},
+    {Text::any_image, "kuvat", "bilder", "billeder", "images"},
     {Text::file_types, "Sallitut tiedostotyypit: {types}.", "Tillåtna filtyper: {types}.",
      "Tilladte filtyper: {types}.", "Allowed file types: {types}."},
 
@@ -32,12 +33,10 @@ constexpr Entry kTexts[] = {
     {Text::one_value, "Anna vain yksi arvo.", "Ange endast ett värde.", "Angiv kun én værdi.", "Give only one value."},
     {Text::control_chars, "Poista tekstistä ohjausmerkit.", "Ta bort styrtecknen ur texten.",
      "Fjern kontroltegnene fra teksten.", "Remove the control characters from the text."},
-    {Text::not_email, "Anna sähköpostiosoite muodossa nimi@esimerkki.fi.",
-     "Ange e-postadressen i formen namn@exempel.se.", "Angiv e-mailadressen som navn@eksempel.dk.",
-     "Enter an email address like name@example.com."},
-    {Text::not_tel, "Anna puhelinnumero, esimerkiksi +358 40 123 4567.",
-     "Ange ett telefonnummer, till exempel +46 70 123 45 67.", "Angiv et telefonnummer, for eksempel +45 12 34 56 78.",
-     "Enter a telephone number, like +44 20 7946 0000."},
+    {Text::not_email, "Anna sähköpostiosoite muodossa {example}.", "Ange e-postadressen i formen {example}.",
+     "Angiv e-mailadressen som {example}.", "Enter an email address like {example}."},
+    {Text::not_tel, "Anna puhelinnumero, esimerkiksi {example}.", "Ange ett telefonnummer, till exempel {example}.",
+     "Angiv et telefonnummer, for eksempel {example}.", "Enter a telephone number, like {example}."},
     {Text::not_url, "Anna verkko-osoite, joka alkaa https://.", "Ange en webbadress som börjar med https://.",
      "Angiv en webadresse, der begynder med https://.", "Enter a web address starting with https://."},
     {Text::not_number, "Anna luku.", "Ange ett tal.", "Angiv et tal.", "Enter a number."},
@@ -182,6 +181,24 @@ std::string human_size(std::size_t bytes) {
   if (bytes >= (std::size_t{1} << 20)) return with_unit(bytes, std::size_t{1} << 20, "MB");
   if (bytes >= 1024) return with_unit(bytes, 1024, "kB");
   return std::to_string(bytes) + " bytes";
+}
+
+std::string email_example(Country country, std::string_view lang) {
+  // The name and the domain word in the page's language, the domain in the form's country.
+  std::string_view name = lang == "fi" ? "nimi" : lang == "sv" ? "namn" : lang == "da" ? "navn" : "name";
+  std::string_view word = lang == "fi" ? "esimerkki" : lang == "sv" ? "exempel" : lang == "da" ? "eksempel" : "example";
+  std::string_view tld = country == Country::DK ? "dk" : country == Country::SE ? "se" : country == Country::NO ? "no" : "fi";
+  return std::string(name) + "@" + std::string(word) + "." + std::string(tld);
+}
+
+std::string_view tel_example(Country country) {
+  switch (country) {
+    case Country::DK: return "+45 12 34 56 78";
+    case Country::SE: return "+46 70 123 45 67";
+    case Country::NO: return "+47 412 34 567";
+    case Country::FI: break;
+  }
+  return "+358 40 123 4567";
 }
 
 }  // namespace civic::forms

@@ -2,6 +2,8 @@
 // Finnish, Swedish, Danish and English. Other languages get English.
 #pragma once
 
+#include "forms/form.hpp"
+
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -19,6 +21,7 @@ enum class Text {
   honeypot_label,
   file_limits,        // "At most {size}."
   file_types,         // "Allowed types: {types}."
+  any_image,          // what "image/*" is called in a list of file types
   // Field errors.
   required,
   too_short,          // {n}
@@ -67,6 +70,12 @@ std::string_view language_name(std::string_view lang);
 
 // Replaces {key} in `pattern` with the value given for it.
 std::string fill(std::string_view pattern, std::initializer_list<std::pair<std::string_view, std::string_view>> values);
+
+// Examples citizens are shown, in the form's country: an e-mail address
+// ("nimi@esimerkki.fi"; its words in the page's language) and a telephone
+// number ("+358 40 123 4567").
+std::string email_example(Country country, std::string_view lang);
+std::string_view tel_example(Country country);
 
 // "5 MB", "500 kB", "12 bytes": sizes as people read them.
 std::string human_size(std::size_t bytes);

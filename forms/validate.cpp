@@ -39,12 +39,6 @@ std::string number_text(double v) {
   return buf;
 }
 
-std::string type_list(const Field& f) {
-  std::string out;
-  for (const std::string& a : f.accept) out += (out.empty() ? "" : ", ") + a;
-  return out;
-}
-
 std::size_t digit_count(std::string_view s) {
   std::size_t n = 0;
   for (char c : s) n += (c >= '0' && c <= '9');
@@ -93,10 +87,16 @@ class Checker {
     }
     switch (f.type) {
       case FieldType::email:
-        if (v.size() > 254 || !email_pattern().matches(v)) return fail(f, Text::not_email);
+        if (v.size() > 254 || !email_pattern().matches(v)) {
+          error(f, Text::not_email, {{"example", email_example(form_.country, lang_)}});
+          return false;
+        }
         break;
       case FieldType::tel:
-        if (!tel_pattern().matches(v) || digit_count(v) < 5 || digit_count(v) > 20) return fail(f, Text::not_tel);
+        if (!tel_pattern().matches(v) || digit_count(v) < 5 || digit_count(v) > 20) {
+          error(f, Text::not_tel, {{"example", tel_example(form_.country)}});
+          return false;
+        }
         break;
       case FieldType::url:
         if (v.size() > 2000 || !url_pattern().matches(v)) return fail(f, Text::not_url);
@@ -170,7 +170,7 @@ class Checker {
       }
       file.media_type = detect_media_type(file.content);
       if (!f.accept.empty() && !media_type_accepted(file.media_type, f.accept)) {
-        std::string types = type_list(f);
+        std::string types = readable_types(f.accept, builtin_text(Text::any_image, lang_));
         error(f, Text::file_type, {{"types", types}});
         return;
       }

@@ -74,7 +74,7 @@ void form_page_is_accessible(void**) {
   assert_contains(html, "<a href=\"/forms/feedback?lang=sv\" lang=\"sv\" hreflang=\"sv\">svenska</a>");
   assert_contains(html, "name=\"website\" value=\"\" tabindex=\"-1\"");
   assert_contains(html, "aria-describedby=\"f-photo-help\"");
-  assert_contains(html, "Enintään 5 MB. Sallitut tiedostotyypit: image/png.");
+  assert_contains(html, "Enintään 5 MB. Sallitut tiedostotyypit: PNG.");
   assert_lacks(html, "role=\"alert\"");
 }
 
@@ -100,6 +100,27 @@ void error_page_keeps_values_and_links_errors(void**) {
   assert_contains(html, "<p id=\"f-name-error\" class=\"civic-error\"><span class=\"civic-error-prefix\">Error:</span> Too &lt;long&gt;</p>");
   assert_contains(html, "value=\"other\" checked");
   assert_contains(html, "<fieldset aria-describedby=\"f-topic-error\">");
+}
+
+// A label that is a sentence of its own does not get ".:" in the summary
+// (issue 12); a question keeps its mark.
+void error_summary_punctuation(void**) {
+  auto built = civic::test::build_form("c", {"languages fi", "field ok consent", "  required",
+                                             "  label fi \"Hyväksyn tietojen käytön asian hoitamiseksi.\"", "end",
+                                             "field q text", "  required", "  label fi \"Onko teillä lapsia?\"", "end",
+                                             "field n text", "  required", "  label fi \"Nimi:\"", "end"});
+  const Form& f = std::get<Form>(built);
+  std::vector<FieldError> errors = {{"ok", "Hyväksy tämä."}, {"q", "Vastaa."}, {"n", "Anna nimi."}};
+  FormPage page;
+  page.lang = "fi";
+  page.form_url = "/forms/c";
+  page.token = "T";
+  page.errors = errors;
+  std::string html = render_form(f, page).str();
+  assert_contains(html, ">Hyväksyn tietojen käytön asian hoitamiseksi: Hyväksy tämä.</a>");
+  assert_contains(html, ">Onko teillä lapsia? Vastaa.</a>");
+  assert_contains(html, ">Nimi: Anna nimi.</a>");
+  assert_lacks(html, ".:");
 }
 
 void layouts(void**) {
@@ -235,6 +256,7 @@ int main() {
       cmocka_unit_test(escaping_cannot_be_forgotten),
       cmocka_unit_test(form_page_is_accessible),
       cmocka_unit_test(error_page_keeps_values_and_links_errors),
+      cmocka_unit_test(error_summary_punctuation),
       cmocka_unit_test(layouts),
       cmocka_unit_test(confirmation),
       cmocka_unit_test(schema),

@@ -69,9 +69,9 @@ void typed_values(void**) {
   assert_true(accepted(f, {{"e", "matti.meikalainen+x@turku.fi"}, {"t", "+358 40 123 4567"},
                            {"u", "https://www.turku.fi/a?b=c"}, {"n", "3,5"}, {"d", "2024-02-29"}}));
   for (const char* bad : {"matti", "matti@", "@turku.fi", "a b@turku.fi", "matti@turku"})
-    assert_string_equal(error_of(f, {{"e", bad}}, "e").c_str(), "Enter an email address like name@example.com.");
+    assert_string_equal(error_of(f, {{"e", bad}}, "e").c_str(), "Enter an email address like name@example.fi.");
   for (const char* bad : {"12", "phone", "+358 40 abc"})
-    assert_string_equal(error_of(f, {{"t", bad}}, "t").c_str(), "Enter a telephone number, like +44 20 7946 0000.");
+    assert_string_equal(error_of(f, {{"t", bad}}, "t").c_str(), "Enter a telephone number, like +358 40 123 4567.");
   for (const char* bad : {"turku.fi", "ftp://x.fi", "javascript:alert(1)", "https://"})
     assert_string_equal(error_of(f, {{"u", bad}}, "u").c_str(), "Enter a web address starting with https://.");
   assert_string_equal(error_of(f, {{"n", "1e3"}}, "n").c_str(), "Enter a number.");
@@ -80,6 +80,16 @@ void typed_values(void**) {
   assert_string_equal(error_of(f, {{"d", "2023-02-29"}}, "d").c_str(), "Enter a date as YYYY-MM-DD.");
   assert_string_equal(error_of(f, {{"d", "2019-12-31"}}, "d").c_str(), "The date must be 2020-01-01 or later.");
   assert_string_equal(error_of(f, {{"d", "2031-01-01"}}, "d").c_str(), "The date must be 2030-12-31 or earlier.");
+  // The examples follow the form's country in every language (issue 12).
+  assert_string_equal(error_of(f, {{"t", "12"}}, "t", "sv").c_str(), "Ange ett telefonnummer, till exempel +358 40 123 4567.");
+  assert_string_equal(error_of(f, {{"e", "x"}}, "e", "sv").c_str(), "Ange e-postadressen i formen namn@exempel.fi.");
+  auto danish = civic::test::build_form("d", {"languages da en", "field e email", "end", "field t tel", "end"});
+  const Form& dk = std::get<Form>(danish);
+  assert_string_equal(error_of(dk, {{"t", "12"}}, "t", "en").c_str(), "Enter a telephone number, like +45 12 34 56 78.");
+  assert_string_equal(error_of(dk, {{"e", "x"}}, "e", "en").c_str(), "Enter an email address like name@example.dk.");
+  auto swedish = civic::test::build_form("s", {"languages sv en", "country SE", "field t tel", "end"});
+  assert_string_equal(error_of(std::get<Form>(swedish), {{"t", "12"}}, "t", "en").c_str(),
+                      "Enter a telephone number, like +46 70 123 45 67.");
 }
 
 void choices_and_checkboxes(void**) {
@@ -196,7 +206,7 @@ void files_by_content(void**) {
   // Declared as a PNG, named .png, but it is text: refused by its content.
   v = with_files({{"photo", "a.png", "image/png", "<script>alert(1)</script>"}});
   assert_string_equal(v.error_for("photo")->message.c_str(),
-                      "This type of file is not allowed. Allowed: image/png, image/jpeg.");
+                      "This type of file is not allowed. Allowed: PNG, JPEG.");
   // Declared as text, but it is a JPEG: accepted as what it is.
   v = with_files({{"photo", "a.txt", "text/plain", kJpeg}});
   assert_true(v.ok());
@@ -210,6 +220,15 @@ void files_by_content(void**) {
   v = with_files({{"photo", "a.png", "", kPng}, {"docs", "1.png", "", kPng}, {"docs", "2.jpg", "", kJpeg}});
   assert_true(v.ok());
   assert_int_equal(v.files.size(), 3);
+}
+
+// File types as people know them (issue 12).
+void readable_file_types(void**) {
+  std::vector<std::string> accept = {"image/jpeg", "image/pjpeg", "image/png", "application/pdf", "image/*",
+                                     "application/x-unknown"};
+  assert_string_equal(readable_types(accept, "kuvat").c_str(), "JPEG, PNG, PDF, kuvat, application/x-unknown");
+  std::vector<std::string> heic = {"image/heic"};
+  assert_string_equal(readable_types(heic, "images").c_str(), "HEIC");
 }
 
 void decimals_and_dates(void**) {
@@ -237,6 +256,7 @@ int main() {
       cmocka_unit_test(conditions),
       cmocka_unit_test(all_errors_at_once_in_the_language),
       cmocka_unit_test(files_by_content),
+      cmocka_unit_test(readable_file_types),
       cmocka_unit_test(decimals_and_dates),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);

@@ -92,6 +92,10 @@ struct Field {
 
 enum class ConfirmKind { message, redirect };
 
+// What a JSON post needs (json_submissions): refused outright, a form token
+// fetched from the schema (as a browser posts the page's), or nothing more.
+enum class JsonSubmissions { off, token, on };
+
 struct Form {
   std::string name;
   LocalText title;
@@ -106,6 +110,7 @@ struct Form {
   std::int64_t min_fill_seconds = 2;
   std::int64_t token_lifetime_seconds = 24 * 3600;
   std::uint64_t max_submissions_per_day = 0;  // 0: no limit
+  JsonSubmissions json_submissions = JsonSubmissions::token;
   // `country CC`; else the country of its national_id field, else DK for a
   // form whose first language is Danish, NO for Norwegian, FI otherwise.
   Country country = Country::FI;

@@ -65,7 +65,8 @@ constexpr std::string_view kFieldSettings[] = {
     "pattern", "pattern_message", "option", "multiple", "max_size", "accept", "default", "country"};
 constexpr std::string_view kFormSettings[] = {
     "title", "description", "languages", "retention", "receipt_prefix", "confirm", "confirm_message",
-    "honeypot", "min_fill_time", "token_lifetime", "max_submissions_per_day", "country", "field"};
+    "honeypot", "min_fill_time", "token_lifetime", "max_submissions_per_day", "country", "json_submissions",
+    "field"};
 
 // Which settings a field type takes, beyond those every field takes
 // (required, required_if, show_if, label, help, default).
@@ -260,6 +261,14 @@ std::string FormBuilder::form_setting(Words words, int line) {
     if (auto e = one_value(); !e.empty()) return e;
     if (!valid_name(words[1])) return form_error("honeypot " + quoted(words[1]) + " is not a valid field name");
     form_.honeypot = words[1];
+    return {};
+  }
+  if (setting == "json_submissions") {
+    if (auto e = one_value(); !e.empty()) return e;
+    if (words[1] == "off") form_.json_submissions = JsonSubmissions::off;
+    else if (words[1] == "token") form_.json_submissions = JsonSubmissions::token;
+    else if (words[1] == "on") form_.json_submissions = JsonSubmissions::on;
+    else return form_error("json_submissions takes off, token or on");
     return {};
   }
   if (setting == "country") {

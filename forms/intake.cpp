@@ -37,6 +37,7 @@ std::string Intake::refusal_reason() const {
              (decode_error.field.empty() ? "" : " (field \"" + decode_error.field + "\")");
     case IntakeResult::token_refused: return std::string(describe(token));
     case IntakeResult::honeypot: return "honeypot field filled";
+    case IntakeResult::json_refused: return "a JSON post, and json_submissions is off";
   }
   return "?";
 }
@@ -51,6 +52,11 @@ Intake take_in(const IntakeRequest& request) {
   std::string_view idempotency_key = request.idempotency_keys.empty() ? std::string_view() : request.idempotency_keys[0];
   if (!request.idempotency_keys.empty() && !valid_idempotency_key(idempotency_key)) {
     intake.decode_error = {"Idempotency-Key must be 1 to 255 visible ASCII characters", "Idempotency-Key"};
+    return intake;
+  }
+  bool json = request.content_type.kind == BodyKind::json;
+  if (json && form.json_submissions == JsonSubmissions::off) {
+    intake.result = IntakeResult::json_refused;
     return intake;
   }
   DecodeResult decoded = decode_body(request.content_type, request.body);
@@ -69,12 +75,13 @@ Intake take_in(const IntakeRequest& request) {
     }
   }
 
-  // Browsers post the page's token; JSON clients may leave it out, but a
-  // token they send must be good.
+  // Browsers post the page's token, JSON clients the schema's (unless the
+  // form has json_submissions on: then they may leave it out, but a token
+  // they send must be good).
   const std::string* token = intake.input.first(kTokenField);
-  bool browser_body = request.content_type.kind != BodyKind::json;
+  bool token_required = !json || form.json_submissions == JsonSubmissions::token;
   VerifiedToken verified;
-  if (token != nullptr || browser_body) {
+  if (token != nullptr || token_required) {
     verified = request.signer.verify(token ? std::string_view(*token) : std::string_view(), form.name, request.now,
                                      form.min_fill_seconds, form.token_lifetime_seconds);
     intake.token = verified.result;

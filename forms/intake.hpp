@@ -36,6 +36,7 @@ enum class IntakeResult {
   undecodable,     // the body cannot be read: 400
   token_refused,   // missing, forged, too fast or expired form token
   honeypot,        // a bot filled the hidden field: refused without saying why
+  json_refused,    // a JSON post to a form with json_submissions off: 415
 };
 
 struct Intake {

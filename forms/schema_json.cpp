@@ -144,10 +144,12 @@ std::string render_schema_json(const Form& form, std::string_view form_url, std:
   str(w, form_url);
   key(w, "content_types");
   w.StartArray();
-  str(w, "application/json");
+  if (form.json_submissions != JsonSubmissions::off) str(w, "application/json");
   str(w, "application/x-www-form-urlencoded");
   str(w, "multipart/form-data");
   w.EndArray();
+  key(w, "json_token");  // whether a JSON post must carry the token
+  w.Bool(form.json_submissions == JsonSubmissions::token);
   key(w, "token_field");
   str(w, kTokenField);
   key(w, "token");

@@ -287,6 +287,9 @@ ngx_int_t respond(ngx_http_request_t* r, forms::Intake intake) {
     case IntakeResult::honeypot:
       if (ctx->wants_json) return send_error(r, NGX_HTTP_BAD_REQUEST, "the submission was refused");
       return send_message_page(r, *ctx, NGX_HTTP_BAD_REQUEST, Text::refused_title, Text::refused_text);
+    case IntakeResult::json_refused:
+      return send_error(r, NGX_HTTP_UNSUPPORTED_MEDIA_TYPE,
+                        "this form takes no JSON submissions: post it from its page", "Content-Type");
   }
   return NGX_HTTP_INTERNAL_SERVER_ERROR;
 }

@@ -18,7 +18,7 @@ my $clients = 8;  # half submit, half write events
 my $t = Civic::Test->new(workers => 2, http => <<'END');
     civic_store %%STORE%% max_size=256m;
     civic_calendar culture { languages fi; timezone Europe/Helsinki; }
-    civic_form note {
+    civic_form note { json_submissions on;
         languages en;
         min_fill_time 0;
         receipt_prefix N;

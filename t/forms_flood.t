@@ -13,14 +13,14 @@ use Civic::Forms qw(token_of urlencode multipart png_bytes);
 
 my $t = Civic::Test->new(http => <<'END');
     civic_store %%STORE%%;
-    civic_form rajattu {
+    civic_form rajattu { json_submissions on;
         languages fi en;
         min_fill_time 0;
         receipt_prefix RAJ;
         max_submissions_per_day 3;
         field viesti text { required; label fi "Viesti"; label en "Message"; }
     }
-    civic_form muu {
+    civic_form muu { json_submissions on;
         languages fi;
         min_fill_time 0;
         field viesti text { label fi "Viesti"; }
@@ -73,7 +73,7 @@ like($t->error_log, qr/form "rajattu": submission refused: max_submissions_per_d
 # nginx -t refuses a limit that is no whole number.
 my $check = Civic::Test->new(http => <<'END');
     civic_store %%STORE%%;
-    civic_form f { languages en; max_submissions_per_day 0; field a text { } }
+    civic_form f { json_submissions on; languages en; max_submissions_per_day 0; field a text { } }
     server { listen %%ADDR%%; location /forms/ { civic_forms; } }
 END
 my ($rc, $out) = $check->test_config;
@@ -86,7 +86,7 @@ $t->finish;
 my $full = Civic::Test->new(http => <<'END', expect_errors => [qr/submission not stored: .*MDB_MAP_FULL/]);
     civic_store %%STORE%% max_size=1m;
     client_max_body_size 4m;
-    civic_form upload {
+    civic_form upload { json_submissions on;
         languages en;
         min_fill_time 0;
         field attachment file { max_size 3m; label en "Attachment"; }

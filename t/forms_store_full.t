@@ -11,7 +11,7 @@ use Civic::Forms qw(multipart png_bytes token_of);
 my $t = Civic::Test->new(http => <<'END', expect_errors => [qr/submission not stored: .*MDB_MAP_FULL/]);
     civic_store %%STORE%% max_size=1m;
     client_max_body_size 4m;
-    civic_form upload {
+    civic_form upload { json_submissions on;
         languages en;
         receipt_prefix UP;
         min_fill_time 0;

@@ -13,14 +13,14 @@ use Civic::Test;
 use Civic::Forms qw(token_of);
 
 my $forms = <<'END';
-    civic_form lyhyt {
+    civic_form lyhyt { json_submissions on;
         languages en;
         min_fill_time 0;
         retention 3s short;
         receipt_prefix LYH;
         field text textarea { required; max_length 2000; }
     }
-    civic_form pitka {
+    civic_form pitka { json_submissions on;
         languages en;
         min_fill_time 0;
         retention 30d;

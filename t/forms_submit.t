@@ -12,7 +12,8 @@ use Civic::Test;
 use Civic::Forms qw(feedback_form token_of urlencode multipart png_bytes);
 
 my $forms = feedback_form() . feedback_form(name => 'palaute', confirm => 'message')
-    . feedback_form(name => 'slow', min_fill => '2s');
+    . feedback_form(name => 'slow', min_fill => '2s')
+    . feedback_form(name => 'tiukka', json => 'token') . feedback_form(name => 'sivulta', json => 'off');
 my $t = Civic::Test->new(workers => 2, http => <<"END");
     civic_store %%STORE%% max_size=64m;
     log_format receipts '\$request_method \$uri \$status receipt=\$civic_receipt';
@@ -227,6 +228,33 @@ $r = post_json('/forms/nothing', {});
 is($r->{status}, 404, 'an unknown form: 404');
 is(decode_json($r->{content})->{error}, 'no such form', 'with a JSON error');
 
+# --- json_submissions (issue 12): a JSON client needs the schema's token
+# (the default), or JSON is refused (off); scripts cannot post freely.
+{
+    my %data = (%good, consent => JSON::PP::true);
+    my $r = post_json('/forms/tiukka', \%data);
+    is($r->{status}, 400, 'json_submissions token: a JSON post without a token is 400');
+    is(eval { decode_json($r->{content})->{field} }, '_token', '... naming the token');
+    my $schema = decode_json($t->get('/forms/tiukka.json')->{content});
+    is($schema->{submit}{json_token}, JSON::PP::true, 'the schema says a JSON post needs the token');
+    my $token = $schema->{submit}{token};
+    $r = post_json('/forms/tiukka', { %data, _token => $token });
+    is($r->{status}, 201, 'with the schema token it is stored') or diag($r->{content});
+    my $first = eval { decode_json($r->{content})->{receipt} };
+    $r = post_json('/forms/tiukka', { %data, _token => $token });
+    is(eval { decode_json($r->{content})->{receipt} }, $first, 'the same token again: the first receipt, nothing new');
+    my @receipts = map { eval { decode_json(post_json('/forms/tiukka', \%data)->{content})->{receipt} } } 1 .. 20;
+    is(scalar(grep { defined } @receipts), 0, 'twenty identical posts without tokens: no receipt');
+    $r = post_json('/forms/sivulta', \%data);
+    is($r->{status}, 415, 'json_submissions off: a JSON post is 415');
+    like(eval { decode_json($r->{content})->{error} } // '', qr/takes no JSON submissions/, '... saying so');
+    my $off = decode_json($t->get('/forms/sivulta.json')->{content});
+    ok(!grep({ $_ eq 'application/json' } @{ $off->{submit}{content_types} }), 'and its schema does not offer JSON');
+    $r = $t->post('/forms/sivulta', headers => { 'Content-Type' => 'application/x-www-form-urlencoded' },
+                  content => urlencode(%good, _token => page_token('/forms/sivulta')));
+    ok($r->{status} == 303 || $r->{status} == 201, 'its page still takes a browser post') or diag($r->{status});
+}
+
 # --- $civic_receipt in the access log
 $t->stop;
 my $log = Civic::Test::read_file($t->prefix . '/logs/receipts.log');
@@ -239,5 +267,6 @@ like($errors_log, qr/\[info\].*form "palaute": submission refused: honeypot fiel
 like($errors_log, qr/\[info\].*form "palaute": submission refused: cross-site post/, 'cross-site refusal logged');
 like($errors_log, qr/\[info\].*form "feedback": submission refused: form token with a wrong signature/, 'forged token logged');
 like($errors_log, qr/\[info\].*form "slow": submission refused: form sent faster than the minimum fill time/, 'too fast logged');
+
 
 done_testing;

@@ -15,7 +15,7 @@ use Civic::Test;
 my $t = Civic::Test->new(workers => 2, daemon => 1, http => <<'END');
     civic_store %%STORE%% max_size=256m;
     civic_calendar culture { languages fi; timezone Europe/Helsinki; }
-    civic_form note { languages en; min_fill_time 0; field text textarea { required; } }
+    civic_form note { json_submissions on; languages en; min_fill_time 0; field text textarea { required; } }
     server {
         listen %%ADDR%%;
         location /admin/ { civic_admin; }

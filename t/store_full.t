@@ -13,7 +13,7 @@ my $conf = sub {
     return <<"END";
     civic_store %%STORE%% max_size=$size;
     civic_calendar culture { languages fi; timezone Europe/Helsinki; }
-    civic_form note { languages en; min_fill_time 0; field text textarea { max_length 200000; } }
+    civic_form note { json_submissions on; languages en; min_fill_time 0; field text textarea { max_length 200000; } }
     server {
         listen %%ADDR%%;
         client_max_body_size 10m;

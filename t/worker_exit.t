@@ -22,7 +22,7 @@ is($rc, 0, 'the exit watcher builds') or diag($err);
 my $t = Civic::Test->new(workers => 2, preload => ["$watch_dir/exit_watch.so"], http => <<'END');
     civic_store %%STORE%% max_size=64m;
     civic_calendar culture { languages fi sv en; timezone Europe/Helsinki; }
-    civic_form note { languages en; min_fill_time 0; field text textarea { required; } }
+    civic_form note { json_submissions on; languages en; min_fill_time 0; field text textarea { required; } }
     server {
         listen %%ADDR%%;
         location /admin/ { civic_admin; }

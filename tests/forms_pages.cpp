@@ -231,7 +231,19 @@ void intake_decisions(void**) {
                    static_cast<int>(IntakeResult::honeypot));
   assert_int_equal(static_cast<int>(run(form_type, "a=&_token=" + token).result), static_cast<int>(IntakeResult::invalid));
   assert_int_equal(static_cast<int>(run(form_type, "a=%zz").result), static_cast<int>(IntakeResult::undecodable));
-  // JSON without a token is fine; with a bad one it is not.
+  // JSON needs the schema's token by default (json_submissions token, issue 12) ...
+  assert_int_equal(static_cast<int>(run(json_type, "{\"a\":\"x\"}").result),
+                   static_cast<int>(IntakeResult::token_refused));
+  i = run(json_type, "{\"a\":\"x\",\"_token\":\"" + signer.issue("feedback", 100) + "\"}", {"key-1"});
+  assert_int_equal(static_cast<int>(i.result), static_cast<int>(IntakeResult::accepted));
+  assert_int_equal(i.replay_keys.size(), 2);
+  // ... none with json_submissions on, and is refused with off.
+  f.json_submissions = JsonSubmissions::off;
+  assert_int_equal(static_cast<int>(run(json_type, "{\"a\":\"x\"}").result), static_cast<int>(IntakeResult::json_refused));
+  assert_int_equal(static_cast<int>(run(form_type, "a=x&_token=" + signer.issue("feedback", 100)).result),
+                   static_cast<int>(IntakeResult::accepted));
+  f.json_submissions = JsonSubmissions::on;
+  // JSON without a token is fine then; with a bad one it is not.
   i = run(json_type, "{\"a\":\"x\"}", {"key-1"});
   assert_int_equal(static_cast<int>(i.result), static_cast<int>(IntakeResult::accepted));
   assert_string_equal(i.replay_keys[0].c_str(), "K:key-1");

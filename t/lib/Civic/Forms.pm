@@ -10,14 +10,17 @@ use Exporter 'import';
 our @EXPORT_OK = qw(feedback_form token_of multipart urlencode png_bytes jpeg_bytes);
 
 # The SPEC's example form, with options for the test: min_fill_time and
-# confirm as given.
+# confirm as given; json_submissions as given, `on` unless told (most tests
+# post JSON as scripts do; forms_submit.t tests the default, `token`).
 sub feedback_form {
     my (%o) = @_;
     my $min_fill = $o{min_fill} // '0';
     my $confirm = $o{confirm} // 'redirect=/kiitos';
     my $name = $o{name} // 'feedback';
+    my $json = $o{json} // 'on';
     return <<"END";
     civic_form $name {
+        json_submissions $json;
         title      fi "Palaute kaupungille";
         title      sv "Respons till staden";
         title      en "Feedback to the city";

@@ -406,7 +406,10 @@ ngx_int_t not_found(ngx_http_request_t* r) {
 
 ngx_int_t dispatch(ngx_http_request_t* r) {
   auto* lc = static_cast<LocConf*>(ngx_http_get_module_loc_conf(r, ngx_http_civic_module));
+  // In a named location (error_page 413 @form_too_large), the request keeps
+  // its URI: the form is its last part.
   std::string_view path = path_after_prefix(r, lc->prefix);
+  if (lc->prefix.len > 0 && lc->prefix.data[0] == '@') path = path.substr(path.rfind('/') + 1);
   bool schema = path.ends_with(".json");
   std::string_view name = schema ? path.substr(0, path.size() - 5) : path;
   const forms::Form* form = form_registry(r).find(name);
@@ -424,6 +427,20 @@ ngx_int_t dispatch(ngx_http_request_t* r) {
   if (!worker_store()) {
     if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
     return send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE, "the store is not open; see the error log");
+  }
+
+  // nginx refused the body (client_max_body_size) and error_page sent the
+  // request here: the form's own page, in the citizen's language, says so.
+  if (r->err_status == NGX_HTTP_REQUEST_ENTITY_TOO_LARGE && !schema) {
+    if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    log_refusal(r, *ctx, "the body is larger than client_max_body_size");
+    forms::ContentType type =
+        forms::parse_content_type(r->headers_in.content_type ? ngx::view(r->headers_in.content_type->value) : "");
+    if (type.kind == forms::BodyKind::json || prefers_json(r))
+      return send_error(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                        "the submission is larger than this service takes; nothing was stored");
+    return send_form_page(r, *ctx, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE, nullptr, {},
+                          forms::builtin_text(Text::too_large_text, lang));
   }
 
   if (schema) {

@@ -148,6 +148,19 @@ class FormWriter {
       h_.element("p", {{"id", id}, {"class", "civic-help"}}, help).newline();
       ids = id;
     }
+    // A form sent back with errors cannot hold the files it came with (a
+    // browser never fills a file input): say which to attach again.
+    if (f.type == FieldType::file && page_.submitted && !page_.errors.empty()) {
+      std::string names;
+      for (const UploadedFile* file : page_.submitted->files_of(f.name))
+        names += (names.empty() ? "" : ", ") + file->filename;
+      if (!names.empty()) {
+        std::string id = id_of(f) + "-reattach";
+        h_.element("p", {{"id", id}, {"class", "civic-reattach"}}, fill(text(Text::reattach_files), {{"files", names}}))
+            .newline();
+        ids += (ids.empty() ? "" : " ") + id;
+      }
+    }
     if (const FieldError* e = error(f)) {
       std::string id = id_of(f) + "-error";
       h_.open("p", {{"id", id}, {"class", "civic-error"}})

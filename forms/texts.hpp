@@ -21,6 +21,7 @@ enum class Text {
   honeypot_label,
   file_limits,        // "At most {size}."
   file_types,         // "Allowed types: {types}."
+  reattach_files,     // "You attached {files}. Attach it again ..."
   any_image,          // what "image/*" is called in a list of file types
   // Field errors.
   required,

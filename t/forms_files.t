@@ -18,6 +18,12 @@ my $t = Civic::Test->new(http => <<'END');
         min_fill_time 0;
         field liite file { multiple; label en "Attachment"; }
     }
+    civic_form hakemus {
+        languages fi en;
+        min_fill_time 0;
+        field nimi text { required; label fi "Nimi"; label en "Name"; }
+        field liite file { label fi "Liite"; label en "Attachment"; }
+    }
     server {
         listen %%ADDR%%;
         location /forms/ { civic_forms; }
@@ -71,6 +77,17 @@ for my $case (['..\\..\\win.ini', 'win.ini'], ['C:\\Users\\Maija\\Documents\\hak
     my $stored = decode_json($t->get('/admin/forms/liitteet/submissions/' . decode_json($r->{content})->{receipt})->{content});
     is($stored->{data}{liite}[0]{filename}, $kept, "is stored as $kept");
 }
+
+# A form sent back with errors says which files to attach again (issue 12):
+# a browser cannot fill a file input again.
+$token = token_of($t->get('/forms/hakemus')->{content});
+$r = $t->post('/forms/hakemus?lang=fi', headers => { 'Content-Type' => "multipart/form-data; boundary=$b" },
+              content => multipart($b, _token => $token, nimi => '',
+                                   liite => { filename => 'hakemus.pdf', type => 'application/pdf', content => $pdf }));
+is($r->{status}, 422, 'a form with an error and a good file: 422');
+like($r->{content}, qr{<p id="f-liite-reattach" class="civic-reattach">Liitit tiedoston hakemus.pdf. Liitä se uudelleen},
+     'the page says which file to attach again');
+like($r->{content}, qr{aria-describedby="[^"]*f-liite-reattach}, 'tied to the file input');
 
 $t->finish;
 done_testing;

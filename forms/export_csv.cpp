@@ -1,20 +1,24 @@
+#include <algorithm>
+
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include "forms/submission_export.hpp"
 
+#include "forms/local_time.hpp"
+
 namespace civic::forms {
 
 namespace {
 
-constexpr std::string_view kMetaColumns[] = {"receipt", "seq", "created_time", "language"};
 constexpr std::string_view kJoin = ", ";
 
-// -5, +358, 3.14: nothing a spreadsheet would compute.
+// -5, -3.14: a negative number, which a spreadsheet shows as it is. A
+// leading "+" is text (a telephone number): a spreadsheet would drop it.
 bool is_plain_number(std::string_view v) {
   std::size_t i = 0;
-  if (i < v.size() && (v[i] == '-' || v[i] == '+')) ++i;
+  if (i < v.size() && v[i] == '-') ++i;
   std::size_t digits = 0, dots = 0;
   for (; i < v.size(); ++i) {
     if (v[i] >= '0' && v[i] <= '9') ++digits;
@@ -63,9 +67,27 @@ std::string text_of(const rapidjson::Value& v) {
   return joined;
 }
 
+// Percent-encodes a URL path segment (RFC 3986 unreserved characters stay).
+std::string url_segment(std::string_view s) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : s) {
+    auto u = static_cast<unsigned char>(c);
+    if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || c == '-' || c == '.' ||
+        c == '_' || c == '~') {
+      out.push_back(c);
+    } else {
+      out.push_back('%');
+      out.push_back(hex[u >> 4]);
+      out.push_back(hex[u & 15]);
+    }
+  }
+  return out;
+}
+
 class CsvExport final : public SubmissionExport {
  public:
-  CsvExport(std::vector<std::string> fields, CsvOptions options) : fields_(std::move(fields)), options_(options) {}
+  CsvExport(std::vector<CsvColumn> columns, CsvOptions options) : columns_(std::move(columns)), options_(std::move(options)) {}
 
   void begin(std::string& out) override {
     if (options_.bom) out += "\xEF\xBB\xBF";
@@ -75,8 +97,15 @@ class CsvExport final : public SubmissionExport {
       first = false;
       out += csv_cell(name, options_.delimiter);
     };
-    for (std::string_view c : kMetaColumns) column(c);
-    for (const std::string& f : fields_) column(f);
+    column("receipt");
+    column("seq");
+    column("created_time");
+    if (!options_.time_zone.empty()) column("created_local");
+    column("language");
+    for (const CsvColumn& c : columns_) column(c.header);
+    if (!options_.file_url_base.empty())
+      for (const CsvColumn& c : columns_)
+        if (c.file) column(c.header + " (link)");
     out += "\r\n";
   }
 
@@ -91,14 +120,56 @@ class CsvExport final : public SubmissionExport {
       return it == obj.MemberEnd() ? kNull : it->value;
     };
     bool first = true;
-    auto cell = [&](const rapidjson::Value& v) {
+    auto cell_text = [&](std::string_view text) {
       if (!first) out.push_back(options_.delimiter);
       first = false;
-      out += csv_cell(text_of(v), options_.delimiter);
+      out += csv_cell(text, options_.delimiter);
     };
-    for (std::string_view c : kMetaColumns) cell(member(doc, c));
+    auto cell = [&](const rapidjson::Value& v) { cell_text(text_of(v)); };
+    cell(member(doc, "receipt"));
+    cell(member(doc, "seq"));
+    const rapidjson::Value& created = member(doc, "created_time");
+    cell(created);
+    if (!options_.time_zone.empty()) {
+      std::int64_t t = 0;
+      bool ok = created.IsString() && parse_utc_time(std::string_view(created.GetString(), created.GetStringLength()), t);
+      cell_text(ok ? local_time_text(t, options_.time_zone) : std::string());
+    }
+    cell(member(doc, "language"));
     const rapidjson::Value& data = member(doc, "data");
-    for (const std::string& f : fields_) cell(member(data, f));
+    for (const CsvColumn& c : columns_) {
+      const rapidjson::Value& v = member(data, c.field);
+      if (c.option_labels.empty()) {
+        cell(v);
+        continue;
+      }
+      auto label = [&](const rapidjson::Value& item) {
+        std::string value = scalar_text(item);
+        for (const auto& [option, text] : c.option_labels)
+          if (option == value) return text;
+        return value;  // a value of an older version of the form: as stored
+      };
+      std::string joined;
+      if (v.IsArray()) {
+        for (const auto& item : v.GetArray()) joined += (joined.empty() ? "" : std::string(kJoin)) + label(item);
+      } else if (!v.IsNull()) {
+        joined = label(v);
+      }
+      cell_text(joined);
+    }
+    if (!options_.file_url_base.empty()) {
+      const rapidjson::Value& receipt = member(doc, "receipt");
+      std::string base = options_.file_url_base + (receipt.IsString() ? url_segment(receipt.GetString()) : "") + "/files/";
+      for (const CsvColumn& c : columns_) {
+        if (!c.file) continue;
+        const rapidjson::Value& files = member(data, c.field);
+        std::string links;
+        if (files.IsArray())
+          for (rapidjson::SizeType i = 0; i < files.Size(); ++i)
+            links += (links.empty() ? "" : std::string(kJoin)) + base + url_segment(c.field) + "?index=" + std::to_string(i);
+        cell_text(links);
+      }
+    }
     out += "\r\n";
     return true;
   }
@@ -106,7 +177,7 @@ class CsvExport final : public SubmissionExport {
   void end(std::uint64_t, std::string&) override {}
 
  private:
-  std::vector<std::string> fields_;
+  std::vector<CsvColumn> columns_;
   CsvOptions options_;
 };
 
@@ -128,8 +199,59 @@ std::string csv_cell(std::string_view value, char delimiter) {
   return quoted;
 }
 
-std::unique_ptr<SubmissionExport> make_csv_export(std::vector<std::string> fields, CsvOptions options) {
-  return std::make_unique<CsvExport>(std::move(fields), options);
+std::vector<CsvColumn> csv_columns(const Form& form, std::string_view labels_lang) {
+  std::vector<CsvColumn> columns;
+  for (const Field& f : form.fields) {
+    CsvColumn c;
+    c.field = f.name;
+    c.header = f.name;
+    c.file = f.type == FieldType::file;
+    if (!labels_lang.empty()) {
+      std::string_view label = f.label.in(labels_lang, form.languages);
+      if (!label.empty()) c.header = label;
+      for (const Option& o : f.options)
+        c.option_labels.emplace_back(o.value, std::string(o.label.in(labels_lang, form.languages)));
+    }
+    columns.push_back(std::move(c));
+  }
+  return columns;
+}
+
+std::optional<QueryError> csv_export_request(const Form& form, std::span<const QueryParameter> params,
+                                             std::vector<CsvColumn>& columns, CsvOptions& options) {
+  auto get = [&](std::string_view name) -> const std::string* {
+    for (const QueryParameter& p : params)
+      if (p.name == name) return &p.value;
+    return nullptr;
+  };
+  auto flag = [&](std::string_view name, bool& out) -> std::optional<QueryError> {
+    const std::string* v = get(name);
+    if (v == nullptr) return std::nullopt;
+    if (*v != "0" && *v != "1") return QueryError{std::string(name), "must be 0 or 1"};
+    out = *v == "1";
+    return std::nullopt;
+  };
+  if (const std::string* d = get("delimiter")) {
+    if (*d != ";" && *d != ",") return QueryError{"delimiter", "must be , or ;"};
+    options.delimiter = (*d)[0];
+  }
+  options.bom = options.delimiter == ';';
+  if (auto e = flag("bom", options.bom)) return e;
+  bool labels = false;
+  if (auto e = flag("labels", labels)) return e;
+  std::string lang = form.languages.front();
+  if (const std::string* l = get("lang")) {
+    if (std::find(form.languages.begin(), form.languages.end(), *l) == form.languages.end())
+      return QueryError{"lang", "is not one of the form's languages"};
+    lang = *l;
+  }
+  columns = csv_columns(form, labels ? lang : std::string_view());
+  options.time_zone = form.timezone;
+  return std::nullopt;
+}
+
+std::unique_ptr<SubmissionExport> make_csv_export(std::vector<CsvColumn> columns, CsvOptions options) {
+  return std::make_unique<CsvExport>(std::move(columns), std::move(options));
 }
 
 }  // namespace civic::forms

@@ -114,6 +114,9 @@ struct Form {
   // `country CC`; else the country of its national_id field, else DK for a
   // form whose first language is Danish, NO for Norwegian, FI otherwise.
   Country country = Country::FI;
+  // `timezone NAME`; else the country's (Europe/Helsinki for FI): the
+  // exports' local times.
+  std::string timezone;
   std::vector<Field> fields;
 
   const Field* field(std::string_view name) const;

@@ -8,6 +8,7 @@
 
 #include "common/config_hints.hpp"
 #include "common/quote.hpp"
+#include "forms/local_time.hpp"
 #include "forms/utf8.hpp"
 #include "forms/validate.hpp"
 
@@ -65,8 +66,8 @@ constexpr std::string_view kFieldSettings[] = {
     "pattern", "pattern_message", "option", "multiple", "max_size", "accept", "default", "country"};
 constexpr std::string_view kFormSettings[] = {
     "title", "description", "languages", "retention", "receipt_prefix", "confirm", "confirm_message",
-    "honeypot", "min_fill_time", "token_lifetime", "max_submissions_per_day", "country", "json_submissions",
-    "field"};
+    "honeypot", "min_fill_time", "token_lifetime", "max_submissions_per_day", "country", "timezone",
+    "json_submissions", "field"};
 
 // Which settings a field type takes, beyond those every field takes
 // (required, required_if, show_if, label, help, default).
@@ -269,6 +270,13 @@ std::string FormBuilder::form_setting(Words words, int line) {
     else if (words[1] == "token") form_.json_submissions = JsonSubmissions::token;
     else if (words[1] == "on") form_.json_submissions = JsonSubmissions::on;
     else return form_error("json_submissions takes off, token or on");
+    return {};
+  }
+  if (setting == "timezone") {
+    if (auto e = one_value(); !e.empty()) return e;
+    if (!time_zone_known(words[1]))
+      return form_error("timezone " + quoted(words[1]) + " is not a time zone name such as Europe/Helsinki");
+    form_.timezone = words[1];
     return {};
   }
   if (setting == "country") {
@@ -483,6 +491,14 @@ std::variant<Form, BuildError> FormBuilder::finish() {
         form_.country = f.country;
         break;
       }
+  }
+  if (form_.timezone.empty()) {
+    switch (form_.country) {
+      case Country::DK: form_.timezone = "Europe/Copenhagen"; break;
+      case Country::SE: form_.timezone = "Europe/Stockholm"; break;
+      case Country::NO: form_.timezone = "Europe/Oslo"; break;
+      case Country::FI: form_.timezone = "Europe/Helsinki"; break;
+    }
   }
 
   auto in_languages = [this](std::string_view lang) {

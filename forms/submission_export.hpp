@@ -4,11 +4,13 @@
 // end(). Each appends its bytes to `out`.
 //
 // CSV (export_csv.cpp): RFC 4180, UTF-8, CR LF line ends, a header row;
-// columns receipt, seq, created_time, language, then the form's fields in
-// its order; several values joined with ", "; files by their names. A cell
-// that a spreadsheet would run as a formula (one starting with = + - @, a
-// tab or a carriage return) gets a leading apostrophe (OWASP "CSV
-// injection"), unless it is a plain number such as -5 or +358.
+// columns receipt, seq, created_time (UTC), created_local (the form's time
+// zone), language, then the form's fields in its order (several values joined
+// with ", "; files by their names), then for each file field a column of
+// links to its files in the admin API. A cell that a spreadsheet would run as
+// a formula (one starting with = + - @, a tab or a carriage return) gets a
+// leading apostrophe (OWASP "CSV injection"), unless it is a plain negative
+// number such as -5: "+358401234567" and "+358 40 123 4567" alike.
 //
 // XML (export_xml.cpp, libxml2's xmlTextWriter): the elements documented in
 // docs/admin-api.md.
@@ -16,9 +18,15 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
+
+#include "common/query_string.hpp"
+#include "forms/form.hpp"
 
 namespace civic::forms {
 
@@ -37,10 +45,33 @@ class SubmissionExport {
 struct CsvOptions {
   char delimiter = ',';  // or ';' for spreadsheets in locales that expect it
   bool bom = false;      // a UTF-8 byte order mark first (for Excel)
+  std::string time_zone;      // of created_local; "" leaves the column out
+  std::string file_url_base;  // ".../submissions/": the link columns; "" leaves them out
 };
 
-// `fields`: the form's field names, in its order.
-std::unique_ptr<SubmissionExport> make_csv_export(std::vector<std::string> fields, CsvOptions options);
+// One field's column: its name in the data, its header, and (labels) what
+// its stored option values are shown as.
+struct CsvColumn {
+  std::string field;
+  std::string header;
+  bool file = false;
+  std::vector<std::pair<std::string, std::string>> option_labels;  // value -> label
+};
+
+// The columns of a form's fields, in its order: headed by their names, or
+// with `labels_lang` by their labels in that language (its fallback chain)
+// with option values shown as their labels.
+std::vector<CsvColumn> csv_columns(const Form& form, std::string_view labels_lang = {});
+
+std::unique_ptr<SubmissionExport> make_csv_export(std::vector<CsvColumn> columns, CsvOptions options);
+
+// What a CSV export request asks for (docs/admin-api.md): delimiter=,|;
+// bom=0|1 (default 1 with ";", which is what Excel in Finnish or Danish
+// opens), labels=0|1 and lang=L (one of the form's languages; default its
+// first). Sets the columns and the options (local times in the form's time
+// zone); a bad value is an error naming the parameter.
+std::optional<QueryError> csv_export_request(const Form& form, std::span<const QueryParameter> params,
+                                             std::vector<CsvColumn>& columns, CsvOptions& options);
 std::unique_ptr<SubmissionExport> make_xml_export(std::string form);
 
 // One CSV cell: neutralised against formula injection, quoted if needed.

@@ -27,6 +27,7 @@
 #include "forms/file_type.hpp"
 #include "forms/submission_export.hpp"
 #include "module/form_conf.hpp"
+#include "module/http_cache.hpp"
 #include "module/module.hpp"
 #include "module/offload.hpp"
 #include "module/request_ctx.hpp"
@@ -343,7 +344,7 @@ ngx_int_t ExportJob::answer(ngx_http_request_t* r) noexcept {
 }
 
 ngx_int_t start_export(ngx_http_request_t* r, const forms::Form& form, bool csv) {
-  static constexpr std::string_view kKnown[] = {"since", "limit", "delimiter"};
+  static constexpr std::string_view kKnown[] = {"since", "limit", "delimiter", "bom", "labels", "lang"};
   AdminQuery q;
   Window w;
   QueryProblem bad = read_query(r, kKnown, q);
@@ -356,14 +357,13 @@ ngx_int_t start_export(ngx_http_request_t* r, const forms::Form& form, bool csv)
   state->remaining = w.limit;
   if (csv) {
     forms::CsvOptions options;
-    if (const std::string* d = q.get("delimiter")) {
-      if (*d == ";") options.delimiter = ';';
-      else if (*d == ",") options.delimiter = ',';
-      else return send_error(r, NGX_HTTP_BAD_REQUEST, "delimiter must be , or ;", "delimiter");
-    }
-    std::vector<std::string> fields;
-    for (const auto& f : form.fields) fields.push_back(f.name);
-    state->writer = forms::make_csv_export(std::move(fields), options);
+    std::vector<forms::CsvColumn> columns;
+    if (auto e = forms::csv_export_request(form, q.params, columns, options))
+      return send_error(r, NGX_HTTP_BAD_REQUEST, e->parameter + " " + e->message, e->parameter);
+    // Links to the files: this URL without ".csv", then /RECEIPT/files/FIELD.
+    std::string_view uri = ngx::view(r->uri);
+    options.file_url_base = request_origin(r) + std::string(uri.substr(0, uri.size() - 4)) + "/";
+    state->writer = forms::make_csv_export(std::move(columns), std::move(options));
     state->content_type = "text/csv; charset=utf-8";
     state->filename = form.name + ".csv";
   } else {

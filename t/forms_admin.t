@@ -146,16 +146,20 @@ my ($st, $out) = python('import csv,io,sys,json; d=sys.stdin.buffer.read().decod
                         . 'print(json.dumps(list(csv.reader(io.StringIO(d, newline=""))), ensure_ascii=True))', $csv);
 is($st, 0, 'python csv reads it');
 my $rows = decode_json($out);
-is_deeply($rows->[0], [qw(receipt seq created_time language name email topic other_topic message postcode hetu photo consent)],
-          'a header row: the meta columns and the form\'s fields in its order');
+is_deeply($rows->[0], [qw(receipt seq created_time created_local language name email topic other_topic message postcode hetu
+                            photo consent), 'photo (link)'],
+          'a header row: the meta columns, the form\'s fields in its order, a link column per file field');
+like($rows->[1][3], qr/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, 'the local time of each submission');
 is(scalar @$rows, 4, 'and one row per submission');
 is($rows->[1][0], $receipts[0], 'receipts in the first column');
-is($rows->[2][8], q{'=HYPERLINK("http://evil.example","klikkaa")}, 'a formula is neutralised with a leading apostrophe');
+is($rows->[2][9], q{'=HYPERLINK("http://evil.example","klikkaa")}, 'a formula is neutralised with a leading apostrophe');
 my $stored = decode_json($t->get("/admin/forms/feedback/submissions/$receipts[2]")->{content})->{data}{message};
 like($stored, qr/^rivi 1\r?\nrivi 2; "lainaus"$/, 'a message with a line break, quotes and ;');
-is($rows->[3][8], $stored, 'survives the CSV as stored (RFC 4180 quoting)');
-is($rows->[3][11], 'kuva 1;ä.png', 'files by their names');
-is($rows->[1][4], 'Matti Meikäläinen', 'UTF-8 text');
+is($rows->[3][9], $stored, 'survives the CSV as stored (RFC 4180 quoting)');
+is($rows->[3][12], 'kuva 1;ä.png', 'files by their names');
+like($rows->[3][14], qr{^http://127\.0\.0\.1:\d+/admin/forms/feedback/submissions/$receipts[2]/files/photo\?index=0$},
+     'and a link to each file');
+is($rows->[1][5], 'Matti Meikäläinen', 'UTF-8 text');
 
 $r = $t->get('/admin/forms/feedback/submissions.csv?delimiter=%3B&since=1&limit=1');
 is($r->{status}, 200, 'CSV with delimiter=;');
@@ -164,7 +168,19 @@ is($r->{status}, 200, 'CSV with delimiter=;');
 $rows = decode_json($out);
 is(scalar @$rows, 2, 'since and limit apply to exports');
 is($rows->[1][1], '2', 'the second submission');
-like($r->{content}, qr/^receipt;seq;/, 'separated by ;');
+like($r->{content}, qr/^\xEF\xBB\xBFreceipt;seq;/, 'separated by ;, after a byte order mark (what Excel opens)');
+# For a spreadsheet (issue 12): headers and option values as labels.
+$r = $t->get('/admin/forms/feedback/submissions.csv?labels=1&lang=en&limit=1');
+is($r->{status}, 200, 'CSV with labels=1&lang=en');
+($st, $out) = python('import csv,io,sys,json; d=sys.stdin.buffer.read().decode("utf-8"); '
+                     . 'print(json.dumps(list(csv.reader(io.StringIO(d, newline="")))))', $r->{content});
+$rows = decode_json($out);
+is_deeply([@{ $rows->[0] }[5 .. 7]], ['Name', 'Email', 'Topic'], 'the headers are the labels in English');
+is($rows->[1][7], 'Streets', 'and option values their labels');
+is($t->get('/admin/forms/feedback/submissions.csv?labels=1&lang=de')->{status}, 400, 'a language the form has not: 400');
+is($t->get('/admin/forms/feedback/submissions.csv?bom=2')->{status}, 400, 'bom is 0 or 1');
+$r = $t->get('/admin/forms/feedback/submissions.csv?delimiter=%3B&bom=0');
+like($r->{content}, qr/^receipt;/, 'bom=0: no byte order mark');
 $r = $t->get('/admin/forms/feedback/submissions.csv?delimiter=tab');
 is($r->{status}, 400, 'another delimiter: 400');
 

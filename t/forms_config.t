@@ -57,6 +57,9 @@ my @cases = (
     [ "retention 3m;\n field a text { }", 3,
       qr/retention "3m" is 3 minutes \(nginx's units: s seconds, m minutes, h hours, d days, w weeks, y years; no unit: seconds\); write "retention 30d;" for 30 days, or add "short" if under an hour is meant/ ],
     [ "retention 90;\n field a text { }", 3, qr/retention "90" is 90 seconds/ ],
+    [ "timezone Mars/Olympus;\n field a text { }", 3, qr/timezone "Mars\/Olympus" is not a time zone name such as Europe\/Helsinki/ ],
+    [ "country XX;\n field a text { }", 3, qr/country "XX" is not one civic knows \(FI, SE, DK or NO\)/ ],
+    [ "json_submissions maybe;\n field a text { }", 3, qr/json_submissions takes off, token or on/ ],
     [ "retention 3m later;\n field a text { }", 3, qr/retention takes a duration, as in: retention 30d;/ ],
 );
 for my $case (@cases) {

@@ -9,6 +9,7 @@
 #include <libxml/xpath.h>
 
 #include "forms/submission_export.hpp"
+#include "tests/forms_support.hpp"
 #include "tests/cmocka.hpp"  // last
 
 using namespace civic::forms;
@@ -32,7 +33,9 @@ void cells_are_neutralised_and_quoted(void**) {
   assert_string_equal(csv_cell("\tx", ',').c_str(), "'\tx");
   assert_string_equal(csv_cell("\rx", ',').c_str(), "\"'\rx\"");
   assert_string_equal(csv_cell("-5", ',').c_str(), "-5");            // a number stays a number
-  assert_string_equal(csv_cell("+358401234", ',').c_str(), "+358401234");
+  // A telephone number is text whether or not it has spaces (issue 12).
+  assert_string_equal(csv_cell("+358401234567", ',').c_str(), "'+358401234567");
+  assert_string_equal(csv_cell("+358 40 123 4567", ',').c_str(), "'+358 40 123 4567");
   assert_string_equal(csv_cell("a,b", ',').c_str(), "\"a,b\"");
   assert_string_equal(csv_cell("a,b", ';').c_str(), "a,b");
   assert_string_equal(csv_cell("a;b", ';').c_str(), "\"a;b\"");
@@ -42,7 +45,9 @@ void cells_are_neutralised_and_quoted(void**) {
 }
 
 void csv_rows_follow_the_form(void**) {
-  auto csv = make_csv_export({"name", "topics", "note", "age", "photo", "ok"}, CsvOptions{});
+  std::vector<CsvColumn> columns;
+  for (const char* f : {"name", "topics", "note", "age", "photo", "ok"}) columns.push_back({f, f, false, {}});
+  auto csv = make_csv_export(columns, CsvOptions{});
   std::string out;
   csv->begin(out);
   assert_true(csv->row(kRecord1, out));
@@ -54,12 +59,51 @@ void csv_rows_follow_the_form(void**) {
                       "-5,k.png,true\r\n");
   CsvOptions semi;
   semi.delimiter = ';';
-  auto csv2 = make_csv_export({"note"}, semi);
+  auto csv2 = make_csv_export({{"note", "note", false, {}}}, semi);
   std::string out2;
   csv2->begin(out2);
   csv2->row(kRecord1, out2);
   assert_non_null(strstr(out2.c_str(), "receipt;seq;created_time;language;note\r\n"));
   assert_non_null(strstr(out2.c_str(), ";\"rivi\n\"\"x\"\";y\"\r\n"));
+}
+
+// For spreadsheets (issue 12): labels in a language, option labels, the
+// local time in the form's zone, links to files, a BOM with ";".
+void csv_for_spreadsheets(void**) {
+  auto built = civic::test::build_form("f", {"languages fi en", "field name text", "  label fi \"Nimi\"", "  label en \"Name\"", "end",
+                                             "field topics checkboxes", "  label fi \"Aiheet\"",
+                                             "  option a fi \"Kadut\" en \"Streets\"", "  option b fi \"Puistot\"", "end",
+                                             "field photo file", "  multiple", "  label fi \"Kuva\"", "end"});
+  const Form& form = std::get<Form>(built);
+  std::vector<civic::QueryParameter> params = {{"delimiter", ";"}, {"labels", "1"}};
+  std::vector<CsvColumn> columns;
+  CsvOptions options;
+  assert_false(csv_export_request(form, params, columns, options).has_value());
+  assert_true(options.bom);  // with ";"
+  assert_string_equal(options.time_zone.c_str(), "Europe/Helsinki");
+  options.file_url_base = "https://h/admin/forms/f/submissions/";
+  auto csv = make_csv_export(columns, options);
+  std::string out;
+  csv->begin(out);
+  assert_true(csv->row(R"({"receipt":"PAL-2026-K7QD-000001","seq":1,"created_time":"2026-11-23T10:00:00Z","language":"fi",)"
+                       R"("data":{"name":"Maija","topics":["b","a","old"],"photo":[{"filename":"x.png"},{"filename":"y.png"}]}})",
+                       out));
+  assert_string_equal(out.c_str(),
+                      "\xEF\xBB\xBFreceipt;seq;created_time;created_local;language;Nimi;Aiheet;Kuva;Kuva (link)\r\n"
+                      "PAL-2026-K7QD-000001;1;2026-11-23T10:00:00Z;2026-11-23 12:00:00;fi;Maija;Puistot, Kadut, old;x.png, y.png;"
+                      "https://h/admin/forms/f/submissions/PAL-2026-K7QD-000001/files/photo?index=0, "
+                      "https://h/admin/forms/f/submissions/PAL-2026-K7QD-000001/files/photo?index=1\r\n");
+  params = {{"labels", "1"}, {"lang", "en"}, {"bom", "0"}};
+  assert_false(csv_export_request(form, params, columns, options).has_value());
+  assert_false(options.bom);
+  assert_string_equal(columns[0].header.c_str(), "Name");
+  assert_string_equal(columns[1].option_labels[0].second.c_str(), "Streets");
+  params = {{"lang", "de"}};
+  auto e = csv_export_request(form, params, columns, options);
+  assert_true(e.has_value());
+  assert_string_equal(e->parameter.c_str(), "lang");
+  params = {{"bom", "yes"}};
+  assert_true(csv_export_request(form, params, columns, options).has_value());
 }
 
 void xml_is_well_formed_in_pieces(void**) {
@@ -113,6 +157,7 @@ int main() {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(cells_are_neutralised_and_quoted),
       cmocka_unit_test(csv_rows_follow_the_form),
+      cmocka_unit_test(csv_for_spreadsheets),
       cmocka_unit_test(xml_is_well_formed_in_pieces),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);

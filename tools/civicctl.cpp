@@ -184,9 +184,9 @@ int cmd_submissions(const Options& opt) {
     return fail("no form \"" + form + "\" in this store (nginx records a civic_form when it starts)");
   std::unique_ptr<civic::forms::SubmissionExport> writer;
   if (csv) {
-    std::vector<std::string> fields;
-    for (const auto& f : def.value()->fields) fields.push_back(f.name);
-    writer = civic::forms::make_csv_export(std::move(fields), csv_options);
+    std::vector<civic::forms::CsvColumn> columns;
+    for (const auto& f : def.value()->fields) columns.push_back({f.name, f.name, f.type == "file", {}});
+    writer = civic::forms::make_csv_export(std::move(columns), csv_options);
   }
   std::string out;
   if (writer) writer->begin(out);

@@ -27,6 +27,7 @@
 #include "forms/file_type.hpp"
 #include "forms/submission_export.hpp"
 #include "module/form_conf.hpp"
+#include "module/form_versions.hpp"
 #include "module/http_cache.hpp"
 #include "module/module.hpp"
 #include "module/offload.hpp"
@@ -542,10 +543,13 @@ ngx_int_t admin_form_request(ngx_http_request_t* r, std::string_view path) {
     if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
   }
   if (route == Route::none) return send_error(r, NGX_HTTP_NOT_FOUND, "no such admin resource");
-  const forms::Form* form = form_registry(r).find(name);
-  if (form == nullptr) return send_error(r, NGX_HTTP_NOT_FOUND, "no such form", "form");
   if (store_or_null() == nullptr)
     return send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE, "the store is not open; see the error log");
+  // The configured form with every field earlier versions had, or a retired
+  // form as the store recorded it (module/form_versions.hpp).
+  AdminForm view = admin_form(r, name);
+  if (!view.form) return send_error(r, NGX_HTTP_NOT_FOUND, "no such form", "form");
+  const forms::Form* form = view.form.get();
   if ((route == Route::one || route == Route::file) && !plausible_receipt(receipt))
     return send_error(r, NGX_HTTP_NOT_FOUND, "no such submission", "receipt");
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "module/form_conf.hpp"
+#include "module/form_versions.hpp"
 #include "module/admin_events.hpp"
 #include "module/admin_forms.hpp"
 #include "module/calendar_conf.hpp"
@@ -28,6 +29,9 @@ ngx_int_t status(ngx_http_request_t* r) {
     const forms::Form* form = form_registry(r).find(name);
     forms.push_back({name, form->retention_seconds, form->max_submissions_per_day});
   }
+  // Forms no longer configured, with their stored submissions.
+  std::vector<storage::FormDefinition> retired = retired_forms(*store);
+  for (const auto& f : retired) forms.push_back({f.name, f.retention_seconds, 0, true});
   auto collected = storage::collect_status(*store, calendars, forms, static_cast<std::int64_t>(ngx_time()));
   if (!collected) {
     ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: status: %s",

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "module/form_conf.hpp"
+#include "module/form_versions.hpp"
 #include "module/calendar_conf.hpp"
 #include "module/module.hpp"
 #include "module/retention_timer.hpp"
@@ -238,6 +239,13 @@ ngx_int_t postconfiguration(ngx_conf_t* cf) noexcept {
         store_error(cf->log, *mc, checked.error().message());
         return NGX_ERROR;
       }
+      // What this configuration would hide of the stored data (read only).
+      if (storage::store_exists(options.path)) {
+        storage::EnvOptions read_only = options;
+        read_only.read_only = true;
+        if (auto store = storage::Store::open(read_only))
+          if (auto txn = storage::Txn::begin_read(store->env())) warn_about_form_changes(cf, mc, *txn, store->db());
+      }
       return NGX_OK;
     }
     // Starting or reloading: this configuration is the running one.
@@ -246,6 +254,7 @@ ngx_int_t postconfiguration(ngx_conf_t* cf) noexcept {
       store_error(cf->log, *mc, store.error().message());
       return NGX_ERROR;
     }
+    if (auto txn = storage::Txn::begin_read(store->env())) warn_about_form_changes(cf, mc, *txn, store->db());
     if (record_calendar_definitions(cf, mc, *store) != NGX_OK) return NGX_ERROR;
     if (record_form_definitions(cf, mc, *store) != NGX_OK) return NGX_ERROR;
     if (record_running_configuration(cf, *store) != NGX_OK) return NGX_ERROR;

@@ -7,6 +7,7 @@
 
 #include "forms/form.hpp"
 #include "module/form_conf.hpp"
+#include "module/form_versions.hpp"
 #include "module/module.hpp"
 #include "module/pending_work.hpp"
 #include "storage/form_definitions.hpp"
@@ -106,15 +107,21 @@ void start_retention_timer(ngx_cycle_t* cycle, MainConf* mc) noexcept {
   try {
     Purger& p = purger();
     p.forms.clear();
-    if (mc->forms == nullptr || mc->thread_pool == nullptr) return;
-    const FormRegistry& registry = *mc->forms;
+    if (mc->thread_pool == nullptr || !worker_store()) return;
+    static const FormRegistry no_forms;
+    const FormRegistry& registry = mc->forms ? *mc->forms : no_forms;
     std::int64_t shortest = 0;
+    auto add = [&](const std::string& name, std::int64_t retention) {
+      if (retention <= 0) return;
+      p.forms.push_back({name, retention});
+      shortest = shortest == 0 ? retention : std::min(shortest, retention);
+    };
     for (std::string_view name : registry.names()) {
       const forms::Form* f = registry.find(name);
-      if (f == nullptr || f->retention_seconds <= 0) continue;
-      p.forms.push_back({f->name, f->retention_seconds});
-      shortest = shortest == 0 ? f->retention_seconds : std::min(shortest, f->retention_seconds);
+      if (f != nullptr) add(f->name, f->retention_seconds);
     }
+    // Forms no longer configured are purged by their last retention.
+    for (const auto& retired : retired_forms(*worker_store())) add(retired.name, retired.retention_seconds);
     if (p.forms.empty()) return;
     p.interval = std::clamp<std::int64_t>(shortest / 4, 1, 60);
     p.pool = mc->thread_pool;
@@ -129,32 +136,6 @@ void start_retention_timer(ngx_cycle_t* cycle, MainConf* mc) noexcept {
   } catch (const std::exception& e) {
     ngx_log_error(NGX_LOG_ERR, cycle->log, 0, "civic: retention timer: %s", e.what());
   }
-}
-
-ngx_int_t record_form_definitions(ngx_conf_t* cf, MainConf* mc, storage::Store& store) noexcept {
-  if (mc->forms == nullptr) return NGX_OK;
-  try {
-    std::int64_t now = static_cast<std::int64_t>(::time(nullptr));
-    for (std::string_view name : mc->forms->names()) {
-      const forms::Form* f = mc->forms->find(name);
-      if (f == nullptr) continue;
-      storage::FormDefinition def;
-      def.name = f->name;
-      def.retention_seconds = f->retention_seconds;
-      def.receipt_prefix = f->receipt_prefix;
-      for (const auto& field : f->fields)
-        def.fields.push_back({field.name, std::string(forms::type_name(field.type)), field.many_values()});
-      if (auto st = storage::record_form_definition(store, def, now); !st) {
-        ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "civic_form \"%s\": %s", f->name.c_str(),
-                      st.error().message().c_str());
-        return NGX_ERROR;
-      }
-    }
-  } catch (const std::exception& e) {
-    ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "civic_form: %s", e.what());
-    return NGX_ERROR;
-  }
-  return NGX_OK;
 }
 
 }  // namespace civic::module

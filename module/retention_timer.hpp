@@ -16,8 +16,4 @@ struct MainConf;
 // In init_process, after the store has opened.
 void start_retention_timer(ngx_cycle_t* cycle, MainConf* mc) noexcept;
 
-// At postconfiguration: each form's definition (retention, fields) recorded
-// in the store for civicctl.
-ngx_int_t record_form_definitions(ngx_conf_t* cf, MainConf* mc, storage::Store& store) noexcept;
-
 }  // namespace civic::module

@@ -59,6 +59,7 @@ Result<StoreStatus> collect_status(Store& store, std::span<const std::string_vie
     if (!today) return today.error();
     figures.today = *today;
     figures.max_per_day = form.max_per_day;
+    figures.retired = form.retired;
     auto oldest = oldest_submission_time(*txn, store.db(), form.name);
     if (!oldest) return oldest.error();
     figures.oldest_created = *oldest;
@@ -136,6 +137,8 @@ std::string render_status_json(const StoreStatus& status, long pid) {
     w.StartObject();
     w.Key("submissions");
     w.Uint64(f.submissions);
+    w.Key("retired");
+    w.Bool(f.retired);
     w.Key("retention_seconds");
     w.Int64(f.retention_seconds);
     w.Key("submissions_today");

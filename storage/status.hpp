@@ -25,6 +25,7 @@ struct FormToReport {
   std::string_view name;
   std::int64_t retention_seconds = 0;
   std::uint64_t max_per_day = 0;  // max_submissions_per_day; 0: none (or not known)
+  bool retired = false;           // no longer configured (storage/form_definitions.hpp)
 };
 
 struct FormFigures {
@@ -33,6 +34,7 @@ struct FormFigures {
   std::int64_t retention_seconds = 0;
   std::uint64_t today = 0;        // stored on the server's local day
   std::uint64_t max_per_day = 0;
+  bool retired = false;
   std::optional<std::int64_t> oldest_created;  // seconds since the epoch
   std::optional<PurgeRecord> last_purge;
 };
@@ -54,7 +56,7 @@ Result<StoreStatus> collect_status(Store& store, std::span<const std::string_vie
                                    std::span<const FormToReport> forms, std::int64_t now);
 
 // {"store":{...},"calendars":{name:{"events":N}},
-//  "forms":{name:{"submissions":N,"retention_seconds":R,"submissions_today":D,
+//  "forms":{name:{"submissions":N,"retired":B,"retention_seconds":R,"submissions_today":D,
 //                 "max_submissions_per_day":M|null,"oldest_created_time":T,
 //                 "oldest_age_seconds":A,"last_purge":{"time","removed","removed_total"}}},"pid":P}
 std::string render_status_json(const StoreStatus& status, long pid);

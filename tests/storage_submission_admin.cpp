@@ -193,6 +193,42 @@ void form_definitions_are_recorded_once(void** state) {
   assert_int_equal((*all)[0].recorded_at, 3000);
   assert_int_equal((*all)[0].fields.size(), 3);
   assert_true((*all)[0].fields[1].many);
+  txn->abort();
+
+  // A new version without "topics" (issue 12): the field stays, retired,
+  // after the configured ones; nginx -t is told what was dropped.
+  FormDefinition v2 = f;
+  v2.fields = {{"name", "text", false}, {"photo", "file", false}, {"email", "email", false}};
+  {
+    auto t2 = Txn::begin_read(store.env());
+    auto old = read_form_definition(*t2, store.db(), "feedback");
+    auto dropped = fields_dropped(**old, v2);
+    assert_int_equal(dropped.size(), 1);
+    assert_string_equal(dropped[0].c_str(), "topics");
+  }
+  assert_true(record_form_definition(store, v2, 4000).ok());
+  {
+    auto t2 = Txn::begin_read(store.env());
+    auto read = read_form_definition(*t2, store.db(), "feedback");
+    const auto& fields = read.value()->fields;
+    assert_int_equal(fields.size(), 4);
+    assert_string_equal(fields[2].name.c_str(), "email");
+    assert_false(fields[2].retired);
+    assert_string_equal(fields[3].name.c_str(), "topics");
+    assert_true(fields[3].retired);
+    assert_true(fields[3].many);
+    assert_int_equal(fields_dropped(*read.value(), v2).size(), 0);  // already retired: said once
+  }
+  // The form leaves the configuration: retired, not gone; back again: current.
+  std::string_view none[] = {"other"};
+  assert_true(retire_forms_except(store, none, 5000).ok());
+  {
+    auto t2 = Txn::begin_read(store.env());
+    assert_true(read_form_definition(*t2, store.db(), "feedback").value()->retired);
+  }
+  assert_true(record_form_definition(store, v2, 6000).ok());
+  auto t3 = Txn::begin_read(store.env());
+  assert_false(read_form_definition(*t3, store.db(), "feedback").value()->retired);
 }
 
 void status_reports_each_form(void** state) {
@@ -205,12 +241,12 @@ void status_reports_each_form(void** state) {
   assert_true(status.ok());
   std::string json = render_status_json(*status, 1);
   assert_non_null(strstr(json.c_str(),
-                         "\"feedback\":{\"submissions\":2,\"retention_seconds\":86400,"
+                         "\"feedback\":{\"submissions\":2,\"retired\":false,\"retention_seconds\":86400,"
                          "\"submissions_today\":2,\"max_submissions_per_day\":5,"
                          "\"oldest_created_time\":\"1970-01-01T00:16:40Z\",\"oldest_age_seconds\":1000,"
                          "\"last_purge\":{\"time\":\"1970-01-01T00:30:00Z\",\"removed\":0,\"removed_total\":0}}"));
   assert_non_null(strstr(json.c_str(),
-                         "\"empty\":{\"submissions\":0,\"retention_seconds\":0,\"submissions_today\":0,"
+                         "\"empty\":{\"submissions\":0,\"retired\":false,\"retention_seconds\":0,\"submissions_today\":0,"
                          "\"max_submissions_per_day\":null,\"oldest_created_time\":null,"
                          "\"oldest_age_seconds\":null,\"last_purge\":null}"));
 }

@@ -134,7 +134,7 @@ int cmd_stat(const Options& opt) {
   auto forms = form_definitions(*store);
   if (!forms) return fail(forms.error().message());
   std::vector<civic::storage::FormToReport> report;
-  for (const auto& f : *forms) report.push_back({f.name, f.retention_seconds});
+  for (const auto& f : *forms) report.push_back({f.name, f.retention_seconds, 0, f.retired});
   auto status = civic::storage::collect_status(*store, calendars, report, static_cast<std::int64_t>(std::time(nullptr)));
   if (!status) return fail(status.error().message());
   std::string json = civic::storage::render_status_json(*status, static_cast<long>(getpid()));

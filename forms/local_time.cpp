@@ -33,7 +33,7 @@ std::string local_time_text(std::int64_t utc, std::string_view zone) {
   std::time_t local = static_cast<std::time_t>(utc + (raw + dst) / 1000);
   std::tm tm{};
   gmtime_r(&local, &tm);
-  char buf[32];
+  char buf[64];  // room for any int the compiler can imagine (-Wformat-truncation)
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                 tm.tm_hour, tm.tm_min, tm.tm_sec);
   return buf;

@@ -24,13 +24,6 @@ FieldError bad(std::string field, std::string message) {
   return e;
 }
 
-int hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 std::vector<std::string> split_list(std::string_view s) {
   std::vector<std::string> out;
   std::size_t start = 0;

@@ -164,6 +164,11 @@ std::string FormBuilder::set_text(LocalText& target, Words words, int line, std:
   return {};
 }
 
+std::string FormBuilder::unknown_form_word(std::string_view word) {
+  if (is_one_of(word, kFormSettings) || is_one_of(word, kFieldSettings)) return {};
+  return unknown_setting(word, kFormSettings, "a form");
+}
+
 std::string FormBuilder::form_setting(Words words, int line) {
   if (words.empty()) return form_error("empty line");
   std::string_view setting = words[0];

@@ -32,6 +32,9 @@ class FormBuilder {
 
   // A line directly in the form block: `title fi "..."`, `languages fi sv`, ...
   std::string form_setting(Words words, int line);
+  // For a word no setting of a form has (nginx itself refuses it as an
+  // unknown directive): the closest setting and the list; "" if known.
+  static std::string unknown_form_word(std::string_view word);
   // `field NAME TYPE` (the line that opens a field block).
   std::string begin_field(Words words, int line);
   // A line inside the field block.

@@ -93,11 +93,20 @@ char* civic_form_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
     }
     if (mc->forms->find(name)) return report(cf, "civic_form \"" + std::string(name) + "\" is defined twice");
 
+    std::string form_name(name);  // cf->args is reused for the block's lines
     FormBlockParse parse(name);
     mc->form_parse = &parse;
     char* rv = parse_block(cf, kFormBlockConf);
     mc->form_parse = nullptr;
-    if (rv != NGX_CONF_OK) return rv;
+    if (rv != NGX_CONF_OK) {
+      // nginx has said "unknown directive" for a word no setting has: add
+      // what the known ones are, as for the lines of a field.
+      if (cf->args->nelts > 0) {
+        std::string hint = forms::FormBuilder::unknown_form_word(ngx::view(static_cast<ngx_str_t*>(cf->args->elts)[0]));
+        if (!hint.empty()) ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "civic_form \"%s\": %s", form_name.c_str(), hint.c_str());
+      }
+      return rv;
+    }
 
     auto built = parse.builder.finish();
     if (auto* error = std::get_if<forms::BuildError>(&built)) {

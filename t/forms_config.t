@@ -60,6 +60,9 @@ my @cases = (
     [ "timezone Mars/Olympus;\n field a text { }", 3, qr/timezone "Mars\/Olympus" is not a time zone name such as Europe\/Helsinki/ ],
     [ "country XX;\n field a text { }", 3, qr/country "XX" is not one civic knows \(FI, SE, DK or NO\)/ ],
     [ "json_submissions maybe;\n field a text { }", 3, qr/json_submissions takes off, token or on/ ],
+    # A typo of a form-level word: nginx's "unknown directive", then the known settings.
+    [ "retenton 30d;\n field a text { }", 3,
+      qr/civic_form "f": unknown setting "retenton" \(did you mean "retention"\?\); the settings of a form are: title, description, languages, retention/ ],
     [ "retention 3m later;\n field a text { }", 3, qr/retention takes a duration, as in: retention 30d;/ ],
 );
 for my $case (@cases) {

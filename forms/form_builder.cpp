@@ -471,6 +471,10 @@ std::string FormBuilder::end_field() {
   if (f.min_number && f.max_number && *f.min_number > *f.max_number) return field_error("min is larger than max");
   if (f.min_date && f.max_date && *f.min_date > *f.max_date) return field_error("min is after max");
   if (f.type == FieldType::file && f.max_size == 0) f.max_size = kDefaultMaxFileSize;
+  // A hidden field stores its default whatever is posted (validate.cpp):
+  // required without one, no post could ever be accepted.
+  if (f.type == FieldType::hidden && f.defaults.empty() && (f.required || f.required_if))
+    return field_error("a hidden field stores its default: give it a default to make it required");
   if (!f.defaults.empty()) {
     if (f.defaults.size() > 1 && !f.many_values()) return field_error("default takes one value for this field");
     for (const std::string& v : f.defaults) {

@@ -203,8 +203,9 @@ class FormWriter {
 
   void field(const Field& f) {
     if (f.type == FieldType::hidden) {
-      auto v = values(f);
-      h_.empty("input", {{"type", "hidden"}, {"name", f.name}, {"value", v.empty() ? "" : v.front()}}).newline();
+      // Always the default, which is what is stored; never a value echoed back.
+      std::string_view v = f.defaults.empty() ? std::string_view() : std::string_view(f.defaults.front());
+      h_.empty("input", {{"type", "hidden"}, {"name", f.name}, {"value", v}}).newline();
       return;
     }
     const std::string id = id_of(f);

@@ -56,6 +56,9 @@ bool condition_holds(const Form& form, const Condition& c, const FormInput& inpu
   const Field* target = form.field(c.field);
   if (target == nullptr || depth > form.fields.size()) return false;
   if (!visible(form, *target, input, depth)) return false;
+  // A hidden field's value is its default, whatever was posted (validate()).
+  if (target->type == FieldType::hidden)
+    return std::find(target->defaults.begin(), target->defaults.end(), c.value) != target->defaults.end();
   for (std::string_view v : input.values_of(c.field))
     if (trim(v) == c.value) return true;
   return false;
@@ -267,7 +270,7 @@ Validated validate(const Form& form, FormInput& input, std::string_view lang) {
       bool checked = false;
       bool bad = false;
       for (const std::string& v : values) {
-        if (v == "yes" || v == "on" || v == "true") checked = true;
+        if (v == "yes" || v == "on" || v == "true" || v == "1") checked = true;
         else if (v != "no" && v != "off" && v != "false" && v != "0") bad = true;  // those say: not checked
       }
       if (bad || values.size() > 1) {

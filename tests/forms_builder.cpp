@@ -135,6 +135,7 @@ void sizes_and_durations(void**) {
   assert_string_equal(describe_duration(86400).c_str(), "1 day");
   assert_string_equal(describe_duration(90).c_str(), "90 seconds");
   // A retention under an hour must say it means it.
+  assert_contains(error_with(with({"field h hidden", "  required", "end"})), "a hidden field stores its default");
   assert_contains(error_with(with({"retention 3m", "field a text", "end"})), "retention \"3m\" is 3 minutes");
   assert_contains(error_with(with({"retention 90", "field a text", "end"})), "is 90 seconds");
   auto r = build_form("short", with({"retention 10m short", "field a text", "end"}));

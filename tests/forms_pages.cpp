@@ -121,6 +121,16 @@ void error_summary_punctuation(void**) {
   assert_contains(html, ">Onko teillä lapsia? Vastaa.</a>");
   assert_contains(html, ">Nimi: Anna nimi.</a>");
   assert_lacks(html, ".:");
+  // A hidden field carries its default, never a value posted back.
+  auto hidden = civic::test::build_form("h", {"languages fi", "field k hidden", "  default kampanja", "end",
+                                              "field n text", "  required", "end"});
+  FormInput sent;
+  sent.values = {{"k", "evil"}};
+  page.errors = {};
+  page.submitted = &sent;
+  html = render_form(std::get<Form>(hidden), page).str();
+  assert_contains(html, "name=\"k\" value=\"kampanja\"");
+  assert_lacks(html, "evil");
 }
 
 void layouts(void**) {

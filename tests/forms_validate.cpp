@@ -134,6 +134,12 @@ void blank_values_and_hidden_defaults(void**) {
   assert_string_equal(v.values[0].values[0].c_str(), "Matti");
   assert_string_equal(v.values[1].field->name.c_str(), "h");
   assert_string_equal(v.values[1].values[0].c_str(), "kampanja-2026");
+  // A condition on a hidden field sees its default, not what was posted.
+  Form g = make({"field h hidden", "  default b", "end", "field x text", "  required_if h=a", "end"});
+  assert_true(accepted(g, {{"h", "a"}}));
+  // A checkbox sent as 1 is checked.
+  Form c = make({"field ok consent", "  required", "end"});
+  assert_true(accepted(c, {{"ok", "1"}}));
   // A zero-width joiner inside a value stays (it joins an emoji).
   in = input({{"a", "a\u200db"}});
   v = validate(f, in, "en");

@@ -17,7 +17,7 @@ int hex(char c) {
 
 }  // namespace
 
-bool decode_query_component(std::string_view in, std::string& out) {
+bool percent_decode(std::string_view in, std::string& out) {
   out.clear();
   out.reserve(in.size());
   for (std::size_t i = 0; i < in.size(); ++i) {
@@ -35,7 +35,11 @@ bool decode_query_component(std::string_view in, std::string& out) {
       out += c;
     }
   }
-  return is_valid_utf8(out);
+  return true;
+}
+
+bool decode_query_component(std::string_view in, std::string& out) {
+  return percent_decode(in, out) && is_valid_utf8(out);
 }
 
 std::optional<QueryError> parse_query(std::string_view args, std::span<const std::string_view> known,

@@ -69,6 +69,14 @@ constexpr std::string_view kFormSettings[] = {
     "honeypot", "min_fill_time", "token_lifetime", "max_submissions_per_day", "country", "timezone",
     "json_submissions", "field"};
 
+// A setting whose value is one word of a few: the thing it stands for.
+template <class T, std::size_t N>
+std::optional<T> one_of_words(std::string_view word, const std::pair<std::string_view, T> (&choices)[N]) {
+  for (const auto& [w, value] : choices)
+    if (w == word) return value;
+  return std::nullopt;
+}
+
 // Which settings a field type takes, beyond those every field takes
 // (required, required_if, show_if, label, help, default).
 bool setting_applies(std::string_view setting, FieldType type) {
@@ -271,10 +279,11 @@ std::string FormBuilder::form_setting(Words words, int line) {
   }
   if (setting == "json_submissions") {
     if (auto e = one_value(); !e.empty()) return e;
-    if (words[1] == "off") form_.json_submissions = JsonSubmissions::off;
-    else if (words[1] == "token") form_.json_submissions = JsonSubmissions::token;
-    else if (words[1] == "on") form_.json_submissions = JsonSubmissions::on;
-    else return form_error("json_submissions takes off, token or on");
+    static constexpr std::pair<std::string_view, JsonSubmissions> kChoices[] = {
+        {"off", JsonSubmissions::off}, {"token", JsonSubmissions::token}, {"on", JsonSubmissions::on}};
+    auto choice = one_of_words(words[1], kChoices);
+    if (!choice) return form_error("json_submissions takes off, token or on");
+    form_.json_submissions = *choice;
     return {};
   }
   if (setting == "timezone") {
@@ -286,11 +295,11 @@ std::string FormBuilder::form_setting(Words words, int line) {
   }
   if (setting == "country") {
     if (auto e = one_value(); !e.empty()) return e;
-    if (words[1] == "FI") form_.country = Country::FI;
-    else if (words[1] == "DK") form_.country = Country::DK;
-    else if (words[1] == "SE") form_.country = Country::SE;
-    else if (words[1] == "NO") form_.country = Country::NO;
-    else return form_error("country " + quoted(words[1]) + " is not one civic knows (FI, SE, DK or NO)");
+    static constexpr std::pair<std::string_view, Country> kChoices[] = {
+        {"FI", Country::FI}, {"SE", Country::SE}, {"DK", Country::DK}, {"NO", Country::NO}};
+    auto choice = one_of_words(words[1], kChoices);
+    if (!choice) return form_error("country " + quoted(words[1]) + " is not one civic knows (FI, SE, DK or NO)");
+    form_.country = *choice;
     country_given_ = true;
     return {};
   }

@@ -69,25 +69,9 @@ bool pool_copy(ngx_pool_t* pool, std::string_view from, ngx_str_t& to) {
   return true;
 }
 
-std::string_view header(ngx_http_request_t* r, std::string_view name) {
-  ngx_list_part_t* part = &r->headers_in.headers.part;
-  auto* h = static_cast<ngx_table_elt_t*>(part->elts);
-  for (ngx_uint_t i = 0;; i++) {
-    if (i >= part->nelts) {
-      if (part->next == nullptr) break;
-      part = part->next;
-      h = static_cast<ngx_table_elt_t*>(part->elts);
-      i = 0;
-    }
-    if (h[i].key.len == name.size() && ngx_strncasecmp(h[i].key.data, (u_char*)name.data(), name.size()) == 0)
-      return ngx::view(h[i].value);
-  }
-  return {};
-}
-
 // Every value of a request header sent under `name` (any number of times).
-std::vector<std::string> header_values(ngx_http_request_t* r, std::string_view name) {
-  std::vector<std::string> values;
+std::vector<std::string_view> header_values(ngx_http_request_t* r, std::string_view name) {
+  std::vector<std::string_view> values;
   ngx_list_part_t* part = &r->headers_in.headers.part;
   auto* h = static_cast<ngx_table_elt_t*>(part->elts);
   for (ngx_uint_t i = 0;; i++) {
@@ -98,9 +82,15 @@ std::vector<std::string> header_values(ngx_http_request_t* r, std::string_view n
       i = 0;
     }
     if (h[i].key.len == name.size() && ngx_strncasecmp(h[i].key.data, (u_char*)name.data(), name.size()) == 0)
-      values.emplace_back(ngx::view(h[i].value));
+      values.push_back(ngx::view(h[i].value));
   }
   return values;
+}
+
+// The first value of a request header, or "".
+std::string_view header(ngx_http_request_t* r, std::string_view name) {
+  auto values = header_values(r, name);
+  return values.empty() ? std::string_view() : values.front();
 }
 
 std::string query_arg(ngx_http_request_t* r, const char* name) {
@@ -364,7 +354,8 @@ void body_read(ngx_http_request_t* r) noexcept {
     }
     forms::ContentType type =
         forms::parse_content_type(r->headers_in.content_type ? ngx::view(r->headers_in.content_type->value) : "");
-    std::vector<std::string> keys = header_values(r, "Idempotency-Key");
+    std::vector<std::string> keys;
+    for (std::string_view k : header_values(r, "Idempotency-Key")) keys.emplace_back(k);
     auto body = RequestBody::of(r);
     if (!body) {
       ngx_http_finalize_request(r, NGX_HTTP_BAD_REQUEST);

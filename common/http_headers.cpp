@@ -1,5 +1,7 @@
 #include "common/http_headers.hpp"
 
+#include <algorithm>
+
 #include <cctype>
 
 namespace civic {
@@ -81,6 +83,14 @@ int accept_quality(std::string_view header, std::string_view type) {
     }
   }
   return best < 0 ? 0 : best;
+}
+
+std::int64_t sent_last_modified(std::int64_t last_modified, std::int64_t now) { return std::min(last_modified, now); }
+
+bool client_copy_is_current(std::optional<std::string_view> if_none_match, std::optional<std::int64_t> modified_since,
+                            std::string_view etag, std::int64_t last_modified, std::int64_t now) {
+  if (if_none_match) return if_none_match_hits(*if_none_match, etag);
+  return modified_since && sent_last_modified(last_modified, now) <= *modified_since;
 }
 
 }  // namespace civic

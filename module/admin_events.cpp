@@ -58,7 +58,7 @@ struct Answer {
 
 Answer refusal(const ical::FieldError& e) {
   Answer a;
-  a.status = e.kind == ical::FieldError::Kind::syntax ? NGX_HTTP_BAD_REQUEST : 422;
+  a.status = e.kind == ical::FieldError::Kind::syntax ? NGX_HTTP_BAD_REQUEST : kUnprocessableContent;
   a.json = ical::field_error_json(e);
   return a;
 }

@@ -54,13 +54,6 @@ struct FormRequest {
   std::optional<forms::FormInput> submitted;
 };
 
-// 422: nginx 1.22's status table has no reason phrase for it.
-ngx_uint_t unprocessable(ngx_http_request_t* r) {
-  static ngx_str_t line = ngx_string("422 Unprocessable Content");
-  r->headers_out.status_line = line;
-  return 422;
-}
-
 bool pool_copy(ngx_pool_t* pool, std::string_view from, ngx_str_t& to) {
   to.len = from.size();
   to.data = static_cast<u_char*>(ngx_pnalloc(pool, from.size() ? from.size() : 1));
@@ -259,8 +252,8 @@ ngx_int_t respond(ngx_http_request_t* r, forms::Intake intake) {
       return enqueue_submission(r, std::move(s), answer_commit);
     }
     case IntakeResult::invalid:
-      if (ctx->wants_json) return send_json(r, unprocessable(r), forms::render_errors_json(intake.validated.errors));
-      return send_form_page(r, *ctx, unprocessable(r), &intake.input, intake.validated.errors, {});
+      if (ctx->wants_json) return send_json(r, kUnprocessableContent, forms::render_errors_json(intake.validated.errors));
+      return send_form_page(r, *ctx, kUnprocessableContent, &intake.input, intake.validated.errors, {});
     case IntakeResult::undecodable:
       if (ctx->wants_json) return send_error(r, NGX_HTTP_BAD_REQUEST, intake.decode_error.message, intake.decode_error.field);
       return send_message_page(r, *ctx, NGX_HTTP_BAD_REQUEST, Text::refused_title, Text::refused_text);
@@ -271,7 +264,7 @@ ngx_int_t respond(ngx_http_request_t* r, forms::Intake intake) {
       Text notice = intake.token == forms::TokenCheck::expired    ? Text::token_expired
                     : intake.token == forms::TokenCheck::too_fast ? Text::token_too_fast
                                                                   : Text::token_missing;
-      return send_form_page(r, *ctx, unprocessable(r), &intake.input, {},
+      return send_form_page(r, *ctx, kUnprocessableContent, &intake.input, {},
                             forms::builtin_text(notice, lang));
     }
     case IntakeResult::honeypot:

@@ -39,14 +39,15 @@ std::string request_origin(ngx_http_request_t* r) {
 }
 
 bool client_copy_is_current(ngx_http_request_t* r, std::string_view etag, std::int64_t last_modified) {
-  if (r->headers_in.if_none_match != nullptr)
-    return if_none_match_hits(ngx::view(r->headers_in.if_none_match->value), etag);
+  std::optional<std::string_view> if_none_match;
+  if (r->headers_in.if_none_match != nullptr) if_none_match = ngx::view(r->headers_in.if_none_match->value);
+  std::optional<std::int64_t> since;
   if (r->headers_in.if_modified_since != nullptr) {
-    time_t since = ngx_parse_http_time(r->headers_in.if_modified_since->value.data,
-                                       r->headers_in.if_modified_since->value.len);
-    return since != NGX_ERROR && last_modified <= since;
+    time_t t = ngx_parse_http_time(r->headers_in.if_modified_since->value.data,
+                                   r->headers_in.if_modified_since->value.len);
+    if (t != NGX_ERROR) since = t;
   }
-  return false;
+  return civic::client_copy_is_current(if_none_match, since, etag, last_modified, ngx_time());
 }
 
 ngx_int_t set_validators(ngx_http_request_t* r, std::string_view etag, std::int64_t last_modified,
@@ -55,9 +56,7 @@ ngx_int_t set_validators(ngx_http_request_t* r, std::string_view etag, std::int6
   // The header just added is the last element of the list.
   ngx_list_part_t* part = r->headers_out.headers.last;
   r->headers_out.etag = static_cast<ngx_table_elt_t*>(part->elts) + (part->nelts - 1);
-  // RFC 9110 §8.8.2.1: never later than the answer itself.
-  std::int64_t now = ngx_time();
-  r->headers_out.last_modified_time = static_cast<time_t>(std::min(last_modified, now));
+  r->headers_out.last_modified_time = static_cast<time_t>(sent_last_modified(last_modified, ngx_time()));
   std::string cache = "public, max-age=" + std::to_string(max_age);
   if (add_header(r, "Cache-Control", cache) != NGX_OK) return NGX_ERROR;
   // The not-modified filter would test again what was tested already.

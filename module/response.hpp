@@ -7,6 +7,9 @@
 
 namespace civic::module {
 
+// RFC 9110 §15.5.21; send_body writes its reason phrase (nginx 1.22 has none).
+inline constexpr ngx_uint_t kUnprocessableContent = 422;
+
 // Adds a response header; the strings are copied into the request pool.
 ngx_int_t add_header(ngx_http_request_t* r, std::string_view name, std::string_view value);
 

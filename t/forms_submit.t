@@ -71,6 +71,7 @@ like($second, qr/^PAL-\d{4}-\Q$tag\E-000002$/, 'the next one gets the next numbe
 $r = post_json('/forms/feedback?lang=fi', { name => '', email => 'nope', topic => 'other', message => 'x',
                                             postcode => '123', hetu => '131052-308A' });
 is($r->{status}, 422, 'JSON: 422 for invalid fields');
+is($r->{reason}, 'Unprocessable Content', 'with its RFC 9110 reason phrase, once');
 my $errors = eval { decode_json($r->{content})->{errors} } || {};
 is_deeply([ sort keys %$errors ], [ sort qw(name email other_topic postcode hetu consent) ],
           'every error at once, per field');

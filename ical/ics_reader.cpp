@@ -142,7 +142,10 @@ std::optional<FieldError> layout(const std::vector<LogicalLine>& lines, std::vec
         vtimezones.push_back(Span{name, stack.back().line, stack.back().index, i});
       stack.pop_back();
     } else if (stack.empty()) {
-      return error_at("", l.line, "", "text outside of BEGIN:VCALENDAR ... END:VCALENDAR");
+      // Before any calendar: not iCalendar at all (400); after one: a file
+      // with something wrong in it (422).
+      return error_at("", l.line, "", "text outside of BEGIN:VCALENDAR ... END:VCALENDAR",
+                      calendars == 0 ? FieldError::Kind::syntax : FieldError::Kind::invalid);
     }
   }
   if (!stack.empty())

@@ -3,10 +3,10 @@
 #include <vector>
 
 #include "fuzz/fuzz_support.hpp"
-#include "ical/calendar_config.hpp"
+#include "calendar/model/calendar_config.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using namespace civic::ical;
+  using namespace civic::calendar;
   std::vector<std::string> storage;
   auto lines = civic::fuzz::split_block(std::string_view(reinterpret_cast<const char*>(data), size), storage);
   CalendarConfigBuilder builder("fuzzed");

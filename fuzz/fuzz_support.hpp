@@ -8,13 +8,13 @@
 #include <string_view>
 #include <vector>
 
-#include "ical/calendar_config.hpp"
+#include "calendar/model/calendar_config.hpp"
 
 namespace civic::fuzz {
 
-inline const ical::CalendarConfig& demo_calendar() {
-  static const ical::CalendarConfig calendar = [] {
-    ical::CalendarConfigBuilder builder("culture");
+inline const calendar::CalendarConfig& demo_calendar() {
+  static const calendar::CalendarConfig calendar = [] {
+    calendar::CalendarConfigBuilder builder("culture");
     for (auto line : {"title fi Kulttuuri", "languages fi sv en", "timezone Europe/Helsinki", "refresh 6h"}) {
       std::vector<std::string_view> words;
       std::string_view rest(line);
@@ -25,7 +25,7 @@ inline const ical::CalendarConfig& demo_calendar() {
       }
       builder.add(words);
     }
-    ical::CalendarConfig out;
+    calendar::CalendarConfig out;
     builder.finish(out);
     return out;
   }();

@@ -6,13 +6,13 @@
 #include <vector>
 
 #include "fuzz/fuzz_support.hpp"
-#include "ical/event_json.hpp"
-#include "ical/ics_reader.hpp"
-#include "ical/recurrence.hpp"
-#include "ical/vevent.hpp"
+#include "calendar/formats/event_json.hpp"
+#include "calendar/formats/ics_reader.hpp"
+#include "calendar/model/recurrence.hpp"
+#include "calendar/formats/vevent.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using namespace civic::ical;
+  using namespace civic::calendar;
   const CalendarConfig& cal = civic::fuzz::demo_calendar();
   std::string_view text(reinterpret_cast<const char*>(data), size);
   std::vector<Event> events;

@@ -18,11 +18,11 @@
 
 #include "common/json_error.hpp"
 #include "common/media_type.hpp"
-#include "ical/calendar_json.hpp"
-#include "ical/calendar_writer.hpp"
-#include "ical/event_json.hpp"
-#include "ical/event_record.hpp"
-#include "ical/ics_reader.hpp"
+#include "calendar/formats/calendar_json.hpp"
+#include "calendar/service/calendar_writer.hpp"
+#include "calendar/formats/event_json.hpp"
+#include "calendar/stored/event_record.hpp"
+#include "calendar/formats/ics_reader.hpp"
 #include "module/admin_events.hpp"
 #include "module/calendar_conf.hpp"
 #include "module/http_cache.hpp"
@@ -45,7 +45,7 @@ enum class WriteKind : ngx_uint_t { put, import_ics, import_json };
 
 // The request's context while its body is read: plain data in the pool.
 struct WriteContext {
-  const ical::CalendarConfig* calendar = nullptr;
+  const calendar::CalendarConfig* calendar = nullptr;
   std::string id;
   WriteKind kind = WriteKind::put;
 };
@@ -56,10 +56,10 @@ struct Answer {
   std::string log;  // for the error log, if something failed inside
 };
 
-Answer refusal(const ical::FieldError& e) {
+Answer refusal(const calendar::FieldError& e) {
   Answer a;
-  a.status = e.kind == ical::FieldError::Kind::syntax ? NGX_HTTP_BAD_REQUEST : kUnprocessableContent;
-  a.json = ical::field_error_json(e);
+  a.status = e.kind == calendar::FieldError::Kind::syntax ? NGX_HTTP_BAD_REQUEST : kUnprocessableContent;
+  a.json = calendar::field_error_json(e);
   return a;
 }
 
@@ -76,7 +76,7 @@ Answer store_failure(const storage::Error& e) {
   return a;
 }
 
-ical::EventDefaults defaults_of(const ical::CalendarConfig& cal) { return {cal.default_language(), cal.timezone}; }
+calendar::EventDefaults defaults_of(const calendar::CalendarConfig& cal) { return {cal.default_language(), cal.timezone}; }
 
 std::string public_base_url(ngx_http_request_t* r) {
   auto* mc = static_cast<MainConf*>(ngx_http_get_module_main_conf(r, ngx_http_civic_module));
@@ -89,7 +89,7 @@ std::string public_base_url(ngx_http_request_t* r) {
 
 // What went wrong inside a write, for the error log. A full store is [crit],
 // as for submissions (module/store_full_log.hpp).
-void log_failure(ngx_http_request_t* r, const ical::CalendarConfig& cal, const Answer& answer) {
+void log_failure(ngx_http_request_t* r, const calendar::CalendarConfig& cal, const Answer& answer) {
   if (answer.log.empty()) return;
   if (answer.status == NGX_HTTP_INSUFFICIENT_STORAGE) {
     log_store_full(r->connection->log, "calendar \"" + cal.name + "\"", answer.log);
@@ -100,7 +100,7 @@ void log_failure(ngx_http_request_t* r, const ical::CalendarConfig& cal, const A
 
 class WriteJob : public Job {
  public:
-  WriteJob(WriteKind kind, const ical::CalendarConfig& cal, std::string id, RequestBody body, std::string base)
+  WriteJob(WriteKind kind, const calendar::CalendarConfig& cal, std::string id, RequestBody body, std::string base)
       : kind_(kind), cal_(cal), id_(std::move(id)), body_(std::move(body)), base_(std::move(base)) {}
 
   void run() noexcept override {
@@ -131,13 +131,13 @@ class WriteJob : public Job {
     if (!body_.read_into(text))
       return Answer{NGX_HTTP_INTERNAL_SERVER_ERROR, json_error("the request body could not be read"), "reading the body failed"};
 
-    std::vector<ical::Event> events;
+    std::vector<calendar::Event> events;
     if (kind_ == WriteKind::put) {
-      ical::Event e;
-      if (auto err = ical::event_from_json(text, defaults_of(cal_), e)) return refusal(*err);
+      calendar::Event e;
+      if (auto err = calendar::event_from_json(text, defaults_of(cal_), e)) return refusal(*err);
       if (e.id.empty()) e.id = id_;
       if (e.id != id_) {
-        ical::FieldError err;
+        calendar::FieldError err;
         err.field = "id";
         err.message = "does not match the id in the URL (" + id_ + ")";
         return refusal(err);
@@ -145,11 +145,11 @@ class WriteJob : public Job {
       events.push_back(std::move(e));
     } else {
       auto err = kind_ == WriteKind::import_ics
-                     ? ical::events_from_ics(text, defaults_of(cal_), events, kMaxImportEvents)
-                     : ical::events_from_json_array(text, defaults_of(cal_), events, kMaxImportEvents);
+                     ? calendar::events_from_ics(text, defaults_of(cal_), events, kMaxImportEvents)
+                     : calendar::events_from_json_array(text, defaults_of(cal_), events, kMaxImportEvents);
       if (err) return refusal(*err);
-      if (auto dup = ical::first_duplicate_id(events)) {
-        ical::FieldError e;
+      if (auto dup = calendar::first_duplicate_id(events)) {
+        calendar::FieldError e;
         e.field = kind_ == WriteKind::import_ics ? "UID" : "[" + std::to_string(*dup) + "].id";
         e.component = kind_ == WriteKind::import_ics ? "VEVENT" : "";
         e.message = "the id " + events[*dup].id + " is given twice";
@@ -157,18 +157,18 @@ class WriteJob : public Job {
       }
     }
 
-    std::vector<ical::Upserted> outcomes;
-    auto counts = ical::upsert_events(*store, cal_, events, ical::now_micros(), &outcomes);
+    std::vector<calendar::Upserted> outcomes;
+    auto counts = calendar::upsert_events(*store, cal_, events, calendar::now_micros(), &outcomes);
     if (!counts) return store_failure(counts.error());
-    if (kind_ != WriteKind::put) return Answer{NGX_HTTP_OK, ical::write_counts_json(*counts), {}};
+    if (kind_ != WriteKind::put) return Answer{NGX_HTTP_OK, calendar::write_counts_json(*counts), {}};
     Answer a;
-    a.status = outcomes.front() == ical::Upserted::created ? NGX_HTTP_CREATED : NGX_HTTP_OK;
-    a.json = ical::event_to_json(events.front(), {true, base_, cal_.name});
+    a.status = outcomes.front() == calendar::Upserted::created ? NGX_HTTP_CREATED : NGX_HTTP_OK;
+    a.json = calendar::event_to_json(events.front(), {true, base_, cal_.name});
     return a;
   }
 
   WriteKind kind_;
-  const ical::CalendarConfig& cal_;
+  const calendar::CalendarConfig& cal_;
   std::string id_;
   RequestBody body_;
   std::string base_;
@@ -177,7 +177,7 @@ class WriteJob : public Job {
 
 class DeleteJob : public Job {
  public:
-  DeleteJob(const ical::CalendarConfig& cal, std::string id) : cal_(cal), id_(std::move(id)) {}
+  DeleteJob(const calendar::CalendarConfig& cal, std::string id) : cal_(cal), id_(std::move(id)) {}
 
   void run() noexcept override {
     try {
@@ -186,7 +186,7 @@ class DeleteJob : public Job {
         answer_ = Answer{NGX_HTTP_SERVICE_UNAVAILABLE, json_error("the store is not open; see the error log"), {}};
         return;
       }
-      auto deleted = ical::delete_event(*store, cal_, id_, ical::now_micros());
+      auto deleted = calendar::delete_event(*store, cal_, id_, calendar::now_micros());
       if (!deleted) {
         answer_ = store_failure(deleted.error());
       } else if (!*deleted) {
@@ -215,7 +215,7 @@ class DeleteJob : public Job {
   }
 
  private:
-  const ical::CalendarConfig& cal_;
+  const calendar::CalendarConfig& cal_;
   std::string id_;
   Answer answer_;
 };
@@ -243,7 +243,7 @@ MediaType media_type(ngx_http_request_t* r) {
 }
 
 
-ngx_int_t start_write(ngx_http_request_t* r, const ical::CalendarConfig& cal, std::string_view id, WriteKind kind) {
+ngx_int_t start_write(ngx_http_request_t* r, const calendar::CalendarConfig& cal, std::string_view id, WriteKind kind) {
   // (A body over client_max_body_size never gets here: nginx answers 413
   // itself; docs/admin-api.md shows the error_page that makes that JSON.)
   auto* ctx = make_request_ctx<WriteContext>(r);
@@ -254,7 +254,7 @@ ngx_int_t start_write(ngx_http_request_t* r, const ical::CalendarConfig& cal, st
   return read_request_body(r, body_read);
 }
 
-ngx_int_t get_event(ngx_http_request_t* r, const ical::CalendarConfig& cal, std::string_view id) {
+ngx_int_t get_event(ngx_http_request_t* r, const calendar::CalendarConfig& cal, std::string_view id) {
   if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
   auto& store = worker_store();
   auto txn = storage::Txn::begin_read(store->env());
@@ -262,10 +262,10 @@ ngx_int_t get_event(ngx_http_request_t* r, const ical::CalendarConfig& cal, std:
   auto view = storage::events::get(*txn, store->db(), cal.name, id);
   if (!view) return send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR, view.error().message());
   if (!view.value()) return send_error(r, NGX_HTTP_NOT_FOUND, "no such event");
-  ical::Event e;
-  if (!ical::event_from_view(**view, e)) return send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR, "the stored event is damaged");
+  calendar::Event e;
+  if (!calendar::event_from_view(**view, e)) return send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR, "the stored event is damaged");
   txn->abort();
-  return send_json(r, NGX_HTTP_OK, ical::event_to_json(e, {true, public_base_url(r), cal.name}));
+  return send_json(r, NGX_HTTP_OK, calendar::event_to_json(e, {true, public_base_url(r), cal.name}));
 }
 
 }  // namespace
@@ -281,7 +281,7 @@ ngx_int_t admin_calendar_request(ngx_http_request_t* r, std::string_view path) {
     if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
     return send_error(r, NGX_HTTP_NOT_FOUND, "no such admin resource");
   }
-  const ical::CalendarConfig* cal = calendar_registry(r).find(cal_name);
+  const calendar::CalendarConfig* cal = calendar_registry(r).find(cal_name);
   if (cal == nullptr) {
     if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
     return send_error(r, NGX_HTTP_NOT_FOUND, "no such calendar");
@@ -306,7 +306,7 @@ ngx_int_t admin_calendar_request(ngx_http_request_t* r, std::string_view path) {
   }
 
   std::string_view id = rest.substr(7);
-  if (!ical::is_valid_event_id(id)) {
+  if (!calendar::is_valid_event_id(id)) {
     if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
     // No event can have such an id: a write is a bad request, a read finds nothing.
     constexpr std::string_view rule = "an id is 1 to 255 visible ASCII characters without / % ? # or \\";

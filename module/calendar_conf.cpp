@@ -3,9 +3,9 @@
 #include <exception>
 #include <string>
 
-#include "ical/calendar_writer.hpp"
-#include "ical/html_text.hpp"
-#include "ical/timezone.hpp"
+#include "calendar/service/calendar_writer.hpp"
+#include "calendar/formats/html_text.hpp"
+#include "calendar/model/timezone.hpp"
 #include "module/pool_object.hpp"
 
 namespace civic::module {
@@ -22,7 +22,7 @@ CalendarRegistry* registry_of(ngx_conf_t* cf, MainConf* mc) {
 
 // One line inside the block: nginx's custom handler (as for types {}).
 char* calendar_line(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
-  auto* builder = static_cast<ical::CalendarConfigBuilder*>(conf);
+  auto* builder = static_cast<calendar::CalendarConfigBuilder*>(conf);
   try {
     auto* args = static_cast<ngx_str_t*>(cf->args->elts);
     std::vector<std::string_view> words;
@@ -38,14 +38,14 @@ char* calendar_line(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
 
 }  // namespace
 
-const ical::CalendarConfig* CalendarRegistry::find(std::string_view name) const {
+const calendar::CalendarConfig* CalendarRegistry::find(std::string_view name) const {
   for (const auto& c : calendars_)
     if (c.name == name) return &c;
   return nullptr;
 }
 
-std::vector<const ical::CalendarConfig*> CalendarRegistry::all() const {
-  std::vector<const ical::CalendarConfig*> out;
+std::vector<const calendar::CalendarConfig*> CalendarRegistry::all() const {
+  std::vector<const calendar::CalendarConfig*> out;
   for (const auto& c : calendars_) out.push_back(&c);
   return out;
 }
@@ -68,7 +68,7 @@ char* civic_calendar_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept 
   try {
     auto* args = static_cast<ngx_str_t*>(cf->args->elts);
     std::string name(ngx::view(args[1]));
-    if (!ical::is_valid_calendar_name(name)) {
+    if (!calendar::is_valid_calendar_name(name)) {
       ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                          "civic_calendar \"%V\": a name is 1 to 64 of a-z, 0-9, \"_\" and \"-\"", &args[1]);
       return static_cast<char*>(NGX_CONF_ERROR);
@@ -81,10 +81,10 @@ char* civic_calendar_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept 
     }
     // Before any thread exists: libical reads the system tz database;
     // libxml2 initializes its globals.
-    ical::init_timezones();
-    ical::init_html_parser();
+    calendar::init_timezones();
+    calendar::init_html_parser();
 
-    ical::CalendarConfigBuilder builder(name);
+    calendar::CalendarConfigBuilder builder(name);
     ngx_conf_t saved = *cf;
     cf->handler = calendar_line;
     cf->handler_conf = &builder;
@@ -92,7 +92,7 @@ char* civic_calendar_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept 
     *cf = saved;
     if (rv != NGX_CONF_OK) return rv;
 
-    ical::CalendarConfig calendar;
+    calendar::CalendarConfig calendar;
     std::string error = builder.finish(calendar);
     if (!error.empty()) {
       ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "%s", error.c_str());
@@ -110,9 +110,9 @@ ngx_int_t record_calendar_definitions(ngx_conf_t* cf, MainConf* mc, storage::Sto
   if (mc->calendars == nullptr) return NGX_OK;
   try {
     auto* registry = static_cast<CalendarRegistry*>(mc->calendars);
-    std::int64_t now = ical::now_micros();
+    std::int64_t now = calendar::now_micros();
     for (auto& calendar : registry->items()) {
-      auto when = ical::record_definition(store, calendar, now);
+      auto when = calendar::record_definition(store, calendar, now);
       if (!when) {
         ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "civic_calendar \"%s\": %s", calendar.name.c_str(),
                       when.error().message().c_str());

@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ical/calendar_config.hpp"
+#include "calendar/model/calendar_config.hpp"
 #include "module/module.hpp"
 #include "storage/store.hpp"
 
@@ -17,13 +17,13 @@ namespace civic::module {
 // cleanup runs the destructor); nginx code sees only a pointer in MainConf.
 class CalendarRegistry {
  public:
-  const ical::CalendarConfig* find(std::string_view name) const;
-  std::vector<const ical::CalendarConfig*> all() const;
+  const calendar::CalendarConfig* find(std::string_view name) const;
+  std::vector<const calendar::CalendarConfig*> all() const;
   std::vector<std::string_view> names() const;
-  std::deque<ical::CalendarConfig>& items() { return calendars_; }
+  std::deque<calendar::CalendarConfig>& items() { return calendars_; }
 
  private:
-  std::deque<ical::CalendarConfig> calendars_;  // stable addresses
+  std::deque<calendar::CalendarConfig> calendars_;  // stable addresses
 };
 
 // The registry of the configuration `r` runs under (never null).

@@ -8,7 +8,7 @@
 //
 // A request reads the calendar's state record, answers 304 if the client's
 // copy is current, else builds the body inline from stored VEVENTs; one that
-// would read more than ical::kInlineBudget index entries is built again in
+// would read more than calendar::kInlineBudget index entries is built again in
 // the thread pool.
 #include "module/ngx.hpp"
 
@@ -21,12 +21,12 @@
 
 #include "common/hash.hpp"
 #include "common/http_headers.hpp"
-#include "ical/calendar_feed.hpp"
-#include "ical/calendar_json.hpp"
-#include "ical/event_list.hpp"
-#include "ical/feed_cache.hpp"
-#include "ical/feed_query.hpp"
-#include "ical/field_error.hpp"
+#include "calendar/query/calendar_feed.hpp"
+#include "calendar/formats/calendar_json.hpp"
+#include "calendar/query/event_list.hpp"
+#include "calendar/query/feed_cache.hpp"
+#include "calendar/query/feed_query.hpp"
+#include "calendar/model/field_error.hpp"
 #include "module/calendar_conf.hpp"
 #include "module/http_cache.hpp"
 #include "module/module.hpp"
@@ -63,8 +63,8 @@ const char* content_type(Format f) {
   return "text/calendar; charset=utf-8";
 }
 
-ical::FeedFormat feed_format(Format f) {
-  return f == Format::jcal ? ical::FeedFormat::jcal : f == Format::xcal ? ical::FeedFormat::xcal : ical::FeedFormat::ics;
+calendar::FeedFormat feed_format(Format f) {
+  return f == Format::jcal ? calendar::FeedFormat::jcal : f == Format::xcal ? calendar::FeedFormat::xcal : calendar::FeedFormat::ics;
 }
 
 // What a path names: a calendar or one of its events, in a format its
@@ -142,8 +142,8 @@ ngx_int_t send_store_error(ngx_http_request_t* r, const storage::Error& error) {
 
 // A feed: its parts (views into the store: the read transaction is still
 // open) copied straight into the answer's buffer.
-ngx_int_t send_calendar(ngx_http_request_t* r, const ical::Validators& v, const ical::CalendarConfig& cal,
-                        Format format, const ical::FeedBody& body) {
+ngx_int_t send_calendar(ngx_http_request_t* r, const calendar::Validators& v, const calendar::CalendarConfig& cal,
+                        Format format, const calendar::FeedBody& body) {
   if (set_validators(r, v.etag, v.last_modified, cal.refresh_seconds) != NGX_OK) return NGX_ERROR;
   r->headers_out.status = NGX_HTTP_OK;
   r->headers_out.content_length_n = static_cast<off_t>(body.size());
@@ -166,11 +166,11 @@ ngx_int_t send_calendar(ngx_http_request_t* r, const ical::Validators& v, const 
 
 // What a feed request needs, copied out of the request for a pool thread.
 struct FeedRequest {
-  const ical::CalendarConfig* calendar = nullptr;
-  ical::FeedQuery query;
+  const calendar::CalendarConfig* calendar = nullptr;
+  calendar::FeedQuery query;
   std::string event_id;  // empty: the whole feed
   Format format = Format::ics;
-  ical::ListLinks links;  // JSON: what its links are made of
+  calendar::ListLinks links;  // JSON: what its links are made of
   std::string resource() const { return event_id.empty() ? "feed" : "event:" + event_id; }
   // What else the body depends on: the format and, for JSON, the links
   // (host, and the query as sent, which next/previous keep).
@@ -186,8 +186,8 @@ struct FeedRequest {
 struct FeedResult {
   std::optional<storage::Txn> txn;
   std::optional<storage::Error> error;
-  ical::Validators validators;
-  ical::FeedAnswer answer;
+  calendar::Validators validators;
+  calendar::FeedAnswer answer;
   bool page_missing = false;  // JSON: beyond the last page
 };
 
@@ -206,7 +206,7 @@ FeedResult begin_feed(storage::Store& store, const FeedRequest& req) {
     result.error = state.error();
     return result;
   }
-  result.validators = ical::make_validators(store.id(), *req.calendar, *state, req.resource(), req.query, req.variant());
+  result.validators = calendar::make_validators(store.id(), *req.calendar, *state, req.resource(), req.query, req.variant());
   return result;
 }
 
@@ -214,7 +214,7 @@ FeedResult begin_feed(storage::Store& store, const FeedRequest& req) {
 void build_feed(storage::Store& store, const FeedRequest& req, std::size_t budget, FeedResult& result) {
   if (req.format == Format::json) {
     if (req.event_id.empty()) {
-      auto built = ical::build_json_list(*result.txn, store.db(), *req.calendar, req.query, req.links, budget);
+      auto built = calendar::build_json_list(*result.txn, store.db(), *req.calendar, req.query, req.links, budget);
       if (!built) {
         result.error = built.error();
         return;
@@ -222,7 +222,7 @@ void build_feed(storage::Store& store, const FeedRequest& req, std::size_t budge
       result.page_missing = built->page_missing;
       result.answer = std::move(built->feed);
     } else {
-      auto built = ical::build_event_json(*result.txn, store.db(), *req.calendar, req.event_id, req.query, req.links);
+      auto built = calendar::build_event_json(*result.txn, store.db(), *req.calendar, req.event_id, req.query, req.links);
       if (!built) {
         result.error = built.error();
         return;
@@ -232,9 +232,9 @@ void build_feed(storage::Store& store, const FeedRequest& req, std::size_t budge
     return;
   }
   auto built = req.event_id.empty()
-                   ? ical::build_ics_feed(*result.txn, store.db(), *req.calendar, req.query, budget,
+                   ? calendar::build_ics_feed(*result.txn, store.db(), *req.calendar, req.query, budget,
                                           feed_format(req.format))
-                   : ical::build_event_ics(*result.txn, store.db(), *req.calendar, req.event_id, req.query,
+                   : calendar::build_event_ics(*result.txn, store.db(), *req.calendar, req.event_id, req.query,
                                            feed_format(req.format));
   if (!built) {
     result.error = built.error();
@@ -245,8 +245,8 @@ void build_feed(storage::Store& store, const FeedRequest& req, std::size_t budge
 
 // The worker's cache of built feeds (civic_feed_cache), made on first use;
 // nullptr when it is off. Used on the event loop only.
-ical::FeedCache* feed_cache(ngx_http_request_t* r) {
-  static std::optional<ical::FeedCache> cache;
+calendar::FeedCache* feed_cache(ngx_http_request_t* r) {
+  static std::optional<calendar::FeedCache> cache;
   static bool made = false;
   if (!made) {
     made = true;
@@ -256,16 +256,16 @@ ical::FeedCache* feed_cache(ngx_http_request_t* r) {
   return cache ? &*cache : nullptr;
 }
 
-std::string cache_key(const FeedRequest& req, const ical::Validators& v) {
+std::string cache_key(const FeedRequest& req, const calendar::Validators& v) {
   return v.etag + "\n" + req.calendar->name + "\n" + req.resource() + "\n" + std::string(format_name(req.format));
 }
 
-void release_body(void* data) { delete static_cast<ical::FeedCache::Body*>(data); }
+void release_body(void* data) { delete static_cast<calendar::FeedCache::Body*>(data); }
 
 // Sends a body that the cache (or a job) shares: nginx writes from it
 // directly; the request holds a reference until it is done.
-ngx_int_t send_shared(ngx_http_request_t* r, const ical::Validators& v, const ical::CalendarConfig& cal,
-                      Format format, const ical::FeedCache::Body& body) {
+ngx_int_t send_shared(ngx_http_request_t* r, const calendar::Validators& v, const calendar::CalendarConfig& cal,
+                      Format format, const calendar::FeedCache::Body& body) {
   if (set_validators(r, v.etag, v.last_modified, cal.refresh_seconds) != NGX_OK) return NGX_ERROR;
   r->headers_out.status = NGX_HTTP_OK;
   r->headers_out.content_length_n = static_cast<off_t>(body->size());
@@ -280,7 +280,7 @@ ngx_int_t send_shared(ngx_http_request_t* r, const ical::Validators& v, const ic
   auto* b = static_cast<ngx_buf_t*>(ngx_calloc_buf(r->pool));
   if (cleanup == nullptr || b == nullptr) return NGX_ERROR;
   cleanup->handler = release_body;
-  cleanup->data = new ical::FeedCache::Body(body);
+  cleanup->data = new calendar::FeedCache::Body(body);
   b->pos = reinterpret_cast<u_char*>(const_cast<char*>(body->data()));
   b->last = b->pos + body->size();
   b->memory = 1;  // nginx only reads it
@@ -302,12 +302,12 @@ class FeedJob : public Job {
         return;
       }
       result_ = begin_feed(*store, req_);
-      if (!result_.error) build_feed(*store, req_, ical::kUnlimited, result_);
+      if (!result_.error) build_feed(*store, req_, calendar::kUnlimited, result_);
       found_ = result_.answer.found;
       page_missing_ = result_.page_missing;
       refused_ = result_.answer.refused;
       body_ = std::make_shared<const std::string>(result_.answer.body.str());
-      result_.answer = ical::FeedAnswer{};  // its views die with the transaction
+      result_.answer = calendar::FeedAnswer{};  // its views die with the transaction
       result_.txn.reset();  // no reader slot held while the answer waits
     } catch (const std::exception& e) {
       failure_ = e.what();
@@ -326,7 +326,7 @@ class FeedJob : public Job {
       if (refused_) return send_error(r, NGX_HTTP_BAD_REQUEST, refused_->message, refused_->field);
       if (!found_) return send_error(r, NGX_HTTP_NOT_FOUND, "no such event");
       if (page_missing_) return send_error(r, NGX_HTTP_NOT_FOUND, "no such page", "page");
-      if (ical::FeedCache* cache = feed_cache(r)) cache->put(cache_key(req_, result_.validators), body_);
+      if (calendar::FeedCache* cache = feed_cache(r)) cache->put(cache_key(req_, result_.validators), body_);
       return send_shared(r, result_.validators, *req_.calendar, req_.format, body_);
     } catch (const std::exception& e) {
       ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: calendar feed: %s", e.what());
@@ -337,10 +337,10 @@ class FeedJob : public Job {
  private:
   FeedRequest req_;
   FeedResult result_;
-  ical::FeedCache::Body body_;
+  calendar::FeedCache::Body body_;
   bool found_ = true;
   bool page_missing_ = false;
-  std::optional<ical::FieldError> refused_;
+  std::optional<calendar::FieldError> refused_;
   std::string failure_;
 };
 
@@ -349,7 +349,7 @@ ngx_int_t calendar_list(ngx_http_request_t* r, const LocConf& lc) {
   std::string base = request_origin(r);
   base.append(ngx::view(lc.prefix));
   if (base.empty() || base.back() != '/') base.push_back('/');
-  std::string body = ical::calendar_list_json(registry.all(), base);
+  std::string body = calendar::calendar_list_json(registry.all(), base);
   // The list changes with the configuration only (and the Host it names).
   std::uint64_t h = fnv1a64(body);
   char etag[24];
@@ -388,7 +388,7 @@ ngx_int_t dispatch(ngx_http_request_t* r) {
   }
   // Browser front ends on other sites may read the public data forms.
   if (*format != Format::ics && add_header(r, "Access-Control-Allow-Origin", "*") != NGX_OK) return NGX_ERROR;
-  const ical::CalendarConfig* calendar = calendar_registry(r).find(where.calendar);
+  const calendar::CalendarConfig* calendar = calendar_registry(r).find(where.calendar);
   if (calendar == nullptr) return send_error(r, NGX_HTTP_NOT_FOUND, "no such calendar");
 
   FeedRequest req;
@@ -402,26 +402,26 @@ ngx_int_t dispatch(ngx_http_request_t* r) {
     req.links.list_url = req.links.base + calendar->name + ".json";
     req.links.args = std::string(ngx::view(r->args));
   }
-  if (auto err = ical::parse_feed_query(ngx::view(r->args), *calendar, ngx_time(), req.query))
+  if (auto err = calendar::parse_feed_query(ngx::view(r->args), *calendar, ngx_time(), req.query))
     return send_error(r, NGX_HTTP_BAD_REQUEST, err->message.empty() ? "malformed query" : err->message, err->field);
 
   auto& store = worker_store();
   if (!store) return send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE, "the store is not open; see the error log");
   FeedResult result = begin_feed(*store, req);
   if (result.error) return send_store_error(r, *result.error);
-  const ical::Validators& v = result.validators;
+  const calendar::Validators& v = result.validators;
   if (client_copy_is_current(r, v.etag, v.last_modified)) {
     // The client's copy is current: 304, no event read.
     if (set_validators(r, v.etag, v.last_modified, calendar->refresh_seconds) != NGX_OK) return NGX_ERROR;
     return send_not_modified(r);
   }
-  ical::FeedCache* cache = feed_cache(r);
+  calendar::FeedCache* cache = feed_cache(r);
   std::string key;
   if (cache != nullptr) {
     key = cache_key(req, v);
     if (auto body = cache->find(key)) return send_shared(r, v, *calendar, req.format, body);
   }
-  build_feed(*store, req, ical::kInlineBudget, result);
+  build_feed(*store, req, calendar::kInlineBudget, result);
   if (result.error) return send_store_error(r, *result.error);
   if (const auto& refused = result.answer.refused)
     return send_error(r, NGX_HTTP_BAD_REQUEST, refused->message, refused->field);

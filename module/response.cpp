@@ -36,7 +36,9 @@ ngx_int_t send_body(ngx_http_request_t* r, ngx_uint_t status, std::string_view c
                     std::string_view body) {
   r->headers_out.status = status;
   // nginx 1.22 has no reason phrase of its own for 422 (RFC 9110 §15.5.21).
-  if (status == kUnprocessableContent) ngx_str_set(&r->headers_out.status_line, "422 Unprocessable Content");
+  if (status == kUnprocessableContent) {
+    ngx_str_set(&r->headers_out.status_line, "422 Unprocessable Content");
+  }
   r->headers_out.content_length_n = static_cast<off_t>(body.size());
   if (!copy_to_pool(r->pool, content_type, r->headers_out.content_type)) return NGX_ERROR;
   r->headers_out.content_type_len = r->headers_out.content_type.len;

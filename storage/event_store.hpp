@@ -55,7 +55,7 @@ enum class RenditionKind : std::uint8_t { vevent = 1, json = 2, jcal = 3, xcal =
 struct Rendition {
   RenditionKind kind = RenditionKind::vevent;
   std::string lang;
-  std::uint64_t signature = 0;  // how it was rendered (see ical::render_signature)
+  std::uint64_t signature = 0;  // how it was rendered (see calendar::render_signature)
   std::string text;
 };
 
@@ -67,7 +67,7 @@ struct OccurrenceSpan {
 // What the filters test, kept apart from the JSON so that no JSON is parsed
 // while a feed is built.
 struct EventFacts {
-  std::uint8_t status = 0;   // ical::EventStatus
+  std::uint8_t status = 0;   // calendar::EventStatus
   std::uint8_t is_free = 0;  // 0: no offer says, 1: an offer is free, 2: offers, none free
   std::string location_id;
   std::string keywords;      // "\nmusic\nculture\n": a keyword k matches "\nk\n"

@@ -7,19 +7,19 @@
 #include <string>
 #include <vector>
 
-#include "ical/calendar_config.hpp"
-#include "ical/calendar_feed.hpp"
-#include "ical/calendar_writer.hpp"
-#include "ical/event_json.hpp"
-#include "ical/html_text.hpp"
-#include "ical/timezone.hpp"
+#include "calendar/model/calendar_config.hpp"
+#include "calendar/query/calendar_feed.hpp"
+#include "calendar/service/calendar_writer.hpp"
+#include "calendar/formats/event_json.hpp"
+#include "calendar/formats/html_text.hpp"
+#include "calendar/model/timezone.hpp"
 #include "storage/event_store.hpp"
 #include "storage/store.hpp"
 #include "tests/test_dir.hpp"
 #include "tests/cmocka.hpp"  // last
 
 using namespace civic;
-using namespace civic::ical;
+using namespace civic::calendar;
 
 namespace {
 

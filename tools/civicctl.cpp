@@ -14,13 +14,13 @@
 #include <unistd.h>
 #include <vector>
 
-#include "ical/calendar_feed.hpp"
-#include "ical/calendar_json.hpp"
-#include "ical/calendar_writer.hpp"
-#include "ical/event_json.hpp"
-#include "ical/html_text.hpp"
-#include "ical/ics_reader.hpp"
-#include "ical/timezone.hpp"
+#include "calendar/query/calendar_feed.hpp"
+#include "calendar/formats/calendar_json.hpp"
+#include "calendar/service/calendar_writer.hpp"
+#include "calendar/formats/event_json.hpp"
+#include "calendar/formats/html_text.hpp"
+#include "calendar/formats/ics_reader.hpp"
+#include "calendar/model/timezone.hpp"
 #include "forms/submission_export.hpp"
 #include "storage/backup.hpp"
 #include "storage/event_store.hpp"
@@ -277,9 +277,9 @@ int cmd_verify(const Options& opt) {
 }
 
 // The calendar as nginx recorded it.
-std::optional<civic::ical::CalendarConfig> find_calendar(civic::storage::Store& store, const std::string& name,
+std::optional<civic::calendar::CalendarConfig> find_calendar(civic::storage::Store& store, const std::string& name,
                                                         std::string& error) {
-  auto def = civic::ical::recorded_definition(store, name);
+  auto def = civic::calendar::recorded_definition(store, name);
   if (!def) {
     error = def.error().message();
     return std::nullopt;
@@ -314,12 +314,12 @@ int cmd_import(const Options& opt) {
   std::string text;
   if (!read_all(file, text)) return fail("cannot read " + file + ": " + std::strerror(errno));
 
-  civic::ical::EventDefaults defaults{cal->default_language(), cal->timezone};
-  std::vector<civic::ical::Event> events;
+  civic::calendar::EventDefaults defaults{cal->default_language(), cal->timezone};
+  std::vector<civic::calendar::Event> events;
   std::size_t first = text.find_first_not_of(" \t\r\n");
   bool json = first != std::string::npos && text[first] == '[';
-  auto err = json ? civic::ical::events_from_json_array(text, defaults, events, 1000000)
-                  : civic::ical::events_from_ics(text, defaults, events, 1000000);
+  auto err = json ? civic::calendar::events_from_json_array(text, defaults, events, 1000000)
+                  : civic::calendar::events_from_ics(text, defaults, events, 1000000);
   if (err) {
     std::string where = file;
     if (err->line > 0) where += ":" + std::to_string(err->line);
@@ -327,11 +327,11 @@ int cmd_import(const Options& opt) {
     if (!err->field.empty()) where += ": " + err->field;
     return fail(where + ": " + err->message + " (nothing was imported)");
   }
-  if (auto dup = civic::ical::first_duplicate_id(events))
+  if (auto dup = civic::calendar::first_duplicate_id(events))
     return fail(file + ": the id " + events[*dup].id + " is given twice (nothing was imported)");
-  auto counts = civic::ical::upsert_events(*store, *cal, events, civic::ical::now_micros());
+  auto counts = civic::calendar::upsert_events(*store, *cal, events, civic::calendar::now_micros());
   if (!counts) return fail(counts.error().message() + " (nothing was imported)");
-  std::printf("%s\n", civic::ical::write_counts_json(*counts).c_str());
+  std::printf("%s\n", civic::calendar::write_counts_json(*counts).c_str());
   return 0;
 }
 
@@ -350,12 +350,12 @@ int cmd_export(const Options& opt) {
       return fail("unknown option " + opt.args[i]);
     }
   }
-  civic::ical::FeedQuery query;
-  if (auto err = civic::ical::parse_feed_query(args, *cal, civic::ical::now_micros() / 1000000, query))
+  civic::calendar::FeedQuery query;
+  if (auto err = civic::calendar::parse_feed_query(args, *cal, civic::calendar::now_micros() / 1000000, query))
     return fail(err->field + ": " + err->message);
   auto txn = civic::storage::Txn::begin_read(store->env());
   if (!txn) return fail(txn.error().message());
-  auto feed = civic::ical::build_ics_feed(*txn, store->db(), *cal, query, civic::ical::kUnlimited);
+  auto feed = civic::calendar::build_ics_feed(*txn, store->db(), *cal, query, civic::calendar::kUnlimited);
   if (!feed) return fail(feed.error().message());
   std::string text = feed->body.str();
   if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0)
@@ -415,8 +415,8 @@ int run(int argc, char** argv) {
     return cmd_init(opt, receipt_tag);
   }
   if (!receipt_tag.empty()) return fail("--receipt-tag belongs to init");
-  civic::ical::init_timezones();
-  civic::ical::init_html_parser();
+  civic::calendar::init_timezones();
+  civic::calendar::init_html_parser();
   if (command == "stat") return cmd_stat(opt);
   if (command == "submissions") return cmd_submissions(opt);
   if (command == "purge") return cmd_purge(opt);

@@ -1,0 +1,657 @@
+#include "calendar/formats/event_json.hpp"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "calendar/formats/event_json_template.hpp"
+#include "calendar/model/recurrence.hpp"
+#include "calendar/model/timezone.hpp"
+
+namespace civic::calendar {
+
+namespace {
+
+using rapidjson::Value;
+
+constexpr unsigned kParseFlags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseStopWhenDoneFlag;
+
+FieldError invalid(std::string field, std::string message) {
+  FieldError e;
+  e.kind = FieldError::Kind::invalid;
+  e.field = std::move(field);
+  e.message = std::move(message);
+  return e;
+}
+
+std::string join(std::string_view path, std::string_view name) {
+  if (path.empty()) return std::string(name);
+  if (!name.empty() && name.front() == '[') return std::string(path) + std::string(name);
+  return std::string(path) + "." + std::string(name);
+}
+
+std::string_view view(const Value& v) { return {v.GetString(), v.GetStringLength()}; }
+
+// Text as an event may hold it: no control characters but tab and newlines
+// (CRLF becomes LF).
+bool clean_text(std::string_view in, std::string& out) {
+  out.clear();
+  out.reserve(in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    auto c = static_cast<unsigned char>(in[i]);
+    if (c == '\r') {
+      if (i + 1 < in.size() && in[i + 1] == '\n') continue;
+      out += '\n';
+      continue;
+    }
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) return false;
+    out += static_cast<char>(c);
+  }
+  return true;
+}
+
+bool is_http_url(std::string_view url) {
+  if (!(url.starts_with("https://") || url.starts_with("http://"))) return false;
+  for (char c : url)
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '"' || c == '<' || c == '>') return false;
+  return url.size() > 8;
+}
+
+class Reader {
+ public:
+  // `stored`: the form the store keeps (canonical_json), read back.
+  explicit Reader(const EventDefaults& d, bool stored = false) : defaults_(d), stored_(stored) {}
+
+  std::optional<FieldError> event(const Value& v, std::string_view path, Event& e);
+
+ private:
+  std::optional<FieldError> string(const Value& v, const std::string& field, std::size_t max, std::string& out,
+                                   bool allow_empty = false) {
+    if (!v.IsString()) return invalid(field, "must be a string");
+    if (v.GetStringLength() > max) return invalid(field, "is longer than " + std::to_string(max) + " bytes");
+    if (!clean_text(view(v), out)) return invalid(field, "holds a control character");
+    if (!allow_empty && out.empty()) return invalid(field, "is empty");
+    return std::nullopt;
+  }
+
+  // {"fi": "...", "sv": "..."}, or a plain string in the default language.
+  std::optional<FieldError> lang_text(const Value& v, const std::string& field, std::size_t max, LangText& out,
+                                      bool urls = false) {
+    out = LangText{};
+    if (v.IsNull()) return std::nullopt;
+    auto one = [&](std::string lang, const Value& text, const std::string& f) -> std::optional<FieldError> {
+      if (text.IsNull()) return std::nullopt;
+      std::string value;
+      if (auto err = string(text, f, max, value, true)) return err;
+      if (value.empty()) return std::nullopt;
+      if (urls && !is_http_url(value)) return invalid(f, "must be an http or https URL");
+      out.set(std::move(lang), std::move(value));
+      return std::nullopt;
+    };
+    if (v.IsString()) return one(defaults_.language, v, field);
+    if (!v.IsObject()) return invalid(field, "must be an object of texts by language, e.g. {\"fi\": \"...\"}");
+    if (v.MemberCount() > EventLimits::kLanguages) return invalid(field, "has too many languages");
+    for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m) {
+      std::string lang(view(m->name));
+      std::string f = field + "." + lang;
+      if (!is_language_tag(lang)) return invalid(f, "\"" + lang + "\" is not a language tag (such as fi, sv, en)");
+      if (auto err = one(lang, m->value, f)) return err;
+    }
+    return std::nullopt;
+  }
+
+  // A date or date-time; one without an offset is wall-clock time in `zone`.
+  std::optional<FieldError> time(const Value& v, const std::string& field, std::string_view zone, EventTime& out) {
+    if (!v.IsString()) return invalid(field, "must be an ISO 8601 date or date-time string");
+    auto iso = parse_iso8601(view(v));
+    if (!iso) {
+      if (iso8601_year_out_of_range(view(v))) return invalid(field, years_message());
+      return invalid(field, "is not an ISO 8601 date (2026-12-24) or date-time (2026-12-05T18:00:00+02:00)");
+    }
+    out.date_only = iso->date_only;
+    if (iso->date_only) {
+      out.local = iso->civil;
+      return std::nullopt;
+    }
+    if (!iso->offset_seconds) {
+      // RFC 5545 §3.3.5: a time the clocks skip moves forward by the gap;
+      // one they show twice is the first.
+      out.local = utc_to_local(local_to_utc(iso->civil, zone), zone);
+    } else {
+      std::int64_t utc = seconds_from_civil(iso->civil) - *iso->offset_seconds;
+      std::optional<CivilTime> local = wall_clock_of(utc, zone);
+      if (!local) {
+        // The event keeps wall-clock times, which name only the first pass
+        // through a repeated hour. What the store wrote before that rule
+        // was kept is read back as such.
+        if (!stored_)
+          return invalid(field, "is the second pass through an hour that " + std::string(zone) +
+                                    " repeats when clocks go back; a local time there names the first pass "
+                                    "(RFC 5545 §3.3.5), so this one cannot be kept in that zone");
+        local = utc_to_local(utc, zone);
+      }
+      out.local = *local;
+    }
+    if (out.local.year < kMinYear || out.local.year > kMaxYear) return invalid(field, years_message());
+    return std::nullopt;
+  }
+
+  static std::string years_message() {
+    return "must be from " + std::to_string(kMinYear) + "-01-01 to " + std::to_string(kMaxYear) +
+           "-12-31, the years civic takes";
+  }
+
+  std::optional<FieldError> location(const Value& v, const std::string& field, std::optional<Location>& out);
+  std::optional<FieldError> recurrence(const Value& v, const std::string& field, Event& e);
+
+  const EventDefaults& defaults_;
+  bool stored_ = false;
+};
+
+std::optional<FieldError> Reader::location(const Value& v, const std::string& field, std::optional<Location>& out) {
+  out.reset();
+  if (v.IsNull()) return std::nullopt;
+  if (!v.IsObject()) return invalid(field, "must be an object");
+  Location loc;
+  for (auto m = v.MemberBegin(); m != v.MemberEnd(); ++m) {
+    std::string_view name = view(m->name);
+    std::string f = field + "." + std::string(name);
+    const Value& x = m->value;
+    if (name == "id" || name == "@id") {
+      if (x.IsNull()) continue;
+      if (auto err = string(x, f, EventLimits::kUrlBytes, loc.id)) return err;
+    } else if (name == "name") {
+      if (auto err = lang_text(x, f, EventLimits::kNameBytes, loc.name)) return err;
+    } else if (name == "street_address") {
+      if (auto err = lang_text(x, f, EventLimits::kNameBytes, loc.street_address)) return err;
+    } else if (name == "address_locality") {
+      if (auto err = lang_text(x, f, EventLimits::kNameBytes, loc.address_locality)) return err;
+    } else if (name == "postal_code") {
+      if (x.IsNull()) continue;
+      if (auto err = string(x, f, 32, loc.postal_code, true)) return err;
+    } else if (name == "position") {
+      if (x.IsNull()) continue;
+      if (!x.IsObject()) return invalid(f, "must be a GeoJSON Point: {\"type\": \"Point\", \"coordinates\": [lon, lat]}");
+      auto type = x.FindMember("type");
+      if (type != x.MemberEnd() && !(type->value.IsString() && view(type->value) == "Point"))
+        return invalid(f + ".type", "must be \"Point\"");
+      auto c = x.FindMember("coordinates");
+      if (c == x.MemberEnd() || !c->value.IsArray() || c->value.Size() != 2 || !c->value[0].IsNumber() ||
+          !c->value[1].IsNumber())
+        return invalid(f + ".coordinates", "must be [longitude, latitude]");
+      double lon = c->value[0].GetDouble();
+      double lat = c->value[1].GetDouble();
+      if (!std::isfinite(lon) || lon < -180 || lon > 180) return invalid(f + ".coordinates", "longitude must be -180 to 180");
+      if (!std::isfinite(lat) || lat < -90 || lat > 90) return invalid(f + ".coordinates", "latitude must be -90 to 90");
+      loc.position = Position{lon, lat};
+    }
+  }
+  if (loc == Location{}) return std::nullopt;
+  out = std::move(loc);
+  return std::nullopt;
+}
+
+std::optional<FieldError> Reader::recurrence(const Value& v, const std::string& field, Event& e) {
+  e.recurrence.reset();
+  if (v.IsNull()) return std::nullopt;
+  if (!v.IsObject()) return invalid(field, "must be an object: {\"rrule\": \"FREQ=WEEKLY;COUNT=10\"}");
+  Recurrence r;
+  auto rule = v.FindMember("rrule");
+  if (rule != v.MemberEnd() && !rule->value.IsNull()) {
+    if (!rule->value.IsString()) return invalid(field + ".rrule", "must be a string");
+    std::string error;
+    auto normalized = normalize_rrule(view(rule->value), e.start, e.timezone, error);
+    if (!normalized) return invalid(field + ".rrule", error);
+    r.rrule = std::move(*normalized);
+  }
+  for (const char* key : {"exdate", "rdate"}) {
+    auto list = v.FindMember(key);
+    if (list == v.MemberEnd() || list->value.IsNull()) continue;
+    std::string f = field + "." + key;
+    if (!list->value.IsArray()) return invalid(f, "must be an array of dates or date-times");
+    if (list->value.Size() > EventLimits::kRecurrenceDates)
+      return invalid(f, "has more than " + std::to_string(EventLimits::kRecurrenceDates) + " dates");
+    auto& target = std::string_view(key) == "exdate" ? r.exdates : r.rdates;
+    for (rapidjson::SizeType i = 0; i < list->value.Size(); ++i) {
+      std::string fi = f + "[" + std::to_string(i) + "]";
+      EventTime t;
+      if (auto err = time(list->value[i], fi, e.timezone, t)) return err;
+      if (t.date_only != e.start.date_only)
+        return invalid(fi, e.start.date_only ? "must be a date, as start_time is" : "must be a date-time, as start_time is");
+      target.push_back(t);
+    }
+    std::sort(target.begin(), target.end(), [](const EventTime& a, const EventTime& b) { return a.local < b.local; });
+    target.erase(std::unique(target.begin(), target.end()), target.end());
+  }
+  if (r.rrule.empty() && r.rdates.empty() && r.exdates.empty()) return std::nullopt;
+  if (r.rrule.empty() && r.rdates.empty()) return invalid(field, "has exdate but neither rrule nor rdate");
+  e.recurrence = std::move(r);
+  return std::nullopt;
+}
+
+std::optional<FieldError> Reader::event(const Value& v, std::string_view path, Event& e) {
+  e = Event{};
+  if (!v.IsObject()) return invalid(std::string(path), "must be an event object");
+  auto member = [&](const char* name) -> const Value* {
+    auto m = v.FindMember(name);
+    return m == v.MemberEnd() ? nullptr : &m->value;
+  };
+  auto f = [&](std::string_view name) { return join(path, name); };
+
+  if (const Value* id = member("id"); id && !id->IsNull()) {
+    if (!id->IsString() || !is_valid_event_id(view(*id)))
+      return invalid(f("id"), "must be 1 to 255 visible ASCII characters without / % ? # or \\");
+    e.id.assign(id->GetString(), id->GetStringLength());
+  }
+
+  e.timezone = defaults_.timezone;
+  if (const Value* tz = member("timezone"); tz && !tz->IsNull()) {
+    if (!tz->IsString() || !zone_exists(view(*tz)))
+      return invalid(f("timezone"), "must be a time zone of the tz database, such as Europe/Helsinki");
+    e.timezone.assign(tz->GetString(), tz->GetStringLength());
+  }
+
+  const Value* start = member("start_time");
+  if (start == nullptr || start->IsNull()) return invalid(f("start_time"), "is required");
+  if (auto err = time(*start, f("start_time"), e.timezone, e.start)) return err;
+  if (const Value* end = member("end_time"); end && !end->IsNull()) {
+    EventTime t;
+    if (auto err = time(*end, f("end_time"), e.timezone, t)) return err;
+    if (t.date_only != e.start.date_only)
+      return invalid(f("end_time"), "must be a date when start_time is a date, and a date-time when it is one");
+    if (t.date_only) {
+      if (t.local < e.start.local) return invalid(f("end_time"), "is before start_time");
+      t.local = add_days(t.local, 1);  // the JSON names the last day; iCal's DTEND is the day after
+      e.end = t;
+    } else {
+      std::int64_t s = instant_of(e.start, e.timezone);
+      std::int64_t en = instant_of(t, e.timezone);
+      if (en < s) return invalid(f("end_time"), "is before start_time");
+      e.end = t;
+    }
+  }
+
+  const Value* name = member("name");
+  if (name == nullptr) return invalid(f("name"), "is required");
+  if (auto err = lang_text(*name, f("name"), EventLimits::kNameBytes, e.name)) return err;
+  if (e.name.empty()) return invalid(f("name"), "needs a text in at least one language");
+  if (const Value* x = member("short_description"))
+    if (auto err = lang_text(*x, f("short_description"), EventLimits::kShortBytes, e.short_description)) return err;
+  if (const Value* x = member("description"))
+    if (auto err = lang_text(*x, f("description"), EventLimits::kTextBytes, e.description)) return err;
+  if (const Value* x = member("info_url"))
+    if (auto err = lang_text(*x, f("info_url"), EventLimits::kUrlBytes, e.info_url, true)) return err;
+  if (const Value* x = member("location"))
+    if (auto err = location(*x, f("location"), e.location)) return err;
+
+  if (const Value* k = member("keywords"); k && !k->IsNull()) {
+    if (!k->IsArray()) return invalid(f("keywords"), "must be an array of strings");
+    if (k->Size() > EventLimits::kKeywords) return invalid(f("keywords"), "has more than 100 keywords");
+    for (rapidjson::SizeType i = 0; i < k->Size(); ++i) {
+      std::string fi = f("keywords") + "[" + std::to_string(i) + "]";
+      const Value* item = &(*k)[i];
+      if (item->IsObject()) {  // Linked Events style {"@id": ...} or {"id": ...}
+        auto id = item->FindMember("id");
+        if (id == item->MemberEnd()) id = item->FindMember("@id");
+        if (id == item->MemberEnd()) return invalid(fi, "must be a string or an object with \"id\"");
+        item = &id->value;
+      }
+      std::string word;
+      if (auto err = string(*item, fi, EventLimits::kKeywordBytes, word)) return err;
+      if (word.find(',') != std::string::npos) return invalid(fi, "may not hold a comma");
+      if (std::find(e.keywords.begin(), e.keywords.end(), word) == e.keywords.end()) e.keywords.push_back(std::move(word));
+    }
+  }
+
+  if (const Value* o = member("offers"); o && !o->IsNull()) {
+    if (!o->IsArray()) return invalid(f("offers"), "must be an array");
+    if (o->Size() > EventLimits::kOffers) return invalid(f("offers"), "has more than 20 offers");
+    for (rapidjson::SizeType i = 0; i < o->Size(); ++i) {
+      std::string fi = f("offers") + "[" + std::to_string(i) + "]";
+      const Value& x = (*o)[i];
+      if (!x.IsObject()) return invalid(fi, "must be an object");
+      Offer offer;
+      auto free = x.FindMember("is_free");
+      if (free != x.MemberEnd() && !free->value.IsNull()) {
+        if (!free->value.IsBool()) return invalid(fi + ".is_free", "must be true or false");
+        offer.is_free = free->value.GetBool();
+      }
+      if (auto m = x.FindMember("price"); m != x.MemberEnd())
+        if (auto err = lang_text(m->value, fi + ".price", EventLimits::kNameBytes, offer.price)) return err;
+      if (auto m = x.FindMember("info_url"); m != x.MemberEnd())
+        if (auto err = lang_text(m->value, fi + ".info_url", EventLimits::kUrlBytes, offer.info_url, true)) return err;
+      if (auto m = x.FindMember("description"); m != x.MemberEnd())
+        if (auto err = lang_text(m->value, fi + ".description", EventLimits::kShortBytes, offer.description)) return err;
+      e.offers.push_back(std::move(offer));
+    }
+  }
+
+  if (const Value* im = member("images"); im && !im->IsNull()) {
+    if (!im->IsArray()) return invalid(f("images"), "must be an array");
+    if (im->Size() > EventLimits::kImages) return invalid(f("images"), "has more than 20 images");
+    for (rapidjson::SizeType i = 0; i < im->Size(); ++i) {
+      std::string fi = f("images") + "[" + std::to_string(i) + "]";
+      const Value& x = (*im)[i];
+      if (!x.IsObject()) return invalid(fi, "must be an object with \"url\"");
+      Image image;
+      auto url = x.FindMember("url");
+      if (url == x.MemberEnd()) return invalid(fi + ".url", "is required");
+      if (auto err = string(url->value, fi + ".url", EventLimits::kUrlBytes, image.url)) return err;
+      if (!is_http_url(image.url)) return invalid(fi + ".url", "must be an http or https URL");
+      if (auto m = x.FindMember("name"); m != x.MemberEnd() && !m->value.IsNull())
+        if (auto err = string(m->value, fi + ".name", EventLimits::kNameBytes, image.name, true)) return err;
+      if (auto m = x.FindMember("alt_text"); m != x.MemberEnd() && !m->value.IsNull())
+        if (auto err = string(m->value, fi + ".alt_text", EventLimits::kNameBytes, image.alt_text, true)) return err;
+      e.images.push_back(std::move(image));
+    }
+  }
+
+  if (const Value* s = member("event_status"); s && !s->IsNull()) {
+    auto status = s->IsString() ? status_from_name(view(*s)) : std::nullopt;
+    if (!status)
+      return invalid(f("event_status"), "must be EventScheduled, EventCancelled, EventPostponed or EventRescheduled");
+    e.status = *status;
+  }
+
+  if (const Value* r = member("recurrence"))
+    if (auto err = recurrence(*r, f("recurrence"), e)) return err;
+
+  // What the server keeps is read only as a floor for SEQUENCE (see upsert).
+  // RFC 5545 §3.8.7.4: SEQUENCE is an INTEGER (§3.3.8, 32-bit signed), never
+  // negative; anything else would be written as a SEQUENCE clients misread.
+  if (const Value* s = member("sequence"); s && !s->IsNull()) {
+    if (!s->IsInt64() || s->GetInt64() < 0 || s->GetInt64() > kMaxSequence)
+      return invalid(f("sequence"), "must be a whole number from 0 to " + std::to_string(kMaxSequence));
+    e.sequence = static_cast<std::uint32_t>(s->GetInt64());
+  }
+  return std::nullopt;
+}
+
+std::optional<FieldError> syntax_error(const rapidjson::Document& doc) {
+  FieldError e;
+  e.kind = FieldError::Kind::syntax;
+  e.message = std::string("the body is not valid JSON: ") + rapidjson::GetParseError_En(doc.GetParseError()) +
+              " (at byte " + std::to_string(doc.GetErrorOffset()) + ")";
+  return e;
+}
+
+// ---- writing
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void str(Writer& w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
+
+void lang_text_out(Writer& w, const LangText& t) {
+  if (t.empty()) {
+    w.Null();
+    return;
+  }
+  w.StartObject();
+  for (const auto& [lang, text] : t.entries()) {
+    str(w, lang);
+    str(w, text);
+  }
+  w.EndObject();
+}
+
+std::string time_out(const EventTime& t, std::string_view zone) {
+  if (t.date_only) return format_iso_date(t.local);
+  std::int64_t utc = local_to_utc(t.local, zone);
+  return format_iso_datetime(t.local, utc_offset(utc, zone));
+}
+
+void number_out(Writer& w, double v) {
+  // Six decimals (about 0.1 m) written the same way everywhere.
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.6f", v);
+  w.RawValue(buf, std::char_traits<char>::length(buf), rapidjson::kNumberType);
+}
+
+}  // namespace
+
+std::optional<FieldError> event_from_json(std::string_view json, const EventDefaults& defaults, Event& out) {
+  rapidjson::Document doc;
+  doc.Parse<kParseFlags>(json.data(), json.size());
+  if (doc.HasParseError()) return syntax_error(doc);
+  Reader reader(defaults);
+  return reader.event(doc, "", out);
+}
+
+std::optional<FieldError> events_from_json_array(std::string_view json, const EventDefaults& defaults,
+                                                 std::vector<Event>& out, std::size_t max_events) {
+  rapidjson::Document doc;
+  doc.Parse<kParseFlags>(json.data(), json.size());
+  if (doc.HasParseError()) return syntax_error(doc);
+  if (!doc.IsArray()) return invalid("", "the body must be a JSON array of events");
+  if (doc.Size() > max_events)
+    return invalid("", "more than " + std::to_string(max_events) + " events in one request");
+  Reader reader(defaults);
+  out.clear();
+  out.reserve(doc.Size());
+  for (rapidjson::SizeType i = 0; i < doc.Size(); ++i) {
+    std::string path = "[" + std::to_string(i) + "]";
+    Event e;
+    if (auto err = reader.event(doc[i], path, e)) return err;
+    if (e.id.empty()) return invalid(path + ".id", "is required");
+    out.push_back(std::move(e));
+  }
+  return std::nullopt;
+}
+
+bool event_from_canonical_json(std::string_view json, Event& out) {
+  rapidjson::Document doc;
+  doc.Parse<kParseFlags>(json.data(), json.size());
+  if (doc.HasParseError()) return false;
+  EventDefaults defaults{"und", std::string(kUtc)};
+  if (auto tz = doc.FindMember("timezone"); tz != doc.MemberEnd() && tz->value.IsString())
+    defaults.timezone.assign(tz->value.GetString(), tz->value.GetStringLength());
+  Reader reader(defaults, true);
+  return !reader.event(doc, "", out).has_value();
+}
+
+std::string url_path_segment(std::string_view id) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (char c : id) {
+    auto u = static_cast<unsigned char>(c);
+    bool plain = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '-' ||
+                 c == '.' || c == '_' || c == '~' || c == ':' || c == '@' || c == '!' || c == '$' || c == '&' ||
+                 c == '\'' || c == '(' || c == ')' || c == '*' || c == '+' || c == ',' || c == ';' || c == '=';
+    if (plain) {
+      out += c;
+    } else {
+      out += '%';
+      out += hex[u >> 4];
+      out += hex[u & 15];
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// Writes the event object; with `marks`, the template of
+// ical/event_json_template.hpp: mark bytes go straight into the buffer
+// between members (rapidjson escapes every control character inside
+// strings, so a mark cannot be mistaken for content).
+void write_event(Writer& w, rapidjson::StringBuffer& buffer, const Event& e, const JsonWriteOptions& options,
+                 bool marks) {
+  auto mark = [&](char slot) {
+    buffer.Put(kJsonMark);
+    buffer.Put(slot);
+  };
+  w.StartObject();
+  w.Key("id");
+  str(w, e.id);
+  w.Key("name");
+  lang_text_out(w, e.name);
+  w.Key("short_description");
+  lang_text_out(w, e.short_description);
+  w.Key("description");
+  lang_text_out(w, e.description);
+  if (marks) mark(e.end ? kJsonTimes : kJsonTimesNoEnd);
+  w.Key("start_time");
+  str(w, time_out(e.start, e.timezone));
+  w.Key("end_time");
+  if (!e.end) {
+    w.Null();
+  } else if (e.end->date_only) {
+    str(w, format_iso_date(add_days(e.end->local, -1)));  // the last day
+  } else {
+    str(w, time_out(*e.end, e.timezone));
+  }
+  if (marks) mark(kJsonTimesEnd);
+  w.Key("timezone");
+  str(w, e.timezone);
+  w.Key("location");
+  if (!e.location) {
+    w.Null();
+  } else {
+    const Location& l = *e.location;
+    w.StartObject();
+    w.Key("id");
+    if (l.id.empty()) w.Null(); else str(w, l.id);
+    w.Key("name");
+    lang_text_out(w, l.name);
+    w.Key("street_address");
+    lang_text_out(w, l.street_address);
+    w.Key("address_locality");
+    lang_text_out(w, l.address_locality);
+    w.Key("postal_code");
+    if (l.postal_code.empty()) w.Null(); else str(w, l.postal_code);
+    w.Key("position");
+    if (!l.position) {
+      w.Null();
+    } else {
+      w.StartObject();
+      w.Key("type");
+      w.String("Point");
+      w.Key("coordinates");
+      w.StartArray();
+      number_out(w, l.position->longitude);
+      number_out(w, l.position->latitude);
+      w.EndArray();
+      w.EndObject();
+    }
+    w.EndObject();
+  }
+  w.Key("keywords");
+  w.StartArray();
+  for (const auto& k : e.keywords) str(w, k);
+  w.EndArray();
+  w.Key("offers");
+  w.StartArray();
+  for (const auto& o : e.offers) {
+    w.StartObject();
+    w.Key("is_free");
+    if (o.is_free) w.Bool(*o.is_free); else w.Null();
+    w.Key("price");
+    lang_text_out(w, o.price);
+    w.Key("info_url");
+    lang_text_out(w, o.info_url);
+    w.Key("description");
+    lang_text_out(w, o.description);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("info_url");
+  lang_text_out(w, e.info_url);
+  w.Key("images");
+  w.StartArray();
+  for (const auto& im : e.images) {
+    w.StartObject();
+    w.Key("url");
+    str(w, im.url);
+    w.Key("name");
+    str(w, im.name);
+    w.Key("alt_text");
+    str(w, im.alt_text);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("event_status");
+  str(w, status_name(e.status));
+  w.Key("recurrence");
+  if (!e.recurrence) {
+    w.Null();
+  } else {
+    w.StartObject();
+    w.Key("rrule");
+    if (e.recurrence->rrule.empty()) w.Null(); else str(w, e.recurrence->rrule);
+    w.Key("exdate");
+    w.StartArray();
+    for (const auto& t : e.recurrence->exdates) str(w, time_out(t, e.timezone));
+    w.EndArray();
+    w.Key("rdate");
+    w.StartArray();
+    for (const auto& t : e.recurrence->rdates) str(w, time_out(t, e.timezone));
+    w.EndArray();
+    w.EndObject();
+  }
+  if (options.server_fields) {
+    w.Key("sequence");
+    w.Uint(std::min(e.sequence, kMaxSequence));  // a store written before the bound was kept
+    w.Key("created_time");
+    str(w, format_iso_utc_micros(e.created_us));
+    w.Key("last_modified_time");
+    str(w, format_iso_utc_micros(e.modified_us));
+    w.Key("deleted");
+    w.Bool(e.deleted);
+  }
+  if (!options.base_url.empty() || marks) {
+    std::string path(options.calendar);
+    path.append("/events/").append(url_path_segment(e.id)).append(".json");
+    w.Key("@id");
+    if (marks) {
+      // The path is plain ASCII (a calendar name, a percent-encoded id).
+      std::string raw = "\"";
+      raw.append({kJsonMark, kJsonBase}).append(path).append({kJsonMark, kJsonIdQuery}).append("\"");
+      w.RawValue(raw.data(), raw.size(), rapidjson::kStringType);
+    } else {
+      str(w, std::string(options.base_url) + path);
+    }
+    w.Key("@context");
+    w.String("http://schema.org");
+    w.Key("@type");
+    w.String("Event");
+  }
+  if (marks) mark(kJsonSuper);
+  w.EndObject();
+}
+
+}  // namespace
+
+std::string event_to_json(const Event& e, const JsonWriteOptions& options) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  write_event(w, buffer, e, options, false);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string event_json_template(const Event& e, std::string_view calendar) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  write_event(w, buffer, e, JsonWriteOptions{true, {}, calendar}, true);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+std::string deleted_event_json(std::string_view id, std::int64_t modified_us) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  w.Key("id");
+  str(w, id);
+  w.Key("deleted");
+  w.Bool(true);
+  w.Key("last_modified_time");
+  str(w, format_iso_utc_micros(modified_us));
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace civic::calendar

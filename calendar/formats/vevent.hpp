@@ -1,0 +1,43 @@
+// Writing iCalendar (RFC 5545, RFC 7986): one event as a VEVENT in one
+// language, and the VCALENDAR around a feed's events.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "calendar/model/calendar_config.hpp"
+#include "calendar/model/event.hpp"
+
+namespace civic::calendar {
+
+// How a calendar writes its VEVENTs in one language: the texts chosen along
+// `chain` (the language, then its fallbacks), and the ORGANIZER line.
+struct VeventStyle {
+  std::vector<std::string> chain;
+  std::string organizer_name;   // "ORGANIZER;CN=Kulttuuritapahtumat"
+  std::string organizer_value;  // "mailto:noreply@invalid"
+};
+
+VeventStyle vevent_style(const CalendarConfig& calendar, std::string_view lang);
+
+// The VEVENT of `event`: CRLF line ends, folded, escaped.
+std::string render_vevent(const Event& event, const VeventStyle& style);
+
+// The zone a rendered VEVENT names in TZID parameters ("" if none): the
+// feed must carry a VTIMEZONE for it.
+std::string_view tzid_used(const Event& event);
+
+// Identifies a style: a stored VEVENT whose signature differs (the calendar's
+// languages, title or organizer changed) is rendered again when read.
+std::uint64_t render_signature(const VeventStyle& style);
+
+// From BEGIN:VCALENDAR to the calendar's properties, in `lang`.
+std::string render_calendar_head(const CalendarConfig& calendar, std::string_view lang);
+
+inline constexpr std::string_view kCalendarTail = "END:VCALENDAR\r\n";
+
+inline constexpr std::string_view kProductId = "-//civic//civic calendar feeds 0.1//EN";
+
+}  // namespace civic::calendar

@@ -1,0 +1,84 @@
+// Answering feed requests: validators first (from the calendar's small state
+// record, no event read), then the body, which only selects stored VEVENTs and
+// copies them between the calendar's header, the VTIMEZONEs they need and the
+// END:VCALENDAR line.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <vector>
+#include <string>
+#include <string_view>
+
+#include "calendar/model/calendar_config.hpp"
+#include "calendar/formats/feed_body.hpp"
+#include "calendar/query/feed_query.hpp"
+#include "calendar/model/field_error.hpp"
+#include "calendar/model/recurrence.hpp"
+#include "storage/event_store.hpp"
+#include "storage/lmdb.hpp"
+#include "storage/result.hpp"
+#include "storage/store.hpp"
+
+namespace civic::calendar {
+
+struct Validators {
+  std::string etag;               // strong: "\"0123456789abcdef\""
+  std::int64_t last_modified = 0;  // seconds
+};
+
+// What a resource's validators are made of: the store, the calendar's state
+// and definition, the resource ("feed" or an event id), the query.
+Validators make_validators(std::string_view store_id, const CalendarConfig& calendar,
+                           const std::optional<storage::CalendarState>& state, std::string_view resource,
+                           const FeedQuery& query, std::string_view variant);
+
+// Entries of the index read (and events looked at) before a request is
+// moved from the event loop to the thread pool. Expanding recurring events
+// past what was materialized spends from it too: one step of an
+// ExpansionBudget (ical/recurrence.hpp) as kStepWeight entries, about what
+// it costs; in the pool, index entries are not limited (the store bounds
+// them) and expansion is, to kMaxExpansionSteps.
+inline constexpr std::size_t kInlineBudget = 20000;
+inline constexpr std::size_t kStepWeight = 4;
+inline constexpr std::size_t kUnlimited = static_cast<std::size_t>(-1);
+
+struct FeedAnswer {
+  bool over_budget = false;  // nothing built: run it again with a larger budget
+  bool found = true;         // false: no such event (404)
+  // Nothing built: the query needs more expansion than any request may do
+  // (a 400 naming the parameter to change).
+  std::optional<FieldError> refused;
+  FeedBody body;
+};
+
+// The expansion steps a request with `budget` may spend once `spent` of it
+// went on index entries.
+ExpansionBudget expansion_budget(std::size_t budget, std::size_t spent);
+
+// An expansion ran out of `steps`: inline (fewer than kMaxExpansionSteps
+// were allowed) the request is to run again in the pool (nullopt); there, it
+// is refused with this error.
+std::optional<FieldError> expansion_refusal(const ExpansionBudget& steps, const FeedQuery& query);
+
+// The forms of iCalendar a feed is written in: RFC 5545 text, jCal (RFC
+// 7265), xCal (RFC 6321). All three copy the stored component of each event
+// (render on write) into the calendar's frame.
+enum class FeedFormat { ics, jcal, xcal };
+
+// The whole feed for `query`, read in `txn`.
+storage::Result<FeedAnswer> build_ics_feed(const storage::Txn& txn, const storage::Databases& db,
+                                           const CalendarConfig& calendar, const FeedQuery& query,
+                                           std::size_t budget, FeedFormat format = FeedFormat::ics);
+
+// One event as a VCALENDAR (not found: deleted or never there).
+storage::Result<FeedAnswer> build_event_ics(const storage::Txn& txn, const storage::Databases& db,
+                                            const CalendarConfig& calendar, std::string_view id,
+                                            const FeedQuery& query, FeedFormat format = FeedFormat::ics);
+
+// Whether a stored event passes the filters of `query` (not the window).
+bool passes_filters(const storage::EventView& event, const FeedQuery& query);
+
+}  // namespace civic::calendar

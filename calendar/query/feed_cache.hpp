@@ -1,0 +1,67 @@
+// Built feed bodies, kept per worker process and found again by their ETag:
+// calendar apps poll the same few URLs, and an unchanged store gives the same
+// bytes, so a repeated request costs a look-up instead of a read of the
+// store. An entry is never wrong: its key is the ETag, which changes with
+// every write to the calendar (stale entries just age out, least recently
+// used first). Bounded in bytes; used only from one thread (the worker's
+// event loop).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace civic::calendar {
+
+class FeedCache {
+ public:
+  using Body = std::shared_ptr<const std::string>;
+
+  explicit FeedCache(std::size_t max_bytes) : max_bytes_(max_bytes) {}
+
+  // Bodies larger than this are not kept (they would push out many others).
+  std::size_t max_entry() const noexcept { return max_bytes_ / 8; }
+
+  Body find(std::string_view key) {
+    auto it = index_.find(std::string(key));
+    if (it == index_.end()) return nullptr;
+    lru_.splice(lru_.begin(), lru_, it->second);  // most recently used
+    return it->second->body;
+  }
+
+  void put(std::string key, Body body) {
+    if (!body || body->size() > max_entry()) return;
+    if (auto old = index_.find(key); old != index_.end()) {
+      bytes_ -= old->second->body->size();
+      lru_.erase(old->second);
+      index_.erase(old);
+    }
+    bytes_ += body->size();
+    lru_.push_front(Entry{key, std::move(body)});
+    index_.emplace(std::move(key), lru_.begin());
+    while (bytes_ > max_bytes_ && !lru_.empty()) {
+      bytes_ -= lru_.back().body->size();
+      index_.erase(lru_.back().key);
+      lru_.pop_back();
+    }
+  }
+
+  std::size_t bytes() const noexcept { return bytes_; }
+  std::size_t entries() const noexcept { return lru_.size(); }
+
+ private:
+  struct Entry {
+    std::string key;
+    Body body;
+  };
+  std::size_t max_bytes_;
+  std::size_t bytes_ = 0;
+  std::list<Entry> lru_;
+  std::unordered_map<std::string, std::list<Entry>::iterator> index_;
+};
+
+}  // namespace civic::calendar

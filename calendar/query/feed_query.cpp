@@ -1,0 +1,240 @@
+#include "calendar/query/feed_query.hpp"
+
+#include "common/query_string.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+#include "calendar/model/civil_time.hpp"
+#include "calendar/model/event.hpp"
+#include "calendar/formats/ics_reader.hpp"
+#include "calendar/model/recurrence.hpp"
+#include "calendar/formats/text_fold.hpp"
+#include "calendar/model/timezone.hpp"
+
+namespace civic::calendar {
+
+namespace {
+
+FieldError bad(std::string field, std::string message) {
+  FieldError e;
+  e.kind = FieldError::Kind::syntax;
+  e.field = std::move(field);
+  e.message = std::move(message);
+  return e;
+}
+
+std::vector<std::string> split_list(std::string_view s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    std::size_t end = s.find(',', start);
+    if (end == std::string_view::npos) end = s.size();
+    std::string_view item = s.substr(start, end - start);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty() && std::find(out.begin(), out.end(), item) == out.end()) out.emplace_back(item);
+    start = end + 1;
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::optional<bool> parse_bool(std::string_view v) {
+  if (v == "true" || v == "1") return true;
+  if (v == "false" || v == "0") return false;
+  return std::nullopt;
+}
+
+std::optional<int> parse_int(std::string_view v, int min, int max) {
+  int n = 0;
+  auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  if (ec != std::errc() || ptr != v.data() + v.size() || n < min || n > max) return std::nullopt;
+  return n;
+}
+
+// start / end: `is_end` makes a date (and today) mean the end of that day.
+std::optional<std::int64_t> parse_instant(std::string_view v, bool is_end, const CalendarConfig& cal,
+                                          std::int64_t now, std::optional<std::int64_t>& basis) {
+  if (v == "now") {
+    basis = now;
+    return now;
+  }
+  if (v == "today") {
+    CivilTime local = utc_to_local(now, cal.timezone);
+    CivilTime midnight{local.year, local.month, local.day, 0, 0, 0};
+    std::int64_t today = local_to_utc(midnight, cal.timezone);
+    basis = std::max(basis.value_or(today), today);
+    return is_end ? local_to_utc(add_days(midnight, 1), cal.timezone) : today;
+  }
+  auto iso = parse_iso8601(v);
+  if (!iso) return std::nullopt;
+  if (iso->date_only) {
+    CivilTime day = iso->civil;
+    return local_to_utc(is_end ? add_days(day, 1) : day, cal.timezone);
+  }
+  if (iso->offset_seconds) return seconds_from_civil(iso->civil) - *iso->offset_seconds;
+  return local_to_utc(iso->civil, cal.timezone);
+}
+
+// A date or date-time that parse_iso8601 refused for its year alone.
+bool year_out_of_range(std::string_view v) {
+  if (v.size() < 4 || !std::all_of(v.begin(), v.begin() + 4, [](char c) { return c >= '0' && c <= '9'; }))
+    return false;
+  std::string probe(v);
+  probe.replace(0, 4, "2000");
+  return parse_iso8601(probe).has_value();
+}
+
+// The message for a date or date-time parameter that is not one.
+std::string date_message(std::string_view v, std::string_view what) {
+  if (year_out_of_range(v))
+    return "must be in the years " + std::to_string(kMinYear) + " to " + std::to_string(kMaxYear) +
+           " (the dates civic takes)";
+  return "must be " + std::string(what);
+}
+
+// kOpenRangeYears after the later of `start` and the start of today, as a
+// date in the calendar's zone (29 February: 1 March).
+std::int64_t open_range_end(std::int64_t start, const CalendarConfig& cal, std::int64_t now,
+                            std::optional<std::int64_t>& basis) {
+  CivilTime local = utc_to_local(now, cal.timezone);
+  std::int64_t today = local_to_utc(CivilTime{local.year, local.month, local.day, 0, 0, 0}, cal.timezone);
+  std::int64_t from = start;
+  if (today > start) {
+    from = today;
+    basis = std::max(basis.value_or(today), today);
+  }
+  CivilTime day = utc_to_local(from, cal.timezone);
+  CivilTime end{day.year + kOpenRangeYears, day.month, day.day, 0, 0, 0};
+  if (!is_valid_date(end.year, end.month, end.day)) end = add_days(CivilTime{end.year, end.month, 28, 0, 0, 0}, 1);
+  if (end.year > kMaxYear) return kEndOfTime;
+  return local_to_utc(end, cal.timezone);
+}
+
+}  // namespace
+
+std::int64_t FeedQuery::series_end() const {
+  if (end) return *end;
+  return series_until.value_or(kEndOfTime);
+}
+
+std::string FeedQuery::normalized() const {
+  std::string n;
+  auto add = [&n](std::string_view key, std::string_view value) {
+    n.append(key).append(1, '=').append(value).append(1, '\n');
+  };
+  auto list = [&](std::string_view key, const std::vector<std::string>& items) {
+    if (items.empty()) return;
+    std::string joined;
+    for (const auto& i : items) joined.append(i).append(1, '\x1f');
+    add(key, joined);
+  };
+  if (start) add("start", std::to_string(*start));
+  if (end) add("end", std::to_string(*end));
+  if (series_until) add("series_until", std::to_string(*series_until));
+  list("keyword", keyword_any);
+  list("keyword_AND", keyword_all);
+  list("keyword!", keyword_none);
+  list("location", locations);
+  if (!text.empty()) add("text", text);
+  if (statuses) add("event_status", std::to_string(statuses));
+  if (is_free) add("is_free", *is_free ? "1" : "0");
+  if (modified_since_us) add("last_modified_since", std::to_string(*modified_since_us));
+  if (show_deleted) add("show_deleted", "1");
+  if (!sort.empty()) add("sort", sort);
+  add("page", std::to_string(page));
+  add("page_size", std::to_string(page_size));
+  add("lang", lang);
+  if (recurrence_id) {
+    const CivilTime& c = recurrence_id->civil;
+    add("recurrence_id", recurrence_id->date_only ? format_iso_date(c)
+                         : format_ical_datetime(c) + "/" +
+                               (recurrence_id->offset_seconds ? std::to_string(*recurrence_id->offset_seconds) : "local"));
+  }
+  return n;
+}
+
+std::optional<FieldError> parse_feed_query(std::string_view args, const CalendarConfig& cal, std::int64_t now,
+                                           FeedQuery& q) {
+  q = FeedQuery{};
+  q.lang = cal.default_language();
+  static constexpr std::string_view kKnown[] = {
+      "start", "end", "keyword", "keyword_AND", "keyword!", "location", "text", "event_status", "is_free",
+      "last_modified_since", "show_deleted", "sort", "page", "page_size", "lang", "recurrence_id"};
+  std::vector<QueryParameter> params;
+  if (auto error = parse_query(args, kKnown, params)) return bad(error->parameter, error->message);
+  for (const QueryParameter& param : params) {
+    const std::string& name = param.name;
+    const std::string& value = param.value;
+    if (value.size() > 1000) return bad(name, "is longer than 1000 bytes");
+
+    if (name == "start" || name == "end") {
+      auto t = parse_instant(value, name == "end", cal, now, q.time_basis);
+      if (!t) return bad(name, date_message(value, "an ISO 8601 date (2026-12-24) or date-time, or today or now"));
+      (name == "start" ? q.start : q.end) = *t;
+    } else if (name == "keyword" || name == "keyword_AND" || name == "keyword!" || name == "location") {
+      auto items = split_list(value);
+      if (items.empty()) return bad(name, "is empty");
+      if (items.size() > 50) return bad(name, "lists more than 50 values");
+      if (name == "keyword") q.keyword_any = std::move(items);
+      else if (name == "keyword_AND") q.keyword_all = std::move(items);
+      else if (name == "keyword!") q.keyword_none = std::move(items);
+      else q.locations = std::move(items);
+    } else if (name == "text") {
+      if (value.empty()) return bad(name, "is empty");
+      q.text = fold_case(value);
+    } else if (name == "event_status") {
+      for (const auto& s : split_list(value)) {
+        auto status = status_from_name(s);
+        if (!status) return bad(name, "must list EventScheduled, EventCancelled, EventPostponed or EventRescheduled");
+        q.statuses |= static_cast<std::uint8_t>(1u << static_cast<unsigned>(*status));
+      }
+      if (!q.statuses) return bad(name, "is empty");
+    } else if (name == "is_free") {
+      q.is_free = parse_bool(value);
+      if (!q.is_free) return bad(name, "must be true or false");
+    } else if (name == "show_deleted") {
+      auto b = parse_bool(value);
+      if (!b) return bad(name, "must be true or false");
+      q.show_deleted = *b;
+    } else if (name == "last_modified_since") {
+      auto iso = parse_iso8601(value);
+      if (!iso) return bad(name, date_message(value, "an ISO 8601 date or date-time"));
+      std::int64_t s = iso->offset_seconds ? seconds_from_civil(iso->civil) - *iso->offset_seconds
+                                           : local_to_utc(iso->civil, cal.timezone);
+      q.modified_since_us = s * 1000000;
+    } else if (name == "sort") {
+      static constexpr std::string_view kSorts[] = {"start_time", "-start_time", "end_time", "-end_time",
+                                                    "last_modified_time", "-last_modified_time", "name"};
+      if (std::find(std::begin(kSorts), std::end(kSorts), value) == std::end(kSorts))
+        return bad(name, "must be start_time, -start_time, end_time, -end_time, last_modified_time, "
+                         "-last_modified_time or name");
+      q.sort = value;
+    } else if (name == "page") {
+      auto n = parse_int(value, 1, kMaxPage);
+      if (!n) return bad(name, "must be a whole number from 1 to " + std::to_string(kMaxPage));
+      q.page = *n;
+    } else if (name == "page_size") {
+      auto n = parse_int(value, 1, kMaxPageSize);
+      if (!n) return bad(name, "must be a whole number from 1 to 100");
+      q.page_size = *n;
+    } else if (name == "recurrence_id") {
+      q.recurrence_id = parse_iso8601(value);
+      if (!q.recurrence_id)
+        return bad(name, date_message(value, "an ISO 8601 date or date-time, as an occurrence's start_time"));
+    } else if (name == "lang") {
+      if (!cal.has_language(value)) {
+        std::string list;
+        for (const auto& l : cal.languages) list.append(list.empty() ? "" : ", ").append(l);
+        return bad(name, "must be one of the calendar's languages: " + list);
+      }
+      q.lang = value;
+    }
+  }
+  if (q.start && q.end && *q.end <= *q.start) return bad("end", "must be after start");
+  if (q.start && !q.end) q.series_until = open_range_end(*q.start, cal, now, q.time_basis);
+  return std::nullopt;
+}
+
+}  // namespace civic::calendar

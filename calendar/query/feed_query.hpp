@@ -1,0 +1,80 @@
+// The query string of a feed request (Linked Events names), parsed and
+// resolved against the calendar and the time of the request:
+//
+//   start, end          ISO 8601 date or date-time, or today / now: events that
+//                       overlap [start, end); an end date is inclusive (the end
+//                       of that day); times without an offset are the calendar's.
+//                       Without end, recurring events are expanded up to
+//                       kOpenRangeYears after the later of start and today
+//   keyword             any of (comma-separated)    keyword_AND  all of
+//   keyword!            none of                     location     any of (place ids)
+//   text                case-insensitive, in any language
+//   event_status        any of EventScheduled, EventCancelled, ...
+//   is_free             true / false
+//   last_modified_since date-time; show_deleted true / false
+//   sort, page, page_size   checked here, used by the JSON list
+//   lang                a language of the calendar
+//   recurrence_id       one occurrence of a recurring event (its own JSON)
+//
+// Unknown parameters are ignored (clients add cache busters); a known one
+// given twice or malformed is a 400 naming it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "calendar/model/calendar_config.hpp"
+#include "calendar/model/civil_time.hpp"
+#include "calendar/model/field_error.hpp"
+
+namespace civic::calendar {
+
+struct FeedQuery {
+  std::optional<std::int64_t> start;  // UTC seconds
+  std::optional<std::int64_t> end;    // exclusive
+  std::vector<std::string> keyword_any;
+  std::vector<std::string> keyword_all;
+  std::vector<std::string> keyword_none;
+  std::vector<std::string> locations;
+  std::string text;                   // case-folded
+  std::uint8_t statuses = 0;          // bit (1 << EventStatus); 0: any
+  std::optional<bool> is_free;
+  std::optional<std::int64_t> modified_since_us;
+  bool show_deleted = false;
+  std::string sort;
+  int page = 1;
+  int page_size = 20;
+  std::string lang;                   // always set: the calendar's first if not asked
+  // An occurrence's start as its "recurrence_id" says it (a date or
+  // date-time; resolved in the event's own zone when the event is read).
+  std::optional<IsoTime> recurrence_id;
+  // A range without `end`: the occurrences of recurring events end here
+  // (kOpenRangeYears after the later of start and today).
+  std::optional<std::int64_t> series_until;
+  // The answer depends on when it is asked (today / now): the latest instant
+  // the selection could have changed for that reason.
+  std::optional<std::int64_t> time_basis;
+
+  bool has_window() const { return start || end; }
+  // The end of the range for the occurrences of recurring events.
+  std::int64_t series_end() const;
+  // A canonical text of everything that selects or shapes the answer: two
+  // requests with the same text get the same body from the same store.
+  std::string normalized() const;
+};
+
+inline constexpr int kMaxPageSize = 100;
+inline constexpr int kMaxPage = 1000000;
+
+// A range that is open at its end lists the occurrences of a recurring event
+// only this many years ahead (as calendar apps do), so that no request
+// expands an endless series far; single events are not limited.
+inline constexpr int kOpenRangeYears = 2;
+
+std::optional<FieldError> parse_feed_query(std::string_view args, const CalendarConfig& calendar, std::int64_t now,
+                                           FeedQuery& out);
+
+}  // namespace civic::calendar

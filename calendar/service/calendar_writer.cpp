@@ -1,0 +1,229 @@
+#include "calendar/service/calendar_writer.hpp"
+
+#include <time.h>
+
+#include <algorithm>
+#include <unordered_map>
+
+#include "calendar/formats/event_json.hpp"
+#include "calendar/stored/event_record.hpp"
+#include "storage/event_store.hpp"
+#include "storage/keys.hpp"
+
+namespace civic::calendar {
+
+namespace ev = storage::events;
+
+std::int64_t now_micros() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1000000 + ts.tv_nsec / 1000;
+}
+
+std::optional<std::size_t> first_duplicate_id(const std::vector<Event>& events) {
+  std::unordered_map<std::string_view, std::size_t> seen;
+  for (std::size_t i = 0; i < events.size(); ++i)
+    if (!seen.emplace(events[i].id, i).second) return i;
+  return std::nullopt;
+}
+
+namespace {
+
+// RFC 5545 §3.8.7.4: SEQUENCE is a 32-bit signed INTEGER. At the top it
+// stays there: clients still see the change by LAST-MODIFIED and DTSTAMP.
+std::uint32_t next_sequence(std::uint32_t sequence) {
+  return sequence >= kMaxSequence ? kMaxSequence : sequence + 1;
+}
+
+// Records rendered before the write transaction, at most this many bytes:
+// more would hold a large import twice in memory (its events and its
+// records); the rest are rendered under the write lock.
+constexpr std::size_t kPreparedBytes = 256u << 20;
+
+std::size_t record_bytes(const storage::EventRecord& r) {
+  std::size_t n = sizeof r + r.model_json.size() + r.facts.search_text.size() +
+                  r.occurrences.size() * sizeof(storage::OccurrenceSpan);
+  for (const auto& x : r.renditions) n += sizeof x + x.text.size();
+  return n;
+}
+
+// What one event of a batch becomes, decided against a store as one
+// transaction sees it: unchanged (nothing to write), or a record to put.
+struct Decision {
+  Upserted outcome = Upserted::unchanged;
+  std::optional<storage::EventRecord> record;
+};
+
+// Decides for `e` (which arrived with SEQUENCE `incoming`) against `txn`,
+// sets its server fields, and renders its record unless it is unchanged.
+storage::Result<Decision> decide(const storage::Txn& txn, const storage::Databases& db, const CalendarConfig& cal,
+                                 Event& e, std::uint32_t incoming, std::int64_t now_us) {
+  Decision d;
+  std::string canonical = canonical_json(e);
+  std::optional<std::uint32_t> old_sequence;
+  std::int64_t old_created = 0;
+  std::int64_t old_modified = 0;
+  bool old_live = false;
+  auto old = ev::get(txn, db, cal.name, e.id);
+  if (!old) return old.error();
+  if (old.value()) {
+    const storage::EventView& v = **old;
+    old_sequence = v.sequence;
+    old_created = v.created_us;
+    old_modified = v.modified_us;
+    old_live = !v.deleted();
+    if (old_live && v.model_json == canonical) {
+      e.sequence = v.sequence;
+      e.created_us = v.created_us;
+      e.modified_us = v.modified_us;
+      e.deleted = false;
+      return d;
+    }
+  }
+  e.sequence = old_sequence ? std::max(next_sequence(*old_sequence), incoming) : incoming;
+  e.created_us = old_sequence ? old_created : now_us;
+  e.modified_us = std::max(now_us, old_modified + 1);
+  e.deleted = false;
+  d.outcome = old_live ? Upserted::updated : Upserted::created;
+  d.record = make_record(e, cal, now_us);
+  return d;
+}
+
+storage::Result<std::uint64_t> calendar_version(const storage::Txn& txn, const storage::Databases& db,
+                                                std::string_view cal) {
+  auto state = ev::read_state(txn, db, cal);
+  if (!state) return state.error();
+  return state.value() ? state.value()->version : 0;
+}
+
+}  // namespace
+
+storage::Result<WriteCounts> upsert_events(storage::Store& store, const CalendarConfig& cal,
+                                           std::vector<Event>& events, std::int64_t now_us,
+                                           std::vector<Upserted>* outcomes) {
+  const auto& db = store.db();
+  std::vector<std::uint32_t> incoming;  // the SEQUENCE each event came with
+  incoming.reserve(events.size());
+  for (const Event& e : events) incoming.push_back(e.sequence);
+
+  // Rendering is most of an import's work. It is done first, against a read
+  // snapshot, so that LMDB's write lock (which every submission's commit
+  // needs too) is held only to put the records. If the calendar changed
+  // before the lock was taken, the decisions are made again under it.
+  std::vector<Decision> prepared;
+  std::uint64_t prepared_at = 0;
+  {
+    auto snapshot = storage::Txn::begin_read(store.env());
+    if (!snapshot) return snapshot.error();
+    auto version = calendar_version(*snapshot, db, cal.name);
+    if (!version) return version.error();
+    prepared_at = *version;
+    std::size_t bytes = 0;
+    for (std::size_t i = 0; i < events.size() && bytes < kPreparedBytes; ++i) {
+      auto d = decide(*snapshot, db, cal, events[i], incoming[i], now_us);
+      if (!d) return d.error();
+      if (d->record) bytes += record_bytes(*d->record);
+      prepared.push_back(std::move(*d));
+    }
+  }
+
+  auto txn = storage::Txn::begin_write(store.env());
+  if (!txn) return txn.error();
+  auto version = calendar_version(*txn, db, cal.name);
+  if (!version) return version.error();
+  if (*version != prepared_at) prepared.clear();  // written meanwhile: decide again
+
+  WriteCounts counts;
+  bool changed = false;
+  if (outcomes) outcomes->clear();
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    Decision d;
+    if (i < prepared.size()) {
+      d = std::move(prepared[i]);
+    } else {
+      auto decided = decide(*txn, db, cal, events[i], incoming[i], now_us);
+      if (!decided) return decided.error();
+      d = std::move(*decided);
+    }
+    if (d.record) {
+      if (auto st = ev::put(*txn, db, cal.name, *d.record); !st) return st.error();
+      changed = true;
+    }
+    switch (d.outcome) {
+      case Upserted::created: counts.created++; break;
+      case Upserted::updated: counts.updated++; break;
+      case Upserted::unchanged: counts.unchanged++; break;
+    }
+    if (outcomes) outcomes->push_back(d.outcome);
+  }
+  if (changed) {
+    if (auto st = ev::touch_state(*txn, db, cal.name, now_us); !st) return st.error();
+    if (auto purged = ev::purge_tombstones(*txn, db, cal.name, now_us - storage::kTombstoneMicros); !purged)
+      return purged.error();
+    if (auto st = txn->commit(); !st) return st.error();
+  }
+  return counts;
+}
+
+storage::Result<bool> delete_event(storage::Store& store, const CalendarConfig& cal, std::string_view id,
+                                   std::int64_t now_us) {
+  auto txn = storage::Txn::begin_write(store.env());
+  if (!txn) return txn.error();
+  const auto& db = store.db();
+  Event e;
+  {
+    auto old = ev::get(*txn, db, cal.name, id);
+    if (!old) return old.error();
+    if (!old.value() || old.value()->deleted()) return false;
+    if (!event_from_view(**old, e))
+      return storage::Error(storage::Error::kCorrupt, "read event " + std::string(id), "the stored event is damaged");
+  }
+  e.sequence = next_sequence(e.sequence);
+  e.modified_us = std::max(now_us, e.modified_us + 1);
+  e.deleted = true;
+  if (auto st = ev::put(*txn, db, cal.name, make_record(e, cal, now_us)); !st) return st.error();
+  if (auto st = ev::touch_state(*txn, db, cal.name, now_us); !st) return st.error();
+  if (auto purged = ev::purge_tombstones(*txn, db, cal.name, now_us - storage::kTombstoneMicros); !purged)
+    return purged.error();
+  if (auto st = txn->commit(); !st) return st.error();
+  return true;
+}
+
+storage::Result<std::int64_t> record_definition(storage::Store& store, const CalendarConfig& cal,
+                                                std::int64_t now_us) {
+  std::string text = cal.serialize();
+  {
+    auto txn = storage::Txn::begin_read(store.env());
+    if (!txn) return txn.error();
+    auto old = ev::get_definition(*txn, store.db(), cal.name);
+    if (!old) return old.error();
+    if (old.value() && old.value()->size() >= 8 && std::string_view(**old).substr(8) == text) {
+      std::string_view head = **old;
+      auto when = storage::keys::take_i64(head);
+      return when.value_or(0);
+    }
+  }
+  auto txn = storage::Txn::begin_write(store.env());
+  if (!txn) return txn.error();
+  std::string value;
+  storage::keys::append_i64(value, now_us / 1000000);
+  value += text;
+  if (auto st = ev::put_definition(*txn, store.db(), cal.name, value); !st) return st.error();
+  if (auto st = txn->commit(); !st) return st.error();
+  return now_us / 1000000;
+}
+
+storage::Result<std::optional<CalendarConfig>> recorded_definition(storage::Store& store, std::string_view name) {
+  auto txn = storage::Txn::begin_read(store.env());
+  if (!txn) return txn.error();
+  auto def = ev::get_definition(*txn, store.db(), name);
+  if (!def) return def.error();
+  if (!def.value()) return std::optional<CalendarConfig>{};
+  std::string_view value = **def;
+  CalendarConfig cal;
+  if (value.size() < 8 || !CalendarConfig::deserialize(value.substr(8), cal))
+    return storage::Error(storage::Error::kCorrupt, "read calendar " + std::string(name), "the stored definition is damaged");
+  return std::optional<CalendarConfig>{std::move(cal)};
+}
+
+}  // namespace civic::calendar

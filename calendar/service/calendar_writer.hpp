@@ -1,0 +1,54 @@
+// Writing events: a batch (one PUT, or a whole import) is one LMDB write
+// transaction, all or nothing. Events are upserted by id; the server keeps
+// sequence, created and last-modified times:
+//
+// - an event whose content is unchanged is not written (its SEQUENCE stays);
+// - a changed one gets SEQUENCE + 1 (or the SEQUENCE it came with, if that is
+//   higher, so a calendar moved from another system never goes backwards);
+//   it stops at kMaxSequence (2147483647, RFC 5545's INTEGER) and stays there;
+// - a deleted one stays as a tombstone for 90 days (kTombstoneMicros), then is
+//   purged by a later write to its calendar.
+//
+// A batch's records are rendered before LMDB's write lock is taken (against
+// a read snapshot, up to a memory budget), so that the submissions that
+// commit meanwhile wait only for the puts and the commit: see
+// docs/operations.md, "Imports and submissions at the same time".
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "calendar/model/calendar_config.hpp"
+#include "calendar/model/event.hpp"
+#include "calendar/model/write_counts.hpp"
+#include "storage/result.hpp"
+#include "storage/store.hpp"
+
+namespace civic::calendar {
+
+// Writes `events` (ids unique, checked by the readers) and sets on each the
+// server fields as stored. `outcomes`, if given, gets one entry per event.
+storage::Result<WriteCounts> upsert_events(storage::Store& store, const CalendarConfig& calendar,
+                                           std::vector<Event>& events, std::int64_t now_us,
+                                           std::vector<Upserted>* outcomes = nullptr);
+
+// Deletes one event (it becomes a tombstone). False if there was no such event.
+storage::Result<bool> delete_event(storage::Store& store, const CalendarConfig& calendar, std::string_view id,
+                                   std::int64_t now_us);
+
+// Records the calendar's definition in the store (for civicctl) if it
+// changed, and returns when it last changed (seconds).
+storage::Result<std::int64_t> record_definition(storage::Store& store, const CalendarConfig& calendar,
+                                                std::int64_t now_us);
+
+// The definition recorded for `name`, if any.
+storage::Result<std::optional<CalendarConfig>> recorded_definition(storage::Store& store, std::string_view name);
+
+std::int64_t now_micros();
+
+// The first id that is given twice, or nullopt.
+std::optional<std::size_t> first_duplicate_id(const std::vector<Event>& events);
+
+}  // namespace civic::calendar

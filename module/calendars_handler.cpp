@@ -143,7 +143,7 @@ ngx_int_t send_store_error(ngx_http_request_t* r, const storage::Error& error) {
 // A feed: its parts (views into the store: the read transaction is still
 // open) copied straight into the answer's buffer.
 ngx_int_t send_calendar(ngx_http_request_t* r, const calendar::Validators& v, const calendar::CalendarConfig& cal,
-                        Format format, const calendar::FeedBody& body) {
+                        Format format, const Body& body) {
   if (set_validators(r, v.etag, v.last_modified, cal.refresh_seconds) != NGX_OK) return NGX_ERROR;
   r->headers_out.status = NGX_HTTP_OK;
   r->headers_out.content_length_n = static_cast<off_t>(body.size());

@@ -3,7 +3,7 @@
 #include <cstring>
 #include <string>
 
-#include "common/json_error.hpp"
+#include <memory>
 
 namespace civic::module {
 
@@ -32,45 +32,81 @@ ngx_int_t add_header(ngx_http_request_t* r, std::string_view name, std::string_v
   return NGX_OK;
 }
 
-ngx_int_t send_body(ngx_http_request_t* r, ngx_uint_t status, std::string_view content_type,
-                    std::string_view body) {
-  r->headers_out.status = status;
+namespace {
+
+void release_shared(void* data) { delete static_cast<std::shared_ptr<const std::string>*>(data); }
+
+}  // namespace
+
+ngx_int_t send_reply(ngx_http_request_t* r, Reply reply) {
+  r->headers_out.status = static_cast<ngx_uint_t>(reply.status);
   // nginx 1.22 has no reason phrase of its own for 422 (RFC 9110 §15.5.21).
-  if (status == kUnprocessableContent) {
+  if (reply.status == kUnprocessableContent) {
     ngx_str_set(&r->headers_out.status_line, "422 Unprocessable Content");
   }
-  r->headers_out.content_length_n = static_cast<off_t>(body.size());
-  if (!copy_to_pool(r->pool, content_type, r->headers_out.content_type)) return NGX_ERROR;
-  r->headers_out.content_type_len = r->headers_out.content_type.len;
-  r->headers_out.content_type_lowcase = nullptr;
-
-  if (body.empty()) r->header_only = 1;
+  for (const auto& [name, value] : reply.headers) {
+    if (add_header(r, name, value) != NGX_OK) return NGX_ERROR;
+    if (name == "ETag") {
+      ngx_list_part_t* part = r->headers_out.headers.last;  // the header just added
+      r->headers_out.etag = static_cast<ngx_table_elt_t*>(part->elts) + (part->nelts - 1);
+      r->disable_not_modified = 1;  // the core decided 304 already
+    }
+  }
+  if (reply.last_modified) r->headers_out.last_modified_time = static_cast<time_t>(*reply.last_modified);
+  std::size_t size = reply.size();
+  if (!reply.content_type.empty()) {
+    if (!copy_to_pool(r->pool, reply.content_type, r->headers_out.content_type)) return NGX_ERROR;
+    r->headers_out.content_type_len = r->headers_out.content_type.len;
+    r->headers_out.content_type_lowcase = nullptr;
+  }
+  if (reply.status == NGX_HTTP_NOT_MODIFIED) {
+    r->headers_out.content_length_n = -1;
+    r->header_only = 1;
+  } else {
+    r->headers_out.content_length_n = static_cast<off_t>(size);
+    if (size == 0) r->header_only = 1;
+  }
   ngx_int_t rc = ngx_http_send_header(r);
   if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) return rc;
 
-  ngx_buf_t* b = ngx_create_temp_buf(r->pool, body.size());
+  auto* b = static_cast<ngx_buf_t*>(ngx_calloc_buf(r->pool));
   if (b == nullptr) return NGX_ERROR;
-  b->last = ngx_cpymem(b->last, body.data(), body.size());
+  if (reply.shared) {
+    ngx_pool_cleanup_t* cleanup = ngx_pool_cleanup_add(r->pool, 0);
+    if (cleanup == nullptr) return NGX_ERROR;
+    cleanup->handler = release_shared;
+    cleanup->data = new std::shared_ptr<const std::string>(reply.shared);
+    b->pos = reinterpret_cast<u_char*>(const_cast<char*>(reply.shared->data()));
+    b->last = b->pos + reply.shared->size();
+    b->memory = 1;  // nginx only reads it
+  } else {
+    b->start = static_cast<u_char*>(ngx_palloc(r->pool, size));
+    if (b->start == nullptr) return NGX_ERROR;
+    reply.body.copy_to(reinterpret_cast<char*>(b->start));
+    b->pos = b->start;
+    b->last = b->end = b->start + size;
+    b->temporary = 1;
+  }
   b->last_buf = (r == r->main) ? 1 : 0;
   b->last_in_chain = 1;
   ngx_chain_t out{b, nullptr};
   return ngx_http_output_filter(r, &out);
 }
 
-ngx_int_t send_json(ngx_http_request_t* r, ngx_uint_t status, std::string_view body) {
-  return send_body(r, status, "application/json", body);
+ngx_int_t send_body(ngx_http_request_t* r, ngx_uint_t status, std::string_view content_type, std::string_view body) {
+  return send_reply(r, text_reply(static_cast<int>(status), content_type, std::string(body)));
 }
 
-ngx_int_t send_error(ngx_http_request_t* r, ngx_uint_t status, std::string_view message,
-                     std::string_view field) {
-  return send_json(r, status, json_error(message, field));
+ngx_int_t send_json(ngx_http_request_t* r, ngx_uint_t status, std::string_view body) {
+  return send_reply(r, json_reply(static_cast<int>(status), std::string(body)));
+}
+
+ngx_int_t send_error(ngx_http_request_t* r, ngx_uint_t status, std::string_view message, std::string_view field) {
+  return send_reply(r, error_reply(static_cast<int>(status), message, field));
 }
 
 ngx_int_t send_method_not_allowed(ngx_http_request_t* r, std::string_view allow) {
-  if (add_header(r, "Allow", allow) != NGX_OK) return NGX_ERROR;
-  std::string message = "method not allowed here; allowed: ";
-  message += allow;
-  return send_error(r, NGX_HTTP_NOT_ALLOWED, message);
+  return send_reply(r, method_not_allowed(allow));
 }
 
 std::string_view path_after_prefix(ngx_http_request_t* r, const ngx_str_t& prefix) {

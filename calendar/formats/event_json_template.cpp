@@ -53,7 +53,7 @@ std::string occurrence_time_text(std::int64_t utc, const EventClock& clock) {
   return format_iso_datetime(local, static_cast<int>(seconds_from_civil(local) - utc));
 }
 
-bool append_event_json(FeedBody& body, std::string_view stored, std::string_view base,
+bool append_event_json(Body& body, std::string_view stored, std::string_view base,
                        const std::optional<OccurrenceTimes>& occurrence, const EventClock& clock) {
   std::string_view path;          // the "@id" path, after B up to O
   std::string recurrence_id;      // of the occurrence, as start_time

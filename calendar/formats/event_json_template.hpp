@@ -19,7 +19,7 @@
 #include <string>
 #include <string_view>
 
-#include "calendar/formats/feed_body.hpp"
+#include "common/body.hpp"
 
 namespace civic::calendar {
 
@@ -48,7 +48,7 @@ struct EventClock {
 // occurrence of the series (its own start_time, end_time, "@id",
 // "super_event" and "recurrence_id"). The body keeps views of `stored` and
 // `base`: both must outlive it. False if the template is damaged.
-bool append_event_json(FeedBody& body, std::string_view stored, std::string_view base,
+bool append_event_json(Body& body, std::string_view stored, std::string_view base,
                        const std::optional<OccurrenceTimes>& occurrence, const EventClock& clock);
 
 // start_time / recurrence_id of an occurrence: "2026-12-05T18:00:00+02:00",

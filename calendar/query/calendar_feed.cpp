@@ -99,12 +99,12 @@ class FeedAssembler {
 
   // The body, in order: by start, then id. Its views stay valid as long as
   // the transaction the events were read in.
-  FeedBody finish() {
+  Body finish() {
     std::sort(items_.begin(), items_.end(), [](const Item& a, const Item& b) {
       return a.order != b.order ? a.order < b.order : a.id < b.id;
     });
     std::sort(zones_.begin(), zones_.end());
-    FeedBody body;
+    Body body;
     if (format_ == FeedFormat::ics) {
       body.append_owned(render_calendar_head(cal_, lang_));
       for (auto z : zones_) body.append(vtimezone_text(z));  // cached for the process

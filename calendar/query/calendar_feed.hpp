@@ -13,7 +13,7 @@
 #include <string_view>
 
 #include "calendar/model/calendar_config.hpp"
-#include "calendar/formats/feed_body.hpp"
+#include "common/body.hpp"
 #include "calendar/query/feed_query.hpp"
 #include "calendar/model/field_error.hpp"
 #include "calendar/model/recurrence.hpp"
@@ -51,7 +51,7 @@ struct FeedAnswer {
   // Nothing built: the query needs more expansion than any request may do
   // (a 400 naming the parameter to change).
   std::optional<FieldError> refused;
-  FeedBody body;
+  Body body;
 };
 
 // The expansion steps a request with `budget` may spend once `spent` of it

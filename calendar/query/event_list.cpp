@@ -65,7 +65,7 @@ class ListWriter {
       : cal_(cal), base_(base), signature_(rendition_signature(storage::RenditionKind::json, VeventStyle{})) {}
 
   // False if the stored event cannot be read back.
-  bool append(FeedBody& body, const Item& item) {
+  bool append(Body& body, const Item& item) {
     std::string_view stored;
     if (auto found = item.view->find_rendition(storage::RenditionKind::json, "", signature_)) {
       stored = *found;
@@ -450,7 +450,7 @@ storage::Result<ListAnswer> build_json_list(const storage::Txn& txn, const stora
   if (static_cast<std::uint64_t>(q.page) < pages) next = page_link(links.list_url, links.args, q.page + 1);
   if (q.page > 1) previous = page_link(links.list_url, links.args, q.page - 1);
 
-  FeedBody& body = answer.feed.body;
+  Body& body = answer.feed.body;
   std::deque<std::string> base{json_string_content(links.base)};
   ListWriter writer(cal, base.front());
   body.append_owned(meta_json(s.count, next, previous));

@@ -1,6 +1,6 @@
-// The bytes of an answer: views of stored renditions (valid while the read
-// transaction that found them is open) and texts of the request's own,
-// copied once into the answer.
+// The bytes of an answer, in pieces: views of stored texts (valid while the
+// read transaction that found them is open) and texts of the request's own,
+// copied once into what is sent.
 #pragma once
 
 #include <algorithm>
@@ -9,9 +9,9 @@
 #include <string_view>
 #include <vector>
 
-namespace civic::calendar {
+namespace civic {
 
-class FeedBody {
+class Body {
  public:
   void append(std::string_view part) {
     parts_.push_back(part);
@@ -41,4 +41,4 @@ class FeedBody {
   std::size_t size_ = 0;
 };
 
-}  // namespace civic::calendar
+}  // namespace civic

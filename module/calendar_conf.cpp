@@ -12,9 +12,9 @@ namespace civic::module {
 
 namespace {
 
-CalendarRegistry* registry_of(ngx_conf_t* cf, MainConf* mc) {
-  if (mc->calendars != nullptr) return static_cast<CalendarRegistry*>(mc->calendars);
-  auto* registry = pool_new<CalendarRegistry>(cf->pool);
+calendar::Calendars* registry_of(ngx_conf_t* cf, MainConf* mc) {
+  if (mc->calendars != nullptr) return mc->calendars;
+  auto* registry = pool_new<calendar::Calendars>(cf->pool);
   if (registry == nullptr) return nullptr;
   mc->calendars = registry;
   return registry;
@@ -38,29 +38,11 @@ char* calendar_line(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
 
 }  // namespace
 
-const calendar::CalendarConfig* CalendarRegistry::find(std::string_view name) const {
-  for (const auto& c : calendars_)
-    if (c.name == name) return &c;
-  return nullptr;
-}
-
-std::vector<const calendar::CalendarConfig*> CalendarRegistry::all() const {
-  std::vector<const calendar::CalendarConfig*> out;
-  for (const auto& c : calendars_) out.push_back(&c);
-  return out;
-}
-
-std::vector<std::string_view> CalendarRegistry::names() const {
-  std::vector<std::string_view> out;
-  for (const auto& c : calendars_) out.push_back(c.name);
-  return out;
-}
-
-const CalendarRegistry& calendar_registry(ngx_http_request_t* r) {
-  static const CalendarRegistry empty;
+const calendar::Calendars& calendar_registry(ngx_http_request_t* r) {
+  static const calendar::Calendars empty;
   auto* mc = static_cast<MainConf*>(ngx_http_get_module_main_conf(r, ngx_http_civic_module));
   if (mc == nullptr || mc->calendars == nullptr) return empty;
-  return *static_cast<const CalendarRegistry*>(mc->calendars);
+  return *mc->calendars;
 }
 
 char* civic_calendar_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
@@ -73,7 +55,7 @@ char* civic_calendar_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept 
                          "civic_calendar \"%V\": a name is 1 to 64 of a-z, 0-9, \"_\" and \"-\"", &args[1]);
       return static_cast<char*>(NGX_CONF_ERROR);
     }
-    CalendarRegistry* registry = registry_of(cf, mc);
+    calendar::Calendars* registry = registry_of(cf, mc);
     if (registry == nullptr) return static_cast<char*>(NGX_CONF_ERROR);
     if (registry->find(name) != nullptr) {
       ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "civic_calendar \"%V\" is duplicate", &args[1]);
@@ -109,7 +91,7 @@ char* civic_calendar_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept 
 ngx_int_t record_calendar_definitions(ngx_conf_t* cf, MainConf* mc, storage::Store& store) noexcept {
   if (mc->calendars == nullptr) return NGX_OK;
   try {
-    auto* registry = static_cast<CalendarRegistry*>(mc->calendars);
+    calendar::Calendars* registry = mc->calendars;
     std::int64_t now = calendar::now_micros();
     for (auto& calendar : registry->items()) {
       auto when = calendar::record_definition(store, calendar, now);

@@ -345,7 +345,7 @@ class FeedJob : public Job {
 };
 
 ngx_int_t calendar_list(ngx_http_request_t* r, const LocConf& lc) {
-  const CalendarRegistry& registry = calendar_registry(r);
+  const calendar::Calendars& registry = calendar_registry(r);
   std::string base = request_origin(r);
   base.append(ngx::view(lc.prefix));
   if (base.empty() || base.back() != '/') base.push_back('/');

@@ -62,20 +62,8 @@ char* parse_block(ngx_conf_t* cf, ngx_uint_t place) {
 
 }  // namespace
 
-const forms::Form* FormRegistry::find(std::string_view name) const {
-  for (const auto& f : forms_)
-    if (f->name == name) return f.get();
-  return nullptr;
-}
-
-std::vector<std::string_view> FormRegistry::names() const {
-  std::vector<std::string_view> out;
-  for (const auto& f : forms_) out.push_back(f->name);
-  return out;
-}
-
-const FormRegistry& form_registry(ngx_http_request_t* r) {
-  static const FormRegistry empty;
+const forms::Forms& form_registry(ngx_http_request_t* r) {
+  static const forms::Forms empty;
   auto* mc = static_cast<MainConf*>(ngx_http_get_module_main_conf(r, ngx_http_civic_module));
   return mc->forms ? *mc->forms : empty;
 }
@@ -88,7 +76,7 @@ char* civic_form_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
     std::string_view name = ngx::view(args[1]);
     if (auto e = forms::FormBuilder::check_name(name); !e.empty()) return report(cf, "civic_form: " + e);
     if (mc->forms == nullptr) {
-      mc->forms = pool_new<FormRegistry>(cf->pool);
+      mc->forms = pool_new<forms::Forms>(cf->pool);
       if (mc->forms == nullptr) return conf_error();
     }
     if (mc->forms->find(name)) return report(cf, "civic_form \"" + std::string(name) + "\" is defined twice");

@@ -19,23 +19,12 @@
 #include <string_view>
 #include <vector>
 
-#include "forms/form.hpp"
+#include "forms/forms.hpp"
 
 namespace civic::module {
 
-// The forms of the configuration, by name. Owned by the configuration pool.
-class FormRegistry {
- public:
-  const forms::Form* find(std::string_view name) const;
-  void add(forms::Form form) { forms_.push_back(std::make_unique<forms::Form>(std::move(form))); }
-  std::vector<std::string_view> names() const;
-
- private:
-  std::vector<std::unique_ptr<forms::Form>> forms_;
-};
-
-// The registry of the configuration this request runs under (never null).
-const FormRegistry& form_registry(ngx_http_request_t* r);
+// The forms of the configuration this request runs under (never null).
+const forms::Forms& form_registry(ngx_http_request_t* r);
 
 // Directive places that exist only inside civic_form blocks. Bits that
 // nginx's own modules do not use (NGX_DIRECT_CONF is 0x00010000, the context

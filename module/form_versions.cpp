@@ -42,8 +42,8 @@ forms::Form form_of(const storage::FormDefinition& def) {
   return f;
 }
 
-const FormRegistry& registry_of(MainConf* mc) {
-  static const FormRegistry none;
+const forms::Forms& registry_of(MainConf* mc) {
+  static const forms::Forms none;
   return mc->forms ? *mc->forms : none;
 }
 
@@ -52,7 +52,7 @@ const FormRegistry& registry_of(MainConf* mc) {
 ngx_int_t record_form_definitions(ngx_conf_t* cf, MainConf* mc, storage::Store& store) noexcept {
   try {
     std::int64_t now = static_cast<std::int64_t>(::time(nullptr));
-    const FormRegistry& registry = registry_of(mc);
+    const forms::Forms& registry = registry_of(mc);
     for (std::string_view name : registry.names()) {
       const forms::Form* f = registry.find(name);
       if (f == nullptr) continue;
@@ -79,7 +79,7 @@ void warn_about_form_changes(ngx_conf_t* cf, MainConf* mc, const storage::Txn& t
   try {
     auto stored = storage::list_form_definitions(txn, db);
     if (!stored) return;
-    const FormRegistry& registry = registry_of(mc);
+    const forms::Forms& registry = registry_of(mc);
     for (const storage::FormDefinition& old : *stored) {
       auto count = storage::submission_count(txn, db, old.name);
       if (!count || *count == 0) continue;  // nothing stored to hide

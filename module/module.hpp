@@ -14,12 +14,15 @@ extern ngx_module_t ngx_http_civic_module;
 }
 
 namespace civic::forms {
+class Forms;
 class Layout;
+}
+namespace civic::calendar {
+class Calendars;
 }
 
 namespace civic::module {
 
-class FormRegistry;   // module/form_conf.hpp
 struct FormBlockParse;
 
 // http{} level. Plain data: lives in nginx's configuration pool.
@@ -33,10 +36,10 @@ struct MainConf {
   ngx_str_t thread_pool_name;
   ngx_thread_pool_t* thread_pool;
   ngx_flag_t used;            // a civic_* location directive was seen
-  FormRegistry* forms;        // civic_form blocks; pool-cleanup owned
+  forms::Forms* forms;        // civic_form blocks; pool-cleanup owned
   FormBlockParse* form_parse; // while a civic_form block is being read
   ngx_int_t commit_batch;     // civic_commit_batch: submissions per commit at most
-  void* calendars;            // CalendarRegistry* (module/calendar_conf.hpp), freed with the conf pool
+  calendar::Calendars* calendars;  // civic_calendar blocks; pool-cleanup owned
   ngx_str_t calendars_prefix; // the first civic_calendars location, for absolute URLs
   size_t feed_cache_size;     // civic_feed_cache: bytes of built feeds per worker; 0: off
 };

@@ -108,8 +108,8 @@ void start_retention_timer(ngx_cycle_t* cycle, MainConf* mc) noexcept {
     Purger& p = purger();
     p.forms.clear();
     if (mc->thread_pool == nullptr || !worker_store()) return;
-    static const FormRegistry no_forms;
-    const FormRegistry& registry = mc->forms ? *mc->forms : no_forms;
+    static const forms::Forms no_forms;
+    const forms::Forms& registry = mc->forms ? *mc->forms : no_forms;
     std::int64_t shortest = 0;
     auto add = [&](const std::string& name, std::int64_t retention) {
       if (retention <= 0) return;

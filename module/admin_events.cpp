@@ -25,7 +25,7 @@
 #include "calendar/formats/ics_reader.hpp"
 #include "module/admin_events.hpp"
 #include "module/calendar_conf.hpp"
-#include "module/http_cache.hpp"
+#include "module/request_info.hpp"
 #include "module/module.hpp"
 #include "module/offload.hpp"
 #include "module/request_body.hpp"

@@ -28,7 +28,7 @@
 #include "forms/submission_export.hpp"
 #include "module/form_conf.hpp"
 #include "module/form_versions.hpp"
-#include "module/http_cache.hpp"
+#include "module/request_info.hpp"
 #include "module/module.hpp"
 #include "module/offload.hpp"
 #include "module/request_ctx.hpp"

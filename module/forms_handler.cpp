@@ -31,6 +31,7 @@
 #include "module/offload.hpp"
 #include "module/request_body.hpp"
 #include "module/request_ctx.hpp"
+#include "module/request_info.hpp"
 #include "module/response.hpp"
 #include "module/store_full_log.hpp"
 #include "storage/submission_store.hpp"
@@ -60,30 +61,6 @@ bool pool_copy(ngx_pool_t* pool, std::string_view from, ngx_str_t& to) {
   if (to.data == nullptr) return false;
   if (!from.empty()) std::memcpy(to.data, from.data(), from.size());
   return true;
-}
-
-// Every value of a request header sent under `name` (any number of times).
-std::vector<std::string_view> header_values(ngx_http_request_t* r, std::string_view name) {
-  std::vector<std::string_view> values;
-  ngx_list_part_t* part = &r->headers_in.headers.part;
-  auto* h = static_cast<ngx_table_elt_t*>(part->elts);
-  for (ngx_uint_t i = 0;; i++) {
-    if (i >= part->nelts) {
-      if (part->next == nullptr) break;
-      part = part->next;
-      h = static_cast<ngx_table_elt_t*>(part->elts);
-      i = 0;
-    }
-    if (h[i].key.len == name.size() && ngx_strncasecmp(h[i].key.data, (u_char*)name.data(), name.size()) == 0)
-      values.push_back(ngx::view(h[i].value));
-  }
-  return values;
-}
-
-// The first value of a request header, or "".
-std::string_view header(ngx_http_request_t* r, std::string_view name) {
-  auto values = header_values(r, name);
-  return values.empty() ? std::string_view() : values.front();
 }
 
 std::string query_arg(ngx_http_request_t* r, const char* name) {
@@ -348,7 +325,7 @@ void body_read(ngx_http_request_t* r) noexcept {
     forms::ContentType type =
         forms::parse_content_type(r->headers_in.content_type ? ngx::view(r->headers_in.content_type->value) : "");
     std::vector<std::string> keys;
-    for (std::string_view k : header_values(r, "Idempotency-Key")) keys.emplace_back(k);
+    for (std::string_view k : request_headers(r, "Idempotency-Key")) keys.emplace_back(k);
     auto body = RequestBody::of(r);
     if (!body) {
       ngx_http_finalize_request(r, NGX_HTTP_BAD_REQUEST);
@@ -372,16 +349,16 @@ void body_read(ngx_http_request_t* r) noexcept {
 }
 
 bool prefers_json(ngx_http_request_t* r) {
-  std::string_view accept = header(r, "Accept");
+  std::string_view accept = request_header(r, "Accept");
   return accept.find("application/json") != std::string_view::npos && accept.find("text/html") == std::string_view::npos;
 }
 
 ngx_int_t not_found(ngx_http_request_t* r) {
   if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
-  std::string_view accept = header(r, "Accept");
+  std::string_view accept = request_header(r, "Accept");
   if (accept.find("text/html") == std::string_view::npos) return send_error(r, NGX_HTTP_NOT_FOUND, "no such form");
   static const std::string kLanguages[] = {"en", "fi", "sv", "da"};
-  std::string lang = forms::choose_language(query_arg(r, "lang"), header(r, "Accept-Language"), kLanguages);
+  std::string lang = forms::choose_language(query_arg(r, "lang"), request_header(r, "Accept-Language"), kLanguages);
   auto fragment = forms::render_message(forms::builtin_text(Text::not_found_title, lang),
                                         forms::builtin_text(Text::not_found_text, lang));
   return send_html(r, NGX_HTTP_NOT_FOUND, lang,
@@ -403,7 +380,7 @@ ngx_int_t dispatch(ngx_http_request_t* r) {
   if (ctx == nullptr) return NGX_HTTP_INTERNAL_SERVER_ERROR;
   ctx->form = form;
   ctx->layout = lc->layout;
-  std::string lang = forms::choose_language(query_arg(r, "lang"), header(r, "Accept-Language"), form->languages);
+  std::string lang = forms::choose_language(query_arg(r, "lang"), request_header(r, "Accept-Language"), form->languages);
   std::string_view uri = ngx::view(r->uri);
   if (schema) uri.remove_suffix(5);
   if (!pool_copy(r->pool, lang, ctx->lang) || !pool_copy(r->pool, uri, ctx->url)) return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -453,9 +430,9 @@ ngx_int_t dispatch(ngx_http_request_t* r) {
       forms::parse_content_type(r->headers_in.content_type ? ngx::view(r->headers_in.content_type->value) : "");
   ctx->wants_json = type.kind == forms::BodyKind::json || prefers_json(r);
   std::string_view host = r->headers_in.host ? ngx::view(r->headers_in.host->value) : std::string_view();
-  if (forms::is_cross_site(header(r, "Origin"), header(r, "Sec-Fetch-Site"), host)) {
-    log_refusal(r, *ctx, "cross-site post (Origin \"" + std::string(header(r, "Origin")) + "\", Sec-Fetch-Site \"" +
-                             std::string(header(r, "Sec-Fetch-Site")) + "\")");
+  if (forms::is_cross_site(request_header(r, "Origin"), request_header(r, "Sec-Fetch-Site"), host)) {
+    log_refusal(r, *ctx, "cross-site post (Origin \"" + std::string(request_header(r, "Origin")) + "\", Sec-Fetch-Site \"" +
+                             std::string(request_header(r, "Sec-Fetch-Site")) + "\")");
     if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
     if (ctx->wants_json) return send_error(r, NGX_HTTP_FORBIDDEN, "cross-site form posts are refused");
     return send_message_page(r, *ctx, NGX_HTTP_FORBIDDEN, Text::refused_title, Text::cross_site_text);

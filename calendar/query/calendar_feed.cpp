@@ -22,26 +22,17 @@ namespace ev = storage::events;
 
 namespace {
 
-storage::RenditionKind kind_of(FeedFormat f) {
-  switch (f) {
-    case FeedFormat::jcal: return storage::RenditionKind::jcal;
-    case FeedFormat::xcal: return storage::RenditionKind::xcal;
-    case FeedFormat::ics: break;
-  }
-  return storage::RenditionKind::vevent;
-}
-
 // A VTIMEZONE in jCal or xCal: converted once per process (the tz database
 // does not change under a running nginx).
-const std::string& converted_vtimezone(std::string_view zone, FeedFormat format) {
+const std::string& converted_vtimezone(std::string_view zone, Format format) {
   static std::mutex lock;
   static std::map<std::string, std::string, std::less<>> made;
-  std::string key = (format == FeedFormat::jcal ? "j:" : "x:") + std::string(zone);
+  std::string key = (format == Format::jcal ? "j:" : "x:") + std::string(zone);
   std::lock_guard<std::mutex> hold(lock);
   auto it = made.find(key);
   if (it != made.end()) return it->second;
   const std::string& text = vtimezone_text(zone);
-  std::string converted = format == FeedFormat::jcal ? jcal_of_ical(text) : xcal_of_ical(text);
+  std::string converted = format == Format::jcal ? jcal_of_ical(text) : xcal_of_ical(text);
   return made.emplace(std::move(key), std::move(converted)).first->second;
 }
 
@@ -69,25 +60,25 @@ namespace {
 // Collects the VEVENTs of a feed and writes the VCALENDAR around them.
 class FeedAssembler {
  public:
-  FeedAssembler(const CalendarConfig& cal, std::string_view lang, FeedFormat format)
+  FeedAssembler(const CalendarConfig& cal, std::string_view lang, Format format)
       : cal_(cal),
         lang_(lang),
         format_(format),
         style_(vevent_style(cal, lang)),
-        signature_(rendition_signature(kind_of(format), style_)) {}
+        signature_(rendition_signature(rendition_of(format), style_)) {}
 
   // False if the stored event cannot be read back (a damaged store).
   bool add(const storage::EventView& v, std::int64_t order) {
     std::string_view text;
-    if (auto stored = v.find_rendition(kind_of(format_), lang_, signature_)) {
+    if (auto stored = v.find_rendition(rendition_of(format_), lang_, signature_)) {
       text = *stored;
     } else {
       // Stored before the calendar's languages changed: rendered now.
       Event e;
       if (!event_from_view(v, e)) return false;
       std::string vevent = render_vevent(e, style_);
-      if (format_ == FeedFormat::jcal) vevent = jcal_of_ical(vevent);
-      if (format_ == FeedFormat::xcal) vevent = xcal_of_ical(vevent);
+      if (format_ == Format::jcal) vevent = jcal_of_ical(vevent);
+      if (format_ == Format::xcal) vevent = xcal_of_ical(vevent);
       if (vevent.empty()) return false;
       rendered_.push_back(std::move(vevent));
       text = rendered_.back();
@@ -105,7 +96,7 @@ class FeedAssembler {
     });
     std::sort(zones_.begin(), zones_.end());
     Body body;
-    if (format_ == FeedFormat::ics) {
+    if (format_ == Format::ics) {
       body.append_owned(render_calendar_head(cal_, lang_));
       for (auto z : zones_) body.append(vtimezone_text(z));  // cached for the process
       for (const auto& i : items_) body.append(i.text);
@@ -115,10 +106,10 @@ class FeedAssembler {
       calendar_text.append(kCalendarTail);
       bool first = true;
       auto separate = [&] {
-        if (!first && format_ == FeedFormat::jcal) body.append(kJcalSeparator);
+        if (!first && format_ == Format::jcal) body.append(kJcalSeparator);
         first = false;
       };
-      if (format_ == FeedFormat::jcal) {
+      if (format_ == Format::jcal) {
         JcalFrame frame = jcal_frame(calendar_text);
         body.append_owned(std::move(frame.head));
         tail_ = std::move(frame.tail);
@@ -151,7 +142,7 @@ class FeedAssembler {
   };
   const CalendarConfig& cal_;
   std::string lang_;
-  FeedFormat format_;
+  Format format_;
   std::string tail_;
   VeventStyle style_;
   std::uint64_t signature_;
@@ -206,7 +197,7 @@ Validators make_validators(std::string_view store_id, const CalendarConfig& cal,
 
 storage::Result<FeedAnswer> build_ics_feed(const storage::Txn& txn, const storage::Databases& db,
                                            const CalendarConfig& cal, const FeedQuery& q, std::size_t budget,
-                                           FeedFormat format) {
+                                           Format format) {
   FeedAnswer answer;
   FeedAssembler feed(cal, q.lang, format);
   bool damaged_record = false;
@@ -291,7 +282,7 @@ storage::Result<FeedAnswer> build_ics_feed(const storage::Txn& txn, const storag
 
 storage::Result<FeedAnswer> build_event_ics(const storage::Txn& txn, const storage::Databases& db,
                                             const CalendarConfig& cal, std::string_view id, const FeedQuery& q,
-                                            FeedFormat format) {
+                                            Format format) {
   FeedAnswer answer;
   auto view = ev::get(txn, db, cal.name, id);
   if (!view) return view.error();

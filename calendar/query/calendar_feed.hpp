@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "calendar/formats/format.hpp"
 #include "calendar/model/calendar_config.hpp"
 #include "common/body.hpp"
 #include "calendar/query/feed_query.hpp"
@@ -63,20 +64,19 @@ ExpansionBudget expansion_budget(std::size_t budget, std::size_t spent);
 // is refused with this error.
 std::optional<FieldError> expansion_refusal(const ExpansionBudget& steps, const FeedQuery& query);
 
-// The forms of iCalendar a feed is written in: RFC 5545 text, jCal (RFC
-// 7265), xCal (RFC 6321). All three copy the stored component of each event
-// (render on write) into the calendar's frame.
-enum class FeedFormat { ics, jcal, xcal };
+// The iCalendar forms (Format::ics, jcal, xcal; calendar/formats/format.hpp)
+// copy the stored component of each event (render on write) into the
+// calendar's frame. Format::json is the list of calendar/query/event_list.hpp.
 
 // The whole feed for `query`, read in `txn`.
 storage::Result<FeedAnswer> build_ics_feed(const storage::Txn& txn, const storage::Databases& db,
                                            const CalendarConfig& calendar, const FeedQuery& query,
-                                           std::size_t budget, FeedFormat format = FeedFormat::ics);
+                                           std::size_t budget, Format format = Format::ics);
 
 // One event as a VCALENDAR (not found: deleted or never there).
 storage::Result<FeedAnswer> build_event_ics(const storage::Txn& txn, const storage::Databases& db,
                                             const CalendarConfig& calendar, std::string_view id,
-                                            const FeedQuery& query, FeedFormat format = FeedFormat::ics);
+                                            const FeedQuery& query, Format format = Format::ics);
 
 // Whether a stored event passes the filters of `query` (not the window).
 bool passes_filters(const storage::EventView& event, const FeedQuery& query);

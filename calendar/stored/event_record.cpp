@@ -66,6 +66,16 @@ std::uint64_t rendition_signature(storage::RenditionKind kind, const VeventStyle
   return 0;
 }
 
+storage::RenditionKind rendition_of(Format format) {
+  switch (format) {
+    case Format::json: return storage::RenditionKind::json;
+    case Format::jcal: return storage::RenditionKind::jcal;
+    case Format::xcal: return storage::RenditionKind::xcal;
+    case Format::ics: break;
+  }
+  return storage::RenditionKind::vevent;
+}
+
 std::string name_in(const Event& e, const std::vector<std::string>& chain) {
   const LangText::Entry* name = e.name.pick(chain);
   return name ? name->second : std::string();

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 
+#include "calendar/formats/format.hpp"
 #include "calendar/model/calendar_config.hpp"
 #include "calendar/model/event.hpp"
 #include "calendar/model/recurrence.hpp"
@@ -32,6 +33,10 @@ storage::EventRecord make_record(const Event& event, const CalendarConfig& calen
 // signature differs (the calendar's languages, title or organizer changed,
 // or a newer civic writes it differently) is rendered again when read.
 std::uint64_t rendition_signature(storage::RenditionKind kind, const VeventStyle& style);
+
+// The stored rendition a format copies (calendar/formats/format.hpp): the
+// VEVENT, jCal or xCal per language, the JSON object.
+storage::RenditionKind rendition_of(Format format);
 
 // The name an event sorts by in `lang` (along the calendar's fallback chain).
 std::string name_in(const Event& event, const std::vector<std::string>& chain);

@@ -1,0 +1,158 @@
+// The calendar read service without a server: routing, content negotiation,
+// conditional requests, the cache, and what goes to the thread pool.
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "calendar/formats/event_json.hpp"
+#include "calendar/formats/html_text.hpp"
+#include "calendar/model/timezone.hpp"
+#include "calendar/service/calendar_writer.hpp"
+#include "calendar/service/reader.hpp"
+#include "storage/store.hpp"
+#include "tests/test_dir.hpp"
+#include "tests/cmocka.hpp"  // last
+
+using namespace civic;
+using namespace civic::calendar;
+
+namespace {
+
+struct Fixture {
+  std::string dir;
+  std::optional<storage::Store> store;
+  Calendars calendars;
+};
+
+int setup(void** state) {
+  init_timezones();
+  init_html_parser();
+  auto* f = new Fixture;
+  f->dir = test::make_temp_dir();
+  storage::EnvOptions o;
+  o.path = f->dir;
+  o.map_size = std::size_t{64} << 20;
+  auto s = storage::Store::open(o, storage::IfMissing::create);
+  if (!s) return -1;
+  f->store.emplace(std::move(*s));
+  CalendarConfig cal;
+  cal.name = "culture";
+  cal.languages = {"fi", "en"};
+  cal.timezone = "Europe/Helsinki";
+  cal.refresh_seconds = 3600;
+  f->calendars.items().push_back(cal);
+  Event e;
+  if (event_from_json(R"({"id":"e1","name":{"fi":"Konsertti"},"start_time":"2026-12-05T18:00:00+02:00"})",
+                      EventDefaults{"fi", "Europe/Helsinki"}, e))
+    return -1;
+  std::vector<Event> events{e};
+  if (!upsert_events(*f->store, f->calendars.items().front(), events, 1000000)) return -1;
+  *state = f;
+  return 0;
+}
+
+int teardown(void** state) {
+  auto* f = static_cast<Fixture*>(*state);
+  f->store.reset();
+  test::remove_dir(f->dir);
+  delete f;
+  return 0;
+}
+
+ReadRequest request(std::string_view path, std::string_view accept = {}) {
+  ReadRequest r;
+  r.path = path;
+  r.accept = accept;
+  r.base_url = "https://example.org/calendars/";
+  r.now = 1800000000;
+  return r;
+}
+
+const std::string* header(const Reply& r, std::string_view name) {
+  for (const auto& [n, v] : r.headers)
+    if (n == name) return &v;
+  return nullptr;
+}
+
+std::string body(const ReadAnswer& a) { return a.reply.shared ? *a.reply.shared : a.reply.body.str(); }
+
+void routes(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  Reader reader(f.calendars, 0);
+  struct Case {
+    const char* path;
+    int status;
+  } cases[] = {{"", 200},          {"culture.ics", 200},          {"culture.json", 200},
+               {"culture.xml", 404}, {"nosuch.ics", 404},          {"culture/events/e1.ics", 200},
+               {"culture/events/e1.json", 200}, {"culture/events/none.ics", 404}, {"culture/other/e1", 404},
+               {"culture/events/a/b.ics", 404}};
+  for (const auto& c : cases) {
+    auto a = reader.answer(*f.store, request(c.path));
+    if (a.reply.status != c.status) fail_msg("%s: %d, not %d", c.path, a.reply.status, c.status);
+  }
+  auto a = reader.answer(*f.store, request("culture.ics"));
+  assert_string_equal(a.reply.content_type.c_str(), "text/calendar; charset=utf-8");
+  assert_non_null(strstr(body(a).c_str(), ":Konsertti\r\n"));
+  assert_null(header(a.reply, "Access-Control-Allow-Origin"));  // calendar apps fetch .ics themselves
+  a = reader.answer(*f.store, request("culture.json"));
+  assert_string_equal(header(a.reply, "Access-Control-Allow-Origin")->c_str(), "*");
+  ReadRequest post = request("culture.ics");
+  post.read_method = false;
+  a = reader.answer(*f.store, post);
+  assert_int_equal(a.reply.status, 405);
+  assert_string_equal(header(a.reply, "Allow")->c_str(), "GET, HEAD");
+  ReadRequest bad = request("culture.json");
+  bad.args = "page=0";
+  a = reader.answer(*f.store, bad);
+  assert_int_equal(a.reply.status, 400);
+}
+
+void negotiates_by_accept(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  Reader reader(f.calendars, 0);
+  struct Case {
+    const char* accept;
+    int status;
+    const char* type;
+  } cases[] = {{"", 200, "text/calendar; charset=utf-8"},
+               {"application/calendar+json", 200, "application/calendar+json; charset=utf-8"},
+               {"application/calendar+xml;q=0.9, text/calendar;q=0.5", 200, "application/calendar+xml; charset=utf-8"},
+               {"text/html,*/*;q=0.8", 200, "text/calendar; charset=utf-8"},
+               {"text/html", 406, "application/json"}};
+  for (const auto& c : cases) {
+    auto a = reader.answer(*f.store, request("culture", c.accept));
+    if (a.reply.status != c.status || a.reply.content_type != c.type)
+      fail_msg("Accept %s: %d %s", c.accept, a.reply.status, a.reply.content_type.c_str());
+    assert_string_equal(header(a.reply, "Vary")->c_str(), "Accept");
+  }
+}
+
+void revalidates_and_caches(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  Reader reader(f.calendars, 1 << 20);
+  auto first = reader.answer(*f.store, request("culture.ics"));
+  assert_int_equal(first.reply.status, 200);
+  assert_non_null(first.reply.shared.get());  // kept in the cache
+  std::string etag = *header(first.reply, "ETag");
+  ReadRequest again = request("culture.ics");
+  again.if_none_match = etag;
+  auto not_modified = reader.answer(*f.store, again);
+  assert_int_equal(not_modified.reply.status, 304);
+  assert_int_equal(not_modified.reply.size(), 0);
+  auto cached = reader.answer(*f.store, request("culture.ics"));
+  assert_true(cached.reply.shared == first.reply.shared);  // the same bytes, not built again
+  ReadRequest since = request("culture.ics");
+  since.if_modified_since = *first.reply.last_modified;
+  assert_int_equal(reader.answer(*f.store, since).reply.status, 304);
+}
+
+}  // namespace
+
+int main() {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(routes, setup, teardown),
+      cmocka_unit_test_setup_teardown(negotiates_by_accept, setup, teardown),
+      cmocka_unit_test_setup_teardown(revalidates_and_caches, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, nullptr, nullptr);
+}

@@ -24,6 +24,20 @@ Reply method_not_allowed(std::string_view allow) {
   return r;
 }
 
+Reply store_failure(bool full, std::string_view what, std::string_view message) {
+  Reply r = full ? error_reply(507, "the store is full: nothing was written; raise max_size of civic_store")
+                 : error_reply(500, "the store could not be used; nothing was written; see the error log");
+  r.log = std::string(what) + ": " + std::string(message);
+  r.store_full = full;
+  return r;
+}
+
+Reply internal_error(std::string_view what, std::string_view message) {
+  Reply r = error_reply(500, "the request failed; see the error log");
+  r.log = std::string(what) + ": " + std::string(message);
+  return r;
+}
+
 Reply no_content() {
   Reply r;
   r.status = 204;

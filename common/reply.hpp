@@ -23,6 +23,10 @@ struct Reply {
   std::shared_ptr<const std::string> shared;      // when set, the body instead of `body`
   std::vector<std::pair<std::string, std::string>> headers;  // in the order to send; ETag among them
   std::optional<std::int64_t> last_modified;      // seconds; as sent (common/http_headers.hpp)
+  // What went wrong inside, for the server's error log (never sent): raw
+  // store messages go here, the client gets a sentence of its own.
+  std::string log;
+  bool store_full = false;  // the log line is [crit], at most once a second
 
   void header(std::string name, std::string value) { headers.emplace_back(std::move(name), std::move(value)); }
   std::size_t size() const { return shared ? shared->size() : body.size(); }
@@ -37,6 +41,11 @@ Reply error_reply(int status, std::string_view message, std::string_view field =
 Reply method_not_allowed(std::string_view allow);
 // 204, no body.
 Reply no_content();
+// A failure of the store (its message logged, not sent): 507 when it is
+// full, else 500. `what` names what was tried ("calendar \"culture\": write").
+Reply store_failure(bool full, std::string_view what, std::string_view message);
+// An exception stopped at the service's edge: 500, logged.
+Reply internal_error(std::string_view what, std::string_view message);
 
 // RFC 9110 §15.5.21.
 inline constexpr int kUnprocessableContent = 422;

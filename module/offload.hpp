@@ -6,7 +6,11 @@
 
 #include "module/ngx.hpp"
 
+#include <exception>
 #include <memory>
+
+#include "common/reply.hpp"
+#include "module/response.hpp"
 
 namespace civic::module {
 
@@ -27,5 +31,43 @@ ngx_int_t offload_from_handler(ngx_http_request_t* r, std::unique_ptr<Job> job) 
 // From a request body handler (which must finalize the request itself):
 // posts the job, or finalizes the request with 500 if it could not.
 void offload_after_body(ngx_http_request_t* r, std::unique_ptr<Job> job) noexcept;
+
+// The usual job: a core service's call, `work()` returning a Reply, run in
+// the pool; an exception is stopped there and answered 500.
+template <class Work>
+class ReplyJob final : public Job {
+ public:
+  explicit ReplyJob(Work work) : work_(std::move(work)) {}
+  void run() noexcept override {
+    try {
+      reply_ = work_();
+    } catch (const std::exception& e) {
+      reply_ = internal_error("in the thread pool", e.what());
+    } catch (...) {
+      reply_ = internal_error("in the thread pool", "unknown exception");
+    }
+  }
+  ngx_int_t answer(ngx_http_request_t* r) noexcept override {
+    try {
+      return send_reply(r, std::move(reply_));
+    } catch (...) {
+      return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+  }
+
+ private:
+  Work work_;
+  Reply reply_;
+};
+
+template <class Work>
+ngx_int_t offload_reply(ngx_http_request_t* r, Work work) {
+  return offload_from_handler(r, std::make_unique<ReplyJob<Work>>(std::move(work)));
+}
+
+template <class Work>
+void offload_reply_after_body(ngx_http_request_t* r, Work work) {
+  offload_after_body(r, std::make_unique<ReplyJob<Work>>(std::move(work)));
+}
 
 }  // namespace civic::module

@@ -5,6 +5,8 @@
 
 #include <memory>
 
+#include "module/store_full_log.hpp"
+
 namespace civic::module {
 
 namespace {
@@ -39,6 +41,12 @@ void release_shared(void* data) { delete static_cast<std::shared_ptr<const std::
 }  // namespace
 
 ngx_int_t send_reply(ngx_http_request_t* r, Reply reply) {
+  if (reply.store_full) {
+    log_store_full(r->connection->log, "store", reply.log);
+  } else if (!reply.log.empty()) {
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: %*s", reply.log.size(),
+                  reinterpret_cast<u_char*>(reply.log.data()));
+  }
   r->headers_out.status = static_cast<ngx_uint_t>(reply.status);
   // nginx 1.22 has no reason phrase of its own for 422 (RFC 9110 §15.5.21).
   if (reply.status == kUnprocessableContent) {

@@ -2,44 +2,13 @@
 
 #include <algorithm>
 
+#include "common/url.hpp"
 #include "common/utf8.hpp"
 
 namespace civic {
 
-namespace {
-
-int hex(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
-
-bool percent_decode(std::string_view in, std::string& out) {
-  out.clear();
-  out.reserve(in.size());
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == '+') {
-      out += ' ';
-    } else if (c == '%') {
-      if (i + 2 >= in.size()) return false;
-      int h = hex(in[i + 1]);
-      int l = hex(in[i + 2]);
-      if (h < 0 || l < 0) return false;
-      out += static_cast<char>(h * 16 + l);
-      i += 2;
-    } else {
-      out += c;
-    }
-  }
-  return true;
-}
-
 bool decode_query_component(std::string_view in, std::string& out) {
-  return percent_decode(in, out) && is_valid_utf8(out);
+  return url::percent_decode(in, out) && is_valid_utf8(out);
 }
 
 std::optional<QueryError> parse_query(std::string_view args, std::span<const std::string_view> known,

@@ -30,7 +30,4 @@ std::optional<QueryError> parse_query(std::string_view args, std::span<const std
 // or the result is not valid UTF-8.
 bool decode_query_component(std::string_view in, std::string& out);
 
-// The same without the UTF-8 check (WHATWG URL §5.1, form bodies too).
-bool percent_decode(std::string_view in, std::string& out);
-
 }  // namespace civic

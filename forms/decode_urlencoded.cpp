@@ -5,7 +5,7 @@
 #include "forms/decode.hpp"
 #include "forms/utf8.hpp"
 
-#include "common/query_string.hpp"
+#include "common/url.hpp"
 
 namespace civic::forms {
 
@@ -21,11 +21,11 @@ DecodeResult decode_urlencoded(std::string_view body, const DecodeLimits& limits
     std::size_t eq = pair.find('=');
     std::string_view raw_name = pair.substr(0, eq);
     std::string_view raw_value = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-    if (raw_name.size() > limits.max_name_length * 3 || !percent_decode(raw_name, name))
+    if (raw_name.size() > limits.max_name_length * 3 || !url::percent_decode(raw_name, name))
       return DecodeError{"a field name is malformed or too long", {}};
     if (name.size() > limits.max_name_length || !is_valid_utf8(name))
       return DecodeError{"a field name is too long or not valid UTF-8", {}};
-    if (!percent_decode(raw_value, value))
+    if (!url::percent_decode(raw_value, value))
       return DecodeError{"the value has a \"%\" that is not followed by two hexadecimal digits", name};
     if (!is_valid_utf8(value)) return DecodeError{"the value is not valid UTF-8", name};
     if (input.values.size() >= limits.max_fields) return DecodeError{"the body has too many fields", {}};

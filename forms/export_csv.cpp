@@ -7,6 +7,7 @@
 #include "forms/submission_export.hpp"
 
 #include "forms/local_time.hpp"
+#include "common/url.hpp"
 
 namespace civic::forms {
 
@@ -68,22 +69,7 @@ std::string text_of(const rapidjson::Value& v) {
 }
 
 // Percent-encodes a URL path segment (RFC 3986 unreserved characters stay).
-std::string url_segment(std::string_view s) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : s) {
-    auto u = static_cast<unsigned char>(c);
-    if ((u >= 'A' && u <= 'Z') || (u >= 'a' && u <= 'z') || (u >= '0' && u <= '9') || c == '-' || c == '.' ||
-        c == '_' || c == '~') {
-      out.push_back(c);
-    } else {
-      out.push_back('%');
-      out.push_back(hex[u >> 4]);
-      out.push_back(hex[u & 15]);
-    }
-  }
-  return out;
-}
+std::string url_segment(std::string_view s) { return url::encoded(s, url::Keep::unreserved); }
 
 class CsvExport final : public SubmissionExport {
  public:

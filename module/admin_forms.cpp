@@ -23,6 +23,7 @@
 #include <rapidjson/writer.h>
 
 #include "common/query_string.hpp"
+#include "common/url.hpp"
 #include "forms/form.hpp"
 #include "forms/file_type.hpp"
 #include "forms/submission_export.hpp"
@@ -385,23 +386,13 @@ ngx_int_t start_export(ngx_http_request_t* r, const forms::Form& form, bool csv)
 // attachment; filename="ascii"; filename*=UTF-8''percent-encoded (RFC 6266):
 // quotes, backslashes, control characters and non-ASCII never reach the quoted form.
 std::string content_disposition(std::string_view filename) {
-  std::string ascii, encoded;
+  std::string ascii;
   for (unsigned char c : filename) {
     if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '/' ) ascii += static_cast<char>(c);
     else ascii += '_';
-    bool attr = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                std::strchr("!#$&+-.^_`|~", c) != nullptr;
-    if (attr && c != 0) {
-      encoded += static_cast<char>(c);
-    } else {
-      static const char hex[] = "0123456789ABCDEF";
-      encoded += '%';
-      encoded += hex[c >> 4];
-      encoded += hex[c & 15];
-    }
   }
   if (ascii.empty()) ascii = "file";
-  return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + encoded;
+  return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''" + url::encoded(filename, url::Keep::attr_char);
 }
 
 ngx_int_t get_one(ngx_http_request_t* r, const forms::Form& form, std::string_view receipt) {

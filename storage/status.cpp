@@ -9,21 +9,9 @@
 #include <rapidjson/writer.h>
 
 #include "storage/event_store.hpp"
+#include "common/time_text.hpp"
 
 namespace civic::storage {
-
-namespace {
-
-std::string iso_utc(std::int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
-}  // namespace
 
 Result<StoreStatus> collect_status(Store& store, std::span<const std::string_view> calendars,
                                    std::span<const FormToReport> forms, std::int64_t now) {

@@ -11,6 +11,7 @@
 
 #include "storage/keys.hpp"
 #include "storage/submission_keys.hpp"
+#include "common/time_text.hpp"
 
 namespace civic::storage {
 
@@ -24,15 +25,6 @@ constexpr int kReplayPurgePerCommit = 256;
 
 using submission_keys::form_key;
 using submission_keys::seq_key;
-
-std::string iso_utc(std::int64_t t) {
-  std::time_t tt = static_cast<std::time_t>(t);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 std::string record_json(const NewSubmission& s, std::string_view receipt, std::uint64_t seq, std::int64_t now) {
   rapidjson::StringBuffer out;

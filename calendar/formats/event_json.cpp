@@ -12,6 +12,7 @@
 #include "calendar/formats/event_json_template.hpp"
 #include "calendar/model/recurrence.hpp"
 #include "calendar/model/timezone.hpp"
+#include "common/url.hpp"
 
 namespace civic::calendar {
 
@@ -454,24 +455,7 @@ bool event_from_canonical_json(std::string_view json, Event& out) {
   return !reader.event(doc, "", out).has_value();
 }
 
-std::string url_path_segment(std::string_view id) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : id) {
-    auto u = static_cast<unsigned char>(c);
-    bool plain = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '-' ||
-                 c == '.' || c == '_' || c == '~' || c == ':' || c == '@' || c == '!' || c == '$' || c == '&' ||
-                 c == '\'' || c == '(' || c == ')' || c == '*' || c == '+' || c == ',' || c == ';' || c == '=';
-    if (plain) {
-      out += c;
-    } else {
-      out += '%';
-      out += hex[u >> 4];
-      out += hex[u & 15];
-    }
-  }
-  return out;
-}
+std::string url_path_segment(std::string_view id) { return url::encoded(id, url::Keep::path_segment); }
 
 namespace {
 

@@ -5,6 +5,7 @@
 
 #include "calendar/model/civil_time.hpp"
 #include "calendar/model/timezone.hpp"
+#include "common/url.hpp"
 
 namespace civic::calendar {
 
@@ -29,23 +30,7 @@ std::string json_string_content(std::string_view text) {
   return q.substr(1, q.size() - 2);
 }
 
-std::string query_component(std::string_view text) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  std::string out;
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    bool plain = (u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || c == '-' ||
-                 c == '.' || c == '_' || c == '~' || c == ':';
-    if (plain) {
-      out += c;
-    } else {
-      out += '%';
-      out += hex[u >> 4];
-      out += hex[u & 15];
-    }
-  }
-  return out;
-}
+std::string query_component(std::string_view text) { return url::encoded(text, url::Keep::query_value); }
 
 std::string occurrence_time_text(std::int64_t utc, const EventClock& clock) {
   CivilTime local = utc_to_local(utc, clock.zone);

@@ -19,6 +19,7 @@
 #include "calendar/formats/vevent.hpp"
 #include "storage/event_index.hpp"
 #include "storage/event_store.hpp"
+#include "common/url.hpp"
 
 namespace civic::calendar {
 
@@ -395,19 +396,7 @@ class Selector {
 // (RFC 3986 §2: controls, space, non-ASCII, "<>\"\\^`{|}") percent-encoded:
 // the link stays a valid URL and the JSON valid UTF-8.
 std::string& append_query_text(std::string& out, std::string_view part) {
-  static constexpr char hex[] = "0123456789ABCDEF";
-  static constexpr std::string_view kUnsafe = "<>\"\\^`{|}";
-  for (char c : part) {
-    auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u >= 0x7f || kUnsafe.find(c) != std::string_view::npos) {
-      out += '%';
-      out += hex[u >> 4];
-      out += hex[u & 15];
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return url::append_encoded(out, part, url::Keep::query_text);
 }
 
 }  // namespace

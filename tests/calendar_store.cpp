@@ -13,7 +13,9 @@
 #include "calendar/formats/event_json.hpp"
 #include "calendar/formats/html_text.hpp"
 #include "calendar/model/timezone.hpp"
+#include "storage/event_keys.hpp"
 #include "storage/event_store.hpp"
+#include "storage/store_check.hpp"
 #include "storage/store.hpp"
 #include "tests/test_dir.hpp"
 #include "tests/cmocka.hpp"  // last
@@ -321,6 +323,57 @@ void a_write_during_an_import_is_not_lost(void** state) {
   assert_int_equal(state_after.value()->live, 3001);
 }
 
+// The keys of `db` that start with the calendar's name.
+std::vector<std::string> keys_of(storage::Store& store, storage::Db db) {
+  std::vector<std::string> out;
+  auto txn = storage::Txn::begin_read(store.env());
+  auto st = storage::for_each_with_prefix(*txn, db, storage::event_keys::cal_prefix("culture"),
+                                          [&](const storage::Entry& e) {
+                                            out.emplace_back(e.key);
+                                            return true;
+                                          });
+  if (!st) fail_msg("%s", st.error().message().c_str());
+  return out;
+}
+
+std::string problems_of(storage::Store& store) {
+  auto report = storage::check_store(store);
+  if (!report) fail_msg("%s", report.error().message().c_str());
+  std::string all;
+  for (const auto& p : report->problems) all += p + "\n";
+  return all;
+}
+
+void verify_finds_missing_and_stray_index_entries(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  put(f, {parse(event_json("short", "2026-12-05T18:00:00+02:00")),
+          parse(event_json("long", "2026-12-01T10:00:00+02:00", "2026-12-20T18:00:00+02:00")),
+          parse(event_json("gone", "2026-12-07T18:00:00+02:00"))});
+  assert_true(delete_event(*f.store, f.cal, "gone", kNow + kSecond).ok());
+  assert_string_equal(problems_of(*f.store).c_str(), "");
+
+  const storage::Databases& db = f.store->db();
+  auto long_entries = keys_of(*f.store, db.event_long);
+  auto tombstones = keys_of(*f.store, db.event_tombstones);
+  assert_true(long_entries.size() >= 3);  // one a week the exhibition spans
+  assert_int_equal(tombstones.size(), 1);
+  {
+    auto txn = storage::Txn::begin_write(f.store->env());
+    assert_true(txn->del(db.event_long, long_entries[1]).ok());
+    assert_true(txn->del(db.event_tombstones, tombstones[0]).ok());
+    assert_true(txn->put(db.event_series, storage::event_keys::event_key("culture", "nosuch"), "x").ok());
+    assert_true(txn->commit().ok());
+  }
+  std::string all = problems_of(*f.store);
+  print_message("%s", all.c_str());
+  assert_non_null(strstr(all.c_str(), "events: culture long: long occurrence at "));
+  assert_non_null(strstr(all.c_str(), "is missing from event_long"));
+  assert_non_null(strstr(all.c_str(), "events: culture gone: is deleted but has no event_tombstones entry"));
+  assert_non_null(strstr(all.c_str(), "event_series: culture\\x00nosuch\\x00 names no event"));
+  assert_non_null(strstr(all.c_str(), "calendar \"culture\": 0 event_tombstones entries where the events need 1"));
+  assert_non_null(strstr(all.c_str(), "calendar \"culture\": 1 event_series entries where the events need 0"));
+}
+
 }  // namespace
 
 int main() {
@@ -335,6 +388,7 @@ int main() {
       cmocka_unit_test_setup_teardown(feeds_are_complete_and_stable, setup, teardown),
       cmocka_unit_test_setup_teardown(validators_change_with_the_store_only, setup, teardown),
       cmocka_unit_test_setup_teardown(a_write_during_an_import_is_not_lost, setup, teardown),
+      cmocka_unit_test_setup_teardown(verify_finds_missing_and_stray_index_entries, setup, teardown),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -9,50 +9,20 @@
 #include "common/config_hints.hpp"
 #include "common/quote.hpp"
 #include "forms/local_time.hpp"
+#include "forms/setting_words.hpp"
 #include "forms/utf8.hpp"
 #include "forms/validate.hpp"
 
 namespace civic::forms {
 
+using namespace setting_words;
+
 namespace {
 
-constexpr std::size_t kMaxNameLength = 64;
 constexpr std::size_t kDefaultMaxLength = 1000;       // one-line fields
 constexpr std::size_t kDefaultTextareaLength = 10000;
-constexpr std::size_t kLargestMaxLength = 1'000'000;
 constexpr std::size_t kDefaultMaxFileSize = 10u << 20;
 constexpr std::size_t kLargestDailyLimit = 100'000'000;
-
-bool is_name_char(char c, bool first) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) return true;
-  if (first) return false;
-  return (c >= '0' && c <= '9') || c == '_' || c == '-';
-}
-
-bool valid_name(std::string_view name) {
-  if (name.empty() || name.size() > kMaxNameLength) return false;
-  for (std::size_t i = 0; i < name.size(); ++i)
-    if (!is_name_char(name[i], i == 0)) return false;
-  return true;
-}
-
-// ISO 639 codes as they appear in lang= attributes: two or three letters.
-bool valid_language(std::string_view lang) {
-  if (lang.size() < 2 || lang.size() > 3) return false;
-  return std::all_of(lang.begin(), lang.end(), [](char c) { return c >= 'a' && c <= 'z'; });
-}
-
-bool parse_count(std::string_view text, std::size_t& out) {
-  if (text.empty()) return false;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc() && end == text.data() + text.size();
-}
-
-std::optional<Condition> parse_condition(std::string_view text) {
-  auto eq = text.find('=');
-  if (eq == std::string_view::npos || eq == 0) return std::nullopt;
-  return Condition{std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
-}
 
 bool valid_confirm_url(std::string_view url) {
   if (url.empty() || !is_valid_utf8(url)) return false;
@@ -61,39 +31,10 @@ bool valid_confirm_url(std::string_view url) {
   return url.front() == '/' || url.starts_with("https://") || url.starts_with("http://");
 }
 
-constexpr std::string_view kFieldSettings[] = {
-    "required", "required_if", "show_if", "label", "help", "min_length", "max_length", "min", "max",
-    "pattern", "pattern_message", "option", "multiple", "max_size", "accept", "default", "country"};
 constexpr std::string_view kFormSettings[] = {
     "title", "description", "languages", "retention", "receipt_prefix", "confirm", "confirm_message",
     "honeypot", "min_fill_time", "token_lifetime", "max_submissions_per_day", "country", "timezone",
     "json_submissions", "field"};
-
-// A setting whose value is one word of a few: the thing it stands for.
-template <class T, std::size_t N>
-std::optional<T> one_of_words(std::string_view word, const std::pair<std::string_view, T> (&choices)[N]) {
-  for (const auto& [w, value] : choices)
-    if (w == word) return value;
-  return std::nullopt;
-}
-
-// Which settings a field type takes, beyond those every field takes
-// (required, required_if, show_if, label, help, default).
-bool setting_applies(std::string_view setting, FieldType type) {
-  using T = FieldType;
-  auto one_of = [type](std::initializer_list<T> types) {
-    return std::find(types.begin(), types.end(), type) != types.end();
-  };
-  if (setting == "min_length" || setting == "max_length" || setting == "pattern" || setting == "pattern_message")
-    return one_of({T::text, T::textarea, T::email, T::tel, T::url, T::hidden});
-  if (setting == "min" || setting == "max") return one_of({T::number, T::date});
-  if (setting == "option") return one_of({T::select, T::radios, T::checkboxes});
-  if (setting == "multiple") return one_of({T::select, T::file});
-  if (setting == "max_size" || setting == "accept") return type == T::file;
-  if (setting == "country") return type == T::national_id;
-  if (setting == "default") return type != T::file && type != T::consent;
-  return true;
-}
 
 }  // namespace
 
@@ -142,6 +83,8 @@ long long parse_size(std::string_view text) {
 
 FormBuilder::FormBuilder(std::string_view name) { form_.name = name; }
 
+std::span<const std::string_view> FormBuilder::form_setting_names() { return kFormSettings; }
+
 std::string FormBuilder::check_name(std::string_view name) {
   if (valid_name(name)) return {};
   return "the form name " + quoted(name) +
@@ -159,7 +102,7 @@ std::string FormBuilder::field_error(std::string_view text) const {
 std::string FormBuilder::set_text(LocalText& target, Words words, int line, std::string_view what, bool field) {
   auto error = [&](std::string_view text) { return field ? field_error(text) : form_error(text); };
   if (words.size() != 3) {
-    std::string hint = words.size() > 3 ? (field ? missing_semicolon(words, kFieldSettings)
+    std::string hint = words.size() > 3 ? (field ? missing_semicolon(words, field_setting_names())
                                                  : missing_semicolon(words, kFormSettings))
                                         : std::string();
     return error(std::string(what) + " takes a language and a text, as in: " + std::string(what) + " en \"...\"" + hint);
@@ -173,7 +116,7 @@ std::string FormBuilder::set_text(LocalText& target, Words words, int line, std:
 }
 
 std::string FormBuilder::unknown_form_word(std::string_view word) {
-  if (is_one_of(word, kFormSettings) || is_one_of(word, kFieldSettings)) return {};
+  if (is_one_of(word, kFormSettings) || is_one_of(word, field_setting_names())) return {};
   return unknown_setting(word, kFormSettings, "a form");
 }
 
@@ -303,7 +246,7 @@ std::string FormBuilder::form_setting(Words words, int line) {
     country_given_ = true;
     return {};
   }
-  if (is_one_of(setting, kFieldSettings))
+  if (is_one_of(setting, field_setting_names()))
     return form_error(quoted(setting) + " is a setting of a field: write it inside field NAME TYPE { ... }");
   return form_error(unknown_setting(setting, kFormSettings, "a form"));
 }
@@ -327,146 +270,6 @@ std::string FormBuilder::begin_field(Words words, int line) {
   in_field_ = true;
   seen_settings_.clear();
   return {};
-}
-
-std::string FormBuilder::field_setting(Words words, int line) {
-  if (!in_field_ || words.empty()) return form_error("a field setting outside a field");
-  std::string_view setting = words[0];
-  if (!is_one_of(setting, kFieldSettings)) {
-    if (setting == "field") return field_error("a field cannot hold another field: is a \"}\" missing?");
-    if (is_one_of(setting, kFormSettings))
-      return field_error(quoted(setting) + " is a setting of the form: write it outside the field's block");
-    return field_error(unknown_setting(setting, kFieldSettings, "a field"));
-  }
-  if (!setting_applies(setting, field_.type))
-    return field_error(quoted(setting) + " does not apply to a " + std::string(type_name(field_.type)) + " field");
-
-  // Settings that may appear once.
-  if (setting != "label" && setting != "help" && setting != "pattern_message" && setting != "option") {
-    if (std::find(seen_settings_.begin(), seen_settings_.end(), setting) != seen_settings_.end())
-      return field_error("duplicate " + quoted(setting));
-    seen_settings_.emplace_back(setting);
-  }
-  auto no_value = [&]() -> std::string {
-    return words.size() == 1 ? std::string()
-                             : field_error(quoted(setting) + " takes no value" + missing_semicolon(words, kFieldSettings));
-  };
-  auto one_value = [&]() -> std::string {
-    return words.size() == 2 ? std::string()
-                             : field_error(quoted(setting) + " takes one value" + missing_semicolon(words, kFieldSettings));
-  };
-
-  if (setting == "label") return set_text(field_.label, words, line, "label", true);
-  if (setting == "help") return set_text(field_.help, words, line, "help", true);
-  if (setting == "pattern_message") return set_text(field_.pattern_message, words, line, "pattern_message", true);
-
-  if (setting == "required") {
-    if (auto e = no_value(); !e.empty()) return e;
-    field_.required = true;
-    return {};
-  }
-  if (setting == "multiple") {
-    if (auto e = no_value(); !e.empty()) return e;
-    field_.multiple = true;
-    return {};
-  }
-  if (setting == "required_if" || setting == "show_if") {
-    if (auto e = one_value(); !e.empty()) return e;
-    auto condition = parse_condition(words[1]);
-    if (!condition) return field_error(quoted(setting) + " is written FIELD=VALUE, as in: " + std::string(setting) + " topic=other");
-    if (condition->field == field_.name) return field_error(quoted(setting) + " names the field itself");
-    (setting == "required_if" ? field_.required_if : field_.show_if) = *condition;
-    conditions_.push_back({field_.name, std::string(setting), *condition, line});
-    return {};
-  }
-  if (setting == "min_length" || setting == "max_length") {
-    if (auto e = one_value(); !e.empty()) return e;
-    std::size_t n = 0;
-    if (!parse_count(words[1], n) || n > kLargestMaxLength)
-      return field_error(quoted(setting) + " must be a number of characters from 0 to 1000000");
-    if (setting == "max_length" && n == 0) return field_error("max_length must be at least 1");
-    (setting == "min_length" ? field_.min_length : field_.max_length) = n;
-    return {};
-  }
-  if (setting == "min" || setting == "max") {
-    if (auto e = one_value(); !e.empty()) return e;
-    if (field_.type == FieldType::number) {
-      auto n = parse_decimal(words[1]);
-      if (!n) return field_error(quoted(setting) + " " + quoted(words[1]) + " is not a number");
-      (setting == "min" ? field_.min_number : field_.max_number) = *n;
-    } else {
-      if (!is_valid_date(words[1])) return field_error(quoted(setting) + " " + quoted(words[1]) + " is not a date (YYYY-MM-DD)");
-      (setting == "min" ? field_.min_date : field_.max_date) = std::string(words[1]);
-    }
-    return {};
-  }
-  if (setting == "pattern") {
-    if (auto e = one_value(); !e.empty()) return e;
-    if (!is_valid_utf8(words[1])) return field_error("pattern is not valid UTF-8");
-    auto compiled = Pattern::compile(words[1]);
-    if (auto* message = std::get_if<std::string>(&compiled))
-      return field_error("pattern " + quoted(words[1]) + " does not compile: " + *message);
-    field_.pattern = std::get<0>(compiled);
-    return {};
-  }
-  if (setting == "option") {
-    if (words.size() < 2 || words.size() % 2 != 0)
-      return field_error("option is written: option VALUE LANG \"label\" [LANG \"label\" ...]");
-    std::string_view value = words[1];
-    if (value.empty() || value.size() > 200 || !is_valid_utf8(value) || has_control_chars(value, false))
-      return field_error("option value " + quoted(value) + " must be 1 to 200 characters of plain text");
-    if (field_.option(value)) return field_error("duplicate option " + quoted(value));
-    Option option;
-    option.value = value;
-    for (std::size_t i = 2; i + 1 < words.size(); i += 2) {
-      if (!valid_language(words[i])) return field_error("option " + quoted(value) + ": " + quoted(words[i]) + " is not a language code");
-      if (!is_valid_utf8(words[i + 1])) return field_error("option " + quoted(value) + ": the label is not valid UTF-8");
-      if (option.label.exact(words[i])) return field_error("option " + quoted(value) + ": two labels in " + quoted(words[i]));
-      option.label.set(words[i], words[i + 1]);
-      lang_uses_.push_back({std::string(words[i]), line, "option " + quoted(value)});
-    }
-    if (option.label.empty())
-      unlabeled_options_.push_back({"", line, "field " + quoted(field_.name) + ": option " + quoted(value)});
-    field_.options.push_back(std::move(option));
-    return {};
-  }
-  if (setting == "max_size") {
-    if (auto e = one_value(); !e.empty()) return e;
-    long long size = parse_size(words[1]);
-    if (size <= 0) return field_error("max_size " + quoted(words[1]) + " is not a size (such as 500k or 5m)");
-    field_.max_size = static_cast<std::size_t>(size);
-    return {};
-  }
-  if (setting == "accept") {
-    if (words.size() < 2) return field_error("accept needs media types, as in: accept image/jpeg image/png application/pdf");
-    for (std::string_view type : words.subspan(1)) {
-      auto slash = type.find('/');
-      bool ok = slash != std::string_view::npos && slash > 0 && slash + 1 < type.size() &&
-                std::all_of(type.begin(), type.end(), [](char c) {
-                  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '/' || c == '.' || c == '+' ||
-                         c == '-' || c == '*';
-                });
-      if (!ok) return field_error("accept: " + quoted(type) + " is not a media type such as image/png or image/*");
-      field_.accept.emplace_back(type);
-    }
-    return {};
-  }
-  if (setting == "default") {
-    if (words.size() < 2) return field_error("default needs a value");
-    for (std::string_view v : words.subspan(1)) {
-      if (!is_valid_utf8(v)) return field_error("default is not valid UTF-8");
-      field_.defaults.emplace_back(v);
-    }
-    return {};
-  }
-  if (setting == "country") {
-    if (auto e = one_value(); !e.empty()) return e;
-    if (words[1] == "FI") field_.country = Country::FI;
-    else if (words[1] == "DK") field_.country = Country::DK;
-    else return field_error("country " + quoted(words[1]) + " is not supported (FI or DK)");
-    return {};
-  }
-  return field_error("unknown setting " + quoted(setting));
 }
 
 std::string FormBuilder::end_field() {

@@ -61,6 +61,25 @@ class FormBuilder {
   std::string field_error(std::string_view text) const;
   std::string set_text(LocalText& target, Words words, int line, std::string_view what, bool field);
 
+  static std::span<const std::string_view> form_setting_names();
+
+  // The field settings (forms/field_settings.cpp): a table and its setters.
+  enum class Arity;
+  struct FieldRule;
+  static std::span<const FieldRule> field_rules();
+  static std::span<const std::string_view> field_setting_names();
+  std::string set_flag(std::string_view setting, Words words, int line);
+  std::string set_field_text(std::string_view setting, Words words, int line);
+  std::string set_condition(std::string_view setting, Words words, int line);
+  std::string set_length(std::string_view setting, Words words, int line);
+  std::string set_bound(std::string_view setting, Words words, int line);
+  std::string set_pattern(std::string_view setting, Words words, int line);
+  std::string set_option(std::string_view setting, Words words, int line);
+  std::string set_max_size(std::string_view setting, Words words, int line);
+  std::string set_accept(std::string_view setting, Words words, int line);
+  std::string set_default(std::string_view setting, Words words, int line);
+  std::string set_country(std::string_view setting, Words words, int line);
+
   Form form_;
   Field field_;
   bool in_field_ = false;

@@ -202,114 +202,141 @@ class FormWriter {
   }
 
   void field(const Field& f) {
-    if (f.type == FieldType::hidden) {
-      // Always the default, which is what is stored; never a value echoed back.
-      std::string_view v = f.defaults.empty() ? std::string_view() : std::string_view(f.defaults.front());
-      h_.empty("input", {{"type", "hidden"}, {"name", f.name}, {"value", v}}).newline();
-      return;
-    }
-    const std::string id = id_of(f);
-    const bool invalid = error(f) != nullptr;
+    if (f.type == FieldType::hidden) return hidden_input(f);
     wrapper(f);
     switch (f.type) {
       case FieldType::radios:
-      case FieldType::checkboxes: {
-        h_.open("fieldset", {optional("aria-describedby", pending_ids(f))});
-        h_.open("legend").text(label(f));
-        required_marker(f);
-        h_.close().newline();
-        described(f);
-        bool radio = f.type == FieldType::radios;
-        for (std::size_t i = 0; i < f.options.size(); ++i) {
-          const Option& o = f.options[i];
-          std::string oid = id + "-" + std::to_string(i);
-          h_.open("div", {{"class", "civic-option"}});
-          h_.empty("input", {{"type", radio ? "radio" : "checkbox"},
-                             {"id", oid},
-                             {"name", f.name},
-                             {"value", o.value},
-                             flag("checked", chosen(f, o.value)),
-                             flag("required", radio && f.required),
-                             Attr{"aria-invalid", "true", invalid}});
-          h_.element("label", {{"for", oid}}, option_label(o));
-          h_.close().newline();
-        }
-        h_.close().newline();  // fieldset
+      case FieldType::checkboxes:
+        choice_group(f);
         break;
-      }
       case FieldType::checkbox:
-      case FieldType::consent: {
-        std::string ids = pending_ids(f);
-        h_.open("div", {{"class", "civic-check"}});
-        h_.empty("input", {{"type", "checkbox"},
-                           {"id", id},
-                           {"name", f.name},
-                           {"value", "yes"},
-                           flag("checked", chosen(f, "yes") || chosen(f, "on") || chosen(f, "true")),
-                           flag("required", f.required),
-                           Attr{"aria-invalid", "true", invalid},
-                           optional("aria-describedby", ids)});
-        h_.open("label", {{"for", id}}).text(label(f));
-        required_marker(f);
-        h_.close().close().newline();
-        described(f);
+      case FieldType::consent:
+        single_check(f);
         break;
-      }
-      default: {
-        h_.open("label", {{"for", id}}).text(label(f));
-        required_marker(f);
-        h_.close().newline();
-        std::string ids = described(f);
-        auto v = values(f);
-        std::string_view value = v.empty() ? std::string_view() : v.front();
-        if (f.type == FieldType::textarea) {
-          h_.element("textarea", {{"id", id},
-                                  {"name", f.name},
-                                  {"rows", "6"},
-                                  flag("required", f.required),
-                                  Attr{"aria-invalid", "true", invalid},
-                                  optional("aria-describedby", ids)},
-                     value);
-        } else if (f.type == FieldType::select) {
-          h_.open("select", {{"id", id},
-                             {"name", f.name},
-                             flag("multiple", f.multiple),
-                             flag("required", f.required),
-                             Attr{"aria-invalid", "true", invalid},
-                             optional("aria-describedby", ids)});
-          if (!f.multiple) h_.element("option", {{"value", ""}}, text(Text::choose));
-          for (const Option& o : f.options)
-            h_.element("option", {{"value", o.value}, flag("selected", chosen(f, o.value))}, option_label(o));
-          h_.close();
-        } else if (f.type == FieldType::file) {
-          std::string accept;
-          for (const std::string& a : f.accept) accept += (accept.empty() ? "" : ",") + a;
-          h_.empty("input", {{"type", "file"},
-                             {"id", id},
-                             {"name", f.name},
-                             flag("multiple", f.multiple),
-                             optional("accept", accept),
-                             flag("required", f.required),
-                             Attr{"aria-invalid", "true", invalid},
-                             optional("aria-describedby", ids)});
-        } else {
-          std::string maxlength = f.max_length ? std::to_string(*f.max_length) : "";
-          h_.empty("input", {{"type", input_type(f.type)},
-                             {"id", id},
-                             {"name", f.name},
-                             {"value", value},
-                             Attr{"inputmode", "decimal", f.type == FieldType::number},
-                             optional("autocomplete", autocomplete(f.type)),
-                             optional("maxlength", f.type == FieldType::date ? "" : maxlength),
-                             flag("required", f.required),
-                             Attr{"aria-invalid", "true", invalid},
-                             optional("aria-describedby", ids)});
-        }
-        h_.newline();
+      default:
+        labelled_control(f);
         break;
-      }
     }
     h_.close().newline();  // wrapper
+  }
+
+  // Always the default, which is what is stored; never a value echoed back.
+  void hidden_input(const Field& f) {
+    std::string_view v = f.defaults.empty() ? std::string_view() : std::string_view(f.defaults.front());
+    h_.empty("input", {{"type", "hidden"}, {"name", f.name}, {"value", v}}).newline();
+  }
+
+  // Radios or checkboxes: a fieldset whose legend is the label.
+  void choice_group(const Field& f) {
+    const std::string id = id_of(f);
+    h_.open("fieldset", {optional("aria-describedby", pending_ids(f))});
+    h_.open("legend").text(label(f));
+    required_marker(f);
+    h_.close().newline();
+    described(f);
+    bool radio = f.type == FieldType::radios;
+    for (std::size_t i = 0; i < f.options.size(); ++i) {
+      const Option& o = f.options[i];
+      std::string oid = id + "-" + std::to_string(i);
+      h_.open("div", {{"class", "civic-option"}});
+      h_.empty("input", {{"type", radio ? "radio" : "checkbox"},
+                         {"id", oid},
+                         {"name", f.name},
+                         {"value", o.value},
+                         flag("checked", chosen(f, o.value)),
+                         flag("required", radio && f.required),
+                         Attr{"aria-invalid", "true", error(f) != nullptr}});
+      h_.element("label", {{"for", oid}}, option_label(o));
+      h_.close().newline();
+    }
+    h_.close().newline();  // fieldset
+  }
+
+  // A checkbox or a consent: the box first, its label after it.
+  void single_check(const Field& f) {
+    const std::string id = id_of(f);
+    std::string ids = pending_ids(f);
+    h_.open("div", {{"class", "civic-check"}});
+    h_.empty("input", {{"type", "checkbox"},
+                       {"id", id},
+                       {"name", f.name},
+                       {"value", "yes"},
+                       flag("checked", chosen(f, "yes") || chosen(f, "on") || chosen(f, "true")),
+                       flag("required", f.required),
+                       Attr{"aria-invalid", "true", error(f) != nullptr},
+                       optional("aria-describedby", ids)});
+    h_.open("label", {{"for", id}}).text(label(f));
+    required_marker(f);
+    h_.close().close().newline();
+    described(f);
+  }
+
+  // The label, help and error, then the control.
+  void labelled_control(const Field& f) {
+    h_.open("label", {{"for", id_of(f)}}).text(label(f));
+    required_marker(f);
+    h_.close().newline();
+    std::string ids = described(f);
+    if (f.type == FieldType::textarea) textarea(f, ids);
+    else if (f.type == FieldType::select) select(f, ids);
+    else if (f.type == FieldType::file) file_input(f, ids);
+    else text_input(f, ids);
+    h_.newline();
+  }
+
+  std::string_view first_value(const Field& f) const {
+    auto v = values(f);
+    return v.empty() ? std::string_view() : v.front();
+  }
+
+  void textarea(const Field& f, const std::string& ids) {
+    h_.element("textarea", {{"id", id_of(f)},
+                            {"name", f.name},
+                            {"rows", "6"},
+                            flag("required", f.required),
+                            Attr{"aria-invalid", "true", error(f) != nullptr},
+                            optional("aria-describedby", ids)},
+               first_value(f));
+  }
+
+  void select(const Field& f, const std::string& ids) {
+    h_.open("select", {{"id", id_of(f)},
+                       {"name", f.name},
+                       flag("multiple", f.multiple),
+                       flag("required", f.required),
+                       Attr{"aria-invalid", "true", error(f) != nullptr},
+                       optional("aria-describedby", ids)});
+    if (!f.multiple) h_.element("option", {{"value", ""}}, text(Text::choose));
+    for (const Option& o : f.options)
+      h_.element("option", {{"value", o.value}, flag("selected", chosen(f, o.value))}, option_label(o));
+    h_.close();
+  }
+
+  void file_input(const Field& f, const std::string& ids) {
+    std::string accept;
+    for (const std::string& a : f.accept) accept += (accept.empty() ? "" : ",") + a;
+    h_.empty("input", {{"type", "file"},
+                       {"id", id_of(f)},
+                       {"name", f.name},
+                       flag("multiple", f.multiple),
+                       optional("accept", accept),
+                       flag("required", f.required),
+                       Attr{"aria-invalid", "true", error(f) != nullptr},
+                       optional("aria-describedby", ids)});
+  }
+
+  void text_input(const Field& f, const std::string& ids) {
+    std::string maxlength = f.max_length && f.type != FieldType::date ? std::to_string(*f.max_length) : "";
+    h_.empty("input", {{"type", input_type(f.type)},
+                       {"id", id_of(f)},
+                       {"name", f.name},
+                       {"value", first_value(f)},
+                       Attr{"inputmode", "decimal", f.type == FieldType::number},
+                       optional("autocomplete", autocomplete(f.type)),
+                       optional("maxlength", maxlength),
+                       flag("required", f.required),
+                       Attr{"aria-invalid", "true", error(f) != nullptr},
+                       optional("aria-describedby", ids)});
   }
 
   // The ids described() will write, for elements that come before it.

@@ -1,4 +1,5 @@
 #include "module/calendar_conf.hpp"
+#include "module/guard.hpp"
 
 #include <exception>
 #include <string>
@@ -23,17 +24,15 @@ calendar::Calendars* registry_of(ngx_conf_t* cf, MainConf* mc) {
 // One line inside the block: nginx's custom handler (as for types {}).
 char* calendar_line(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
   auto* builder = static_cast<calendar::CalendarConfigBuilder*>(conf);
-  try {
+  return guard_directive(cf, "civic_calendar", [&]() -> char* {
     auto* args = static_cast<ngx_str_t*>(cf->args->elts);
     std::vector<std::string_view> words;
     for (ngx_uint_t i = 0; i < cf->args->nelts; ++i) words.push_back(ngx::view(args[i]));
     std::string error = builder->add(words);
     if (error.empty()) return NGX_CONF_OK;
     ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "civic_calendar: %s", error.c_str());
-  } catch (const std::exception& e) {
-    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "civic_calendar: %s", e.what());
-  }
-  return static_cast<char*>(NGX_CONF_ERROR);
+    return static_cast<char*>(NGX_CONF_ERROR);
+  });
 }
 
 }  // namespace
@@ -47,7 +46,7 @@ const calendar::Calendars& calendar_registry(ngx_http_request_t* r) {
 
 char* civic_calendar_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
   auto* mc = static_cast<MainConf*>(conf);
-  try {
+  return guard_directive(cf, "civic_calendar", [&]() -> char* {
     auto* args = static_cast<ngx_str_t*>(cf->args->elts);
     std::string name(ngx::view(args[1]));
     if (!calendar::is_valid_calendar_name(name)) {
@@ -81,16 +80,13 @@ char* civic_calendar_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept 
       return static_cast<char*>(NGX_CONF_ERROR);
     }
     registry->items().push_back(std::move(calendar));
-  } catch (const std::exception& e) {
-    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "civic_calendar: %s", e.what());
-    return static_cast<char*>(NGX_CONF_ERROR);
-  }
-  return NGX_CONF_OK;
+    return NGX_CONF_OK;
+  });
 }
 
 ngx_int_t record_calendar_definitions(ngx_conf_t* cf, MainConf* mc, storage::Store& store) noexcept {
   if (mc->calendars == nullptr) return NGX_OK;
-  try {
+  return guard_step(cf->log, "civic_calendar", [&]() -> ngx_int_t {
     calendar::Calendars* registry = mc->calendars;
     std::int64_t now = calendar::now_micros();
     for (auto& calendar : registry->items()) {
@@ -102,11 +98,8 @@ ngx_int_t record_calendar_definitions(ngx_conf_t* cf, MainConf* mc, storage::Sto
       }
       calendar.defined_at = *when;
     }
-  } catch (const std::exception& e) {
-    ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "civic_calendar: %s", e.what());
-    return NGX_ERROR;
-  }
-  return NGX_OK;
+    return NGX_OK;
+  });
 }
 
 }  // namespace civic::module

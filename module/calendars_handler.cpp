@@ -12,6 +12,7 @@
 #include "calendar/service/reader.hpp"
 #include "module/calendar_conf.hpp"
 #include "module/request_info.hpp"
+#include "module/guard.hpp"
 #include "module/module.hpp"
 #include "module/offload.hpp"
 #include "module/response.hpp"
@@ -74,34 +75,23 @@ class FeedJob : public Job {
  public:
   explicit FeedJob(std::unique_ptr<CopiedRequest> request) : request_(std::move(request)) {}
 
-  void run() noexcept override {
-    try {
-      auto& store = worker_store();
-      if (!store) {
-        failure_ = "the store is not open";
-        return;
-      }
-      answer_ = reader_->answer_whole(*store, request_->request);
-      answer_.txn.reset();  // the body is shared: no reader slot held while it waits
-    } catch (const std::exception& e) {
-      failure_ = e.what();
-    } catch (...) {
-      failure_ = "unknown error";
+  void run() override {
+    auto& store = worker_store();
+    if (!store) {
+      failure_ = "the store is not open";
+      return;
     }
+    answer_ = reader_->answer_whole(*store, request_->request);
+    answer_.txn.reset();  // the body is shared: no reader slot held while it waits
   }
 
-  ngx_int_t answer(ngx_http_request_t* r) noexcept override {
-    try {
-      if (!failure_.empty()) {
-        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: calendar feed: %s", failure_.c_str());
-        return send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR, "the feed could not be built; see the error log");
-      }
-      reader_->remember(answer_);
-      return send_answer(r, answer_);
-    } catch (const std::exception& e) {
-      ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: calendar feed: %s", e.what());
+  ngx_int_t answer(ngx_http_request_t* r) override {
+    if (!failure_.empty()) {
+      ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: calendar feed: %s", failure_.c_str());
+      return send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR, "the feed could not be built; see the error log");
     }
-    return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    reader_->remember(answer_);
+    return send_answer(r, answer_);
   }
 
   calendar::Reader* reader_ = nullptr;
@@ -130,14 +120,7 @@ ngx_int_t dispatch(ngx_http_request_t* r) {
 }  // namespace
 
 ngx_int_t calendars_handler(ngx_http_request_t* r) noexcept {
-  try {
-    return dispatch(r);
-  } catch (const std::exception& e) {
-    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: calendar request failed: %s", e.what());
-  } catch (...) {
-    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: calendar request failed");
-  }
-  return NGX_HTTP_INTERNAL_SERVER_ERROR;
+  return guard_handler(r, "calendar request", [r] { return dispatch(r); });
 }
 
 }  // namespace civic::module

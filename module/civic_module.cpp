@@ -10,6 +10,7 @@
 #include "module/form_conf.hpp"
 #include "module/form_versions.hpp"
 #include "module/calendar_conf.hpp"
+#include "module/guard.hpp"
 #include "module/module.hpp"
 #include "module/retention_timer.hpp"
 #include "forms/submission_export.hpp"
@@ -222,7 +223,7 @@ ngx_int_t postconfiguration(ngx_conf_t* cf) noexcept {
     return NGX_OK;
   }
   if (ngx_process == NGX_PROCESS_SIGNALLER) return NGX_OK;
-  try {
+  return guard_step(cf->log, "civic_store", [&]() -> ngx_int_t {
     storage::EnvOptions options = store_options(*mc);
     if (!storage::store_exists(options.path) && !mc->create_store) {
       store_error(cf->log, *mc,
@@ -257,12 +258,8 @@ ngx_int_t postconfiguration(ngx_conf_t* cf) noexcept {
     if (auto txn = storage::Txn::begin_read(store->env())) warn_about_form_changes(cf, mc, *txn, store->db());
     if (record_calendar_definitions(cf, mc, *store) != NGX_OK) return NGX_ERROR;
     if (record_form_definitions(cf, mc, *store) != NGX_OK) return NGX_ERROR;
-    if (record_running_configuration(cf, *store) != NGX_OK) return NGX_ERROR;
-  } catch (const std::exception& e) {
-    ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "civic_store \"%V\": %s", &mc->store_path, e.what());
-    return NGX_ERROR;
-  }
-  return NGX_OK;
+    return record_running_configuration(cf, *store);
+  });
 }
 
 // In the master, once the user workers run as is known: when nginx starts as
@@ -273,31 +270,28 @@ ngx_int_t init_module(ngx_cycle_t* cycle) noexcept {
   if (ngx_test_config || ngx_process == NGX_PROCESS_SIGNALLER) return NGX_OK;  // they change nothing
   auto* ccf = reinterpret_cast<ngx_core_conf_t*>(ngx_get_conf(cycle->conf_ctx, ngx_core_module));
   if (ccf->user == static_cast<ngx_uid_t>(NGX_CONF_UNSET_UINT)) return NGX_OK;
-  try {
+  return guard_step(cycle->log, "civic_store", [&]() -> ngx_int_t {
     std::string path(reinterpret_cast<const char*>(mc->store_path.data), mc->store_path.len);
     if (auto st = storage::give_store_to(path, ccf->user, ccf->group); !st) {
       ngx_log_error(NGX_LOG_EMERG, cycle->log, 0, "civic_store \"%V\": %s", &mc->store_path,
                     st.error().message().c_str());
       return NGX_ERROR;
     }
-  } catch (const std::exception& e) {
-    ngx_log_error(NGX_LOG_EMERG, cycle->log, 0, "civic_store \"%V\": %s", &mc->store_path, e.what());
-    return NGX_ERROR;
-  }
-  return NGX_OK;
+    return NGX_OK;
+  });
 }
 
 ngx_int_t init_process(ngx_cycle_t* cycle) noexcept {
   MainConf* mc = main_conf(cycle);
   if (mc == nullptr || mc->store_path.data == nullptr) return NGX_OK;
-  try {
+  // A worker whose store does not open keeps running and answers 503, so
+  // that the cause is in the log and the rest of the server still works.
+  guard_event(cycle->log, "civic_store", [&] {
     auto store = storage::Store::open(store_options(*mc));
     if (!store) {
-      // The worker keeps running and answers 503, so that the cause is in
-      // the log and the rest of the server still works.
       ngx_log_error(NGX_LOG_EMERG, cycle->log, 0, "civic_store \"%V\": %s", &mc->store_path,
                     store.error().message().c_str());
-      return NGX_OK;
+      return;
     }
     if (store->stale_readers_cleared() > 0) {
       ngx_log_error(NGX_LOG_NOTICE, cycle->log, 0, "civic_store \"%V\": cleared %d stale reader slots",
@@ -306,9 +300,7 @@ ngx_int_t init_process(ngx_cycle_t* cycle) noexcept {
     worker_store().emplace(std::move(*store));
     forms::init_xml_export();
     start_retention_timer(cycle, mc);
-  } catch (const std::exception& e) {
-    ngx_log_error(NGX_LOG_EMERG, cycle->log, 0, "civic_store \"%V\": %s", &mc->store_path, e.what());
-  }
+  });
   return NGX_OK;
 }
 

@@ -9,6 +9,7 @@
 
 #include "forms/form_builder.hpp"
 #include "forms/layout.hpp"
+#include "module/guard.hpp"
 #include "module/module.hpp"
 #include "module/pool_object.hpp"
 
@@ -51,13 +52,22 @@ char* report(ngx_conf_t* cf, const std::string& error) {
 
 FormBlockParse* parse_of(void* conf) { return static_cast<MainConf*>(conf)->form_parse; }
 
-// Reads the rest of the current block with directives of `place` only.
-char* parse_block(ngx_conf_t* cf, ngx_uint_t place) {
-  ngx_conf_t saved = *cf;
-  cf->cmd_type = place;
-  char* rv = ngx_conf_parse(cf, nullptr);
-  *cf = saved;
-  return rv;
+// Reads the rest of the civic_form block with the form directives only,
+// `parse` taking their lines; no form is being read afterwards, even if a
+// line threw.
+char* parse_block_with(ngx_conf_t* cf, MainConf* mc, FormBlockParse& parse) {
+  struct Reading {
+    MainConf* mc;
+    ngx_conf_t saved;
+    ngx_conf_t* cf;
+    ~Reading() {
+      *cf = saved;
+      mc->form_parse = nullptr;
+    }
+  } reading{mc, *cf, cf};
+  mc->form_parse = &parse;
+  cf->cmd_type = kFormBlockConf;
+  return ngx_conf_parse(cf, nullptr);
 }
 
 }  // namespace
@@ -71,7 +81,7 @@ const forms::Forms& form_registry(ngx_http_request_t* r) {
 // civic_form NAME { ... }
 char* civic_form_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
   auto* mc = static_cast<MainConf*>(conf);
-  try {
+  return guard_directive(cf, "civic_form", [&]() -> char* {
     auto* args = static_cast<ngx_str_t*>(cf->args->elts);
     std::string_view name = ngx::view(args[1]);
     if (auto e = forms::FormBuilder::check_name(name); !e.empty()) return report(cf, "civic_form: " + e);
@@ -83,9 +93,7 @@ char* civic_form_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
 
     std::string form_name(name);  // cf->args is reused for the block's lines
     FormBlockParse parse(name);
-    mc->form_parse = &parse;
-    char* rv = parse_block(cf, kFormBlockConf);
-    mc->form_parse = nullptr;
+    char* rv = parse_block_with(cf, mc, parse);
     if (rv != NGX_CONF_OK) {
       // nginx has said "unknown directive" for a word no setting has: add
       // what the known ones are, as for the lines of a field.
@@ -103,36 +111,29 @@ char* civic_form_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
     }
     mc->forms->add(std::move(std::get<forms::Form>(built)));
     return NGX_CONF_OK;
-  } catch (const std::exception& e) {
-    mc->form_parse = nullptr;
-    return report(cf, std::string("civic_form: ") + e.what());
-  }
+  });
 }
 
 char* form_setting(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
-  try {
+  return guard_directive(cf, "civic_form", [&]() -> char* {
     FormBlockParse* parse = parse_of(conf);
     if (parse == nullptr) return report(cf, "this setting belongs in a civic_form block");
     auto words = words_of(cf);
     return report(cf, parse->builder.form_setting(words, current_line(cf)));
-  } catch (const std::exception& e) {
-    return report(cf, std::string("civic_form: ") + e.what());
-  }
+  });
 }
 
 // One line of a field block (nginx's custom handler, as for types {}).
 char* field_line(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
-  try {
+  return guard_directive(cf, "civic_form", [&]() -> char* {
     auto* parse = static_cast<FormBlockParse*>(conf);
     return report(cf, parse->builder.field_setting(words_of(cf), current_line(cf)));
-  } catch (const std::exception& e) {
-    return report(cf, std::string("civic_form: ") + e.what());
-  }
+  });
 }
 
 // field NAME TYPE { ... }
 char* field_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
-  try {
+  return guard_directive(cf, "civic_form", [&]() -> char* {
     FormBlockParse* parse = parse_of(conf);
     if (parse == nullptr) return report(cf, "\"field\" belongs in a civic_form block");
     auto words = words_of(cf);
@@ -144,16 +145,14 @@ char* field_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
     *cf = saved;
     if (rv != NGX_CONF_OK) return rv;
     return report(cf, parse->builder.end_field());
-  } catch (const std::exception& e) {
-    return report(cf, std::string("civic_form: ") + e.what());
-  }
+  });
 }
 
 // civic_form_layout FILE;
 char* civic_form_layout(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
   auto* lc = static_cast<LocConf*>(conf);
   if (lc->layout != nullptr) return const_cast<char*>("is duplicate");
-  try {
+  return guard_directive(cf, "civic_form_layout", [&]() -> char* {
     auto* args = static_cast<ngx_str_t*>(cf->args->elts);
     ngx_str_t path = args[1];
     if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) return conf_error();
@@ -169,9 +168,7 @@ char* civic_form_layout(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
     lc->layout = pool_new<forms::Layout>(cf->pool, std::move(std::get<forms::Layout>(parsed)));
     if (lc->layout == nullptr) return conf_error();
     return NGX_CONF_OK;
-  } catch (const std::exception& e) {
-    return report(cf, std::string("civic_form_layout: ") + e.what());
-  }
+  });
 }
 
 }  // namespace civic::module

@@ -1,8 +1,12 @@
 #include "module/offload.hpp"
 
+#include <algorithm>
+#include <cstring>
 #include <type_traits>
 
+#include "module/guard.hpp"
 #include "module/module.hpp"
+#include "module/response.hpp"
 #include "module/pending_work.hpp"
 
 namespace civic::module {
@@ -22,7 +26,24 @@ static_assert(std::is_trivially_destructible_v<TaskContext>);
 void awaiting_job(ngx_http_request_t*) {}
 
 void run_in_pool_thread(void* data, ngx_log_t*) {
-  static_cast<TaskContext*>(data)->job->run();
+  Job* job = static_cast<TaskContext*>(data)->job;
+  guarded([job] { job->run(); },
+          [job](std::string_view what) {
+            // No logging here: the event loop logs it in job_done.
+            if (what.empty()) what = "an exception without a message";
+            std::size_t n = std::min(what.size(), sizeof job->failure - 1);
+            std::memcpy(job->failure, what.data(), n);
+            job->failure[n] = '\0';
+          });
+}
+
+// Sends the job's answer, or 500 if its run or its answer threw.
+ngx_int_t answer_of(ngx_http_request_t* r, Job& job) {
+  if (job.failure[0] != '\0') {
+    log_throw(r->connection->log, NGX_LOG_ERR, "in the thread pool", job.failure);
+    return send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR, "the request failed; see the error log");
+  }
+  return job.answer(r);
 }
 
 // Back on the event loop.
@@ -43,7 +64,7 @@ void job_done(ngx_event_t* ev) {
     return;
   }
   r->write_event_handler = ngx_http_request_empty_handler;
-  ngx_int_t rc = job->answer(r);
+  ngx_int_t rc = guard_handler(r, "answering from the thread pool", [&] { return answer_of(r, *job); });
   job.reset();
   ngx_http_finalize_request(r, rc);
   ngx_http_run_posted_requests(c);

@@ -6,7 +6,6 @@
 
 #include "module/ngx.hpp"
 
-#include <exception>
 #include <memory>
 
 #include "common/reply.hpp"
@@ -17,11 +16,15 @@ namespace civic::module {
 class Job {
  public:
   virtual ~Job() = default;
-  // In a pool thread: no nginx calls, no request, no exceptions out.
-  virtual void run() noexcept = 0;
+  // In a pool thread: no nginx calls, no request. An exception is stopped
+  // by the guard around it (module/guard.hpp) and answered 500.
+  virtual void run() = 0;
   // On the event loop, after run(): send the answer and return what
   // ngx_http_finalize_request should get.
-  virtual ngx_int_t answer(ngx_http_request_t* r) noexcept = 0;
+  virtual ngx_int_t answer(ngx_http_request_t* r) = 0;
+
+  // What run() threw, kept for the event loop to log ("" if it did not).
+  char failure[256] = {};
 };
 
 // From a content handler: posts the job and returns NGX_DONE (the request
@@ -33,27 +36,13 @@ ngx_int_t offload_from_handler(ngx_http_request_t* r, std::unique_ptr<Job> job) 
 void offload_after_body(ngx_http_request_t* r, std::unique_ptr<Job> job) noexcept;
 
 // The usual job: a core service's call, `work()` returning a Reply, run in
-// the pool; an exception is stopped there and answered 500.
+// the pool, its Reply sent back on the event loop.
 template <class Work>
 class ReplyJob final : public Job {
  public:
   explicit ReplyJob(Work work) : work_(std::move(work)) {}
-  void run() noexcept override {
-    try {
-      reply_ = work_();
-    } catch (const std::exception& e) {
-      reply_ = internal_error("in the thread pool", e.what());
-    } catch (...) {
-      reply_ = internal_error("in the thread pool", "unknown exception");
-    }
-  }
-  ngx_int_t answer(ngx_http_request_t* r) noexcept override {
-    try {
-      return send_reply(r, std::move(reply_));
-    } catch (...) {
-      return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-  }
+  void run() override { reply_ = work_(); }
+  ngx_int_t answer(ngx_http_request_t* r) override { return send_reply(r, std::move(reply_)); }
 
  private:
   Work work_;

@@ -6,7 +6,7 @@
 
 #include "calendar/model/calendar_config.hpp"
 #include "calendar/model/timezone.hpp"
-#include "tests/cmocka.hpp"  // last
+#include "tests/support/cmocka.hpp"  // last
 
 using namespace civic::calendar;
 

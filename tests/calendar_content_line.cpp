@@ -3,7 +3,7 @@
 #include <vector>
 
 #include "calendar/formats/content_line.hpp"
-#include "tests/cmocka.hpp"  // last
+#include "tests/support/cmocka.hpp"  // last
 
 using namespace civic::calendar;
 

@@ -7,7 +7,7 @@
 #include "calendar/formats/event_json.hpp"
 #include "calendar/model/recurrence.hpp"
 #include "calendar/model/timezone.hpp"
-#include "tests/cmocka.hpp"  // last
+#include "tests/support/cmocka.hpp"  // last
 
 using namespace civic::calendar;
 

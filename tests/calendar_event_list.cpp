@@ -16,17 +16,15 @@
 #include "calendar/formats/html_text.hpp"
 #include "calendar/model/timezone.hpp"
 #include "storage/store.hpp"
-#include "tests/test_dir.hpp"
-#include "tests/cmocka.hpp"  // last
+#include "tests/support/temp_store.hpp"
+#include "tests/support/cmocka.hpp"  // last
 
 using namespace civic;
 using namespace civic::calendar;
 
 namespace {
 
-struct Fixture {
-  std::string dir;
-  std::optional<storage::Store> store;
+struct Fixture : test::TempStore {
   CalendarConfig cal;
 };
 
@@ -45,13 +43,7 @@ Event parse(const std::string& json) {
 // than they start), and a weekly series of 5.
 int setup(void** state) {
   auto* f = new Fixture;
-  f->dir = test::make_temp_dir();
-  storage::EnvOptions o;
-  o.path = f->dir;
-  o.map_size = std::size_t{64} << 20;
-  auto s = storage::Store::open(o, storage::IfMissing::create);
-  if (!s) return -1;
-  f->store.emplace(std::move(*s));
+  if (!f->open()) return -1;
   f->cal.name = "culture";
   f->cal.languages = {"fi", "en"};
   f->cal.timezone = "Europe/Helsinki";
@@ -70,14 +62,6 @@ int setup(void** state) {
       R"("end_time":"2026-12-03T19:00:00+02:00","recurrence":{"rrule":"FREQ=WEEKLY;COUNT=5"}})")};
   if (!upsert_events(*f->store, f->cal, series, kNow + 30 * kSecond)) return -1;
   *state = f;
-  return 0;
-}
-
-int teardown(void** state) {
-  auto* f = static_cast<Fixture*>(*state);
-  f->store.reset();
-  test::remove_dir(f->dir);
-  delete f;
   return 0;
 }
 
@@ -170,13 +154,7 @@ void a_large_request_goes_to_the_pool(void** state) {
 // years), an hourly one from 2026-01-01, and one on leap days only.
 int setup_series(void** state) {
   auto* f = new Fixture;
-  f->dir = test::make_temp_dir();
-  storage::EnvOptions o;
-  o.path = f->dir;
-  o.map_size = std::size_t{256} << 20;
-  auto s = storage::Store::open(o, storage::IfMissing::create);
-  if (!s) return -1;
-  f->store.emplace(std::move(*s));
+  if (!f->open(std::size_t{256} << 20)) return -1;
   f->cal.name = "culture";
   f->cal.languages = {"fi"};
   f->cal.timezone = "Europe/Helsinki";
@@ -277,14 +255,14 @@ int main() {
   init_timezones();
   init_html_parser();
   const CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(pages_join_for_every_order, setup, teardown),
-      cmocka_unit_test_setup_teardown(the_index_walk_and_the_sort_agree, setup, teardown),
-      cmocka_unit_test_setup_teardown(a_window_lists_occurrences, setup, teardown),
-      cmocka_unit_test_setup_teardown(a_large_request_goes_to_the_pool, setup, teardown),
-      cmocka_unit_test_setup_teardown(occurrences_years_ahead_are_listed, setup_series, teardown),
-      cmocka_unit_test_setup_teardown(an_open_range_ends_two_years_ahead, setup_series, teardown),
-      cmocka_unit_test_setup_teardown(a_small_inline_budget_moves_expansion_to_the_pool, setup_series, teardown),
-      cmocka_unit_test_setup_teardown(a_query_beyond_the_hard_bound_is_refused, setup_series, teardown),
+      cmocka_unit_test_setup_teardown(pages_join_for_every_order, setup, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(the_index_walk_and_the_sort_agree, setup, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(a_window_lists_occurrences, setup, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(a_large_request_goes_to_the_pool, setup, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(occurrences_years_ahead_are_listed, setup_series, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(an_open_range_ends_two_years_ahead, setup_series, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(a_small_inline_budget_moves_expansion_to_the_pool, setup_series, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(a_query_beyond_the_hard_bound_is_refused, setup_series, test::delete_fixture<Fixture>),
       cmocka_unit_test(links_keep_the_other_parameters),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);

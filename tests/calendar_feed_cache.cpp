@@ -4,7 +4,7 @@
 #include <string>
 
 #include "calendar/query/feed_cache.hpp"
-#include "tests/cmocka.hpp"  // last
+#include "tests/support/cmocka.hpp"  // last
 
 using civic::calendar::FeedCache;
 

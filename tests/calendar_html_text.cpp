@@ -4,7 +4,7 @@
 
 #include "calendar/formats/html_text.hpp"
 #include "calendar/formats/text_fold.hpp"
-#include "tests/cmocka.hpp"  // last
+#include "tests/support/cmocka.hpp"  // last
 
 using namespace civic::calendar;
 

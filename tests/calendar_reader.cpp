@@ -10,17 +10,15 @@
 #include "calendar/service/calendar_writer.hpp"
 #include "calendar/service/reader.hpp"
 #include "storage/store.hpp"
-#include "tests/test_dir.hpp"
-#include "tests/cmocka.hpp"  // last
+#include "tests/support/temp_store.hpp"
+#include "tests/support/cmocka.hpp"  // last
 
 using namespace civic;
 using namespace civic::calendar;
 
 namespace {
 
-struct Fixture {
-  std::string dir;
-  std::optional<storage::Store> store;
+struct Fixture : test::TempStore {
   Calendars calendars;
 };
 
@@ -28,13 +26,7 @@ int setup(void** state) {
   init_timezones();
   init_html_parser();
   auto* f = new Fixture;
-  f->dir = test::make_temp_dir();
-  storage::EnvOptions o;
-  o.path = f->dir;
-  o.map_size = std::size_t{64} << 20;
-  auto s = storage::Store::open(o, storage::IfMissing::create);
-  if (!s) return -1;
-  f->store.emplace(std::move(*s));
+  if (!f->open()) return -1;
   CalendarConfig cal;
   cal.name = "culture";
   cal.languages = {"fi", "en"};
@@ -48,14 +40,6 @@ int setup(void** state) {
   std::vector<Event> events{e};
   if (!upsert_events(*f->store, f->calendars.items().front(), events, 1000000)) return -1;
   *state = f;
-  return 0;
-}
-
-int teardown(void** state) {
-  auto* f = static_cast<Fixture*>(*state);
-  f->store.reset();
-  test::remove_dir(f->dir);
-  delete f;
   return 0;
 }
 
@@ -150,9 +134,9 @@ void revalidates_and_caches(void** state) {
 
 int main() {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(routes, setup, teardown),
-      cmocka_unit_test_setup_teardown(negotiates_by_accept, setup, teardown),
-      cmocka_unit_test_setup_teardown(revalidates_and_caches, setup, teardown),
+      cmocka_unit_test_setup_teardown(routes, setup, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(negotiates_by_accept, setup, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(revalidates_and_caches, setup, test::delete_fixture<Fixture>),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

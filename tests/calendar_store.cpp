@@ -17,43 +17,27 @@
 #include "storage/event_store.hpp"
 #include "storage/store_check.hpp"
 #include "storage/store.hpp"
-#include "tests/test_dir.hpp"
-#include "tests/cmocka.hpp"  // last
+#include "tests/support/temp_store.hpp"
+#include "tests/support/cmocka.hpp"  // last
 
 using namespace civic;
 using namespace civic::calendar;
 
 namespace {
 
-struct Fixture {
-  std::string dir;
-  std::optional<storage::Store> store;
+struct Fixture : test::TempStore {
   CalendarConfig cal;
 };
 
 int setup(void** state) {
   auto* f = new Fixture;
-  f->dir = test::make_temp_dir();
-  storage::EnvOptions o;
-  o.path = f->dir;
-  o.map_size = std::size_t{64} << 20;
-  auto s = storage::Store::open(o, storage::IfMissing::create);
-  if (!s) return -1;
-  f->store.emplace(std::move(*s));
+  if (!f->open()) return -1;
   f->cal.name = "culture";
   f->cal.languages = {"fi", "sv", "en"};
   f->cal.timezone = "Europe/Helsinki";
   f->cal.refresh_seconds = 21600;
   f->cal.title.set("fi", "Kulttuuri");
   *state = f;
-  return 0;
-}
-
-int teardown(void** state) {
-  auto* f = static_cast<Fixture*>(*state);
-  f->store.reset();
-  test::remove_dir(f->dir);
-  delete f;
   return 0;
 }
 
@@ -380,15 +364,15 @@ int main() {
   init_timezones();
   init_html_parser();
   const CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(upsert_keeps_sequence_and_times, setup, teardown),
-      cmocka_unit_test_setup_teardown(sequence_stops_at_int32_max, setup, teardown),
-      cmocka_unit_test_setup_teardown(events_without_occurrences_are_not_listed, setup, teardown),
-      cmocka_unit_test_setup_teardown(delete_leaves_a_tombstone_then_purges_it, setup, teardown),
-      cmocka_unit_test_setup_teardown(windows_find_short_long_and_recurring, setup, teardown),
-      cmocka_unit_test_setup_teardown(feeds_are_complete_and_stable, setup, teardown),
-      cmocka_unit_test_setup_teardown(validators_change_with_the_store_only, setup, teardown),
-      cmocka_unit_test_setup_teardown(a_write_during_an_import_is_not_lost, setup, teardown),
-      cmocka_unit_test_setup_teardown(verify_finds_missing_and_stray_index_entries, setup, teardown),
+      cmocka_unit_test_setup_teardown(upsert_keeps_sequence_and_times, setup, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(sequence_stops_at_int32_max, setup, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(events_without_occurrences_are_not_listed, setup, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(delete_leaves_a_tombstone_then_purges_it, setup, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(windows_find_short_long_and_recurring, setup, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(feeds_are_complete_and_stable, setup, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(validators_change_with_the_store_only, setup, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(a_write_during_an_import_is_not_lost, setup, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(verify_finds_missing_and_stray_index_entries, setup, test::delete_fixture<Fixture>),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

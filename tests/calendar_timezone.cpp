@@ -5,7 +5,7 @@
 
 #include "calendar/model/civil_time.hpp"
 #include "calendar/model/timezone.hpp"
-#include "tests/cmocka.hpp"  // last
+#include "tests/support/cmocka.hpp"  // last
 
 using namespace civic::calendar;
 

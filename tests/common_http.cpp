@@ -4,7 +4,7 @@
 #include <string_view>
 
 #include "common/http_headers.hpp"
-#include "tests/cmocka.hpp"  // last
+#include "tests/support/cmocka.hpp"  // last
 
 namespace {
 

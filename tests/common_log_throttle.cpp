@@ -2,7 +2,7 @@
 #include <cstdint>
 
 #include "common/log_throttle.hpp"
-#include "tests/cmocka.hpp"  // last
+#include "tests/support/cmocka.hpp"  // last
 
 namespace {
 

@@ -3,8 +3,8 @@
 #include <string>
 
 #include "forms/form_builder.hpp"
-#include "tests/forms_support.hpp"
-#include "tests/cmocka.hpp"  // last
+#include "tests/support/form_lines.hpp"
+#include "tests/support/cmocka.hpp"  // last
 
 using namespace civic::forms;
 using civic::test::build_form;

@@ -3,7 +3,7 @@
 #include <string>
 
 #include "forms/decode.hpp"
-#include "tests/cmocka.hpp"  // last
+#include "tests/support/cmocka.hpp"  // last
 
 using namespace civic::forms;
 

@@ -9,8 +9,8 @@
 #include <libxml/xpath.h>
 
 #include "forms/submission_export.hpp"
-#include "tests/forms_support.hpp"
-#include "tests/cmocka.hpp"  // last
+#include "tests/support/form_lines.hpp"
+#include "tests/support/cmocka.hpp"  // last
 
 using namespace civic::forms;
 

@@ -2,7 +2,7 @@
 #include <string>
 
 #include "forms/national_id.hpp"
-#include "tests/cmocka.hpp"  // last
+#include "tests/support/cmocka.hpp"  // last
 
 using namespace civic::forms;
 

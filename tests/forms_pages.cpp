@@ -10,8 +10,8 @@
 #include "forms/render_page.hpp"
 #include "forms/schema_json.hpp"
 #include "forms/token.hpp"
-#include "tests/forms_support.hpp"
-#include "tests/cmocka.hpp"  // last
+#include "tests/support/form_lines.hpp"
+#include "tests/support/cmocka.hpp"  // last
 
 using namespace civic::forms;
 

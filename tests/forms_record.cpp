@@ -4,8 +4,8 @@
 
 #include "forms/record.hpp"
 #include "forms/validate.hpp"
-#include "tests/forms_support.hpp"
-#include "tests/cmocka.hpp"  // last
+#include "tests/support/form_lines.hpp"
+#include "tests/support/cmocka.hpp"  // last
 
 using namespace civic::forms;
 

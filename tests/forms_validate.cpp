@@ -5,8 +5,8 @@
 
 #include "forms/file_type.hpp"
 #include "forms/validate.hpp"
-#include "tests/forms_support.hpp"
-#include "tests/cmocka.hpp"  // last
+#include "tests/support/form_lines.hpp"
+#include "tests/support/cmocka.hpp"  // last
 
 using namespace civic::forms;
 

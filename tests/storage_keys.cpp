@@ -2,7 +2,7 @@
 #include <string>
 
 #include "storage/keys.hpp"
-#include "tests/cmocka.hpp"  // last
+#include "tests/support/cmocka.hpp"  // last
 
 using namespace civic::storage;
 

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "storage/lmdb.hpp"
-#include "tests/test_dir.hpp"
-#include "tests/cmocka.hpp"  // last
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/cmocka.hpp"  // last
 
 using namespace civic::storage;
 

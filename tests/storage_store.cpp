@@ -9,8 +9,8 @@
 #include "storage/keys.hpp"
 #include "storage/status.hpp"
 #include "storage/store.hpp"
-#include "tests/test_dir.hpp"
-#include "tests/cmocka.hpp"  // last
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/cmocka.hpp"  // last
 
 using namespace civic::storage;
 

@@ -16,37 +16,19 @@
 #include "storage/submission_keys.hpp"
 #include "storage/submission_removal.hpp"
 #include "storage/submission_store.hpp"
-#include "tests/test_dir.hpp"
-#include "tests/cmocka.hpp"  // last
+#include "tests/support/temp_store.hpp"
+#include "tests/support/cmocka.hpp"  // last
 
 using namespace civic::storage;
 
 namespace {
 
-struct Fixture {
-  std::string dir;
-  std::optional<Store> store;
-};
+struct Fixture : civic::test::TempStore {};
 
 int setup(void** state) {
   auto* f = new Fixture;
-  f->dir = civic::test::make_temp_dir();
-  EnvOptions o;
-  o.path = f->dir + "/store";
-  o.map_size = std::size_t{16} << 20;
-  std::filesystem::create_directory(o.path);
-  auto store = Store::open(o, IfMissing::create);
-  if (!store) return -1;
-  f->store.emplace(std::move(*store));
+  if (!f->open(std::size_t{16} << 20, "store")) return -1;
   *state = f;
-  return 0;
-}
-
-int teardown(void** state) {
-  auto* f = static_cast<Fixture*>(*state);
-  f->store.reset();
-  civic::test::remove_dir(f->dir);
-  delete f;
   return 0;
 }
 
@@ -328,13 +310,13 @@ void a_compacted_backup_keeps_nothing_erased(void** state) {
 
 int main() {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(erasure_leaves_nothing_readable, setup, teardown),
-      cmocka_unit_test_setup_teardown(purge_removes_what_is_past_retention, setup, teardown),
-      cmocka_unit_test_setup_teardown(one_process_at_a_time_has_the_purge_turn, setup, teardown),
-      cmocka_unit_test_setup_teardown(form_definitions_are_recorded_once, setup, teardown),
-      cmocka_unit_test_setup_teardown(status_reports_each_form, setup, teardown),
-      cmocka_unit_test_setup_teardown(verify_finds_what_does_not_agree, setup, teardown),
-      cmocka_unit_test_setup_teardown(a_compacted_backup_keeps_nothing_erased, setup, teardown),
+      cmocka_unit_test_setup_teardown(erasure_leaves_nothing_readable, setup, civic::test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(purge_removes_what_is_past_retention, setup, civic::test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(one_process_at_a_time_has_the_purge_turn, setup, civic::test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(form_definitions_are_recorded_once, setup, civic::test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(status_reports_each_form, setup, civic::test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(verify_finds_what_does_not_agree, setup, civic::test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(a_compacted_backup_keeps_nothing_erased, setup, civic::test::delete_fixture<Fixture>),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

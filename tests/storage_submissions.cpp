@@ -5,36 +5,19 @@
 #include <vector>
 
 #include "storage/submission_store.hpp"
-#include "tests/test_dir.hpp"
-#include "tests/cmocka.hpp"  // last
+#include "tests/support/temp_store.hpp"
+#include "tests/support/cmocka.hpp"  // last
 
 using namespace civic::storage;
 
 namespace {
 
-struct Fixture {
-  std::string dir;
-  std::optional<Store> store;
-};
+struct Fixture : civic::test::TempStore {};
 
 int setup(void** state) {
   auto* f = new Fixture;
-  f->dir = civic::test::make_temp_dir();
-  EnvOptions o;
-  o.path = f->dir;
-  o.map_size = std::size_t{1} << 20;  // 1 MiB: small enough to fill
-  auto store = Store::open(o, IfMissing::create);
-  if (!store) return -1;
-  f->store.emplace(std::move(*store));
+  if (!f->open(std::size_t{1} << 20)) return -1;  // 1 MiB: small enough to fill
   *state = f;
-  return 0;
-}
-
-int teardown(void** state) {
-  auto* f = static_cast<Fixture*>(*state);
-  f->store.reset();
-  civic::test::remove_dir(f->dir);
-  delete f;
   return 0;
 }
 
@@ -175,11 +158,11 @@ void the_token_secret_exists_and_stays(void** state) {
 
 int main() {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(a_batch_gets_receipts_in_order, setup, teardown),
-      cmocka_unit_test_setup_teardown(a_repeat_gets_the_first_receipt, setup, teardown),
-      cmocka_unit_test_setup_teardown(a_full_store_stores_nothing_of_the_batch, setup, teardown),
-      cmocka_unit_test_setup_teardown(a_form_stores_at_most_its_daily_limit, setup, teardown),
-      cmocka_unit_test_setup_teardown(the_token_secret_exists_and_stays, setup, teardown),
+      cmocka_unit_test_setup_teardown(a_batch_gets_receipts_in_order, setup, civic::test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(a_repeat_gets_the_first_receipt, setup, civic::test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(a_full_store_stores_nothing_of_the_batch, setup, civic::test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(a_form_stores_at_most_its_daily_limit, setup, civic::test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(the_token_secret_exists_and_stays, setup, civic::test::delete_fixture<Fixture>),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

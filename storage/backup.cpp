@@ -81,7 +81,7 @@ Result<BackupResult> backup_store(Store& store, const std::string& dest_in) {
       return Error(Error::kInvalid, "backup to " + dest,
                    "no space left for the copy on the file system of " + parent + " (" + std::strerror(code) +
                        "); nothing was left behind: free some space or choose another place");
-    return Error(code, "backup to " + dest + ": " + what);
+    return lmdb_error(code, "backup to " + dest + ": " + what);
   };
 
   // Personal data: readable by the owner only, as the store itself.

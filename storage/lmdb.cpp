@@ -25,14 +25,11 @@ std::string on(const char* what, const Db& db) {
 
 }  // namespace
 
-std::string Error::message() const {
-  std::string text = operation_;
+static_assert(Error::kStoreFull == MDB_MAP_FULL && Error::kNoReaderSlot == MDB_READERS_FULL);
+
+Error lmdb_error(int code, std::string operation, std::string detail) {
   const char* reason = nullptr;
-  switch (code_) {
-    case kSchemaTooNew:
-    case kCorrupt:
-    case kInvalid:
-      break;  // the detail says it all
+  switch (code) {
     case MDB_MAP_FULL:
       reason = "MDB_MAP_FULL: the store is full (raise max_size of civic_store)";
       break;
@@ -46,38 +43,32 @@ std::string Error::message() const {
       break;
     case ENOSPC:
     case EDQUOT:
-      reason = "the disk is full (no space left on the file system that holds it)";
-      break;
+      return Error(code, std::move(operation), std::move(detail));  // the core's own words for a full disk
     default:
-      reason = mdb_strerror(code_);  // also covers errno values
+      reason = mdb_strerror(code);  // also covers errno values
       break;
   }
-  if (reason) text.append(": ").append(reason);
-  if (!detail_.empty()) text.append(": ").append(detail_);
-  return text;
+  return Error::explained(code, std::move(operation), reason, std::move(detail));
 }
-
-bool Error::map_full() const noexcept { return code_ == MDB_MAP_FULL; }
-bool Error::readers_full() const noexcept { return code_ == MDB_READERS_FULL; }
 
 // ---- Env
 
 Result<Env> Env::open(const EnvOptions& options) {
   MDB_env* env = nullptr;
-  if (int rc = mdb_env_create(&env); rc != 0) return Error(rc, "mdb_env_create");
+  if (int rc = mdb_env_create(&env); rc != 0) return lmdb_error(rc, "mdb_env_create");
   Env owner(env);  // closes on every early return below
   if (int rc = mdb_env_set_mapsize(env, options.map_size); rc != 0)
-    return Error(rc, "mdb_env_set_mapsize");
+    return lmdb_error(rc, "mdb_env_set_mapsize");
   if (int rc = mdb_env_set_maxreaders(env, options.max_readers); rc != 0)
-    return Error(rc, "mdb_env_set_maxreaders");
+    return lmdb_error(rc, "mdb_env_set_maxreaders");
   if (int rc = mdb_env_set_maxdbs(env, options.max_dbs); rc != 0)
-    return Error(rc, "mdb_env_set_maxdbs");
+    return lmdb_error(rc, "mdb_env_set_maxdbs");
   // NOTLS: read transactions are not tied to a thread, so a worker's event
   // loop and its thread pool can each hold one.
   unsigned flags = MDB_NOTLS;
   if (options.read_only) flags |= MDB_RDONLY;
   if (int rc = mdb_env_open(env, options.path.c_str(), flags, options.file_mode); rc != 0)
-    return Error(rc, "open store " + options.path);
+    return lmdb_error(rc, "open store " + options.path);
   return owner;
 }
 
@@ -123,9 +114,9 @@ int count_reader(const char* line, void* ctx) {
 
 Result<EnvUsage> Env::usage() const {
   MDB_envinfo info;
-  if (int rc = mdb_env_info(env_, &info); rc != 0) return Error(rc, "mdb_env_info");
+  if (int rc = mdb_env_info(env_, &info); rc != 0) return lmdb_error(rc, "mdb_env_info");
   MDB_stat stat;
-  if (int rc = mdb_env_stat(env_, &stat); rc != 0) return Error(rc, "mdb_env_stat");
+  if (int rc = mdb_env_stat(env_, &stat); rc != 0) return lmdb_error(rc, "mdb_env_stat");
   EnvUsage usage;
   usage.map_size = info.me_mapsize;
   usage.page_size = stat.ms_psize;
@@ -135,7 +126,7 @@ Result<EnvUsage> Env::usage() const {
   ReaderScan scan;
   scan.last_txn = info.me_last_txnid;
   if (int rc = mdb_reader_list(env_, count_reader, &scan); rc < 0)
-    return Error(rc, "mdb_reader_list");
+    return lmdb_error(rc, "mdb_reader_list");
   usage.readers_in_use = scan.live;
   if (scan.oldest != 0 && scan.oldest <= info.me_last_txnid)
     usage.oldest_reader_lag = info.me_last_txnid - scan.oldest;
@@ -144,30 +135,30 @@ Result<EnvUsage> Env::usage() const {
 
 Result<int> Env::clear_stale_readers() {
   int dead = 0;
-  if (int rc = mdb_reader_check(env_, &dead); rc != 0) return Error(rc, "mdb_reader_check");
+  if (int rc = mdb_reader_check(env_, &dead); rc != 0) return lmdb_error(rc, "mdb_reader_check");
   return dead;
 }
 
 Status Env::adopt_map_size() {
-  if (int rc = mdb_env_set_mapsize(env_, 0); rc != 0) return Error(rc, "mdb_env_set_mapsize");
+  if (int rc = mdb_env_set_mapsize(env_, 0); rc != 0) return lmdb_error(rc, "mdb_env_set_mapsize");
   return {};
 }
 
 Status Env::copy_to(const std::string& directory, bool compact) const {
   unsigned flags = compact ? MDB_CP_COMPACT : 0;
   if (int rc = mdb_env_copy2(env_, directory.c_str(), flags); rc != 0)
-    return Error(rc, "copy store to " + directory);
+    return lmdb_error(rc, "copy store to " + directory);
   return {};
 }
 
 Status Env::copy_to_fd(int fd, bool compact) const {
   unsigned flags = compact ? MDB_CP_COMPACT : 0;
-  if (int rc = mdb_env_copyfd2(env_, fd, flags); rc != 0) return Error(rc, "copy the store");
+  if (int rc = mdb_env_copyfd2(env_, fd, flags); rc != 0) return lmdb_error(rc, "copy the store");
   return {};
 }
 
 Status Env::sync(bool force) {
-  if (int rc = mdb_env_sync(env_, force ? 1 : 0); rc != 0) return Error(rc, "mdb_env_sync");
+  if (int rc = mdb_env_sync(env_, force ? 1 : 0); rc != 0) return lmdb_error(rc, "mdb_env_sync");
   return {};
 }
 
@@ -176,14 +167,14 @@ Status Env::sync(bool force) {
 Result<Txn> Txn::begin_read(Env& env) {
   MDB_txn* txn = nullptr;
   if (int rc = mdb_txn_begin(env.handle(), nullptr, MDB_RDONLY, &txn); rc != 0)
-    return Error(rc, "begin read transaction");
+    return lmdb_error(rc, "begin read transaction");
   return Txn(txn);
 }
 
 Result<Txn> Txn::begin_write(Env& env) {
   MDB_txn* txn = nullptr;
   if (int rc = mdb_txn_begin(env.handle(), nullptr, 0, &txn); rc != 0)
-    return Error(rc, "begin write transaction");
+    return lmdb_error(rc, "begin write transaction");
   return Txn(txn);
 }
 
@@ -200,7 +191,7 @@ Result<Db> Txn::open_db(const char* name, bool create, unsigned flags) {
   db.name = name;
   if (create) flags |= MDB_CREATE;
   if (int rc = mdb_dbi_open(txn_, name, flags, &db.dbi); rc != 0)
-    return Error(rc, on("open database", db));
+    return lmdb_error(rc, on("open database", db));
   return db;
 }
 
@@ -209,14 +200,14 @@ Result<std::optional<std::string_view>> Txn::get(Db db, std::string_view key) co
   MDB_val v;
   int rc = mdb_get(txn_, db.dbi, &k, &v);
   if (rc == MDB_NOTFOUND) return std::optional<std::string_view>{};
-  if (rc != 0) return Error(rc, on("get from", db));
+  if (rc != 0) return lmdb_error(rc, on("get from", db));
   return std::optional<std::string_view>{from_val(v)};
 }
 
 Status Txn::put(Db db, std::string_view key, std::string_view value, unsigned flags) {
   MDB_val k = to_val(key);
   MDB_val v = to_val(value);
-  if (int rc = mdb_put(txn_, db.dbi, &k, &v, flags); rc != 0) return Error(rc, on("put into", db));
+  if (int rc = mdb_put(txn_, db.dbi, &k, &v, flags); rc != 0) return lmdb_error(rc, on("put into", db));
   return {};
 }
 
@@ -224,7 +215,7 @@ Result<char*> Txn::reserve(Db db, std::string_view key, std::size_t size) {
   MDB_val k = to_val(key);
   MDB_val v{size, nullptr};
   if (int rc = mdb_put(txn_, db.dbi, &k, &v, MDB_RESERVE); rc != 0)
-    return Error(rc, on("reserve in", db));
+    return lmdb_error(rc, on("reserve in", db));
   return static_cast<char*>(v.mv_data);
 }
 
@@ -232,25 +223,25 @@ Result<bool> Txn::del(Db db, std::string_view key) {
   MDB_val k = to_val(key);
   int rc = mdb_del(txn_, db.dbi, &k, nullptr);
   if (rc == MDB_NOTFOUND) return false;
-  if (rc != 0) return Error(rc, on("delete from", db));
+  if (rc != 0) return lmdb_error(rc, on("delete from", db));
   return true;
 }
 
 Result<std::size_t> Txn::count(Db db) const {
   MDB_stat stat;
-  if (int rc = mdb_stat(txn_, db.dbi, &stat); rc != 0) return Error(rc, on("stat", db));
+  if (int rc = mdb_stat(txn_, db.dbi, &stat); rc != 0) return lmdb_error(rc, on("stat", db));
   return static_cast<std::size_t>(stat.ms_entries);
 }
 
 Status Txn::clear(Db db) {
-  if (int rc = mdb_drop(txn_, db.dbi, 0); rc != 0) return Error(rc, on("clear", db));
+  if (int rc = mdb_drop(txn_, db.dbi, 0); rc != 0) return lmdb_error(rc, on("clear", db));
   return {};
 }
 
 Status Txn::commit() {
   MDB_txn* txn = std::exchange(txn_, nullptr);
   if (txn == nullptr) return Error(EINVAL, "commit", "transaction already ended");
-  if (int rc = mdb_txn_commit(txn); rc != 0) return Error(rc, "commit");  // LMDB frees txn
+  if (int rc = mdb_txn_commit(txn); rc != 0) return lmdb_error(rc, "commit");  // LMDB frees txn
   return {};
 }
 
@@ -265,7 +256,7 @@ std::uint64_t Txn::id() const noexcept { return txn_ ? mdb_txn_id(txn_) : 0; }
 Result<Cursor> Cursor::open(const Txn& txn, Db db) {
   MDB_cursor* cursor = nullptr;
   if (int rc = mdb_cursor_open(txn.handle(), db.dbi, &cursor); rc != 0)
-    return Error(rc, on("open cursor on", db));
+    return lmdb_error(rc, on("open cursor on", db));
   return Cursor(cursor, db);
 }
 
@@ -287,7 +278,7 @@ Cursor::Position Cursor::move(MDB_cursor_op op, std::string_view key) {
   MDB_val v{0, nullptr};
   int rc = mdb_cursor_get(cursor_, &k, &v, op);
   if (rc == MDB_NOTFOUND) return std::optional<Entry>{};
-  if (rc != 0) return Error(rc, on("move cursor on", db_));
+  if (rc != 0) return lmdb_error(rc, on("move cursor on", db_));
   return std::optional<Entry>{Entry{from_val(k), from_val(v)}};
 }
 
@@ -299,7 +290,7 @@ Cursor::Position Cursor::seek_before(std::string_view key) {
 }
 
 Status Cursor::del_current() {
-  if (int rc = mdb_cursor_del(cursor_, 0); rc != 0) return Error(rc, on("delete at cursor on", db_));
+  if (int rc = mdb_cursor_del(cursor_, 0); rc != 0) return lmdb_error(rc, on("delete at cursor on", db_));
   return {};
 }
 

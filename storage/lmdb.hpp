@@ -18,6 +18,9 @@
 
 namespace civic::storage {
 
+// An Error for an LMDB (or errno) code, with what the code means.
+Error lmdb_error(int code, std::string operation, std::string detail = {});
+
 struct EnvOptions {
   std::string path;                    // a directory
   std::size_t map_size = 1ull << 30;   // upper bound of the store's size

@@ -1,72 +1,13 @@
-// Errors as values for the storage layer: a failed LMDB call comes back as an
-// Error that names the operation, never as an exception.
+// The storage layer's errors are the core's (common/result.hpp); LMDB's codes
+// are explained by lmdb_error (storage/lmdb.hpp).
 #pragma once
 
-#include <optional>
-#include <string>
-#include <utility>
-#include <variant>
+#include "common/result.hpp"
 
 namespace civic::storage {
 
-class Error {
- public:
-  // Codes of our own, outside LMDB's range (which is negative) and errno's.
-  static constexpr int kSchemaTooNew = 100001;
-  static constexpr int kCorrupt = 100002;
-  static constexpr int kInvalid = 100003;
-
-  Error(int code, std::string operation, std::string detail = {})
-      : code_(code), operation_(std::move(operation)), detail_(std::move(detail)) {}
-
-  int code() const noexcept { return code_; }
-  const std::string& operation() const noexcept { return operation_; }
-  // "put into 'events': MDB_MAP_FULL: Environment mapsize limit reached"
-  std::string message() const;
-
-  bool map_full() const noexcept;
-  bool readers_full() const noexcept;
-
- private:
-  int code_;
-  std::string operation_;
-  std::string detail_;
-};
-
-class [[nodiscard]] Status {
- public:
-  Status() = default;
-  Status(Error error) : error_(std::move(error)) {}  // NOLINT: implicit by design
-
-  bool ok() const noexcept { return !error_.has_value(); }
-  explicit operator bool() const noexcept { return ok(); }
-  const Error& error() const { return *error_; }
-
- private:
-  std::optional<Error> error_;
-};
-
-template <class T>
-class [[nodiscard]] Result {
- public:
-  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT
-  Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
-
-  bool ok() const noexcept { return v_.index() == 0; }
-  explicit operator bool() const noexcept { return ok(); }
-
-  T& value() & { return std::get<0>(v_); }
-  const T& value() const& { return std::get<0>(v_); }
-  T&& value() && { return std::get<0>(std::move(v_)); }
-  T* operator->() { return &std::get<0>(v_); }
-  const T* operator->() const { return &std::get<0>(v_); }
-  T& operator*() & { return value(); }
-
-  const Error& error() const { return std::get<1>(v_); }
-  Status status() const { return ok() ? Status{} : Status{error()}; }
-
- private:
-  std::variant<T, Error> v_;
-};
+using civic::Error;
+using civic::Result;
+using civic::Status;
 
 }  // namespace civic::storage

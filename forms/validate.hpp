@@ -9,15 +9,13 @@
 #include <string_view>
 #include <vector>
 
+#include "common/field_error.hpp"
 #include "forms/form.hpp"
 #include "forms/input.hpp"
 
 namespace civic::forms {
 
-struct FieldError {
-  std::string field;
-  std::string message;
-};
+using civic::FieldError;  // common/field_error.hpp: a field's name and what is wrong
 
 struct CleanValue {
   const Field* field;

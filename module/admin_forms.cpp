@@ -2,12 +2,14 @@
 // decides every answer). This file copies the request out, runs a list or
 // an erasure in the thread pool, and streams an export: each page read in a
 // pool thread by the core's pager, the next one only once the client has
-// taken the previous one.
+// taken the previous one (one page in memory at a time).
 #include "module/admin_forms.hpp"
 
 #include <cstring>
 #include <memory>
+#include <stdexcept>
 #include <string>
+#include <utility>
 
 #include "forms/service/submission_admin.hpp"
 #include "module/form_conf.hpp"
@@ -21,32 +23,31 @@ namespace civic::module {
 
 namespace {
 
-storage::Store* store_or_null() {
+// In a pool thread: the store the request was admitted with (503 before, if none).
+storage::Store& open_store() {
   auto& store = worker_store();
-  return store ? &*store : nullptr;
+  if (!store) throw std::runtime_error("the store is not open");
+  return *store;
 }
 
-forms::AdminMethod method_of(ngx_http_request_t* r) {
-  if (r->method & NGX_HTTP_GET) return forms::AdminMethod::get;
-  if (r->method & NGX_HTTP_HEAD) return forms::AdminMethod::head;
-  if (r->method & NGX_HTTP_DELETE) return forms::AdminMethod::erase;
-  return forms::AdminMethod::other;
+forms::AdminMethod method_of(ngx_uint_t m) {
+  using M = forms::AdminMethod;
+  return (m & NGX_HTTP_GET) ? M::get : (m & NGX_HTTP_HEAD) ? M::head : (m & NGX_HTTP_DELETE) ? M::erase : M::other;
 }
 
-// An erasure, logged when done (who erased what is in the access log).
-class EraseJob : public Job {
+// A list or an erasure, in the pool; an erasure is logged once done.
+class PlanJob : public Job {
  public:
-  explicit EraseJob(forms::AdminPlan plan) : plan_(std::move(plan)) {}
+  explicit PlanJob(forms::AdminPlan plan) : plan_(std::move(plan)) {}
   void run() noexcept override {
     try {
-      storage::Store* store = store_or_null();
-      reply_ = store ? forms::answer_in_pool(*store, plan_) : internal_error("erase", "the store is not open");
+      reply_ = forms::answer_in_pool(open_store(), plan_);
     } catch (const std::exception& e) {
-      reply_ = internal_error("erase", e.what());
+      reply_ = internal_error("admin", e.what());
     }
   }
   ngx_int_t answer(ngx_http_request_t* r) noexcept override {
-    if (reply_.status == NGX_HTTP_NO_CONTENT)
+    if (plan_.action == forms::AdminPlan::Action::erase && reply_.status == NGX_HTTP_NO_CONTENT)
       ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0, "civic: erased submission %s of form \"%s\"",
                     plan_.receipt.c_str(), plan_.form.c_str());
     try {
@@ -60,8 +61,6 @@ class EraseJob : public Job {
   forms::AdminPlan plan_;
   Reply reply_;
 };
-
-// ---- streamed exports ------------------------------------------------------
 
 // What an export carries from page to page; freed with the request.
 struct ExportState {
@@ -77,12 +76,7 @@ class ExportJob : public Job {
   explicit ExportJob(ExportState* state) : state_(state) {}
   void run() noexcept override {
     try {
-      storage::Store* store = store_or_null();
-      if (store == nullptr) {
-        error_ = "the store is not open";
-        return;
-      }
-      if (auto st = state_->pager->next_page(*store, page_); !st) error_ = st.error().message();
+      if (auto st = state_->pager->next_page(open_store(), page_); !st) error_ = st.error().message();
       state_->finished = state_->pager->finished();
     } catch (const std::exception& e) {
       error_ = e.what();
@@ -92,8 +86,7 @@ class ExportJob : public Job {
 
  private:
   ExportState* state_;
-  std::string page_;
-  std::string error_;
+  std::string page_, error_;
 };
 
 void export_write_ready(ngx_http_request_t* r);
@@ -117,10 +110,7 @@ ngx_int_t send_page(ngx_http_request_t* r, ExportState& s, std::string_view page
     ngx_int_t rc = send_export_headers(r, s);
     if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) return rc;
   }
-  if (s.sent_page != nullptr) {
-    ngx_pfree(r->pool, s.sent_page);
-    s.sent_page = nullptr;
-  }
+  if (s.sent_page != nullptr) ngx_pfree(r->pool, std::exchange(s.sent_page, nullptr));
   ngx_buf_t* b = static_cast<ngx_buf_t*>(ngx_calloc_buf(r->pool));
   if (b == nullptr) return NGX_ERROR;
   if (!page.empty()) {
@@ -179,11 +169,8 @@ void export_write_ready(ngx_http_request_t* r) {
   }
   if (wev->timer_set) ngx_del_timer(wev);
   r->write_event_handler = ngx_http_request_empty_handler;
-  if (offload_from_handler(r, std::make_unique<ExportJob>(ctx)) != NGX_DONE) {
-    ngx_http_finalize_request(r, NGX_ERROR);
-    return;
-  }
-  ngx_http_finalize_request(r, NGX_DONE);  // the count taken while waiting
+  bool posted = offload_from_handler(r, std::make_unique<ExportJob>(ctx)) == NGX_DONE;
+  ngx_http_finalize_request(r, posted ? NGX_DONE : NGX_ERROR);  // NGX_DONE: the count taken while waiting
 }
 
 ngx_int_t ExportJob::answer(ngx_http_request_t* r) noexcept {
@@ -222,16 +209,12 @@ ngx_int_t start_export(ngx_http_request_t* r, forms::AdminAnswer& answer) {
 ngx_int_t admin_form_request(ngx_http_request_t* r, std::string_view path) {
   if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
   std::string origin = request_origin(r);
-  forms::AdminRequest request{method_of(r), path, ngx::view(r->args), origin, ngx::view(r->uri)};
-  forms::AdminAnswer answer = forms::answer_admin(form_registry(r), store_or_null(), request);
+  forms::AdminRequest request{method_of(r->method), path, ngx::view(r->args), origin, ngx::view(r->uri)};
+  auto& store = worker_store();
+  forms::AdminAnswer answer = forms::answer_admin(form_registry(r), store ? &*store : nullptr, request);
   if (answer.pager) return start_export(r, answer);
-  if (!answer.in_pool) return send_reply(r, std::move(answer.reply));
-  if (answer.in_pool->action == forms::AdminPlan::Action::erase)
-    return offload_from_handler(r, std::make_unique<EraseJob>(std::move(*answer.in_pool)));
-  return offload_reply(r, [plan = std::move(*answer.in_pool)] {
-    storage::Store* store = store_or_null();
-    return store ? forms::answer_in_pool(*store, plan) : internal_error("list", "the store is not open");
-  });
+  if (answer.in_pool) return offload_from_handler(r, std::make_unique<PlanJob>(std::move(*answer.in_pool)));
+  return send_reply(r, std::move(answer.reply));
 }
 
 }  // namespace civic::module

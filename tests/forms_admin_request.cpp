@@ -2,6 +2,7 @@
 // receipts looked up at all, the methods, and the query's windows and
 // options, each refusal with the status and the field a client sees.
 #include <cstring>
+#include <initializer_list>
 #include <string>
 
 #include "forms/service/admin_request.hpp"
@@ -66,6 +67,21 @@ Seen plan(std::string_view path, std::string_view args = {}, AdminMethod method 
 
 #define assert_contains(haystack, needle) \
   if (std::strstr((haystack).c_str(), needle) == nullptr) fail_msg("\"%s\" lacks \"%s\"", (haystack).c_str(), needle)
+
+struct BadQuery {
+  const char* args;
+  const char* field;  // the parameter the refusal names
+};
+
+// Each query is refused 400, naming its parameter.
+void expect_bad_requests(const char* path, std::initializer_list<BadQuery> queries) {
+  for (const auto& q : queries) {
+    Seen s = plan(path, q.args);
+    if (s.status != 400) fail_msg("%s?%s: %d, not 400", path, q.args, s.status);
+    std::string field = std::string("\"field\":\"") + q.field + "\"";
+    if (s.body.find(field) == std::string::npos) fail_msg("%s?%s: %s", path, q.args, s.body.c_str());
+  }
+}
 
 void routes_by_path(void**) {
   struct Case {
@@ -141,18 +157,14 @@ void reads_list_windows(void**) {
   s = plan("feedback/submissions", "since=7&limit=1000&other=x");
   assert_int_equal(s.since, 7);
   assert_int_equal(s.limit, kMaxListLimit);
-  struct Bad {
-    const char* args;
-    const char* field;
-  } bad[] = {{"since=x", "since"},     {"since=-1", "since"},   {"since=", "since"},
-             {"since=1&since=2", "since"}, {"limit=0", "limit"},  {"limit=1001", "limit"},
-             {"limit=1.5", "limit"},   {"since=99999999999999999999", "since"}};
-  for (const auto& b : bad) {
-    s = plan("feedback/submissions", b.args);
-    if (s.status != 400) fail_msg("?%s: %d, not 400", b.args, s.status);
-    std::string field = std::string("\"field\":\"") + b.field + "\"";
-    if (s.body.find(field) == std::string::npos) fail_msg("?%s: %s", b.args, s.body.c_str());
-  }
+  expect_bad_requests("feedback/submissions", {{"since=x", "since"},
+                                               {"since=-1", "since"},
+                                               {"since=", "since"},
+                                               {"since=1&since=2", "since"},
+                                               {"limit=0", "limit"},
+                                               {"limit=1001", "limit"},
+                                               {"limit=1.5", "limit"},
+                                               {"since=99999999999999999999", "since"}});
   s = plan("feedback/submissions", "limit=1001");
   assert_contains(s.body, "limit must be a whole number from 1 to 1000");
 }
@@ -173,17 +185,11 @@ void plans_exports(void**) {
   s = plan("feedback/submissions.xml");
   assert_string_equal(s.content_type.c_str(), "application/xml; charset=utf-8");
   assert_string_equal(s.filename.c_str(), "feedback.xml");
-  struct Bad {
-    const char* args;
-    const char* field;
-  } bad[] = {{"delimiter=tab", "delimiter"}, {"bom=2", "bom"}, {"labels=1&lang=de", "lang"},
-             {"limit=0", "limit"}, {"since=a", "since"}};
-  for (const auto& b : bad) {
-    s = plan("feedback/submissions.csv", b.args);
-    if (s.status != 400) fail_msg("?%s: %d, not 400", b.args, s.status);
-    std::string field = std::string("\"field\":\"") + b.field + "\"";
-    if (s.body.find(field) == std::string::npos) fail_msg("?%s: %s", b.args, s.body.c_str());
-  }
+  expect_bad_requests("feedback/submissions.csv", {{"delimiter=tab", "delimiter"},
+                                                   {"bom=2", "bom"},
+                                                   {"labels=1&lang=de", "lang"},
+                                                   {"limit=0", "limit"},
+                                                   {"since=a", "since"}});
 }
 
 void plans_files(void**) {

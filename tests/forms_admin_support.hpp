@@ -57,6 +57,17 @@ inline void close_forms_store(FormsStore* f) {
   delete f;
 }
 
+// cmocka setup and teardown of a FormsStore in *state, and the fixture.
+inline int forms_store_setup(void** state) {
+  *state = open_forms_store();
+  return *state == nullptr ? -1 : 0;
+}
+inline int forms_store_teardown(void** state) {
+  close_forms_store(static_cast<FormsStore*>(*state));
+  return 0;
+}
+inline FormsStore& forms_store(void** state) { return *static_cast<FormsStore*>(*state); }
+
 // Commits one submission of `form` (with `files` PNG files in "photo") at
 // `now`; its receipt, "" if the store refused.
 inline std::string submit(storage::Store& store, std::string_view form, std::string_view name, int files = 0,

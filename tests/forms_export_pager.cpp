@@ -18,20 +18,12 @@ constexpr int kStored = 300;
 const std::string kLongName(2000, 'x');  // 300 of them make more than one page
 
 int setup(void** state) {
-  test::FormsStore* f = test::open_forms_store();
-  if (f == nullptr) return -1;
+  if (test::forms_store_setup(state) != 0) return -1;
+  auto* f = static_cast<test::FormsStore*>(*state);
   for (int i = 0; i < kStored; ++i)
     if (test::submit(*f->store, "feedback", kLongName).empty()) return -1;
-  *state = f;
   return 0;
 }
-
-int teardown(void** state) {
-  test::close_forms_store(static_cast<test::FormsStore*>(*state));
-  return 0;
-}
-
-test::FormsStore& fixture(void** state) { return *static_cast<test::FormsStore*>(*state); }
 
 // What the reader of an export sees: plain values.
 struct Read {
@@ -97,7 +89,7 @@ Read read_xml_in_one_txn(storage::Store& store, std::uint64_t since) {
 }
 
 void reads_every_submission_once_in_bounded_pages(void** state) {
-  Read r = read_all(*fixture(state).store);
+  Read r = read_all(*test::forms_store(state).store);
   assert_false(r.failed);
   assert_int_equal(r.rows, kStored);
   assert_int_equal(r.first_seq, 1);
@@ -109,7 +101,7 @@ void reads_every_submission_once_in_bounded_pages(void** state) {
 }
 
 void keeps_to_since_and_limit(void** state) {
-  auto& store = *fixture(state).store;
+  auto& store = *test::forms_store(state).store;
   Read r = read_all(store, 150, 20);
   assert_int_equal(r.rows, 20);
   assert_int_equal(r.first_seq, 151);
@@ -125,7 +117,7 @@ void keeps_to_since_and_limit(void** state) {
 }
 
 void pages_see_what_was_committed_between_them(void** state) {
-  auto& store = *fixture(state).store;
+  auto& store = *test::forms_store(state).store;
   int added = 0;
   Read r = read_all(store, 0, std::nullopt, [&] {
     for (int i = 0; i < 5; ++i) added += !test::submit(store, "feedback", "later").empty();
@@ -136,7 +128,7 @@ void pages_see_what_was_committed_between_them(void** state) {
 }
 
 void writes_the_beginning_and_the_end(void** state) {
-  auto& store = *fixture(state).store;
+  auto& store = *test::forms_store(state).store;
   Read r = read_xml_in_one_txn(store, kStored - 2);
   assert_false(r.failed);
   assert_non_null(std::strstr(r.text.c_str(), "<submissions form=\"feedback\">"));
@@ -151,10 +143,10 @@ void writes_the_beginning_and_the_end(void** state) {
 
 int main() {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(reads_every_submission_once_in_bounded_pages, setup, teardown),
-      cmocka_unit_test_setup_teardown(keeps_to_since_and_limit, setup, teardown),
-      cmocka_unit_test_setup_teardown(pages_see_what_was_committed_between_them, setup, teardown),
-      cmocka_unit_test_setup_teardown(writes_the_beginning_and_the_end, setup, teardown),
+      cmocka_unit_test_setup_teardown(reads_every_submission_once_in_bounded_pages, setup, test::forms_store_teardown),
+      cmocka_unit_test_setup_teardown(keeps_to_since_and_limit, setup, test::forms_store_teardown),
+      cmocka_unit_test_setup_teardown(pages_see_what_was_committed_between_them, setup, test::forms_store_teardown),
+      cmocka_unit_test_setup_teardown(writes_the_beginning_and_the_end, setup, test::forms_store_teardown),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -13,20 +13,6 @@ using namespace civic::forms;
 
 namespace {
 
-int setup(void** state) {
-  test::FormsStore* f = test::open_forms_store();
-  if (f == nullptr) return -1;
-  *state = f;
-  return 0;
-}
-
-int teardown(void** state) {
-  test::close_forms_store(static_cast<test::FormsStore*>(*state));
-  return 0;
-}
-
-test::FormsStore& fixture(void** state) { return *static_cast<test::FormsStore*>(*state); }
-
 Form with_select() {
   Form f = test::feedback_form();
   auto built = test::build_form("x", {"languages fi", "field choice select", "  option a fi \"A\"", "  multiple", "end",
@@ -118,7 +104,7 @@ Change change(test::FormsStore& f, std::string_view drop, bool remove_form) {
 }
 
 void a_dropped_field_is_warned_of_and_kept(void** state) {
-  Change c = change(fixture(state), "topics", false);
+  Change c = change(test::forms_store(state), "topics", false);
   assert_string_equal(c.recorded_problem.c_str(), "");
   assert_int_equal(c.warnings.size(), 1);
   assert_string_equal(c.warnings[0].c_str(),
@@ -135,7 +121,7 @@ void a_dropped_field_is_warned_of_and_kept(void** state) {
 }
 
 void a_removed_form_is_warned_of_once_and_served_retired(void** state) {
-  Change c = change(fixture(state), {}, true);
+  Change c = change(test::forms_store(state), {}, true);
   assert_int_equal(c.warnings.size(), 1);
   assert_string_equal(c.warnings[0].c_str(),
                       "civic_form \"feedback\" is no longer configured; its 2 stored submissions stay under "
@@ -149,7 +135,7 @@ void a_removed_form_is_warned_of_once_and_served_retired(void** state) {
 }
 
 void an_unchanged_form_is_not_warned_of(void** state) {
-  Change c = change(fixture(state), "nosuch", false);
+  Change c = change(test::forms_store(state), "nosuch", false);
   assert_int_equal(c.warnings.size(), 0);
   assert_string_equal(c.recorded_fields.c_str(), "name:text:one topics:checkboxes:many photo:file:many ");
 }
@@ -159,9 +145,9 @@ void an_unchanged_form_is_not_warned_of(void** state) {
 int main() {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(round_trips_through_the_store_record),
-      cmocka_unit_test_setup_teardown(a_dropped_field_is_warned_of_and_kept, setup, teardown),
-      cmocka_unit_test_setup_teardown(a_removed_form_is_warned_of_once_and_served_retired, setup, teardown),
-      cmocka_unit_test_setup_teardown(an_unchanged_form_is_not_warned_of, setup, teardown),
+      cmocka_unit_test_setup_teardown(a_dropped_field_is_warned_of_and_kept, test::forms_store_setup, test::forms_store_teardown),
+      cmocka_unit_test_setup_teardown(a_removed_form_is_warned_of_once_and_served_retired, test::forms_store_setup, test::forms_store_teardown),
+      cmocka_unit_test_setup_teardown(an_unchanged_form_is_not_warned_of, test::forms_store_setup, test::forms_store_teardown),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

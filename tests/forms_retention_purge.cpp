@@ -16,23 +16,15 @@ namespace {
 constexpr std::int64_t kNow = 1800000000;
 
 int setup(void** state) {
-  test::FormsStore* f = test::open_forms_store();
-  if (f == nullptr) return -1;
+  if (test::forms_store_setup(state) != 0) return -1;
+  auto* f = static_cast<test::FormsStore*>(*state);
   // Three submissions 100 s old, two new.
   for (int i = 0; i < 3; ++i)
     if (test::submit(*f->store, "feedback", "old", 1, kNow - 100).empty()) return -1;
   for (int i = 0; i < 2; ++i)
     if (test::submit(*f->store, "feedback", "new", 0, kNow).empty()) return -1;
-  *state = f;
   return 0;
 }
-
-int teardown(void** state) {
-  test::close_forms_store(static_cast<test::FormsStore*>(*state));
-  return 0;
-}
-
-test::FormsStore& fixture(void** state) { return *static_cast<test::FormsStore*>(*state); }
 
 // "name:retention" for each form a purge covers.
 std::string covered(bool by_nginx) {
@@ -92,7 +84,7 @@ Run run(storage::Store& store, bool dry_run) {
 }
 
 void removes_what_outlived_its_retention(void** state) {
-  auto& store = *fixture(state).store;
+  auto& store = *test::forms_store(state).store;
   Run dry = run(store, true);
   assert_false(dry.failed);
   assert_int_equal(dry.removed, 3);
@@ -113,7 +105,7 @@ std::pair<long, long> two_turns(storage::Store& store) {
 }
 
 void one_process_per_turn(void** state) {
-  auto [first, second] = two_turns(*fixture(state).store);
+  auto [first, second] = two_turns(*test::forms_store(state).store);
   assert_int_equal(first, 3);
   assert_int_equal(second, -1);  // within the interval: another's turn was taken
 }
@@ -124,8 +116,8 @@ int main() {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(covers_the_forms_with_a_retention),
       cmocka_unit_test(runs_a_quarter_of_the_shortest_retention),
-      cmocka_unit_test_setup_teardown(removes_what_outlived_its_retention, setup, teardown),
-      cmocka_unit_test_setup_teardown(one_process_per_turn, setup, teardown),
+      cmocka_unit_test_setup_teardown(removes_what_outlived_its_retention, setup, test::forms_store_teardown),
+      cmocka_unit_test_setup_teardown(one_process_per_turn, setup, test::forms_store_teardown),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

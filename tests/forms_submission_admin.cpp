@@ -16,22 +16,14 @@ using namespace civic::forms;
 namespace {
 
 int setup(void** state) {
-  test::FormsStore* f = test::open_forms_store();
-  if (f == nullptr) return -1;
+  if (test::forms_store_setup(state) != 0) return -1;
+  auto* f = static_cast<test::FormsStore*>(*state);
   // seq 1 without a file, seq 2 with two, seq 3 without.
   if (test::submit(*f->store, "feedback", "Matti").empty() || test::submit(*f->store, "feedback", "Liisa", 2).empty() ||
       test::submit(*f->store, "feedback", "Pekka").empty())
     return -1;
-  *state = f;
   return 0;
 }
-
-int teardown(void** state) {
-  test::close_forms_store(static_cast<test::FormsStore*>(*state));
-  return 0;
-}
-
-test::FormsStore& fixture(void** state) { return *static_cast<test::FormsStore*>(*state); }
 
 // What a client sees: plain values.
 struct Seen {
@@ -82,7 +74,7 @@ std::string receipt_of(test::FormsStore& f, std::uint64_t seq) {
   if (std::strstr((haystack).c_str(), needle) == nullptr) fail_msg("\"%s\" lacks \"%s\"", (haystack).c_str(), needle)
 
 void lists_in_pages(void** state) {
-  auto& f = fixture(state);
+  auto& f = test::forms_store(state);
   Seen s = ask(f, "feedback/submissions");
   assert_true(s.in_pool);
   assert_int_equal(s.status, 200);
@@ -102,7 +94,7 @@ void lists_in_pages(void** state) {
 }
 
 void refuses_what_is_not_there(void** state) {
-  auto& f = fixture(state);
+  auto& f = test::forms_store(state);
   Seen s = ask(f, "nosuch/submissions");
   assert_int_equal(s.status, 404);
   assert_contains(s.body, "\"field\":\"form\"");
@@ -119,7 +111,7 @@ void refuses_what_is_not_there(void** state) {
 }
 
 void reads_one_submission(void** state) {
-  auto& f = fixture(state);
+  auto& f = test::forms_store(state);
   std::string receipt = receipt_of(f, 1);
   assert_false(receipt.empty());
   Seen s = ask(f, "feedback/submissions/" + receipt);
@@ -130,7 +122,7 @@ void reads_one_submission(void** state) {
 }
 
 void serves_files_as_downloads(void** state) {
-  auto& f = fixture(state);
+  auto& f = test::forms_store(state);
   std::string with_files = receipt_of(f, 2);
   Seen s = ask(f, "feedback/submissions/" + with_files + "/files/photo", "index=1");
   assert_int_equal(s.status, 200);
@@ -170,7 +162,7 @@ void reads_file_metadata(void**) {
 }
 
 void erases_in_the_pool(void** state) {
-  auto& f = fixture(state);
+  auto& f = test::forms_store(state);
   std::string victim = receipt_of(f, 2);
   Seen s = ask(f, "feedback/submissions/" + victim, {}, AdminMethod::erase);
   assert_true(s.in_pool);
@@ -188,7 +180,7 @@ void erases_in_the_pool(void** state) {
 }
 
 void exports_with_headers_then_pages(void** state) {
-  auto& f = fixture(state);
+  auto& f = test::forms_store(state);
   Seen s = ask(f, "feedback/submissions.csv");
   assert_true(s.export_pages);
   assert_int_equal(s.status, 200);
@@ -222,7 +214,7 @@ int retire_old_form(test::FormsStore& f) {
 bool configured_form_is_retired(test::FormsStore& f) { return admin_form(f.forms, *f.store, "feedback").retired; }
 
 void serves_retired_forms(void** state) {
-  auto& f = fixture(state);
+  auto& f = test::forms_store(state);
   assert_int_equal(retire_old_form(f), 3);
   Seen s = ask(f, "old/submissions");
   assert_int_equal(s.status, 200);
@@ -236,14 +228,14 @@ void serves_retired_forms(void** state) {
 
 int main() {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test_setup_teardown(lists_in_pages, setup, teardown),
-      cmocka_unit_test_setup_teardown(refuses_what_is_not_there, setup, teardown),
-      cmocka_unit_test_setup_teardown(reads_one_submission, setup, teardown),
-      cmocka_unit_test_setup_teardown(serves_files_as_downloads, setup, teardown),
+      cmocka_unit_test_setup_teardown(lists_in_pages, setup, test::forms_store_teardown),
+      cmocka_unit_test_setup_teardown(refuses_what_is_not_there, setup, test::forms_store_teardown),
+      cmocka_unit_test_setup_teardown(reads_one_submission, setup, test::forms_store_teardown),
+      cmocka_unit_test_setup_teardown(serves_files_as_downloads, setup, test::forms_store_teardown),
       cmocka_unit_test(reads_file_metadata),
-      cmocka_unit_test_setup_teardown(erases_in_the_pool, setup, teardown),
-      cmocka_unit_test_setup_teardown(exports_with_headers_then_pages, setup, teardown),
-      cmocka_unit_test_setup_teardown(serves_retired_forms, setup, teardown),
+      cmocka_unit_test_setup_teardown(erases_in_the_pool, setup, test::forms_store_teardown),
+      cmocka_unit_test_setup_teardown(exports_with_headers_then_pages, setup, test::forms_store_teardown),
+      cmocka_unit_test_setup_teardown(serves_retired_forms, setup, test::forms_store_teardown),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

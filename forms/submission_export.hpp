@@ -14,6 +14,8 @@
 //
 // XML (export_xml.cpp, libxml2's xmlTextWriter): the elements documented in
 // docs/admin-api.md.
+//
+// forms/service/export_pager.hpp reads the rows a page at a time.
 #pragma once
 
 #include <cstdint>
@@ -73,6 +75,8 @@ std::unique_ptr<SubmissionExport> make_csv_export(std::vector<CsvColumn> columns
 std::optional<QueryError> csv_export_request(const Form& form, std::span<const QueryParameter> params,
                                              std::vector<CsvColumn>& columns, CsvOptions& options);
 std::unique_ptr<SubmissionExport> make_xml_export(std::string form);
+// One stored JSON record a line, as stored (export_json_lines.cpp).
+std::unique_ptr<SubmissionExport> make_json_lines_export();
 
 // One CSV cell: neutralised against formula injection, quoted if needed.
 std::string csv_cell(std::string_view value, char delimiter);

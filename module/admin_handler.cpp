@@ -5,14 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "forms/service/store_status.hpp"
 #include "module/form_conf.hpp"
-#include "module/form_versions.hpp"
 #include "module/admin_events.hpp"
 #include "module/admin_forms.hpp"
 #include "module/calendar_conf.hpp"
 #include "module/module.hpp"
 #include "module/response.hpp"
-#include "storage/status.hpp"
 
 namespace civic::module {
 
@@ -24,21 +23,8 @@ ngx_int_t status(ngx_http_request_t* r) {
   auto& store = worker_store();
   if (!store) return send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE, "the store is not open; see the error log");
   std::vector<std::string_view> calendars = calendar_registry(r).names();
-  std::vector<storage::FormToReport> forms;
-  for (std::string_view name : form_registry(r).names()) {
-    const forms::Form* form = form_registry(r).find(name);
-    forms.push_back({name, form->retention_seconds, form->max_submissions_per_day});
-  }
-  // Forms no longer configured, with their stored submissions.
-  std::vector<storage::FormDefinition> retired = retired_forms(*store);
-  for (const auto& f : retired) forms.push_back({f.name, f.retention_seconds, 0, true});
-  auto collected = storage::collect_status(*store, calendars, forms, static_cast<std::int64_t>(ngx_time()));
-  if (!collected) {
-    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: status: %s",
-                  collected.error().message().c_str());
-    return send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR, collected.error().message());
-  }
-  return send_json(r, NGX_HTTP_OK, storage::render_status_json(*collected, static_cast<long>(ngx_pid)));
+  return send_reply(r, forms::store_status(*store, calendars, form_registry(r), static_cast<std::int64_t>(ngx_time()),
+                                           static_cast<long>(ngx_pid)));
 }
 
 ngx_int_t dispatch(ngx_http_request_t* r) {

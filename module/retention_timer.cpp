@@ -1,30 +1,21 @@
 #include "module/retention_timer.hpp"
 
-#include <algorithm>
 #include <exception>
 #include <string>
 #include <vector>
 
-#include "forms/form.hpp"
-#include "module/form_conf.hpp"
-#include "module/form_versions.hpp"
+#include "forms/service/form_definition.hpp"
+#include "forms/service/retention_purge.hpp"
 #include "module/module.hpp"
 #include "module/pending_work.hpp"
-#include "storage/form_definitions.hpp"
-#include "storage/retention.hpp"
 
 namespace civic::module {
 
 namespace {
 
-struct FormRetention {
-  std::string name;
-  std::int64_t retention_seconds;
-};
-
 // This worker's timer and its one pool task (never two at once).
 struct Purger {
-  std::vector<FormRetention> forms;
+  std::vector<forms::FormRetention> forms;
   std::int64_t interval = 60;  // seconds
   ngx_thread_pool_t* pool = nullptr;
   ngx_thread_task_t* task = nullptr;
@@ -47,21 +38,13 @@ void run_purge(void*, ngx_log_t*) {
   try {
     auto& store = worker_store();
     if (!store) return;
-    std::int64_t now = static_cast<std::int64_t>(::time(nullptr));
-    auto turn = storage::claim_purge_turn(*store, now, p.interval);
-    if (!turn) {
-      p.error = turn.error().message();
-      return;
-    }
-    if (!*turn) return;  // another worker has it
-    for (const auto& f : p.forms) {
-      auto purged = storage::purge_expired(*store, f.name, now - f.retention_seconds, now);
-      if (!purged) {
-        p.error = "form \"" + f.name + "\": " + purged.error().message();
-        return;
-      }
-      p.removed += purged->removed;
-    }
+    auto now = static_cast<std::int64_t>(::time(nullptr));
+    auto report = forms::purge_if_due(*store, p.forms, now, p.interval);
+    if (!report) return;  // another worker has the turn
+    p.removed = report->removed;
+    if (report->error)
+      p.error = (report->failed_form.empty() ? "" : "form \"" + report->failed_form + "\": ") +
+                report->error->message();
   } catch (const std::exception& e) {
     p.error = e.what();
   }
@@ -109,21 +92,11 @@ void start_retention_timer(ngx_cycle_t* cycle, MainConf* mc) noexcept {
     p.forms.clear();
     if (mc->thread_pool == nullptr || !worker_store()) return;
     static const forms::Forms no_forms;
-    const forms::Forms& registry = mc->forms ? *mc->forms : no_forms;
-    std::int64_t shortest = 0;
-    auto add = [&](const std::string& name, std::int64_t retention) {
-      if (retention <= 0) return;
-      p.forms.push_back({name, retention});
-      shortest = shortest == 0 ? retention : std::min(shortest, retention);
-    };
-    for (std::string_view name : registry.names()) {
-      const forms::Form* f = registry.find(name);
-      if (f != nullptr) add(f->name, f->retention_seconds);
-    }
     // Forms no longer configured are purged by their last retention.
-    for (const auto& retired : retired_forms(*worker_store())) add(retired.name, retired.retention_seconds);
+    auto retired = forms::retired_forms(*worker_store());
+    p.forms = forms::forms_to_purge(mc->forms ? *mc->forms : no_forms, retired);
     if (p.forms.empty()) return;
-    p.interval = std::clamp<std::int64_t>(shortest / 4, 1, 60);
+    p.interval = forms::purge_interval(p.forms);
     p.pool = mc->thread_pool;
     p.task = ngx_thread_task_alloc(cycle->pool, 0);
     if (p.task == nullptr) return;

@@ -21,6 +21,9 @@
 #include "calendar/formats/html_text.hpp"
 #include "calendar/formats/ics_reader.hpp"
 #include "calendar/model/timezone.hpp"
+#include "forms/service/export_pager.hpp"
+#include "forms/service/form_definition.hpp"
+#include "forms/service/retention_purge.hpp"
 #include "forms/submission_export.hpp"
 #include "storage/backup.hpp"
 #include "storage/event_store.hpp"
@@ -182,33 +185,18 @@ int cmd_submissions(const Options& opt) {
   if (!def) return fail(def.error().message());
   if (!def.value())
     return fail("no form \"" + form + "\" in this store (nginx records a civic_form when it starts)");
-  std::unique_ptr<civic::forms::SubmissionExport> writer;
-  if (csv) {
-    std::vector<civic::forms::CsvColumn> columns;
-    for (const auto& f : def.value()->fields) columns.push_back({f.name, f.name, f.type == "file", {}});
-    writer = civic::forms::make_csv_export(std::move(columns), csv_options);
-  }
-  std::string out;
-  if (writer) writer->begin(out);
+  auto writer = csv ? civic::forms::make_csv_export(civic::forms::csv_columns(civic::forms::form_of(*def.value())),
+                                                    csv_options)
+                    : civic::forms::make_json_lines_export();
+  civic::forms::ExportPager pager(form, std::move(writer), after);
   // One read transaction: a consistent snapshot, written out a page at a time.
-  for (;;) {
-    auto page = civic::storage::list_submissions(*txn, store->db(), form, after, 500);
-    if (!page) return fail(page.error().message());
-    if (page->empty()) break;
-    for (const auto& s : *page) {
-      if (writer) {
-        writer->row(s.json, out);
-      } else {
-        out += s.json;
-        out += '\n';
-      }
-    }
-    after = page->back().seq;
+  std::string out;
+  while (!pager.finished()) {
+    if (auto st = pager.next_page(*txn, store->db(), out); !st) return fail(st.error().message());
     if (!write_out(out)) return fail("cannot write to stdout");
     out.clear();
   }
-  if (writer) writer->end(after, out);
-  if (!write_out(out) || std::fflush(stdout) != 0) return fail("cannot write to stdout");
+  if (std::fflush(stdout) != 0) return fail("cannot write to stdout");
   return 0;
 }
 
@@ -222,31 +210,17 @@ int cmd_purge(const Options& opt) {
   if (!store) return fail(store.error().message());
   auto forms = form_definitions(*store);
   if (!forms) return fail(forms.error().message());
-  std::int64_t now = static_cast<std::int64_t>(std::time(nullptr));
-  std::uint64_t total = 0;
-  for (const auto& f : *forms) {
-    if (f.retention_seconds <= 0) {
+  auto now = static_cast<std::int64_t>(std::time(nullptr));
+  auto report = civic::forms::purge_forms(*store, civic::forms::forms_to_purge(*forms), now, dry_run);
+  for (const auto& f : report.forms) {
+    if (f.retention_seconds <= 0)
       std::printf("%s: kept until erased (no retention)\n", f.name.c_str());
-      continue;
-    }
-    std::int64_t cutoff = now - f.retention_seconds;
-    if (dry_run) {
-      auto txn = civic::storage::Txn::begin_read(store->env());
-      if (!txn) return fail(txn.error().message());
-      auto n = civic::storage::count_expired(*txn, store->db(), f.name, cutoff);
-      if (!n) return fail(n.error().message());
-      std::printf("%s: %llu would be removed (older than %lld s)\n", f.name.c_str(),
-                  static_cast<unsigned long long>(*n), static_cast<long long>(f.retention_seconds));
-      total += *n;
-    } else {
-      auto purged = civic::storage::purge_expired(*store, f.name, cutoff, now);
-      if (!purged) return fail(f.name + ": " + purged.error().message());
-      std::printf("%s: %llu removed (older than %lld s)\n", f.name.c_str(),
-                  static_cast<unsigned long long>(purged->removed), static_cast<long long>(f.retention_seconds));
-      total += purged->removed;
-    }
+    else
+      std::printf("%s: %llu %s (older than %lld s)\n", f.name.c_str(), static_cast<unsigned long long>(f.removed),
+                  dry_run ? "would be removed" : "removed", static_cast<long long>(f.retention_seconds));
   }
-  std::printf("%s: %llu\n", dry_run ? "would remove" : "removed", static_cast<unsigned long long>(total));
+  if (report.error) return fail(report.failed_form + ": " + report.error->message());
+  std::printf("%s: %llu\n", dry_run ? "would remove" : "removed", static_cast<unsigned long long>(report.removed));
   return 0;
 }
 

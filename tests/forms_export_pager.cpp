@@ -6,8 +6,8 @@
 #include <string>
 
 #include "forms/service/export_pager.hpp"
-#include "tests/forms_admin_support.hpp"
-#include "tests/cmocka.hpp"  // last
+#include "tests/support/forms_admin.hpp"
+#include "tests/support/cmocka.hpp"  // last
 
 using namespace civic;
 using namespace civic::forms;

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "forms/service/form_definition.hpp"
-#include "tests/forms_admin_support.hpp"
-#include "tests/cmocka.hpp"  // last
+#include "tests/support/forms_admin.hpp"
+#include "tests/support/cmocka.hpp"  // last
 
 using namespace civic;
 using namespace civic::forms;

@@ -5,8 +5,8 @@
 
 #include "forms/service/retention_purge.hpp"
 #include "storage/submission_store.hpp"
-#include "tests/forms_admin_support.hpp"
-#include "tests/cmocka.hpp"  // last
+#include "tests/support/forms_admin.hpp"
+#include "tests/support/cmocka.hpp"  // last
 
 using namespace civic;
 using namespace civic::forms;

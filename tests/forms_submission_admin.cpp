@@ -7,8 +7,8 @@
 #include "forms/service/form_definition.hpp"
 #include "forms/service/stored_file.hpp"
 #include "forms/service/submission_admin.hpp"
-#include "tests/forms_admin_support.hpp"
-#include "tests/cmocka.hpp"  // last
+#include "tests/support/forms_admin.hpp"
+#include "tests/support/cmocka.hpp"  // last
 
 using namespace civic;
 using namespace civic::forms;

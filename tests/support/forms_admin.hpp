@@ -12,8 +12,8 @@
 #include "forms/forms.hpp"
 #include "storage/store.hpp"
 #include "storage/submission_store.hpp"
-#include "tests/forms_support.hpp"
-#include "tests/test_dir.hpp"
+#include "tests/support/form_lines.hpp"
+#include "tests/support/temp_store.hpp"
 
 namespace civic::test {
 
@@ -27,34 +27,19 @@ inline forms::Form feedback_form() {
   std::abort();  // the block above is valid
 }
 
-struct FormsStore {
-  std::string dir;
-  std::optional<storage::Store> store;
+struct FormsStore : TempStore {
   forms::Forms forms;  // configured: feedback_form()
 };
 
 // For a cmocka setup: nullptr if the store cannot be made.
 inline FormsStore* open_forms_store() {
   auto* f = new FormsStore;
-  f->dir = make_temp_dir();
-  storage::EnvOptions o;
-  o.path = f->dir;
-  o.map_size = std::size_t{64} << 20;
-  auto s = storage::Store::open(o, storage::IfMissing::create);
-  if (!s) {
-    remove_dir(f->dir);
+  if (!f->open()) {
     delete f;
     return nullptr;
   }
-  f->store.emplace(std::move(*s));
   f->forms.add(feedback_form());
   return f;
-}
-
-inline void close_forms_store(FormsStore* f) {
-  f->store.reset();
-  remove_dir(f->dir);
-  delete f;
 }
 
 // cmocka setup and teardown of a FormsStore in *state, and the fixture.
@@ -62,10 +47,7 @@ inline int forms_store_setup(void** state) {
   *state = open_forms_store();
   return *state == nullptr ? -1 : 0;
 }
-inline int forms_store_teardown(void** state) {
-  close_forms_store(static_cast<FormsStore*>(*state));
-  return 0;
-}
+inline int forms_store_teardown(void** state) { return delete_fixture<FormsStore>(state); }
 inline FormsStore& forms_store(void** state) { return *static_cast<FormsStore*>(*state); }
 
 // Commits one submission of `form` (with `files` PNG files in "photo") at

@@ -8,11 +8,13 @@
 #include <cstring>
 #include <memory>
 #include <stdexcept>
+#include <string_view>
 #include <string>
 #include <utility>
 
 #include "forms/service/submission_admin.hpp"
 #include "module/form_conf.hpp"
+#include "module/guard.hpp"
 #include "module/module.hpp"
 #include "module/offload.hpp"
 #include "module/request_ctx.hpp"
@@ -39,22 +41,12 @@ forms::AdminMethod method_of(ngx_uint_t m) {
 class PlanJob : public Job {
  public:
   explicit PlanJob(forms::AdminPlan plan) : plan_(std::move(plan)) {}
-  void run() noexcept override {
-    try {
-      reply_ = forms::answer_in_pool(open_store(), plan_);
-    } catch (const std::exception& e) {
-      reply_ = internal_error("admin", e.what());
-    }
-  }
-  ngx_int_t answer(ngx_http_request_t* r) noexcept override {
+  void run() override { reply_ = forms::answer_in_pool(open_store(), plan_); }
+  ngx_int_t answer(ngx_http_request_t* r) override {
     if (plan_.action == forms::AdminPlan::Action::erase && reply_.status == NGX_HTTP_NO_CONTENT)
       ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0, "civic: erased submission %s of form \"%s\"",
                     plan_.receipt.c_str(), plan_.form.c_str());
-    try {
-      return send_reply(r, std::move(reply_));
-    } catch (...) {
-      return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
+    return send_reply(r, std::move(reply_));
   }
 
  private:
@@ -74,15 +66,17 @@ struct ExportState {
 class ExportJob : public Job {
  public:
   explicit ExportJob(ExportState* state) : state_(state) {}
-  void run() noexcept override {
-    try {
-      if (auto st = state_->pager->next_page(open_store(), page_); !st) error_ = st.error().message();
-      state_->finished = state_->pager->finished();
-    } catch (const std::exception& e) {
-      error_ = e.what();
-    }
+  void run() override {
+    if (auto st = state_->pager->next_page(open_store(), page_); !st) error_ = st.error().message();
+    state_->finished = state_->pager->finished();
   }
-  ngx_int_t answer(ngx_http_request_t* r) noexcept override;
+  ngx_int_t answer(ngx_http_request_t* r) override;
+  // A throw is answered as a failed page: 500 before the headers, a cut
+  // export after them.
+  ngx_int_t fail(ngx_http_request_t* r, std::string_view what) override {
+    error_ = what;
+    return answer(r);
+  }
 
  private:
   ExportState* state_;
@@ -90,6 +84,7 @@ class ExportJob : public Job {
 };
 
 void export_write_ready(ngx_http_request_t* r);
+void write_ready(ngx_http_request_t* r);
 
 ngx_int_t send_export_headers(ngx_http_request_t* r, ExportState& s) {
   r->headers_out.status = static_cast<ngx_uint_t>(s.headers.status);
@@ -151,6 +146,13 @@ ngx_int_t next_page_or_wait(ngx_http_request_t* r, ExportState& s) {
 }
 
 void export_write_ready(ngx_http_request_t* r) {
+  guarded([r] { write_ready(r); }, [r](std::string_view what) {
+    log_throw(r->connection->log, NGX_LOG_ERR, "export", what);
+    ngx_http_finalize_request(r, NGX_ERROR);
+  });
+}
+
+void write_ready(ngx_http_request_t* r) {
   ngx_event_t* wev = r->connection->write;
   if (wev->timedout) {
     ngx_log_error(NGX_LOG_INFO, r->connection->log, NGX_ETIMEDOUT, "civic: export: client timed out");
@@ -173,22 +175,17 @@ void export_write_ready(ngx_http_request_t* r) {
   ngx_http_finalize_request(r, posted ? NGX_DONE : NGX_ERROR);  // NGX_DONE: the count taken while waiting
 }
 
-ngx_int_t ExportJob::answer(ngx_http_request_t* r) noexcept {
-  try {
-    ExportState& s = *state_;
-    if (!error_.empty()) {
-      Reply failed = internal_error("export of \"" + s.pager->form() + "\"", error_);
-      if (!s.headers_sent) return send_reply(r, std::move(failed));
-      ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: %s", failed.log.c_str());
-      return NGX_ERROR;  // mid-body: the connection is closed, the client sees a cut export
-    }
-    ngx_int_t rc = send_page(r, s, page_);
-    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only || s.finished) return rc;
-    return next_page_or_wait(r, s);
-  } catch (const std::exception& e) {
-    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: export: %s", e.what());
+ngx_int_t ExportJob::answer(ngx_http_request_t* r) {
+  ExportState& s = *state_;
+  if (!error_.empty()) {
+    Reply failed = internal_error("export of \"" + s.pager->form() + "\"", error_);
+    if (!s.headers_sent) return send_reply(r, std::move(failed));
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: %s", failed.log.c_str());
+    return NGX_ERROR;  // mid-body: the connection is closed, the client sees a cut export
   }
-  return NGX_ERROR;
+  ngx_int_t rc = send_page(r, s, page_);
+  if (rc == NGX_ERROR || rc > NGX_OK || r->header_only || s.finished) return rc;
+  return next_page_or_wait(r, s);
 }
 
 ngx_int_t start_export(ngx_http_request_t* r, forms::AdminAnswer& answer) {

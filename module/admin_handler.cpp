@@ -1,7 +1,6 @@
 // civic_admin: the privileged API below its location.
 #include "module/ngx.hpp"
 
-#include <exception>
 #include <string>
 #include <vector>
 
@@ -10,6 +9,7 @@
 #include "module/admin_events.hpp"
 #include "module/admin_forms.hpp"
 #include "module/calendar_conf.hpp"
+#include "module/guard.hpp"
 #include "module/module.hpp"
 #include "module/response.hpp"
 
@@ -40,14 +40,7 @@ ngx_int_t dispatch(ngx_http_request_t* r) {
 }  // namespace
 
 ngx_int_t admin_handler(ngx_http_request_t* r) noexcept {
-  try {
-    return dispatch(r);
-  } catch (const std::exception& e) {
-    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: admin request failed: %s", e.what());
-  } catch (...) {
-    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: admin request failed");
-  }
-  return NGX_HTTP_INTERNAL_SERVER_ERROR;
+  return guard_handler(r, "admin request", [r] { return dispatch(r); });
 }
 
 }  // namespace civic::module

@@ -37,12 +37,9 @@ void run_in_pool_thread(void* data, ngx_log_t*) {
           });
 }
 
-// Sends the job's answer, or 500 if its run or its answer threw.
+// Sends the job's answer, or its failure if its run threw.
 ngx_int_t answer_of(ngx_http_request_t* r, Job& job) {
-  if (job.failure[0] != '\0') {
-    log_throw(r->connection->log, NGX_LOG_ERR, "in the thread pool", job.failure);
-    return send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR, "the request failed; see the error log");
-  }
+  if (job.failure[0] != '\0') return job.fail(r, job.failure);
   return job.answer(r);
 }
 
@@ -108,6 +105,11 @@ ngx_int_t post(ngx_http_request_t* r, std::unique_ptr<Job>& job) noexcept {
 }
 
 }  // namespace
+
+ngx_int_t Job::fail(ngx_http_request_t* r, std::string_view what) {
+  log_throw(r->connection->log, NGX_LOG_ERR, "in the thread pool", what);
+  return send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR, "the request failed; see the error log");
+}
 
 ngx_int_t offload_from_handler(ngx_http_request_t* r, std::unique_ptr<Job> job) noexcept {
   if (post(r, job) != NGX_OK) {

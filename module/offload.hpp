@@ -7,6 +7,7 @@
 #include "module/ngx.hpp"
 
 #include <memory>
+#include <string_view>
 
 #include "common/reply.hpp"
 #include "module/response.hpp"
@@ -22,6 +23,9 @@ class Job {
   // On the event loop, after run(): send the answer and return what
   // ngx_http_finalize_request should get.
   virtual ngx_int_t answer(ngx_http_request_t* r) = 0;
+  // On the event loop, instead of answer() when run() threw `what`: by
+  // default 500 (a job that may have sent part of its answer overrides it).
+  virtual ngx_int_t fail(ngx_http_request_t* r, std::string_view what);
 
   // What run() threw, kept for the event loop to log ("" if it did not).
   char failure[256] = {};

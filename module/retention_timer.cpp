@@ -1,11 +1,12 @@
 #include "module/retention_timer.hpp"
 
-#include <exception>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "forms/service/form_definition.hpp"
 #include "forms/service/retention_purge.hpp"
+#include "module/guard.hpp"
 #include "module/module.hpp"
 #include "module/pending_work.hpp"
 
@@ -31,23 +32,30 @@ Purger& purger() {
   return p;
 }
 
+void purge(Purger& p) {
+  auto& store = worker_store();
+  if (!store) return;
+  auto now = static_cast<std::int64_t>(::time(nullptr));
+  auto report = forms::purge_if_due(*store, p.forms, now, p.interval);
+  if (!report) return;  // another worker has the turn
+  p.removed = report->removed;
+  if (report->error)
+    p.error = (report->failed_form.empty() ? "" : "form \"" + report->failed_form + "\": ") +
+              report->error->message();
+}
+
+// In the pool thread: no logging here, purge_done logs on the event loop.
 void run_purge(void*, ngx_log_t*) {
   Purger& p = purger();
   p.removed = 0;
   p.error.clear();
-  try {
-    auto& store = worker_store();
-    if (!store) return;
-    auto now = static_cast<std::int64_t>(::time(nullptr));
-    auto report = forms::purge_if_due(*store, p.forms, now, p.interval);
-    if (!report) return;  // another worker has the turn
-    p.removed = report->removed;
-    if (report->error)
-      p.error = (report->failed_form.empty() ? "" : "form \"" + report->failed_form + "\": ") +
-                report->error->message();
-  } catch (const std::exception& e) {
-    p.error = e.what();
-  }
+  guarded([&] { purge(p); }, [&](std::string_view what) noexcept {
+    try {
+      p.error = what;
+    } catch (...) {
+      p.error.clear();  // no memory even for the message: nothing is logged
+    }
+  });
 }
 
 void arm() {
@@ -56,7 +64,7 @@ void arm() {
   ngx_add_timer(&p.timer, static_cast<ngx_msec_t>(p.interval) * 1000);
 }
 
-void purge_done(ngx_event_t*) {
+void report_and_rearm() {
   Purger& p = purger();
   p.running = false;
   pending_work_finished();
@@ -69,7 +77,11 @@ void purge_done(ngx_event_t*) {
   arm();
 }
 
-void timer_fired(ngx_event_t*) {
+void purge_done(ngx_event_t*) {
+  guard_event(ngx_cycle->log, "retention purge", [] { report_and_rearm(); });
+}
+
+void post_purge() {
   Purger& p = purger();
   if (p.running) return;
   p.task->handler = run_purge;
@@ -84,10 +96,14 @@ void timer_fired(ngx_event_t*) {
   pending_work_started();
 }
 
+void timer_fired(ngx_event_t*) {
+  guard_event(ngx_cycle->log, "retention purge", [] { post_purge(); });
+}
+
 }  // namespace
 
 void start_retention_timer(ngx_cycle_t* cycle, MainConf* mc) noexcept {
-  try {
+  guard_event(cycle->log, "retention timer", [&] {
     Purger& p = purger();
     p.forms.clear();
     if (mc->thread_pool == nullptr || !worker_store()) return;
@@ -106,9 +122,7 @@ void start_retention_timer(ngx_cycle_t* cycle, MainConf* mc) noexcept {
     p.timer.cancelable = 1;  // an idle timer does not keep an exiting worker alive
     // The first run soon after start, spread over the workers by the pid.
     ngx_add_timer(&p.timer, static_cast<ngx_msec_t>(1000 + (ngx_pid % 1000)));
-  } catch (const std::exception& e) {
-    ngx_log_error(NGX_LOG_ERR, cycle->log, 0, "civic: retention timer: %s", e.what());
-  }
+  });
 }
 
 }  // namespace civic::module

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/config_hints.hpp"
+#include "common/quantity.hpp"
 #include "common/quote.hpp"
 #include "forms/form_builder.hpp"
 #include "forms/pattern.hpp"

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "common/config_hints.hpp"
+#include "common/quantity.hpp"
 #include "common/quote.hpp"
 #include "forms/local_time.hpp"
 #include "forms/setting_words.hpp"
@@ -44,41 +45,6 @@ std::string describe_duration(long long seconds) {
   if (seconds % 3600 == 0) return plural(seconds / 3600, "hour");
   if (seconds % 60 == 0) return plural(seconds / 60, "minute");
   return plural(seconds, "second");
-}
-
-long long parse_duration(std::string_view text) {
-  if (text.empty()) return -1;
-  long long unit = 1;
-  switch (text.back()) {
-    case 's': unit = 1; break;
-    case 'm': unit = 60; break;
-    case 'h': unit = 3600; break;
-    case 'd': unit = 86400; break;
-    case 'w': unit = 7 * 86400; break;
-    case 'y': unit = 365 * 86400; break;
-    default: unit = 0; break;
-  }
-  if (unit != 0) text.remove_suffix(1);
-  else unit = 1;
-  std::size_t n = 0;
-  if (!parse_count(text, n) || n > (std::size_t{1} << 40)) return -1;
-  return static_cast<long long>(n) * unit;
-}
-
-long long parse_size(std::string_view text) {
-  if (text.empty()) return -1;
-  long long unit = 1;
-  switch (text.back()) {
-    case 'k': case 'K': unit = 1ll << 10; break;
-    case 'm': case 'M': unit = 1ll << 20; break;
-    case 'g': case 'G': unit = 1ll << 30; break;
-    default: unit = 0; break;
-  }
-  if (unit != 0) text.remove_suffix(1);
-  else unit = 1;
-  std::size_t n = 0;
-  if (!parse_count(text, n) || n > (std::size_t{1} << 40)) return -1;
-  return static_cast<long long>(n) * unit;
 }
 
 FormBuilder::FormBuilder(std::string_view name) { form_.name = name; }

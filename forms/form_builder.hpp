@@ -92,11 +92,7 @@ class FormBuilder {
   bool country_given_ = false;
 };
 
-// "30d", "12h", "90s", "2" (seconds) -> seconds; -1 if malformed.
-long long parse_duration(std::string_view text);
 // 180 -> "3 minutes", 86400 -> "1 day": a duration as people say it.
 std::string describe_duration(long long seconds);
-// "5m", "100k", "1g", "512" (bytes) -> bytes; -1 if malformed.
-long long parse_size(std::string_view text);
 
 }  // namespace civic::forms

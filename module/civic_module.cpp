@@ -16,6 +16,7 @@
 #include "forms/submission_export.hpp"
 #include "storage/directory.hpp"
 #include "storage/store.hpp"
+#include "storage/store_parameters.hpp"
 
 #if !(NGX_THREADS)
 #error "civic needs nginx configured --with-threads (write commits run in a thread pool)"
@@ -25,9 +26,7 @@ namespace civic::module {
 
 namespace {
 
-constexpr size_t kDefaultMapSize = size_t{1} << 30;
 constexpr size_t kDefaultFeedCache = size_t{16} << 20;
-constexpr ngx_uint_t kDefaultMaxReaders = 1024;
 
 storage::EnvOptions store_options(const MainConf& conf) {
   storage::EnvOptions options;
@@ -51,55 +50,36 @@ MainConf* main_conf(ngx_cycle_t* cycle) {
 char* civic_store(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
   auto* mc = static_cast<MainConf*>(conf);
   if (mc->store_path.data != nullptr) return const_cast<char*>("is duplicate");
-  auto* args = static_cast<ngx_str_t*>(cf->args->elts);
+  return guard_directive(cf, "civic_store", [&]() -> char* {
+    auto* args = static_cast<ngx_str_t*>(cf->args->elts);
 
-  mc->store_path = args[1];
-  if (mc->store_path.len == 0) return const_cast<char*>("needs a directory path");
-  if (cf->conf_file != nullptr) {
-    mc->store_conf_file = cf->conf_file->file.name;
-    mc->store_conf_line = cf->conf_file->line;
-  }
-  if (ngx_conf_full_name(cf->cycle, &mc->store_path, 0) != NGX_OK) return static_cast<char*>(NGX_CONF_ERROR);
-
-  for (ngx_uint_t i = 2; i < cf->args->nelts; i++) {
-    std::string_view arg = ngx::view(args[i]);
-    auto value_of = [&](std::string_view key) -> ngx_str_t {
-      ngx_str_t v{args[i].len - key.size(), args[i].data + key.size()};
-      return v;
-    };
-    if (arg == "create") {
-      mc->create_store = 1;
-    } else if (arg.starts_with("max_size=")) {
-      ngx_str_t v = value_of("max_size=");
-      off_t size = ngx_parse_offset(&v);
-      if (size == NGX_ERROR || size < 1024 * 1024) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
-                           "civic_store: invalid max_size \"%V\" (a size such as 512m or 4g, at least 1m)", &v);
-        return static_cast<char*>(NGX_CONF_ERROR);
-      }
-      mc->max_size = static_cast<size_t>(size);
-    } else if (arg.starts_with("max_readers=")) {
-      ngx_str_t v = value_of("max_readers=");
-      ngx_int_t n = ngx_atoi(v.data, v.len);
-      if (n == NGX_ERROR || n < 16 || n > 65536) {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "civic_store: invalid max_readers \"%V\" (16 to 65536)", &v);
-        return static_cast<char*>(NGX_CONF_ERROR);
-      }
-      mc->max_readers = static_cast<ngx_uint_t>(n);
-    } else if (arg.starts_with("thread_pool=")) {
-      mc->thread_pool_name = value_of("thread_pool=");
-      if (mc->thread_pool_name.len == 0) return const_cast<char*>("has an empty thread_pool name");
-    } else {
-      ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "civic_store: unknown parameter \"%V\"", &args[i]);
-      return static_cast<char*>(NGX_CONF_ERROR);
+    mc->store_path = args[1];
+    if (mc->store_path.len == 0) return const_cast<char*>("needs a directory path");
+    if (cf->conf_file != nullptr) {
+      mc->store_conf_file = cf->conf_file->file.name;
+      mc->store_conf_line = cf->conf_file->line;
     }
-  }
+    if (ngx_conf_full_name(cf->cycle, &mc->store_path, 0) != NGX_OK) return static_cast<char*>(NGX_CONF_ERROR);
 
-  // The store itself is looked at once the whole http{} block is read
-  // (postconfiguration): with its path alone nothing can be decided yet.
-  mc->thread_pool = ngx_thread_pool_add(cf, mc->thread_pool_name.len ? &mc->thread_pool_name : nullptr);
-  if (mc->thread_pool == nullptr) return static_cast<char*>(NGX_CONF_ERROR);
-  return NGX_CONF_OK;
+    storage::StoreParameters parameters;
+    for (ngx_uint_t i = 2; i < cf->args->nelts; i++) {
+      if (auto e = storage::read_store_parameter(ngx::view(args[i]), parameters); !e.empty()) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "civic_store: %s", e.c_str());
+        return static_cast<char*>(NGX_CONF_ERROR);
+      }
+    }
+    mc->create_store = parameters.create ? 1 : 0;
+    if (parameters.max_size) mc->max_size = *parameters.max_size;
+    if (parameters.max_readers) mc->max_readers = *parameters.max_readers;
+    mc->thread_pool_name = ngx_str_t{parameters.thread_pool.size(),
+                                     reinterpret_cast<u_char*>(const_cast<char*>(parameters.thread_pool.data()))};
+
+    // The store itself is looked at once the whole http{} block is read
+    // (postconfiguration): with its path alone nothing can be decided yet.
+    mc->thread_pool = ngx_thread_pool_add(cf, mc->thread_pool_name.len ? &mc->thread_pool_name : nullptr);
+    if (mc->thread_pool == nullptr) return static_cast<char*>(NGX_CONF_ERROR);
+    return NGX_CONF_OK;
+  });
 }
 
 // civic_feed_cache SIZE | off;
@@ -160,8 +140,8 @@ void* create_main_conf(ngx_conf_t* cf) noexcept {
 
 char* init_main_conf(ngx_conf_t*, void* conf) noexcept {
   auto* mc = static_cast<MainConf*>(conf);
-  ngx_conf_init_size_value(mc->max_size, kDefaultMapSize);
-  ngx_conf_init_uint_value(mc->max_readers, kDefaultMaxReaders);
+  ngx_conf_init_size_value(mc->max_size, storage::kDefaultMapSize);
+  ngx_conf_init_uint_value(mc->max_readers, storage::kDefaultMaxReaders);
   ngx_conf_init_value(mc->commit_batch, 1024);
   if (mc->commit_batch < 1) return const_cast<char*>("civic_commit_batch must be at least 1");
   ngx_conf_init_size_value(mc->feed_cache_size, kDefaultFeedCache);

@@ -122,15 +122,7 @@ void configuration_errors(void**) {
   assert_contains(error_with(with({"field a text", "end", "field b text", "  required_if zz=1", "end"})), "(line 5)");
 }
 
-void sizes_and_durations(void**) {
-  assert_int_equal(parse_size("5m"), 5 << 20);
-  assert_int_equal(parse_size("100k"), 100 << 10);
-  assert_int_equal(parse_size("12"), 12);
-  assert_int_equal(parse_size("x"), -1);
-  assert_int_equal(parse_duration("30d"), 30 * 86400);
-  assert_int_equal(parse_duration("2s"), 2);
-  assert_int_equal(parse_duration("0"), 0);
-  assert_int_equal(parse_duration("1q"), -1);
+void durations_as_people_say_them(void**) {
   assert_string_equal(describe_duration(180).c_str(), "3 minutes");
   assert_string_equal(describe_duration(86400).c_str(), "1 day");
   assert_string_equal(describe_duration(90).c_str(), "90 seconds");
@@ -150,7 +142,7 @@ int main() {
       cmocka_unit_test(the_spec_example_builds),
       cmocka_unit_test(every_type_builds),
       cmocka_unit_test(configuration_errors),
-      cmocka_unit_test(sizes_and_durations),
+      cmocka_unit_test(durations_as_people_say_them),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -21,6 +21,7 @@
 #include "calendar/formats/html_text.hpp"
 #include "calendar/formats/ics_reader.hpp"
 #include "calendar/model/timezone.hpp"
+#include "common/quantity.hpp"
 #include "forms/service/export_pager.hpp"
 #include "forms/service/form_definition.hpp"
 #include "forms/service/retention_purge.hpp"
@@ -80,23 +81,10 @@ struct Options {
 };
 
 bool parse_size(std::string_view text, std::size_t& out) {
-  if (text.empty()) return false;
-  std::size_t unit = 1;
-  switch (text.back()) {
-    case 'k': case 'K': unit = 1ull << 10; break;
-    case 'm': case 'M': unit = 1ull << 20; break;
-    case 'g': case 'G': unit = 1ull << 30; break;
-    default: break;
-  }
-  if (unit != 1) text.remove_suffix(1);
-  std::size_t n = 0;
-  for (char c : text) {
-    if (c < '0' || c > '9') return false;
-    n = n * 10 + static_cast<std::size_t>(c - '0');
-    if (n > (std::size_t{1} << 44)) return false;
-  }
-  out = n * unit;
-  return out > 0;
+  std::int64_t size = civic::parse_size(text);
+  if (size <= 0) return false;
+  out = static_cast<std::size_t>(size);
+  return true;
 }
 
 civic::storage::Result<civic::storage::Store> open_store(const Options& opt) {

@@ -4,6 +4,7 @@
 
 #include "common/hash.hpp"
 #include "common/config_hints.hpp"
+#include "common/quantity.hpp"
 #include "common/quote.hpp"
 #include "calendar/model/timezone.hpp"
 
@@ -99,39 +100,6 @@ bool is_valid_calendar_name(std::string_view name) {
   return std::all_of(name.begin(), name.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
   });
-}
-
-std::int64_t parse_duration(std::string_view text) {
-  if (text.empty()) return -1;
-  std::int64_t total = 0;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    std::int64_t n = 0;
-    std::size_t start = i;
-    while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
-      n = n * 10 + (text[i] - '0');
-      if (n > 100000000) return -1;
-      ++i;
-    }
-    if (i == start) return -1;
-    std::int64_t unit = 1;
-    if (i < text.size()) {
-      switch (text[i]) {
-        case 's': unit = 1; break;
-        case 'm': unit = 60; break;
-        case 'h': unit = 3600; break;
-        case 'd': unit = 86400; break;
-        case 'w': unit = 7 * 86400; break;
-        default: return -1;
-      }
-      ++i;
-    } else if (start != 0) {
-      return -1;  // "1h30": a unit is missing
-    }
-    total += n * unit;
-    if (total > 100000000) return -1;
-  }
-  return total;
 }
 
 std::string format_ical_duration(std::int64_t s) {

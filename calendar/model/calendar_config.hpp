@@ -59,9 +59,6 @@ struct CalendarConfig {
 // A calendar name: 1 to 64 of a-z, 0-9, '_' and '-' (it is a URL segment).
 bool is_valid_calendar_name(std::string_view name);
 
-// "6h", "30m", "1d", "1h30m", "90s", "1w": seconds, or -1.
-std::int64_t parse_duration(std::string_view text);
-
 // An RFC 5545 DURATION for whole seconds: "PT6H", "P1D", "PT1H30M".
 std::string format_ical_duration(std::int64_t seconds);
 

@@ -19,13 +19,14 @@ Error damaged(std::string_view what, std::string_view cal) {
                "the stored index is damaged");
 }
 
-// Walks the entries of `prefix` in `db` from `from` (or, in reverse, from the
-// last entry before `from`... downwards); fn(entry) returns false to stop.
+// Walks the entries of `prefix` in `db` from `from` upwards (or, in
+// reverse, from the last entry of `prefix` downwards); fn(entry) returns
+// false to stop.
 template <class Fn>
-Status walk(const Txn& txn, Db db, const std::string& prefix, bool reverse, Fn&& fn) {
+Status walk(const Txn& txn, Db db, const std::string& prefix, const std::string& from, bool reverse, Fn&& fn) {
   auto cursor = Cursor::open(txn, db);
   if (!cursor) return cursor.error();
-  auto pos = reverse ? cursor->seek_before(keys::prefix_end(prefix)) : cursor->seek(prefix);
+  auto pos = reverse ? cursor->seek_before(keys::prefix_end(prefix)) : cursor->seek(from);
   for (;; pos = reverse ? cursor->prev() : cursor->next()) {
     if (!pos) return pos.error();
     if (!pos.value() || !pos.value()->key.starts_with(prefix)) return {};
@@ -47,55 +48,48 @@ Result<OccurrenceWindow> occurrences_overlapping(const Txn& txn, const Databases
   std::size_t steps = 0;
   const std::string prefix = cal_prefix(cal);
 
+  bool bad = false;
+  auto within_budget = [&] { return ++steps <= budget; };
   // Short and long occurrences by start, from kShortSpan before the window.
-  {
-    auto cursor = Cursor::open(txn, db.event_time);
-    if (!cursor) return cursor.error();
-    std::string from = prefix;
-    keys::append_i64(from, qs > kMin + kShortSpan ? qs - kShortSpan : kMin);
-    for (auto pos = cursor->seek(from);; pos = cursor->next()) {
-      if (!pos) return pos.error();
-      if (!pos.value() || !pos.value()->key.starts_with(prefix)) break;
-      if (++steps > budget) {
-        result.over_budget = true;
-        return result;
-      }
-      std::string_view rest = pos.value()->key.substr(prefix.size());
-      std::string_view value = pos.value()->value;
-      auto start = keys::take_i64(rest);
-      auto id = keys::take_name(rest);
-      auto end = keys::take_i64(value);
-      if (!start || !id || !end) return damaged("time index", cal);
-      if (*start >= qe) break;
-      if (*end > qs) found.push_back(IndexedOccurrence{*id, *start, *end, series_flag(value)});
-    }
-  }
+  const std::int64_t found_above = qs > kMin + kShortSpan ? qs - kShortSpan : kMin;
+  std::string from = prefix;
+  keys::append_i64(from, found_above);
+  auto st = walk(txn, db.event_time, prefix, from, false, [&](const Entry& e) {
+    if (!within_budget()) return false;
+    std::string_view rest = e.key.substr(prefix.size()), value = e.value;
+    auto start = keys::take_i64(rest);
+    auto id = keys::take_name(rest);
+    auto end = keys::take_i64(value);
+    if (!start || !id || !end) return !(bad = true);
+    if (*start >= qe) return false;
+    if (*end > qs) found.push_back(IndexedOccurrence{*id, *start, *end, series_flag(value)});
+    return true;
+  });
+  if (!st) return st.error();
+  if (bad) return damaged("time index", cal);
   // Long occurrences that began earlier: under the weeks of the window. Those
   // that began within kShortSpan of it were found above already.
-  {
-    auto cursor = Cursor::open(txn, db.event_long);
-    if (!cursor) return cursor.error();
-    std::int64_t last_week = qe == kMax ? kMax : week_of(qe - 1);
-    std::int64_t found_above = qs > kMin + kShortSpan ? qs - kShortSpan : kMin;
-    std::string from = prefix;
-    keys::append_i64(from, week_of(qs));
-    for (auto pos = cursor->seek(from);; pos = cursor->next()) {
-      if (!pos) return pos.error();
-      if (!pos.value() || !pos.value()->key.starts_with(prefix)) break;
-      if (++steps > budget) {
-        result.over_budget = true;
-        return result;
-      }
-      std::string_view rest = pos.value()->key.substr(prefix.size());
-      std::string_view value = pos.value()->value;
+  const std::int64_t last_week = qe == kMax ? kMax : week_of(qe - 1);
+  from = prefix;
+  keys::append_i64(from, week_of(qs));
+  if (steps <= budget)
+    st = walk(txn, db.event_long, prefix, from, false, [&](const Entry& e) {
+      if (!within_budget()) return false;
+      std::string_view rest = e.key.substr(prefix.size()), value = e.value;
       auto week = keys::take_i64(rest);
       auto id = keys::take_name(rest);
       auto start = keys::take_i64(rest);
       auto end = keys::take_i64(value);
-      if (!week || !id || !start || !end) return damaged("long-event index", cal);
-      if (*week > last_week) break;
+      if (!week || !id || !start || !end) return !(bad = true);
+      if (*week > last_week) return false;
       if (*start < found_above && *end > qs) found.push_back(IndexedOccurrence{*id, *start, *end, series_flag(value)});
-    }
+      return true;
+    });
+  if (!st) return st.error();
+  if (bad) return damaged("long-event index", cal);
+  if (steps > budget) {
+    result.over_budget = true;
+    return result;
   }
   // A long occurrence sits under every week it touches.
   std::sort(found.begin(), found.end(), [](const IndexedOccurrence& a, const IndexedOccurrence& b) {
@@ -107,7 +101,7 @@ Result<OccurrenceWindow> occurrences_overlapping(const Txn& txn, const Databases
                           }),
               found.end());
   // Series that go on past what was materialized.
-  auto st = for_each_with_prefix(txn, db.event_series, prefix, [&](const Entry& e) {
+  st = for_each_with_prefix(txn, db.event_series, prefix, [&](const Entry& e) {
     std::string_view rest = e.key.substr(prefix.size());
     std::string_view value = e.value;
     auto id = keys::take_name(rest);
@@ -124,7 +118,7 @@ Status walk_first_occurrences(const Txn& txn, const Databases& db, std::string_v
                               std::size_t& steps, const std::function<bool(const IndexedOccurrence&)>& fn) {
   const std::string prefix = cal_prefix(cal);
   bool bad = false;
-  auto st = walk(txn, db.event_time, prefix, reverse, [&](const Entry& e) {
+  auto st = walk(txn, db.event_time, prefix, prefix, reverse, [&](const Entry& e) {
     ++steps;
     std::string_view rest = e.key.substr(prefix.size());
     std::string_view value = e.value;

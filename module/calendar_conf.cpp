@@ -84,22 +84,4 @@ char* civic_calendar_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept 
   });
 }
 
-ngx_int_t record_calendar_definitions(ngx_conf_t* cf, MainConf* mc, storage::Store& store) noexcept {
-  if (mc->calendars == nullptr) return NGX_OK;
-  return guard_step(cf->log, "civic_calendar", [&]() -> ngx_int_t {
-    calendar::Calendars* registry = mc->calendars;
-    std::int64_t now = calendar::now_micros();
-    for (auto& calendar : registry->items()) {
-      auto when = calendar::record_definition(store, calendar, now);
-      if (!when) {
-        ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "civic_calendar \"%s\": %s", calendar.name.c_str(),
-                      when.error().message().c_str());
-        return NGX_ERROR;
-      }
-      calendar.defined_at = *when;
-    }
-    return NGX_OK;
-  });
-}
-
 }  // namespace civic::module

@@ -19,8 +19,4 @@ const calendar::Calendars& calendar_registry(ngx_http_request_t* r);
 // The directive's handler.
 char* civic_calendar_block(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
 
-// At the end of the configuration, with the store open: records each
-// calendar's definition (civicctl reads it) and when it last changed.
-ngx_int_t record_calendar_definitions(ngx_conf_t* cf, MainConf* mc, storage::Store& store) noexcept;
-
 }  // namespace civic::module

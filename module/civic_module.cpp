@@ -8,12 +8,12 @@
 #include <string>
 
 #include "module/form_conf.hpp"
-#include "module/form_versions.hpp"
 #include "module/calendar_conf.hpp"
 #include "module/guard.hpp"
 #include "module/module.hpp"
 #include "module/retention_timer.hpp"
 #include "forms/submission_export.hpp"
+#include "server/startup.hpp"
 #include "storage/directory.hpp"
 #include "storage/store.hpp"
 #include "storage/store_parameters.hpp"
@@ -169,25 +169,6 @@ void store_error(ngx_log_t* log, const MainConf& mc, const std::string& text) {
                 &mc.store_conf_file, mc.store_conf_line);
 }
 
-// Which configuration file the store's definitions came from, and when: what
-// civicctl reports (and uses) as the running configuration.
-ngx_int_t record_running_configuration(ngx_conf_t* cf, storage::Store& store) {
-  auto txn = storage::Txn::begin_write(store.env());
-  if (!txn) {
-    ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "civic_store: %s", txn.error().message().c_str());
-    return NGX_ERROR;
-  }
-  storage::RecordedConfiguration config{std::string(ngx::view(cf->cycle->conf_file)),
-                                        static_cast<std::int64_t>(::time(nullptr))};
-  auto st = storage::record_configuration(*txn, store.db(), config);
-  if (st) st = txn->commit();
-  if (!st) {
-    ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "civic_store: %s", st.error().message().c_str());
-    return NGX_ERROR;
-  }
-  return NGX_OK;
-}
-
 // After the whole http{} block is read: check that the store opens and has a
 // schema this civic understands, so that `nginx -t` and a reload catch it;
 // when nginx starts or reloads (not for `nginx -t`), record the calendars and
@@ -204,41 +185,17 @@ ngx_int_t postconfiguration(ngx_conf_t* cf) noexcept {
   }
   if (ngx_process == NGX_PROCESS_SIGNALLER) return NGX_OK;
   return guard_step(cf->log, "civic_store", [&]() -> ngx_int_t {
-    storage::EnvOptions options = store_options(*mc);
-    if (!storage::store_exists(options.path) && !mc->create_store) {
-      store_error(cf->log, *mc,
-                  "there is no store here (no data.mdb); make one with \"civicctl init " + options.path +
-                      "\", or add \"create\" to civic_store for nginx to make it");
-      return NGX_ERROR;
-    }
-    if (ngx_test_config) {
-      // nginx -t only looks: it neither makes nor writes the store, so that
-      // testing a configuration never changes what the running one uses.
-      auto checked = storage::store_exists(options.path) ? storage::check_store(options)
-                                                         : storage::check_store_directory(options.path);
-      if (!checked) {
-        store_error(cf->log, *mc, checked.error().message());
-        return NGX_ERROR;
-      }
-      // What this configuration would hide of the stored data (read only).
-      if (storage::store_exists(options.path)) {
-        storage::EnvOptions read_only = options;
-        read_only.read_only = true;
-        if (auto store = storage::Store::open(read_only))
-          if (auto txn = storage::Txn::begin_read(store->env())) warn_about_form_changes(cf, mc, *txn, store->db());
-      }
-      return NGX_OK;
-    }
-    // Starting or reloading: this configuration is the running one.
-    auto store = storage::Store::open(options, mc->create_store ? storage::IfMissing::create : storage::IfMissing::fail);
-    if (!store) {
-      store_error(cf->log, *mc, store.error().message());
-      return NGX_ERROR;
-    }
-    if (auto txn = storage::Txn::begin_read(store->env())) warn_about_form_changes(cf, mc, *txn, store->db());
-    if (record_calendar_definitions(cf, mc, *store) != NGX_OK) return NGX_ERROR;
-    if (record_form_definitions(cf, mc, *store) != NGX_OK) return NGX_ERROR;
-    return record_running_configuration(cf, *store);
+    static const forms::Forms no_forms;
+    const forms::Forms& forms = mc->forms ? *mc->forms : no_forms;
+    server::StoreSetup setup{store_options(*mc), mc->create_store != 0};
+    server::StartupReport report =
+        ngx_test_config ? server::check_configuration(setup, forms)
+                        : server::start_configuration(setup, mc->calendars, forms, ngx::view(cf->cycle->conf_file));
+    for (const std::string& warning : report.warnings) ngx_conf_log_error(NGX_LOG_WARN, cf, 0, "%s", warning.c_str());
+    if (!report.problem) return NGX_OK;
+    if (report.problem->about_store) store_error(cf->log, *mc, report.problem->text);
+    else ngx_log_error(NGX_LOG_EMERG, cf->log, 0, "%s", report.problem->text.c_str());
+    return NGX_ERROR;
   });
 }
 

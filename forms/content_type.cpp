@@ -23,7 +23,7 @@ DecodeResult decode_body(const ContentType& type, std::string_view body, const D
     case BodyKind::json: return decode_json(body, limits);
     case BodyKind::unsupported: break;
   }
-  return DecodeError{"unsupported content type", {}};
+  return undecodable("unsupported content type");
 }
 
 }  // namespace civic::forms

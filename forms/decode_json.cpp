@@ -37,16 +37,15 @@ DecodeResult decode_json(std::string_view body, const DecodeLimits& limits) {
   rapidjson::Document doc;
   doc.Parse<kParseFlags>(body.data(), body.size());
   if (doc.HasParseError()) {
-    return DecodeError{std::string("the JSON body is malformed: ") + rapidjson::GetParseError_En(doc.GetParseError()) +
-                           " (at byte " + std::to_string(doc.GetErrorOffset()) + ")",
-                       {}};
+    return undecodable(std::string("the JSON body is malformed: ") + rapidjson::GetParseError_En(doc.GetParseError()) +
+                           " (at byte " + std::to_string(doc.GetErrorOffset()) + ")");
   }
-  if (!doc.IsObject()) return DecodeError{"the JSON body must be an object of field names and values", {}};
+  if (!doc.IsObject()) return undecodable("the JSON body must be an object of field names and values");
   FormInput input;
   std::string text;
   for (const auto& member : doc.GetObject()) {
     std::string name(member.name.GetString(), member.name.GetStringLength());
-    if (name.empty() || name.size() > limits.max_name_length) return DecodeError{"a field name is empty or too long", {}};
+    if (name.empty() || name.size() > limits.max_name_length) return undecodable("a field name is empty or too long");
     auto add = [&](const rapidjson::Value& v) -> bool {
       Scalar s = scalar_text(v, text);
       if (s == Scalar::not_scalar) return false;
@@ -60,13 +59,13 @@ DecodeResult decode_json(std::string_view body, const DecodeLimits& limits) {
           ok = false;
           break;
         }
-        if (input.values.size() > limits.max_fields) return DecodeError{"the body has too many values", {}};
+        if (input.values.size() > limits.max_fields) return undecodable("the body has too many values");
       }
     } else {
       ok = add(member.value);
     }
-    if (!ok) return DecodeError{"a value must be a string, number, boolean, null or an array of those", name};
-    if (input.values.size() > limits.max_fields) return DecodeError{"the body has too many values", {}};
+    if (!ok) return undecodable("a value must be a string, number, boolean, null or an array of those", name);
+    if (input.values.size() > limits.max_fields) return undecodable("the body has too many values");
   }
   return input;
 }

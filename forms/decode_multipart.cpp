@@ -100,8 +100,8 @@ std::string base_name(std::string name) {
 }  // namespace
 
 DecodeResult decode_multipart(std::string_view body, std::string_view boundary, const DecodeLimits& limits) {
-  if (boundary.empty()) return DecodeError{"multipart/form-data without a boundary parameter", {}};
-  if (!valid_boundary(boundary)) return DecodeError{"the multipart boundary is not valid", {}};
+  if (boundary.empty()) return undecodable("multipart/form-data without a boundary parameter");
+  if (!valid_boundary(boundary)) return undecodable("the multipart boundary is not valid");
   const std::string delimiter = "--" + std::string(boundary);
   const std::string next_delimiter = "\r\n" + delimiter;
   std::boyer_moore_horspool_searcher find_next(next_delimiter.begin(), next_delimiter.end());
@@ -112,7 +112,7 @@ DecodeResult decode_multipart(std::string_view body, std::string_view boundary, 
     pos = delimiter.size();
   } else {
     auto it = std::search(body.begin(), body.end(), find_next);
-    if (it == body.end()) return DecodeError{"the multipart body has no boundary delimiter", {}};
+    if (it == body.end()) return undecodable("the multipart body has no boundary delimiter");
     pos = static_cast<std::size_t>(it - body.begin()) + next_delimiter.size();
   }
 
@@ -121,7 +121,7 @@ DecodeResult decode_multipart(std::string_view body, std::string_view boundary, 
     // After a delimiter: "--" closes the body; else padding and CRLF.
     if (body.substr(pos).starts_with("--")) return input;
     while (pos < body.size() && (body[pos] == ' ' || body[pos] == '\t')) ++pos;
-    if (!body.substr(pos).starts_with("\r\n")) return DecodeError{"the multipart body is truncated or malformed", {}};
+    if (!body.substr(pos).starts_with("\r\n")) return undecodable("the multipart body is truncated or malformed");
     pos += 2;
 
     // Headers, up to an empty line.
@@ -133,7 +133,7 @@ DecodeResult decode_multipart(std::string_view body, std::string_view boundary, 
       pos += 2;
     } else {
       if (headers_end == std::string_view::npos || headers_end - pos > limits.max_part_headers)
-        return DecodeError{"a multipart part's headers are truncated or too long", {}};
+        return undecodable("a multipart part's headers are truncated or too long");
       headers = body.substr(pos, headers_end - pos);
       pos = headers_end + 4;
     }
@@ -145,7 +145,7 @@ DecodeResult decode_multipart(std::string_view body, std::string_view boundary, 
       std::string_view line = headers.substr(0, eol);
       headers = eol == std::string_view::npos ? std::string_view() : headers.substr(eol + 2);
       std::size_t colon = line.find(':');
-      if (colon == std::string_view::npos) return DecodeError{"a multipart part has a malformed header", {}};
+      if (colon == std::string_view::npos) return undecodable("a multipart part has a malformed header");
       std::string_view name = strip(line.substr(0, colon));
       std::string_view value = strip(line.substr(colon + 1));
       if (iequals(name, "Content-Disposition")) {
@@ -156,30 +156,30 @@ DecodeResult decode_multipart(std::string_view body, std::string_view boundary, 
       }
     }
     if (!has_disposition || !disposition.form_data || !disposition.has_name)
-      return DecodeError{"a multipart part has no Content-Disposition: form-data with a name", {}};
+      return undecodable("a multipart part has no Content-Disposition: form-data with a name");
     if (disposition.name.empty() || disposition.name.size() > limits.max_name_length || !is_valid_utf8(disposition.name))
-      return DecodeError{"a multipart part's name is empty, too long or not valid UTF-8", {}};
+      return undecodable("a multipart part's name is empty, too long or not valid UTF-8");
 
     // The content runs to the next CRLF--boundary.
     auto it = std::search(body.begin() + static_cast<std::ptrdiff_t>(pos), body.end(), find_next);
-    if (it == body.end()) return DecodeError{"the multipart body is truncated (no closing boundary)", disposition.name};
+    if (it == body.end()) return undecodable("the multipart body is truncated (no closing boundary)", disposition.name);
     std::size_t end = static_cast<std::size_t>(it - body.begin());
     std::string_view content = body.substr(pos, end - pos);
     pos = end + next_delimiter.size();
 
     if (input.values.size() + input.files.size() >= limits.max_fields)
-      return DecodeError{"the body has too many fields", {}};
+      return undecodable("the body has too many fields");
     if (disposition.has_filename) {
       // A file input left empty is sent as a part with an empty filename.
       if (disposition.filename.empty() && content.empty()) continue;
       std::string filename = base_name(std::move(disposition.filename));
       if (filename.size() > limits.max_filename_length || !is_valid_utf8(filename) ||
           has_control_chars(filename, false))
-        return DecodeError{"the file name is too long, not valid UTF-8, or has control characters", disposition.name};
+        return undecodable("the file name is too long, not valid UTF-8, or has control characters", disposition.name);
       input.files.push_back(UploadedFile{std::move(disposition.name), std::move(filename), std::move(content_type),
                                          std::string(content)});
     } else {
-      if (!is_valid_utf8(content)) return DecodeError{"the value is not valid UTF-8", disposition.name};
+      if (!is_valid_utf8(content)) return undecodable("the value is not valid UTF-8", disposition.name);
       input.values.emplace_back(std::move(disposition.name), std::string(content));
     }
   }

@@ -22,13 +22,13 @@ DecodeResult decode_urlencoded(std::string_view body, const DecodeLimits& limits
     std::string_view raw_name = pair.substr(0, eq);
     std::string_view raw_value = eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
     if (raw_name.size() > limits.max_name_length * 3 || !url::percent_decode(raw_name, name))
-      return DecodeError{"a field name is malformed or too long", {}};
+      return undecodable("a field name is malformed or too long");
     if (name.size() > limits.max_name_length || !is_valid_utf8(name))
-      return DecodeError{"a field name is too long or not valid UTF-8", {}};
+      return undecodable("a field name is too long or not valid UTF-8");
     if (!url::percent_decode(raw_value, value))
-      return DecodeError{"the value has a \"%\" that is not followed by two hexadecimal digits", name};
-    if (!is_valid_utf8(value)) return DecodeError{"the value is not valid UTF-8", name};
-    if (input.values.size() >= limits.max_fields) return DecodeError{"the body has too many fields", {}};
+      return undecodable("the value has a \"%\" that is not followed by two hexadecimal digits", name);
+    if (!is_valid_utf8(value)) return undecodable("the value is not valid UTF-8", name);
+    if (input.values.size() >= limits.max_fields) return undecodable("the body has too many fields");
     input.values.emplace_back(std::move(name), std::move(value));
     name.clear();
     value.clear();

@@ -32,6 +32,14 @@ bool valid_confirm_url(std::string_view url) {
   return url.front() == '/' || url.starts_with("https://") || url.starts_with("http://");
 }
 
+// What finish() refuses, at the line of the setting to blame (0: the block).
+FieldError refusal(std::string text, int line = 0) {
+  FieldError error;
+  error.message = std::move(text);
+  error.line = line;
+  return error;
+}
+
 constexpr std::string_view kFormSettings[] = {
     "title", "description", "languages", "retention", "receipt_prefix", "confirm", "confirm_message",
     "honeypot", "min_fill_time", "token_lifetime", "max_submissions_per_day", "country", "timezone",
@@ -265,11 +273,11 @@ std::string FormBuilder::end_field() {
   return {};
 }
 
-std::variant<Form, BuildError> FormBuilder::finish() {
-  if (in_field_) return BuildError{field_.line, field_error("the field block is not closed")};
+std::variant<Form, FieldError> FormBuilder::finish() {
+  if (in_field_) return refusal(field_error("the field block is not closed"), field_.line);
   if (form_.languages.empty())
-    return BuildError{0, form_error("needs \"languages\", as in: languages fi sv en (the first is the default)")};
-  if (form_.fields.empty()) return BuildError{0, form_error("has no fields")};
+    return refusal(form_error("needs \"languages\", as in: languages fi sv en (the first is the default)"));
+  if (form_.fields.empty()) return refusal(form_error("has no fields"));
   if (!country_given_) {
     const std::string& first = form_.languages.front();
     form_.country = first == "da" ? Country::DK : first == "nb" || first == "nn" || first == "no" ? Country::NO : Country::FI;
@@ -295,41 +303,41 @@ std::variant<Form, BuildError> FormBuilder::finish() {
   // label at all is the one that has none in them.
   if (!unlabeled_options_.empty()) {
     const LangUse& use = unlabeled_options_.front();
-    return BuildError{use.line, form_error(use.what + " has no label in the form's languages")};
+    return refusal(form_error(use.what + " has no label in the form's languages"), use.line);
   }
   for (const LangUse& use : lang_uses_) {
     if (!in_languages(use.lang)) {
       std::string list;
       for (const auto& l : form_.languages) list += (list.empty() ? "" : " ") + l;
-      return BuildError{use.line, form_error(use.what + " in " + quoted(use.lang) +
-                                             ": not one of the form's languages (" + list + ")")};
+      return refusal(form_error(use.what + " in " + quoted(use.lang) +
+                                             ": not one of the form's languages (" + list + ")"), use.line);
     }
   }
   for (const ConditionUse& use : conditions_) {
     const Field* target = form_.field(use.condition.field);
     std::string where = "field " + quoted(use.field) + ": " + use.setting + " ";
     if (!target)
-      return BuildError{use.line, form_error(where + "names the field " + quoted(use.condition.field) +
-                                             ", which this form does not have")};
+      return refusal(form_error(where + "names the field " + quoted(use.condition.field) +
+                                             ", which this form does not have"), use.line);
     if (target->has_options() && !target->option(use.condition.value))
-      return BuildError{use.line, form_error(where + quoted(use.condition.value) + " is not an option of field " +
-                                             quoted(target->name))};
+      return refusal(form_error(where + quoted(use.condition.value) + " is not an option of field " +
+                                             quoted(target->name)), use.line);
     if (target->is_flag() && use.condition.value != "yes")
-      return BuildError{use.line, form_error(where + "a checkbox is compared with \"yes\" (checked)")};
+      return refusal(form_error(where + "a checkbox is compared with \"yes\" (checked)"), use.line);
     if (target->type == FieldType::file)
-      return BuildError{use.line, form_error(where + "cannot depend on a file field")};
+      return refusal(form_error(where + "cannot depend on a file field"), use.line);
   }
   // A show_if chain that comes back to where it started could never be shown.
   for (const Field& f : form_.fields) {
     const Field* at = &f;
     for (std::size_t steps = 0; at && at->show_if; ++steps) {
       if (steps > form_.fields.size())
-        return BuildError{f.line, form_error("field " + quoted(f.name) + ": its show_if conditions form a loop")};
+        return refusal(form_error("field " + quoted(f.name) + ": its show_if conditions form a loop"), f.line);
       at = form_.field(at->show_if->field);
     }
   }
   if (!form_.honeypot.empty() && form_.field(form_.honeypot))
-    return BuildError{0, form_error("the honeypot " + quoted(form_.honeypot) + " has the name of a real field")};
+    return refusal(form_error("the honeypot " + quoted(form_.honeypot) + " has the name of a real field"));
   if (form_.receipt_prefix.empty()) {
     for (char c : form_.name) {
       if (form_.receipt_prefix.size() == 16) break;

@@ -12,14 +12,10 @@
 #include <variant>
 #include <vector>
 
+#include "common/field_error.hpp"
 #include "forms/form.hpp"
 
 namespace civic::forms {
-
-struct BuildError {
-  int line = 0;
-  std::string text;
-};
 
 class FormBuilder {
  public:
@@ -42,7 +38,7 @@ class FormBuilder {
   // The field block's "}".
   std::string end_field();
   // The form block's "}": cross-checks, defaults; the finished form.
-  std::variant<Form, BuildError> finish();
+  std::variant<Form, FieldError> finish();
 
  private:
   struct LangUse {

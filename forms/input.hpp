@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/field_error.hpp"
+
 namespace civic::forms {
 
 struct UploadedFile {
@@ -28,11 +30,16 @@ struct FormInput {
 };
 
 // A body that cannot be read at all (as opposed to values that break a
-// form's rules): answered 400 with this message and field.
-struct DecodeError {
-  std::string message;
-  std::string field;
-};
+// form's rules): answered 400 with this message and field, if one showed.
+using DecodeError = civic::FieldError;
+
+inline DecodeError undecodable(std::string message, std::string field = {}) {
+  DecodeError error;
+  error.field = std::move(field);
+  error.message = std::move(message);
+  error.kind = DecodeError::Kind::syntax;
+  return error;
+}
 
 // Bounds on what one body may hold, beyond nginx's client_max_body_size.
 struct DecodeLimits {

@@ -46,12 +46,12 @@ Intake take_in(const IntakeRequest& request) {
   Intake intake;
   const Form& form = request.form;
   if (request.idempotency_keys.size() > 1) {
-    intake.decode_error = {"send Idempotency-Key once", "Idempotency-Key"};
+    intake.decode_error = undecodable("send Idempotency-Key once", "Idempotency-Key");
     return intake;
   }
   std::string_view idempotency_key = request.idempotency_keys.empty() ? std::string_view() : request.idempotency_keys[0];
   if (!request.idempotency_keys.empty() && !valid_idempotency_key(idempotency_key)) {
-    intake.decode_error = {"Idempotency-Key must be 1 to 255 visible ASCII characters", "Idempotency-Key"};
+    intake.decode_error = undecodable("Idempotency-Key must be 1 to 255 visible ASCII characters", "Idempotency-Key");
     return intake;
   }
   bool json = request.content_type.kind == BodyKind::json;

@@ -105,8 +105,8 @@ char* civic_form_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
     }
 
     auto built = parse.builder.finish();
-    if (auto* error = std::get_if<forms::BuildError>(&built)) {
-      log_at(cf, error->line, error->text);
+    if (auto* error = std::get_if<FieldError>(&built)) {
+      log_at(cf, error->line, error->message);
       return conf_error();
     }
     mc->forms->add(std::move(std::get<forms::Form>(built)));

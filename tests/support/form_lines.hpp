@@ -62,8 +62,8 @@ inline std::variant<forms::Form, std::string> build_form(std::string_view name, 
     if (!error.empty()) return error;
   }
   auto built = b.finish();
-  if (auto* e = std::get_if<forms::BuildError>(&built))
-    return e->text + " (line " + std::to_string(e->line) + ")";
+  if (auto* e = std::get_if<FieldError>(&built))
+    return e->message + " (line " + std::to_string(e->line) + ")";
   return std::move(std::get<forms::Form>(built));
 }
 

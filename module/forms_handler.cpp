@@ -12,6 +12,7 @@
 
 #include "forms/service/public_request.hpp"
 #include "forms/service/submission_record.hpp"
+#include "forms/service/token_signer.hpp"
 #include "module/commit_queue.hpp"
 #include "module/form_conf.hpp"
 #include "module/guard.hpp"
@@ -42,17 +43,13 @@ std::int64_t now() { return static_cast<std::int64_t>(ngx_time()); }
 // The worker's token signer, keyed with the store's secret.
 const forms::TokenSigner* token_signer(ngx_log_t* log) {
   static std::optional<forms::TokenSigner> signer;
-  if (signer) return &*signer;
-  auto& store = worker_store();
-  if (!store) return nullptr;
-  auto txn = storage::Txn::begin_read(store->env());
-  if (!txn) return nullptr;
-  auto secret = storage::read_form_token_secret(*txn, store->db());
-  if (!secret) {
-    ngx_log_error(NGX_LOG_ERR, log, 0, "civic: %s", secret.error().message().c_str());
+  if (signer || !worker_store()) return signer ? &*signer : nullptr;
+  auto made = forms::store_token_signer(*worker_store());
+  if (!made) {
+    ngx_log_error(NGX_LOG_ERR, log, 0, "civic: %s", made.error().message().c_str());
     return nullptr;
   }
-  signer.emplace(std::move(*secret));
+  signer.emplace(std::move(made.value()));
   return &*signer;
 }
 

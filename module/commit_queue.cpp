@@ -166,11 +166,12 @@ void CommitQueue::run(void* data, ngx_log_t*) {
 
 // Back on the event loop.
 void CommitQueue::done(ngx_event_t* ev) {
-  guard_event(ev->log, "a commit's completion", [ev] {
+  // The task's event has no log of its own: the worker's.
+  guard_event(ngx_cycle->log, "a commit's completion", [ev] {
     auto* q = static_cast<CommitQueue*>(ev->data);
     q->in_flight_ = false;
     q->finish_batch();
-    if (!q->in_flight_) q->post_next(ev->log);
+    if (!q->in_flight_) q->post_next(ngx_cycle->log);
   });
 }
 

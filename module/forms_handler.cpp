@@ -43,14 +43,15 @@ std::int64_t now() { return static_cast<std::int64_t>(ngx_time()); }
 // The worker's token signer, keyed with the store's secret.
 const forms::TokenSigner* token_signer(ngx_log_t* log) {
   static std::optional<forms::TokenSigner> signer;
-  if (signer || !worker_store()) return signer ? &*signer : nullptr;
-  auto made = forms::store_token_signer(*worker_store());
-  if (!made) {
-    ngx_log_error(NGX_LOG_ERR, log, 0, "civic: %s", made.error().message().c_str());
-    return nullptr;
+  if (!signer && worker_store()) {
+    auto made = forms::store_token_signer(*worker_store());
+    if (made) {
+      signer.emplace(std::move(made.value()));
+    } else {
+      ngx_log_error(NGX_LOG_ERR, log, 0, "civic: %s", made.error().message().c_str());
+    }
   }
-  signer.emplace(std::move(made.value()));
-  return &*signer;
+  return signer ? &*signer : nullptr;
 }
 
 ngx_int_t send_answer(ngx_http_request_t* r, forms::PublicAnswer answer) {

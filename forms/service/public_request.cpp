@@ -1,5 +1,6 @@
 #include "forms/service/public_request.hpp"
 
+#include "common/ascii_case.hpp"
 #include "forms/language.hpp"
 #include "forms/schema_json.hpp"
 
@@ -12,24 +13,13 @@ constexpr std::string_view kSchemaSuffix = ".json";
 // The languages of a page that belongs to no form (404).
 const std::string kSiteLanguages[] = {"en", "fi", "sv", "da"};
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
 // The value of `name` in a query string as sent (not decoded), as nginx's
 // ngx_http_arg() finds it: the first "name=" (any letter case).
 std::string_view query_value(std::string_view args, std::string_view name) {
   while (!args.empty()) {
     std::size_t amp = args.find('&');
     std::string_view pair = args.substr(0, amp);
-    if (pair.size() > name.size() && pair[name.size()] == '=' && iequals(pair.substr(0, name.size()), name))
+    if (pair.size() > name.size() && pair[name.size()] == '=' && iequals_ascii(pair.substr(0, name.size()), name))
       return pair.substr(name.size() + 1);
     if (amp == std::string_view::npos) break;
     args.remove_prefix(amp + 1);

@@ -8,18 +8,13 @@
 #include <cctype>
 #include <functional>
 
+#include "common/ascii_case.hpp"
 #include "forms/decode.hpp"
 #include "forms/utf8.hpp"
 
 namespace civic::forms {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 std::string_view strip(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
@@ -51,7 +46,7 @@ struct Disposition {
 Disposition parse_disposition(std::string_view value) {
   Disposition d;
   std::size_t semi = value.find(';');
-  d.form_data = iequals(strip(value.substr(0, semi)), "form-data");
+  d.form_data = iequals_ascii(strip(value.substr(0, semi)), "form-data");
   std::string_view rest = semi == std::string_view::npos ? std::string_view() : value.substr(semi + 1);
   while (!rest.empty()) {
     rest = strip(rest);
@@ -78,10 +73,10 @@ Disposition parse_disposition(std::string_view value) {
       v = std::string(strip(rest.substr(0, next)));
       rest = next == std::string_view::npos ? std::string_view() : rest.substr(next + 1);
     }
-    if (iequals(key, "name")) {
+    if (iequals_ascii(key, "name")) {
       d.has_name = true;
       d.name = std::move(v);
-    } else if (iequals(key, "filename")) {
+    } else if (iequals_ascii(key, "filename")) {
       d.has_filename = true;
       d.filename = std::move(v);
     }
@@ -148,10 +143,10 @@ DecodeResult decode_multipart(std::string_view body, std::string_view boundary, 
       if (colon == std::string_view::npos) return undecodable("a multipart part has a malformed header");
       std::string_view name = strip(line.substr(0, colon));
       std::string_view value = strip(line.substr(colon + 1));
-      if (iequals(name, "Content-Disposition")) {
+      if (iequals_ascii(name, "Content-Disposition")) {
         disposition = parse_disposition(value);
         has_disposition = true;
-      } else if (iequals(name, "Content-Type")) {
+      } else if (iequals_ascii(name, "Content-Type")) {
         content_type = value;
       }
     }

@@ -6,6 +6,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "common/ascii_case.hpp"
 #include "forms/record.hpp"
 
 namespace civic::forms {
@@ -14,12 +15,6 @@ namespace {
 
 // Idempotency keys are kept at least this long (clients retry within hours).
 constexpr std::int64_t kIdempotencySeconds = 24 * 3600;
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 }  // namespace
 
@@ -107,7 +102,7 @@ Intake take_in(const IntakeRequest& request) {
 }
 
 bool is_cross_site(std::string_view origin, std::string_view sec_fetch_site, std::string_view host) {
-  if (iequals(sec_fetch_site, "cross-site")) return true;
+  if (iequals_ascii(sec_fetch_site, "cross-site")) return true;
   if (origin.empty()) return false;
   if (origin == "null") return true;
   std::size_t scheme_end = origin.find("://");
@@ -121,7 +116,7 @@ bool is_cross_site(std::string_view origin, std::string_view sec_fetch_site, std
     return h;
   };
   std::string_view scheme = origin.substr(0, scheme_end);
-  return !iequals(without_default_port(authority, scheme), without_default_port(host, scheme));
+  return !iequals_ascii(without_default_port(authority, scheme), without_default_port(host, scheme));
 }
 
 std::string render_errors_json(const std::vector<FieldError>& errors) {

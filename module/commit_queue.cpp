@@ -3,17 +3,20 @@
 #include <algorithm>
 #include <cerrno>
 #include <ctime>
-#include <exception>
 #include <vector>
 
+#include "module/guard.hpp"
 #include "module/module.hpp"
 #include "module/pending_work.hpp"
+#include "module/response.hpp"
 
 namespace civic::module {
 
 namespace {
 
 constexpr ngx_uint_t kDefaultBatch = 1024;
+
+using BatchResult = storage::Result<std::vector<storage::CommitOutcome>>;
 
 struct Waiting {
   ngx_http_request_t* request;
@@ -28,7 +31,8 @@ class CommitQueue {
   static void run(void* data, ngx_log_t* log);
   static void done(ngx_event_t* ev);
   void post_batch();
-  void finish_batch();
+  void post_next(ngx_log_t* log) noexcept;
+  void finish_batch() noexcept;
 
   // Event loop only.
   std::vector<Waiting> waiting_;
@@ -41,7 +45,7 @@ class CommitQueue {
   // The batch in flight: the pool thread touches only these while it runs.
   std::vector<Waiting> batch_;
   std::vector<storage::NewSubmission> batch_submissions_;
-  storage::Result<std::vector<storage::CommitOutcome>> batch_result_{std::vector<storage::CommitOutcome>{}};
+  BatchResult batch_result_{std::vector<storage::CommitOutcome>{}};
 };
 
 CommitQueue& queue() {
@@ -51,8 +55,39 @@ CommitQueue& queue() {
 
 // The write handler of a request waiting for its commit. If nginx
 // terminates the request meanwhile, it replaces this handler: that is how
-// finish_batch knows not to answer.
+// finish_request knows not to answer.
 void awaiting_commit(ngx_http_request_t*) {}
+
+// 500 for a request whose answer threw, unless its headers are gone already.
+ngx_int_t answer_failure(ngx_http_request_t* r, std::string_view what) noexcept {
+  if (r->header_sent) {
+    log_throw(r->connection->log, NGX_LOG_ERR, "answering a submission", what);
+    return NGX_ERROR;
+  }
+  return guard_handler(r, "answering a submission",
+                       [&] { return send_reply(r, internal_error("answering a submission", what)); });
+}
+
+// Ends one request's wait: its bookkeeping first, then its answer, made by
+// `result_of()` and `w.answer`; whatever throws, it is answered and finalized.
+template <class ResultOf>
+void finish_request(const Waiting& w, ResultOf&& result_of) noexcept {
+  ngx_http_request_t* r = w.request;
+  ngx_connection_t* c = r->connection;
+  r->main->blocked--;
+  pending_work_finished();
+  if (r->write_event_handler != awaiting_commit) {
+    // Terminated while it waited: nginx's own handler finishes it.
+    r->write_event_handler(r);
+    ngx_http_run_posted_requests(c);
+    return;
+  }
+  r->write_event_handler = ngx_http_request_empty_handler;
+  ngx_int_t rc = guarded([&] { return w.answer(r, result_of()); },
+                         [&](std::string_view what) { return answer_failure(r, what); });
+  ngx_http_finalize_request(r, rc);
+  ngx_http_run_posted_requests(c);
+}
 
 ngx_int_t CommitQueue::add(ngx_http_request_t* r, storage::NewSubmission submission, CommitAnswer answer) {
   if (task_ == nullptr) {
@@ -70,101 +105,91 @@ ngx_int_t CommitQueue::add(ngx_http_request_t* r, storage::NewSubmission submiss
   }
   waiting_.reserve(waiting_.size() + 1);
   waiting_submissions_.push_back(std::move(submission));
-  waiting_.push_back(Waiting{r, answer});
+  waiting_.push_back(Waiting{r, answer});  // cannot throw: reserved
   r->main->count++;    // released by the finalize after the answer
   r->main->blocked++;  // nginx must not free the request while it waits
   pending_work_started();
   r->write_event_handler = awaiting_commit;
-  if (!in_flight_) post_batch();
+  if (!in_flight_) post_next(r->connection->log);
   return NGX_DONE;
 }
 
 void CommitQueue::post_batch() {
   std::size_t n = std::min<std::size_t>(waiting_.size(), batch_max_);
   if (n == 0) return;
-  batch_.assign(std::make_move_iterator(waiting_.begin()), std::make_move_iterator(waiting_.begin() + n));
-  batch_submissions_.assign(std::make_move_iterator(waiting_submissions_.begin()),
-                            std::make_move_iterator(waiting_submissions_.begin() + n));
+  // The only steps that can throw, before anything moves.
+  batch_.reserve(n);
+  batch_submissions_.reserve(n);
+  std::move(waiting_.begin(), waiting_.begin() + n, std::back_inserter(batch_));
+  std::move(waiting_submissions_.begin(), waiting_submissions_.begin() + n, std::back_inserter(batch_submissions_));
   waiting_.erase(waiting_.begin(), waiting_.begin() + n);
   waiting_submissions_.erase(waiting_submissions_.begin(), waiting_submissions_.begin() + n);
   in_flight_ = true;
   if (ngx_thread_task_post(pool_, task_) != NGX_OK) {
-    batch_result_ = storage::Error(EAGAIN, "post the commit to the thread pool");
     in_flight_ = false;
+    batch_result_ = storage::Error(EAGAIN, "post the commit to the thread pool");
     finish_batch();
   }
+}
+
+// Posts what waits; if that throws, every waiting request is answered
+// rather than left to wait for a commit that will not come.
+void CommitQueue::post_next(ngx_log_t* log) noexcept {
+  guarded([this] { post_batch(); },
+          [&](std::string_view what) {
+            log_throw(log, NGX_LOG_ALERT, "posting a commit", what);
+            auto failed = [what] { return forms::CommitResult{forms::CommitResult::Kind::failed, {}, std::string(what)}; };
+            std::vector<Waiting> unposted, stranded;
+            if (!in_flight_) unposted.swap(batch_);  // taken from the queue, never posted
+            stranded.swap(waiting_);
+            batch_submissions_.clear();
+            waiting_submissions_.clear();
+            for (const Waiting& w : unposted) finish_request(w, failed);
+            for (const Waiting& w : stranded) finish_request(w, failed);
+          });
 }
 
 // In a pool thread: the commit, touching only the batch.
 void CommitQueue::run(void* data, ngx_log_t*) {
   CommitQueue* q = *static_cast<CommitQueue**>(data);
-  try {
-    auto& store = worker_store();
-    if (!store) {
-      q->batch_result_ = storage::Error(storage::Error::kInvalid, "commit submissions", "the store is not open");
-      return;
-    }
-    q->batch_result_ = storage::commit_submissions(*store, q->batch_submissions_, static_cast<std::int64_t>(std::time(nullptr)));
-  } catch (const std::exception& e) {
-    q->batch_result_ = storage::Error(storage::Error::kInvalid, "commit submissions", e.what());
-  } catch (...) {
-    q->batch_result_ = storage::Error(storage::Error::kInvalid, "commit submissions", "unknown exception");
-  }
+  guarded(
+      [q] {
+        auto& store = worker_store();
+        q->batch_result_ =
+            store ? storage::commit_submissions(*store, q->batch_submissions_, static_cast<std::int64_t>(std::time(nullptr)))
+                  : BatchResult(storage::Error(storage::Error::kInvalid, "commit submissions", "the store is not open"));
+      },
+      [q](std::string_view what) {
+        q->batch_result_ = storage::Error(storage::Error::kInvalid, "commit submissions", std::string(what));
+      });
 }
 
 // Back on the event loop.
 void CommitQueue::done(ngx_event_t* ev) {
-  auto* q = static_cast<CommitQueue*>(ev->data);
-  q->in_flight_ = false;
-  q->finish_batch();
-  if (!q->in_flight_) q->post_batch();
+  // The task's event has no log of its own: the worker's.
+  guard_event(ngx_cycle->log, "a commit's completion", [ev] {
+    auto* q = static_cast<CommitQueue*>(ev->data);
+    q->in_flight_ = false;
+    q->finish_batch();
+    if (!q->in_flight_) q->post_next(ngx_cycle->log);
+  });
 }
 
-void CommitQueue::finish_batch() {
-  std::vector<Waiting> batch = std::move(batch_);
-  batch_.clear();
+// Answers every request of the batch, each with its own outcome.
+void CommitQueue::finish_batch() noexcept {
+  std::vector<Waiting> batch;
+  batch.swap(batch_);
   batch_submissions_.clear();
-  auto result = std::move(batch_result_);
-  batch_result_ = std::vector<storage::CommitOutcome>{};
-
-  for (std::size_t i = 0; i < batch.size(); ++i) {
-    ngx_http_request_t* r = batch[i].request;
-    ngx_connection_t* c = r->connection;
-    r->main->blocked--;
-    pending_work_finished();
-    if (r->write_event_handler != awaiting_commit) {
-      // Terminated while it waited: nginx's own handler finishes it.
-      r->write_event_handler(r);
-      ngx_http_run_posted_requests(c);
-      continue;
-    }
-    r->write_event_handler = ngx_http_request_empty_handler;
-    CommitResult answer;
-    if (result) {
-      const storage::CommitOutcome& outcome = result.value()[i];
-      answer.kind = outcome.replayed     ? CommitResult::Kind::replayed
-                    : outcome.over_limit ? CommitResult::Kind::over_limit
-                                         : CommitResult::Kind::stored;
-      answer.receipt = outcome.receipt;
-    } else {
-      answer.kind = result.error().map_full() ? CommitResult::Kind::store_full : CommitResult::Kind::failed;
-      answer.error = result.error().message();
-    }
-    ngx_int_t rc = batch[i].answer(r, answer);
-    ngx_http_finalize_request(r, rc);
-    ngx_http_run_posted_requests(c);
-  }
+  BatchResult result = std::move(batch_result_);
+  batch_result_ = BatchResult(std::vector<storage::CommitOutcome>{});
+  for (std::size_t i = 0; i < batch.size(); ++i)
+    finish_request(batch[i], [&] { return forms::commit_result(result, i); });
 }
 
 }  // namespace
 
 ngx_int_t enqueue_submission(ngx_http_request_t* r, storage::NewSubmission submission, CommitAnswer answer) noexcept {
-  try {
-    return queue().add(r, std::move(submission), answer);
-  } catch (const std::exception& e) {
-    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: could not queue a submission: %s", e.what());
-  }
-  return NGX_HTTP_INTERNAL_SERVER_ERROR;
+  return guard_handler(r, "queueing a submission", [&] { return queue().add(r, std::move(submission), answer); });
 }
 
 }  // namespace civic::module

@@ -11,23 +11,18 @@
 
 #include <string>
 
+#include "forms/service/submission_record.hpp"
 #include "storage/submission_store.hpp"
 
 namespace civic::module {
 
-struct CommitResult {
-  // over_limit: the form's max_submissions_per_day is reached for today.
-  enum class Kind { stored, replayed, over_limit, store_full, failed } kind = Kind::failed;
-  std::string receipt;
-  std::string error;  // failed, store_full: for the log
-};
-
 // Sends the answer for a committed (or failed) submission; returns what
-// ngx_http_finalize_request should get.
-using CommitAnswer = ngx_int_t (*)(ngx_http_request_t* r, const CommitResult& result) noexcept;
+// ngx_http_finalize_request should get. If it throws, the queue answers 500.
+using CommitAnswer = ngx_int_t (*)(ngx_http_request_t* r, const forms::CommitResult& result);
 
 // Queues `submission` for `r`, whose body has been read. The request is kept
-// open (and blocked from being freed) until `answer` has run. Returns
+// open (and blocked from being freed) until it is answered: by `answer`, or
+// with 500 if that throws or the batch cannot be posted. Returns
 // NGX_DONE, for the caller to pass to ngx_http_finalize_request, or an HTTP
 // error status if it could not be queued.
 ngx_int_t enqueue_submission(ngx_http_request_t* r, storage::NewSubmission submission, CommitAnswer answer) noexcept;

@@ -1,0 +1,65 @@
+// The answers a citizen gets from a form: its page, a short message page, a
+// refusal of what was posted (forms/intake.hpp) or the outcome of storing it
+// (the receipt page, its JSON, a redirect, or the form again with a notice).
+// An HTML answer is a page in the visit's language, never cached; a client
+// that asked for JSON gets JSON.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "common/reply.hpp"
+#include "forms/form.hpp"
+#include "forms/input.hpp"
+#include "forms/intake.hpp"
+#include "forms/layout.hpp"
+#include "forms/texts.hpp"
+#include "forms/token.hpp"
+#include "forms/service/submission_record.hpp"
+
+namespace civic::forms {
+
+// One request for one form, as every answer to it needs it.
+struct FormVisit {
+  const Form* form = nullptr;
+  const Layout* layout = nullptr;          // civic_form_layout; null: the built-in page
+  const TokenSigner* signer = nullptr;     // null: the store's secret could not be read (503)
+  std::string lang;                        // the page's language
+  std::string url;                         // the form's path, e.g. "/forms/feedback"
+  bool wants_json = false;                 // a post that asked for JSON answers
+};
+
+struct PublicAnswer {
+  Reply reply;
+  // Why a submission was refused ("form \"x\": submission refused: ..."),
+  // for the server's [info] log; "" if nothing was refused.
+  std::string refused;
+  // The receipt of a stored submission ($civic_receipt); "" if none.
+  std::string receipt;
+};
+
+// The form's page with a fresh token, showing `submitted` again with its
+// `errors` and a `notice` at the top when given.
+Reply form_page(const FormVisit& visit, std::int64_t now, int status, const FormInput* submitted = nullptr,
+                std::span<const FieldError> errors = {}, std::string_view notice = {});
+
+// A page with a title and a sentence, in the visit's layout and language.
+Reply message_page(const FormVisit& visit, int status, Text title, Text text);
+
+// 503: the store is not open (or its secret could not be read).
+Reply store_not_open();
+
+// A refusal: `reason` for the log, `reply` for the client.
+PublicAnswer refusal(const Form& form, std::string_view reason, Reply reply);
+
+// The answer to an intake that was not accepted.
+PublicAnswer intake_answer(const FormVisit& visit, const Intake& intake, std::int64_t now);
+
+// The answer once the commit is done; `submitted` (what the citizen sent,
+// or null) is shown again if it could not be stored.
+PublicAnswer commit_answer(const FormVisit& visit, const CommitResult& result, const FormInput* submitted,
+                           std::int64_t now);
+
+}  // namespace civic::forms

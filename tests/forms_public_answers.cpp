@@ -32,7 +32,7 @@ Answered refused(IntakeResult result, bool json, TokenCheck token = TokenCheck::
   intake.result = result;
   intake.token = token;
   intake.input.values = {{"name", "Maija <M>"}};
-  intake.decode_error = {"the body is not valid JSON", "body"};
+  intake.decode_error = undecodable("the body is not valid JSON", "body");
   intake.validated.errors.push_back(FieldError{"name", "Liian pitkä", {}, {}, 0});
   return seen(intake_answer(visit_of(form, json), intake, test::kNow));
 }

@@ -16,6 +16,12 @@ void set_window(QueryPlan& p, const FeedQuery& q) {
   p.series_to = std::min(p.to, q.series_end());
 }
 
+// Whether the query filters events by what they are (not by time).
+bool has_filters(const FeedQuery& q) {
+  return q.statuses || q.is_free || !q.keyword_any.empty() || !q.keyword_all.empty() || !q.keyword_none.empty() ||
+         !q.locations.empty() || !q.text.empty();
+}
+
 }  // namespace
 
 Order order_of(std::string_view sort) {
@@ -26,11 +32,6 @@ Order order_of(std::string_view sort) {
   if (sort == "-last_modified_time") return Order::modified_desc;
   if (sort == "name") return Order::name;
   return Order::start;  // the default, as the iCal feed is ordered
-}
-
-bool has_filters(const FeedQuery& q) {
-  return q.statuses || q.is_free || !q.keyword_any.empty() || !q.keyword_all.empty() || !q.keyword_none.empty() ||
-         !q.locations.empty() || !q.text.empty();
 }
 
 QueryPlan plan_feed(const FeedQuery& q) {

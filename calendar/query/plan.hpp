@@ -46,9 +46,6 @@ struct QueryPlan {
 // The sort parameter of the JSON list (start_time when absent or unknown).
 Order order_of(std::string_view sort);
 
-// Whether the query filters events by what they are (not by time).
-bool has_filters(const FeedQuery& query);
-
 // The iCalendar forms (.ics, jCal, xCal, civicctl export): every live event
 // that passes the query, once, by start.
 QueryPlan plan_feed(const FeedQuery& query);

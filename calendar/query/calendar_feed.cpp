@@ -166,13 +166,10 @@ storage::Result<FeedAnswer> build_ics_feed(const storage::Txn& txn, const storag
 storage::Result<FeedAnswer> build_event_ics(const storage::Txn& txn, const storage::Databases& db,
                                             const CalendarConfig& cal, std::string_view id, const FeedQuery& q,
                                             Format format) {
-  FeedAnswer answer;
   auto view = live_event(txn, db, cal.name, id);
   if (!view) return view.error();
-  if (!view.value()) {
-    answer.found = false;
-    return answer;
-  }
+  if (!view.value()) return FeedAnswer::not_found();
+  FeedAnswer answer;
   FeedAssembler feed(cal, q.lang, format);
   if (!feed.add(**view)) return damaged_event(id);
   answer.body = feed.finish();

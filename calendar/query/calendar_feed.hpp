@@ -40,6 +40,12 @@ struct FeedAnswer {
   // (a 400 naming the parameter to change).
   std::optional<FieldError> refused;
   Body body;
+
+  static FeedAnswer not_found() {
+    FeedAnswer answer;
+    answer.found = false;
+    return answer;
+  }
 };
 
 // The iCalendar forms (Format::ics, jcal, xcal; calendar/formats/format.hpp)

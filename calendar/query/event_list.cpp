@@ -149,13 +149,10 @@ storage::Result<ListAnswer> build_json_list(const storage::Txn& txn, const stora
 storage::Result<FeedAnswer> build_event_json(const storage::Txn& txn, const storage::Databases& db,
                                              const CalendarConfig& cal, std::string_view id, const FeedQuery& q,
                                              const ListLinks& links) {
-  FeedAnswer answer;
   auto view = live_event(txn, db, cal.name, id);
   if (!view) return view.error();
-  if (!view.value()) {
-    answer.found = false;
-    return answer;
-  }
+  if (!view.value()) return FeedAnswer::not_found();
+  FeedAnswer answer;
   const storage::EventView& v = **view;
   Item item;
   item.view = &v;
@@ -178,10 +175,7 @@ storage::Result<FeedAnswer> build_event_json(const storage::Txn& txn, const stor
       answer.refused = std::move(refusal);
       return answer;
     }
-    if (!e.recurrence || found.empty() || found.front().start != at) {
-      answer.found = false;
-      return answer;
-    }
+    if (!e.recurrence || found.empty() || found.front().start != at) return FeedAnswer::not_found();
     item.start = found.front().start;
     item.end = found.front().end;
     item.of_series = true;

@@ -56,9 +56,10 @@ class Selector {
       s_.items.clear();
       return std::move(s_);
     }
-    if (plan_.walk == Walk::window || plan_.walk == Walk::modified_since || plan_.walk == Walk::every_event) {
+    // The index walks give their page in order; every other candidate is sorted here.
+    bool in_order = plan_.walk == Walk::first_starts || plan_.walk == Walk::modifications;
+    if (!in_order)
       if (auto sorted = sort_and_cut(); !sorted) return sorted.error();
-    }
     return std::move(s_);
   }
 

@@ -1,4 +1,4 @@
-// Ordered walks of the event indexes, for the JSON list (ical/event_list.hpp):
+// Ordered walks of the event indexes, for the query selector (calendar/query/select.hpp):
 // a page of a large calendar is found by walking an index in the order asked
 // for, reading index entries (small, in few pages) and only the records of
 // the events on the page.

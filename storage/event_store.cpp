@@ -388,19 +388,6 @@ Status for_each_modified_since(const Txn& txn, const Databases& db, std::string_
   }
 }
 
-Result<WindowResult> overlapping(const Txn& txn, const Databases& db, std::string_view cal, std::int64_t qs,
-                                 std::int64_t qe, std::size_t budget) {
-  auto window = occurrences_overlapping(txn, db, cal, qs, qe, budget);
-  if (!window) return window.error();
-  WindowResult result;
-  result.over_budget = window->over_budget;
-  result.partial = std::move(window->partial);
-  // Sorted by (id, start): the first of each id is the event's earliest.
-  for (const auto& o : window->occurrences)
-    if (result.hits.empty() || result.hits.back().id != o.id) result.hits.push_back(WindowHit{o.id, o.start});
-  return result;
-}
-
 Status put_definition(Txn& txn, const Databases& db, std::string_view cal, std::string_view text) {
   return txn.put(db.calendar_defs, cal, text);
 }

@@ -173,31 +173,12 @@ Status for_each(const Txn& txn, const Databases& db, std::string_view cal,
 Status for_each_modified_since(const Txn& txn, const Databases& db, std::string_view cal, std::int64_t since_us,
                                const std::function<bool(const EventView&)>& fn);
 
-// An event found by a window query: its id and the start of its first
-// occurrence that overlaps the window.
-// (Ids are views into the map, valid inside the read transaction.)
-struct WindowHit {
-  std::string_view id;
-  std::int64_t first_start = 0;
-};
-
 // Series whose materialized occurrences stop before `before`: their id and
 // where materializing stopped (the caller expands them further).
 struct PartialSeries {
   std::string_view id;
   std::int64_t resume_from = 0;
 };
-
-struct WindowResult {
-  std::vector<WindowHit> hits;           // one per event, unordered
-  std::vector<PartialSeries> partial;    // to expand beyond resume_from
-  bool over_budget = false;              // stopped after `budget` index entries
-};
-
-// Events with a materialized occurrence overlapping [qs, qe) (qe may be
-// INT64_MAX), reading at most `budget` index entries.
-Result<WindowResult> overlapping(const Txn& txn, const Databases& db, std::string_view cal, std::int64_t qs,
-                                 std::int64_t qe, std::size_t budget);
 
 Status put_definition(Txn& txn, const Databases& db, std::string_view cal, std::string_view text);
 Result<std::optional<std::string>> get_definition(const Txn& txn, const Databases& db, std::string_view cal);

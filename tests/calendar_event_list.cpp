@@ -16,7 +16,7 @@
 #include "calendar/formats/html_text.hpp"
 #include "calendar/model/timezone.hpp"
 #include "storage/store.hpp"
-#include "tests/support/temp_store.hpp"
+#include "tests/support/calendar_store.hpp"
 #include "tests/support/cmocka.hpp"  // last
 
 using namespace civic;
@@ -24,9 +24,7 @@ using namespace civic::calendar;
 
 namespace {
 
-struct Fixture : test::TempStore {
-  CalendarConfig cal;
-};
+struct Fixture : test::CalendarStore {};
 
 constexpr std::int64_t kSecond = 1000000;
 const std::int64_t kNow = seconds_from_civil({2026, 11, 1, 12, 0, 0}) * kSecond;
@@ -43,10 +41,7 @@ Event parse(const std::string& json) {
 // than they start), and a weekly series of 5.
 int setup(void** state) {
   auto* f = new Fixture;
-  if (!f->open()) return -1;
-  f->cal.name = "culture";
-  f->cal.languages = {"fi", "en"};
-  f->cal.timezone = "Europe/Helsinki";
+  if (!f->open_calendar()) return -1;
   f->cal.refresh_seconds = 3600;
   for (int i = 0; i < 25; ++i) {
     int day = 1 + (i * 7) % 25;  // starts in another order than written

@@ -23,11 +23,7 @@ using rapidjson::Value;
 constexpr unsigned kParseFlags = rapidjson::kParseValidateEncodingFlag | rapidjson::kParseStopWhenDoneFlag;
 
 FieldError invalid(std::string field, std::string message) {
-  FieldError e;
-  e.kind = FieldError::Kind::invalid;
-  e.field = std::move(field);
-  e.message = std::move(message);
-  return e;
+  return FieldError{std::move(field), std::move(message), FieldError::Kind::invalid};
 }
 
 std::string join(std::string_view path, std::string_view name) {
@@ -63,6 +59,38 @@ bool is_http_url(std::string_view url) {
   return url.size() > 8;
 }
 
+// The members of an event object, found by name; field names with the
+// object's path ("[3].start_time").
+class Members {
+ public:
+  Members(const Value& v, std::string_view path) : v_(v), path_(path) {}
+  const Value* find(const char* name) const {
+    auto m = v_.FindMember(name);
+    return m == v_.MemberEnd() ? nullptr : &m->value;
+  }
+  // The member unless absent or null.
+  const Value* given(const char* name) const {
+    const Value* m = find(name);
+    return m && !m->IsNull() ? m : nullptr;
+  }
+  std::string field(std::string_view name) const { return join(path_, name); }
+
+ private:
+  const Value& v_;
+  std::string_view path_;
+};
+
+// An array of at most `most` elements, each read by `one(element, its field)`.
+template <class One>
+std::optional<FieldError> array_of(const Value& v, const std::string& field, std::string_view not_array,
+                                   std::size_t most, std::string_view what, One one) {
+  if (!v.IsArray()) return invalid(field, std::string(not_array));
+  if (v.Size() > most) return invalid(field, "has more than " + std::to_string(most) + " " + std::string(what));
+  for (rapidjson::SizeType i = 0; i < v.Size(); ++i)
+    if (auto err = one(v[i], field + "[" + std::to_string(i) + "]")) return err;
+  return std::nullopt;
+}
+
 class Reader {
  public:
   // `stored`: the form the store keeps (canonical_json), read back.
@@ -71,6 +99,13 @@ class Reader {
   std::optional<FieldError> event(const Value& v, std::string_view path, Event& e);
 
  private:
+  std::optional<FieldError> identity(const Members& m, Event& e);
+  std::optional<FieldError> times(const Members& m, Event& e);
+  std::optional<FieldError> texts(const Members& m, Event& e);
+  std::optional<FieldError> keywords(const Value& v, const std::string& field, std::vector<std::string>& out);
+  std::optional<FieldError> offer(const Value& v, const std::string& field, std::vector<Offer>& out);
+  std::optional<FieldError> image(const Value& v, const std::string& field, std::vector<Image>& out);
+
   std::optional<FieldError> string(const Value& v, const std::string& field, std::size_t max, std::string& out,
                                    bool allow_empty = false) {
     if (!v.IsString()) return invalid(field, "must be a string");
@@ -238,138 +273,143 @@ std::optional<FieldError> Reader::recurrence(const Value& v, const std::string& 
 std::optional<FieldError> Reader::event(const Value& v, std::string_view path, Event& e) {
   e = Event{};
   if (!v.IsObject()) return invalid(std::string(path), "must be an event object");
-  auto member = [&](const char* name) -> const Value* {
-    auto m = v.FindMember(name);
-    return m == v.MemberEnd() ? nullptr : &m->value;
-  };
-  auto f = [&](std::string_view name) { return join(path, name); };
-
-  if (const Value* id = member("id"); id && !id->IsNull()) {
-    if (!id->IsString() || !is_valid_event_id(view(*id)))
-      return invalid(f("id"), "must be 1 to 255 visible ASCII characters without / % ? # or \\");
-    e.id.assign(id->GetString(), id->GetStringLength());
+  Members m(v, path);
+  if (auto err = identity(m, e)) return err;
+  if (auto err = times(m, e)) return err;
+  if (auto err = texts(m, e)) return err;
+  if (const Value* x = m.find("location"))
+    if (auto err = location(*x, m.field("location"), e.location)) return err;
+  if (const Value* k = m.given("keywords"))
+    if (auto err = keywords(*k, m.field("keywords"), e.keywords)) return err;
+  if (const Value* o = m.given("offers")) {
+    auto one = [&](const Value& x, const std::string& fi) { return offer(x, fi, e.offers); };
+    if (auto err = array_of(*o, m.field("offers"), "must be an array", EventLimits::kOffers, "offers", one)) return err;
   }
-
-  e.timezone = defaults_.timezone;
-  if (const Value* tz = member("timezone"); tz && !tz->IsNull()) {
-    if (!tz->IsString() || !zone_exists(view(*tz)))
-      return invalid(f("timezone"), "must be a time zone of the tz database, such as Europe/Helsinki");
-    e.timezone.assign(tz->GetString(), tz->GetStringLength());
+  if (const Value* im = m.given("images")) {
+    auto one = [&](const Value& x, const std::string& fi) { return image(x, fi, e.images); };
+    if (auto err = array_of(*im, m.field("images"), "must be an array", EventLimits::kImages, "images", one)) return err;
   }
-
-  const Value* start = member("start_time");
-  if (start == nullptr || start->IsNull()) return invalid(f("start_time"), "is required");
-  if (auto err = time(*start, f("start_time"), e.timezone, e.start)) return err;
-  if (const Value* end = member("end_time"); end && !end->IsNull()) {
-    EventTime t;
-    if (auto err = time(*end, f("end_time"), e.timezone, t)) return err;
-    if (t.date_only != e.start.date_only)
-      return invalid(f("end_time"), "must be a date when start_time is a date, and a date-time when it is one");
-    if (t.date_only) {
-      if (t.local < e.start.local) return invalid(f("end_time"), "is before start_time");
-      t.local = add_days(t.local, 1);  // the JSON names the last day; iCal's DTEND is the day after
-      e.end = t;
-    } else {
-      std::int64_t s = instant_of(e.start, e.timezone);
-      std::int64_t en = instant_of(t, e.timezone);
-      if (en < s) return invalid(f("end_time"), "is before start_time");
-      e.end = t;
-    }
-  }
-
-  const Value* name = member("name");
-  if (name == nullptr) return invalid(f("name"), "is required");
-  if (auto err = lang_text(*name, f("name"), EventLimits::kNameBytes, e.name)) return err;
-  if (e.name.empty()) return invalid(f("name"), "needs a text in at least one language");
-  if (const Value* x = member("short_description"))
-    if (auto err = lang_text(*x, f("short_description"), EventLimits::kShortBytes, e.short_description)) return err;
-  if (const Value* x = member("description"))
-    if (auto err = lang_text(*x, f("description"), EventLimits::kTextBytes, e.description)) return err;
-  if (const Value* x = member("info_url"))
-    if (auto err = lang_text(*x, f("info_url"), EventLimits::kUrlBytes, e.info_url, true)) return err;
-  if (const Value* x = member("location"))
-    if (auto err = location(*x, f("location"), e.location)) return err;
-
-  if (const Value* k = member("keywords"); k && !k->IsNull()) {
-    if (!k->IsArray()) return invalid(f("keywords"), "must be an array of strings");
-    if (k->Size() > EventLimits::kKeywords) return invalid(f("keywords"), "has more than 100 keywords");
-    for (rapidjson::SizeType i = 0; i < k->Size(); ++i) {
-      std::string fi = f("keywords") + "[" + std::to_string(i) + "]";
-      const Value* item = &(*k)[i];
-      if (item->IsObject()) {  // Linked Events style {"@id": ...} or {"id": ...}
-        auto id = item->FindMember("id");
-        if (id == item->MemberEnd()) id = item->FindMember("@id");
-        if (id == item->MemberEnd()) return invalid(fi, "must be a string or an object with \"id\"");
-        item = &id->value;
-      }
-      std::string word;
-      if (auto err = string(*item, fi, EventLimits::kKeywordBytes, word)) return err;
-      if (word.find(',') != std::string::npos) return invalid(fi, "may not hold a comma");
-      if (std::find(e.keywords.begin(), e.keywords.end(), word) == e.keywords.end()) e.keywords.push_back(std::move(word));
-    }
-  }
-
-  if (const Value* o = member("offers"); o && !o->IsNull()) {
-    if (!o->IsArray()) return invalid(f("offers"), "must be an array");
-    if (o->Size() > EventLimits::kOffers) return invalid(f("offers"), "has more than 20 offers");
-    for (rapidjson::SizeType i = 0; i < o->Size(); ++i) {
-      std::string fi = f("offers") + "[" + std::to_string(i) + "]";
-      const Value& x = (*o)[i];
-      if (!x.IsObject()) return invalid(fi, "must be an object");
-      Offer offer;
-      auto free = x.FindMember("is_free");
-      if (free != x.MemberEnd() && !free->value.IsNull()) {
-        if (!free->value.IsBool()) return invalid(fi + ".is_free", "must be true or false");
-        offer.is_free = free->value.GetBool();
-      }
-      if (auto m = x.FindMember("price"); m != x.MemberEnd())
-        if (auto err = lang_text(m->value, fi + ".price", EventLimits::kNameBytes, offer.price)) return err;
-      if (auto m = x.FindMember("info_url"); m != x.MemberEnd())
-        if (auto err = lang_text(m->value, fi + ".info_url", EventLimits::kUrlBytes, offer.info_url, true)) return err;
-      if (auto m = x.FindMember("description"); m != x.MemberEnd())
-        if (auto err = lang_text(m->value, fi + ".description", EventLimits::kShortBytes, offer.description)) return err;
-      e.offers.push_back(std::move(offer));
-    }
-  }
-
-  if (const Value* im = member("images"); im && !im->IsNull()) {
-    if (!im->IsArray()) return invalid(f("images"), "must be an array");
-    if (im->Size() > EventLimits::kImages) return invalid(f("images"), "has more than 20 images");
-    for (rapidjson::SizeType i = 0; i < im->Size(); ++i) {
-      std::string fi = f("images") + "[" + std::to_string(i) + "]";
-      const Value& x = (*im)[i];
-      if (!x.IsObject()) return invalid(fi, "must be an object with \"url\"");
-      Image image;
-      auto url = x.FindMember("url");
-      if (url == x.MemberEnd()) return invalid(fi + ".url", "is required");
-      if (auto err = string(url->value, fi + ".url", EventLimits::kUrlBytes, image.url)) return err;
-      if (!is_http_url(image.url)) return invalid(fi + ".url", "must be an http or https URL");
-      if (auto m = x.FindMember("name"); m != x.MemberEnd() && !m->value.IsNull())
-        if (auto err = string(m->value, fi + ".name", EventLimits::kNameBytes, image.name, true)) return err;
-      if (auto m = x.FindMember("alt_text"); m != x.MemberEnd() && !m->value.IsNull())
-        if (auto err = string(m->value, fi + ".alt_text", EventLimits::kNameBytes, image.alt_text, true)) return err;
-      e.images.push_back(std::move(image));
-    }
-  }
-
-  if (const Value* s = member("event_status"); s && !s->IsNull()) {
+  if (const Value* s = m.given("event_status")) {
     auto status = s->IsString() ? status_from_name(view(*s)) : std::nullopt;
     if (!status)
-      return invalid(f("event_status"), "must be EventScheduled, EventCancelled, EventPostponed or EventRescheduled");
+      return invalid(m.field("event_status"),
+                     "must be EventScheduled, EventCancelled, EventPostponed or EventRescheduled");
     e.status = *status;
   }
-
-  if (const Value* r = member("recurrence"))
-    if (auto err = recurrence(*r, f("recurrence"), e)) return err;
-
+  if (const Value* r = m.find("recurrence"))
+    if (auto err = recurrence(*r, m.field("recurrence"), e)) return err;
   // What the server keeps is read only as a floor for SEQUENCE (see upsert).
   // RFC 5545 §3.8.7.4: SEQUENCE is an INTEGER (§3.3.8, 32-bit signed), never
   // negative; anything else would be written as a SEQUENCE clients misread.
-  if (const Value* s = member("sequence"); s && !s->IsNull()) {
+  if (const Value* s = m.given("sequence")) {
     if (!s->IsInt64() || s->GetInt64() < 0 || s->GetInt64() > kMaxSequence)
-      return invalid(f("sequence"), "must be a whole number from 0 to " + std::to_string(kMaxSequence));
+      return invalid(m.field("sequence"), "must be a whole number from 0 to " + std::to_string(kMaxSequence));
     e.sequence = static_cast<std::uint32_t>(s->GetInt64());
   }
+  return std::nullopt;
+}
+
+// id and timezone (the calendar's when not given).
+std::optional<FieldError> Reader::identity(const Members& m, Event& e) {
+  if (const Value* id = m.given("id")) {
+    if (!id->IsString() || !is_valid_event_id(view(*id)))
+      return invalid(m.field("id"), "must be 1 to 255 visible ASCII characters without / % ? # or \\");
+    e.id.assign(id->GetString(), id->GetStringLength());
+  }
+  e.timezone = defaults_.timezone;
+  if (const Value* tz = m.given("timezone")) {
+    if (!tz->IsString() || !zone_exists(view(*tz)))
+      return invalid(m.field("timezone"), "must be a time zone of the tz database, such as Europe/Helsinki");
+    e.timezone.assign(tz->GetString(), tz->GetStringLength());
+  }
+  return std::nullopt;
+}
+
+// start_time (required) and end_time: both dates or both date-times.
+std::optional<FieldError> Reader::times(const Members& m, Event& e) {
+  const Value* start = m.given("start_time");
+  if (start == nullptr) return invalid(m.field("start_time"), "is required");
+  if (auto err = time(*start, m.field("start_time"), e.timezone, e.start)) return err;
+  const Value* end = m.given("end_time");
+  if (end == nullptr) return std::nullopt;
+  std::string field = m.field("end_time");
+  EventTime t;
+  if (auto err = time(*end, field, e.timezone, t)) return err;
+  if (t.date_only != e.start.date_only)
+    return invalid(field, "must be a date when start_time is a date, and a date-time when it is one");
+  bool before = t.date_only ? t.local < e.start.local : instant_of(t, e.timezone) < instant_of(e.start, e.timezone);
+  if (before) return invalid(field, "is before start_time");
+  if (t.date_only) t.local = add_days(t.local, 1);  // the JSON names the last day; iCal's DTEND is the day after
+  e.end = t;
+  return std::nullopt;
+}
+
+// name (required), short_description, description, info_url.
+std::optional<FieldError> Reader::texts(const Members& m, Event& e) {
+  const Value* name = m.find("name");
+  if (name == nullptr) return invalid(m.field("name"), "is required");
+  if (auto err = lang_text(*name, m.field("name"), EventLimits::kNameBytes, e.name)) return err;
+  if (e.name.empty()) return invalid(m.field("name"), "needs a text in at least one language");
+  if (const Value* x = m.find("short_description"))
+    if (auto err = lang_text(*x, m.field("short_description"), EventLimits::kShortBytes, e.short_description))
+      return err;
+  if (const Value* x = m.find("description"))
+    if (auto err = lang_text(*x, m.field("description"), EventLimits::kTextBytes, e.description)) return err;
+  if (const Value* x = m.find("info_url"))
+    if (auto err = lang_text(*x, m.field("info_url"), EventLimits::kUrlBytes, e.info_url, true)) return err;
+  return std::nullopt;
+}
+
+// Strings, or Linked Events style {"@id": ...} or {"id": ...}; no commas
+// (a keyword filter lists them with commas), each once.
+std::optional<FieldError> Reader::keywords(const Value& k, const std::string& field, std::vector<std::string>& out) {
+  return array_of(k, field, "must be an array of strings", EventLimits::kKeywords, "keywords",
+                  [&](const Value& element, const std::string& fi) -> std::optional<FieldError> {
+                    const Value* item = &element;
+                    if (item->IsObject()) {
+                      auto id = item->FindMember("id");
+                      if (id == item->MemberEnd()) id = item->FindMember("@id");
+                      if (id == item->MemberEnd()) return invalid(fi, "must be a string or an object with \"id\"");
+                      item = &id->value;
+                    }
+                    std::string word;
+                    if (auto err = string(*item, fi, EventLimits::kKeywordBytes, word)) return err;
+                    if (word.find(',') != std::string::npos) return invalid(fi, "may not hold a comma");
+                    if (std::find(out.begin(), out.end(), word) == out.end()) out.push_back(std::move(word));
+                    return std::nullopt;
+                  });
+}
+
+std::optional<FieldError> Reader::offer(const Value& x, const std::string& fi, std::vector<Offer>& out) {
+  if (!x.IsObject()) return invalid(fi, "must be an object");
+  Offer offer;
+  auto free = x.FindMember("is_free");
+  if (free != x.MemberEnd() && !free->value.IsNull()) {
+    if (!free->value.IsBool()) return invalid(fi + ".is_free", "must be true or false");
+    offer.is_free = free->value.GetBool();
+  }
+  if (auto m = x.FindMember("price"); m != x.MemberEnd())
+    if (auto err = lang_text(m->value, fi + ".price", EventLimits::kNameBytes, offer.price)) return err;
+  if (auto m = x.FindMember("info_url"); m != x.MemberEnd())
+    if (auto err = lang_text(m->value, fi + ".info_url", EventLimits::kUrlBytes, offer.info_url, true)) return err;
+  if (auto m = x.FindMember("description"); m != x.MemberEnd())
+    if (auto err = lang_text(m->value, fi + ".description", EventLimits::kShortBytes, offer.description)) return err;
+  out.push_back(std::move(offer));
+  return std::nullopt;
+}
+
+std::optional<FieldError> Reader::image(const Value& x, const std::string& fi, std::vector<Image>& out) {
+  if (!x.IsObject()) return invalid(fi, "must be an object with \"url\"");
+  Image image;
+  auto url = x.FindMember("url");
+  if (url == x.MemberEnd()) return invalid(fi + ".url", "is required");
+  if (auto err = string(url->value, fi + ".url", EventLimits::kUrlBytes, image.url)) return err;
+  if (!is_http_url(image.url)) return invalid(fi + ".url", "must be an http or https URL");
+  if (auto m = x.FindMember("name"); m != x.MemberEnd() && !m->value.IsNull())
+    if (auto err = string(m->value, fi + ".name", EventLimits::kNameBytes, image.name, true)) return err;
+  if (auto m = x.FindMember("alt_text"); m != x.MemberEnd() && !m->value.IsNull())
+    if (auto err = string(m->value, fi + ".alt_text", EventLimits::kNameBytes, image.alt_text, true)) return err;
+  out.push_back(std::move(image));
   return std::nullopt;
 }
 
@@ -459,152 +499,185 @@ std::string url_path_segment(std::string_view id) { return url::encoded(id, url:
 
 namespace {
 
-// Writes the event object; with `marks`, the template of
-// ical/event_json_template.hpp: mark bytes go straight into the buffer
-// between members (rapidjson escapes every control character inside
-// strings, so a mark cannot be mistaken for content).
-void write_event(Writer& w, rapidjson::StringBuffer& buffer, const Event& e, const JsonWriteOptions& options,
-                 bool marks) {
-  auto mark = [&](char slot) {
-    buffer.Put(kJsonMark);
-    buffer.Put(slot);
-  };
-  w.StartObject();
-  w.Key("id");
-  str(w, e.id);
-  w.Key("name");
-  lang_text_out(w, e.name);
-  w.Key("short_description");
-  lang_text_out(w, e.short_description);
-  w.Key("description");
-  lang_text_out(w, e.description);
-  if (marks) mark(e.end ? kJsonTimes : kJsonTimesNoEnd);
-  w.Key("start_time");
-  str(w, time_out(e.start, e.timezone));
+// "key": a text in several languages, or a string.
+void member(Writer& w, const char* key, const LangText& t) {
+  w.Key(key);
+  lang_text_out(w, t);
+}
+
+void member(Writer& w, const char* key, std::string_view s) {
+  w.Key(key);
+  str(w, s);
+}
+
+// An array of objects, one per element, each written by `members`.
+template <class T, class Write>
+void objects_out(Writer& w, const std::vector<T>& elements, Write members) {
+  w.StartArray();
+  for (const T& element : elements) {
+    w.StartObject();
+    members(element);
+    w.EndObject();
+  }
+  w.EndArray();
+}
+
+void text_or_null(Writer& w, std::string_view s) {
+  if (s.empty()) {
+    w.Null();
+  } else {
+    str(w, s);
+  }
+}
+
+// start_time and end_time (an all-day event's end is its last day).
+void times_out(Writer& w, const Event& e) {
+  member(w, "start_time", time_out(e.start, e.timezone));
   w.Key("end_time");
   if (!e.end) {
     w.Null();
   } else if (e.end->date_only) {
-    str(w, format_iso_date(add_days(e.end->local, -1)));  // the last day
+    str(w, format_iso_date(add_days(e.end->local, -1)));
   } else {
     str(w, time_out(*e.end, e.timezone));
   }
-  if (marks) mark(kJsonTimesEnd);
-  w.Key("timezone");
-  str(w, e.timezone);
-  w.Key("location");
-  if (!e.location) {
+}
+
+void location_out(Writer& w, const std::optional<Location>& location) {
+  if (!location) {
     w.Null();
-  } else {
-    const Location& l = *e.location;
+    return;
+  }
+  const Location& l = *location;
+  w.StartObject();
+  w.Key("id");
+  text_or_null(w, l.id);
+  member(w, "name", l.name);
+  member(w, "street_address", l.street_address);
+  member(w, "address_locality", l.address_locality);
+  w.Key("postal_code");
+  text_or_null(w, l.postal_code);
+  w.Key("position");
+  if (!l.position) {
+    w.Null();
+  } else {  // GeoJSON
     w.StartObject();
-    w.Key("id");
-    if (l.id.empty()) w.Null(); else str(w, l.id);
-    w.Key("name");
-    lang_text_out(w, l.name);
-    w.Key("street_address");
-    lang_text_out(w, l.street_address);
-    w.Key("address_locality");
-    lang_text_out(w, l.address_locality);
-    w.Key("postal_code");
-    if (l.postal_code.empty()) w.Null(); else str(w, l.postal_code);
-    w.Key("position");
-    if (!l.position) {
-      w.Null();
-    } else {
-      w.StartObject();
-      w.Key("type");
-      w.String("Point");
-      w.Key("coordinates");
-      w.StartArray();
-      number_out(w, l.position->longitude);
-      number_out(w, l.position->latitude);
-      w.EndArray();
-      w.EndObject();
-    }
+    w.Key("type");
+    w.String("Point");
+    w.Key("coordinates");
+    w.StartArray();
+    number_out(w, l.position->longitude);
+    number_out(w, l.position->latitude);
+    w.EndArray();
     w.EndObject();
   }
+  w.EndObject();
+}
+
+void offers_out(Writer& w, const std::vector<Offer>& offers) {
+  objects_out(w, offers, [&](const Offer& o) {
+    w.Key("is_free");
+    if (o.is_free) w.Bool(*o.is_free); else w.Null();
+    member(w, "price", o.price);
+    member(w, "info_url", o.info_url);
+    member(w, "description", o.description);
+  });
+}
+
+void images_out(Writer& w, const std::vector<Image>& images) {
+  objects_out(w, images, [&](const Image& im) {
+    member(w, "url", im.url);
+    member(w, "name", im.name);
+    member(w, "alt_text", im.alt_text);
+  });
+}
+
+void recurrence_out(Writer& w, const Event& e) {
+  if (!e.recurrence) {
+    w.Null();
+    return;
+  }
+  auto times = [&](const std::vector<EventTime>& list) {
+    w.StartArray();
+    for (const auto& t : list) str(w, time_out(t, e.timezone));
+    w.EndArray();
+  };
+  w.StartObject();
+  w.Key("rrule");
+  text_or_null(w, e.recurrence->rrule);
+  w.Key("exdate");
+  times(e.recurrence->exdates);
+  w.Key("rdate");
+  times(e.recurrence->rdates);
+  w.EndObject();
+}
+
+void server_fields_out(Writer& w, const Event& e) {
+  w.Key("sequence");
+  w.Uint(std::min(e.sequence, kMaxSequence));  // a store written before the bound was kept
+  member(w, "created_time", format_iso_utc_micros(e.created_us));
+  member(w, "last_modified_time", format_iso_utc_micros(e.modified_us));
+  w.Key("deleted");
+  w.Bool(e.deleted);
+}
+
+// "@id", "@context", "@type". In a template, "@id" is the event's path
+// between the marks of the request's base and its occurrence query.
+void linked_data_out(Writer& w, const Event& e, const JsonWriteOptions& options, bool marks) {
+  std::string path(options.calendar);
+  path.append("/events/").append(url_path_segment(e.id)).append(".json");
+  w.Key("@id");
+  if (marks) {
+    // The path is plain ASCII (a calendar name, a percent-encoded id).
+    std::string raw = "\"";
+    raw.append({kJsonMark, kJsonBase}).append(path).append({kJsonMark, kJsonIdQuery}).append("\"");
+    w.RawValue(raw.data(), raw.size(), rapidjson::kStringType);
+  } else {
+    str(w, std::string(options.base_url) + path);
+  }
+  w.Key("@context");
+  w.String("http://schema.org");
+  w.Key("@type");
+  w.String("Event");
+}
+
+// Writes the event object; with `marks`, the template of
+// calendar/formats/event_json_template.hpp: mark bytes go straight into the
+// buffer between members (rapidjson escapes every control character inside
+// strings, so a mark cannot be mistaken for content).
+void write_event(Writer& w, rapidjson::StringBuffer& buffer, const Event& e, const JsonWriteOptions& options,
+                 bool marks) {
+  auto mark = [&](char slot) {
+    if (!marks) return;
+    buffer.Put(kJsonMark);
+    buffer.Put(slot);
+  };
+  w.StartObject();
+  member(w, "id", e.id);
+  member(w, "name", e.name);
+  member(w, "short_description", e.short_description);
+  member(w, "description", e.description);
+  mark(e.end ? kJsonTimes : kJsonTimesNoEnd);
+  times_out(w, e);
+  mark(kJsonTimesEnd);
+  member(w, "timezone", e.timezone);
+  w.Key("location");
+  location_out(w, e.location);
   w.Key("keywords");
   w.StartArray();
   for (const auto& k : e.keywords) str(w, k);
   w.EndArray();
   w.Key("offers");
-  w.StartArray();
-  for (const auto& o : e.offers) {
-    w.StartObject();
-    w.Key("is_free");
-    if (o.is_free) w.Bool(*o.is_free); else w.Null();
-    w.Key("price");
-    lang_text_out(w, o.price);
-    w.Key("info_url");
-    lang_text_out(w, o.info_url);
-    w.Key("description");
-    lang_text_out(w, o.description);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.Key("info_url");
-  lang_text_out(w, e.info_url);
+  offers_out(w, e.offers);
+  member(w, "info_url", e.info_url);
   w.Key("images");
-  w.StartArray();
-  for (const auto& im : e.images) {
-    w.StartObject();
-    w.Key("url");
-    str(w, im.url);
-    w.Key("name");
-    str(w, im.name);
-    w.Key("alt_text");
-    str(w, im.alt_text);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.Key("event_status");
-  str(w, status_name(e.status));
+  images_out(w, e.images);
+  member(w, "event_status", status_name(e.status));
   w.Key("recurrence");
-  if (!e.recurrence) {
-    w.Null();
-  } else {
-    w.StartObject();
-    w.Key("rrule");
-    if (e.recurrence->rrule.empty()) w.Null(); else str(w, e.recurrence->rrule);
-    w.Key("exdate");
-    w.StartArray();
-    for (const auto& t : e.recurrence->exdates) str(w, time_out(t, e.timezone));
-    w.EndArray();
-    w.Key("rdate");
-    w.StartArray();
-    for (const auto& t : e.recurrence->rdates) str(w, time_out(t, e.timezone));
-    w.EndArray();
-    w.EndObject();
-  }
-  if (options.server_fields) {
-    w.Key("sequence");
-    w.Uint(std::min(e.sequence, kMaxSequence));  // a store written before the bound was kept
-    w.Key("created_time");
-    str(w, format_iso_utc_micros(e.created_us));
-    w.Key("last_modified_time");
-    str(w, format_iso_utc_micros(e.modified_us));
-    w.Key("deleted");
-    w.Bool(e.deleted);
-  }
-  if (!options.base_url.empty() || marks) {
-    std::string path(options.calendar);
-    path.append("/events/").append(url_path_segment(e.id)).append(".json");
-    w.Key("@id");
-    if (marks) {
-      // The path is plain ASCII (a calendar name, a percent-encoded id).
-      std::string raw = "\"";
-      raw.append({kJsonMark, kJsonBase}).append(path).append({kJsonMark, kJsonIdQuery}).append("\"");
-      w.RawValue(raw.data(), raw.size(), rapidjson::kStringType);
-    } else {
-      str(w, std::string(options.base_url) + path);
-    }
-    w.Key("@context");
-    w.String("http://schema.org");
-    w.Key("@type");
-    w.String("Event");
-  }
-  if (marks) mark(kJsonSuper);
+  recurrence_out(w, e);
+  if (options.server_fields) server_fields_out(w, e);
+  if (!options.base_url.empty() || marks) linked_data_out(w, e, options, marks);
+  mark(kJsonSuper);
   w.EndObject();
 }
 
@@ -628,12 +701,10 @@ std::string deleted_event_json(std::string_view id, std::int64_t modified_us) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
-  w.Key("id");
-  str(w, id);
+  member(w, "id", id);
   w.Key("deleted");
   w.Bool(true);
-  w.Key("last_modified_time");
-  str(w, format_iso_utc_micros(modified_us));
+  member(w, "last_modified_time", format_iso_utc_micros(modified_us));
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }

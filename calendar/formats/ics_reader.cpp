@@ -425,6 +425,17 @@ class VeventReader {
   std::optional<FieldError> read(icalcomponent* c, Event& e, std::optional<EventTime>& recurrence_id);
 
  private:
+  // The parts of read, each taking its properties from `c` into `e`.
+  std::optional<FieldError> parse_error(icalcomponent* c);
+  std::optional<FieldError> identity(icalcomponent* c, Event& e);
+  std::optional<FieldError> times(icalcomponent* c, Event& e);
+  std::optional<FieldError> texts(icalcomponent* c, Event& e);
+  std::optional<FieldError> location(icalcomponent* c, Event& e);
+  std::optional<FieldError> categories(icalcomponent* c, Event& e);
+  std::optional<FieldError> links(icalcomponent* c, Event& e);
+  std::optional<FieldError> status_and_sequence(icalcomponent* c, Event& e);
+  std::optional<FieldError> recurrence(icalcomponent* c, Event& e);
+
   FieldError fail(std::string_view property, std::string message) {
     return error_at("VEVENT", property_line(lines_, span_, property), std::string(property), std::move(message));
   }
@@ -535,19 +546,41 @@ std::optional<FieldError> VeventReader::text(icalproperty* p, std::string_view n
 
 std::optional<FieldError> VeventReader::read(icalcomponent* c, Event& e, std::optional<EventTime>& recurrence_id) {
   e = Event{};
+  if (auto err = parse_error(c)) return err;
+  for (auto part : {&VeventReader::identity, &VeventReader::times, &VeventReader::texts, &VeventReader::location,
+                    &VeventReader::categories, &VeventReader::links, &VeventReader::status_and_sequence,
+                    &VeventReader::recurrence})
+    if (auto err = (this->*part)(c, e)) return err;
+  if (icalproperty* rid = icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY)) {
+    EventTime t;
+    if (auto err = time_in_event_zone(rid, "RECURRENCE-ID", icalproperty_get_recurrenceid(rid), e, t)) return err;
+    recurrence_id = t;
+  }
+  return std::nullopt;
+}
+
+// A line libical could not parse, as it reported it.
+std::optional<FieldError> VeventReader::parse_error(icalcomponent* c) {
   if (icalproperty* p = icalcomponent_get_first_property(c, ICAL_XLICERROR_PROPERTY)) {
     const char* message = icalproperty_get_xlicerror(p);
     std::string text = tidy_libical_error(message ? message : "a line libical could not parse");
     int line = line_of_error(lines_, span_.first, span_.last, text, span_.begin_line);
     return error_at("VEVENT", line, "", text);
   }
+  return std::nullopt;
+}
 
+std::optional<FieldError> VeventReader::identity(icalcomponent* c, Event& e) {
   const char* uid = icalcomponent_get_uid(c);
   if (uid == nullptr || *uid == '\0') return fail("UID", "the VEVENT has no UID");
   if (!is_valid_event_id(uid))
     return fail("UID", "must be 1 to 255 visible ASCII characters without / % ? # or \\ to be an event id");
   e.id = uid;
+  return std::nullopt;
+}
 
+// DTSTART, and DTEND or DURATION: the event's zone and times.
+std::optional<FieldError> VeventReader::times(icalcomponent* c, Event& e) {
   icalproperty* dtstart = icalcomponent_get_first_property(c, ICAL_DTSTART_PROPERTY);
   if (dtstart == nullptr) return fail("DTSTART", "the VEVENT has no DTSTART");
   icaltimetype start = icalproperty_get_dtstart(dtstart);
@@ -581,7 +614,11 @@ std::optional<FieldError> VeventReader::read(icalcomponent* c, Event& e, std::op
       if (seconds > 0) e.end = EventTime{utc_to_local(instant_of(e.start, e.timezone) + seconds, e.timezone), false};
     }
   }
+  return std::nullopt;
+}
 
+// SUMMARY (required), DESCRIPTION and Outlook's X-ALT-DESC.
+std::optional<FieldError> VeventReader::texts(icalcomponent* c, Event& e) {
   for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_SUMMARY_PROPERTY); p;
        p = icalcomponent_get_next_property(c, ICAL_SUMMARY_PROPERTY))
     if (auto err = text(p, "SUMMARY", icalproperty_get_summary(p), EventLimits::kNameBytes, e.name, false)) return err;
@@ -602,7 +639,11 @@ std::optional<FieldError> VeventReader::read(icalcomponent* c, Event& e, std::op
       for (const auto& [lang, value] : html.entries()) e.description.set(lang, value);
     }
   }
+  return std::nullopt;
+}
 
+// LOCATION and GEO.
+std::optional<FieldError> VeventReader::location(icalcomponent* c, Event& e) {
   Location loc;
   for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_LOCATION_PROPERTY); p;
        p = icalcomponent_get_next_property(c, ICAL_LOCATION_PROPERTY))
@@ -613,7 +654,11 @@ std::optional<FieldError> VeventReader::read(icalcomponent* c, Event& e, std::op
     loc.position = Position{g.lon, g.lat};
   }
   if (!(loc == Location{})) e.location = std::move(loc);
+  return std::nullopt;
+}
 
+// CATEGORIES: keywords (no commas, each once).
+std::optional<FieldError> VeventReader::categories(icalcomponent* c, Event& e) {
   for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_CATEGORIES_PROPERTY); p;
        p = icalcomponent_get_next_property(c, ICAL_CATEGORIES_PROPERTY)) {
     const char* value = icalproperty_get_categories(p);
@@ -627,7 +672,11 @@ std::optional<FieldError> VeventReader::read(icalcomponent* c, Event& e, std::op
     if (e.keywords.size() >= EventLimits::kKeywords) return fail("CATEGORIES", "has more than 100 categories");
     e.keywords.push_back(std::move(word));
   }
+  return std::nullopt;
+}
 
+// URL and IMAGE: http(s) only; others are passed over.
+std::optional<FieldError> VeventReader::links(icalcomponent* c, Event& e) {
   if (icalproperty* url = icalcomponent_get_first_property(c, ICAL_URL_PROPERTY)) {
     const char* value = icalproperty_get_url(url);
     std::string_view v = value ? value : "";
@@ -644,7 +693,10 @@ std::optional<FieldError> VeventReader::read(icalcomponent* c, Event& e, std::op
         e.images.size() < EventLimits::kImages)
       e.images.push_back(Image{std::string(v), {}, {}});
   }
+  return std::nullopt;
+}
 
+std::optional<FieldError> VeventReader::status_and_sequence(icalcomponent* c, Event& e) {
   if (icalproperty* s = icalcomponent_get_first_property(c, ICAL_STATUS_PROPERTY)) {
     switch (icalproperty_get_status(s)) {
       case ICAL_STATUS_CANCELLED: e.status = EventStatus::cancelled; break;
@@ -659,7 +711,11 @@ std::optional<FieldError> VeventReader::read(icalcomponent* c, Event& e, std::op
     if (!seq) return fail("SEQUENCE", "must be a whole number from 0 to " + std::to_string(kMaxSequence));
     e.sequence = *seq;
   }
+  return std::nullopt;
+}
 
+// RRULE (one), EXDATE and RDATE, in the event's zone.
+std::optional<FieldError> VeventReader::recurrence(icalcomponent* c, Event& e) {
   Recurrence r;
   int rules = 0;
   for (icalproperty* p = icalcomponent_get_first_property(c, ICAL_RRULE_PROPERTY); p;
@@ -704,12 +760,6 @@ std::optional<FieldError> VeventReader::read(icalcomponent* c, Event& e, std::op
       return fail(list == &r.exdates ? "EXDATE" : "RDATE", "more than 1000 dates");
   }
   if (!r.rrule.empty() || !r.rdates.empty()) e.recurrence = std::move(r);
-
-  if (icalproperty* rid = icalcomponent_get_first_property(c, ICAL_RECURRENCEID_PROPERTY)) {
-    EventTime t;
-    if (auto err = time_in_event_zone(rid, "RECURRENCE-ID", icalproperty_get_recurrenceid(rid), e, t)) return err;
-    recurrence_id = t;
-  }
   return std::nullopt;
 }
 

@@ -489,24 +489,6 @@ Expansion expand_occurrences(const Event& e, std::int64_t until, std::size_t max
   return x;
 }
 
-std::optional<std::int64_t> first_overlap_after(const Event& e, std::int64_t from, std::int64_t qs, std::int64_t qe,
-                                                ExpansionBudget& budget) {
-  Length len = length_of(e);
-  if (!e.recurrence) {
-    Occurrence o = occurrence_at(e.start.local, e, len);
-    if (o.start >= from && o.start < qe && o.end > qs) return o.start;
-    return std::nullopt;
-  }
-  std::optional<std::int64_t> found;
-  // Occurrences that start before qs by more than the event's length end before it.
-  walk_occurrences(e, len, std::max(from, qs - len.longest()), qe, budget, [&](const Occurrence& o) {
-    if (o.end <= qs) return true;
-    found = o.start;
-    return false;
-  });
-  return found;
-}
-
 std::vector<Occurrence> occurrences_between(const Event& e, std::int64_t from, std::int64_t qs, std::int64_t qe,
                                             ExpansionBudget& budget, std::size_t max_count) {
   std::vector<Occurrence> found;
@@ -522,6 +504,13 @@ std::vector<Occurrence> occurrences_between(const Event& e, std::int64_t from, s
     return found.size() < max_count;
   });
   return found;
+}
+
+std::optional<std::int64_t> first_overlap_after(const Event& e, std::int64_t from, std::int64_t qs, std::int64_t qe,
+                                                ExpansionBudget& budget) {
+  auto found = occurrences_between(e, from, qs, qe, budget, 1);
+  if (found.empty()) return std::nullopt;
+  return found.front().start;
 }
 
 }  // namespace civic::calendar

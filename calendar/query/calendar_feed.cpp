@@ -12,13 +12,10 @@
 #include "calendar/stored/event_record.hpp"
 #include "calendar/formats/jcal.hpp"
 #include "calendar/formats/xcal.hpp"
-#include "calendar/model/recurrence.hpp"
 #include "calendar/model/timezone.hpp"
 #include "calendar/formats/vevent.hpp"
 
 namespace civic::calendar {
-
-namespace ev = storage::events;
 
 namespace {
 
@@ -36,27 +33,6 @@ const std::string& converted_vtimezone(std::string_view zone, Format format) {
   return made.emplace(std::move(key), std::move(converted)).first->second;
 }
 
-}  // namespace
-
-bool passes_filters(const storage::EventView& v, const FeedQuery& q) {
-  if (q.statuses && !(q.statuses & (1u << v.status))) return false;
-  if (q.is_free && v.is_free != (*q.is_free ? 1 : 2)) return false;
-  if (!q.keyword_any.empty() &&
-      std::none_of(q.keyword_any.begin(), q.keyword_any.end(), [&](const auto& k) { return v.has_keyword(k); }))
-    return false;
-  if (!std::all_of(q.keyword_all.begin(), q.keyword_all.end(), [&](const auto& k) { return v.has_keyword(k); }))
-    return false;
-  if (std::any_of(q.keyword_none.begin(), q.keyword_none.end(), [&](const auto& k) { return v.has_keyword(k); }))
-    return false;
-  if (!q.locations.empty() && std::find(q.locations.begin(), q.locations.end(), v.location_id) == q.locations.end())
-    return false;
-  if (!q.text.empty() && v.search_text.find(q.text) == std::string_view::npos) return false;
-  if (q.modified_since_us && v.modified_us < *q.modified_since_us) return false;
-  return true;
-}
-
-namespace {
-
 // Collects the VEVENTs of a feed and writes the VCALENDAR around them.
 class FeedAssembler {
  public:
@@ -67,8 +43,9 @@ class FeedAssembler {
         style_(vevent_style(cal, lang)),
         signature_(rendition_signature(rendition_of(format), style_)) {}
 
-  // False if the stored event cannot be read back (a damaged store).
-  bool add(const storage::EventView& v, std::int64_t order) {
+  // Adds events in the order of the feed. False if the stored event cannot
+  // be read back (a damaged store).
+  bool add(const storage::EventView& v) {
     std::string_view text;
     if (auto stored = v.find_rendition(rendition_of(format_), lang_, signature_)) {
       text = *stored;
@@ -83,23 +60,20 @@ class FeedAssembler {
       rendered_.push_back(std::move(vevent));
       text = rendered_.back();
     }
-    items_.push_back(Item{order, v.id, text});
+    texts_.push_back(text);
     if (!v.tzid.empty() && std::find(zones_.begin(), zones_.end(), v.tzid) == zones_.end()) zones_.push_back(v.tzid);
     return true;
   }
 
-  // The body, in order: by start, then id. Its views stay valid as long as
-  // the transaction the events were read in.
+  // The body. Its views stay valid as long as the transaction the events
+  // were read in.
   Body finish() {
-    std::sort(items_.begin(), items_.end(), [](const Item& a, const Item& b) {
-      return a.order != b.order ? a.order < b.order : a.id < b.id;
-    });
     std::sort(zones_.begin(), zones_.end());
     Body body;
     if (format_ == Format::ics) {
       body.append_owned(render_calendar_head(cal_, lang_));
       for (auto z : zones_) body.append(vtimezone_text(z));  // cached for the process
-      for (const auto& i : items_) body.append(i.text);
+      for (auto text : texts_) body.append(text);
       body.append(kCalendarTail);
     } else {
       std::string calendar_text = render_calendar_head(cal_, lang_);
@@ -124,53 +98,29 @@ class FeedAssembler {
         separate();
         body.append(zone);
       }
-      for (const auto& i : items_) {
+      for (auto text : texts_) {
         separate();
-        body.append(i.text);
+        body.append(text);
       }
       body.append_owned(std::move(tail_));
     }
-    body.keep(std::move(rendered_));  // the views of items_ point into them
+    body.keep(std::move(rendered_));  // views of texts_ point into them
     return body;
   }
 
  private:
-  struct Item {
-    std::int64_t order;
-    std::string_view id;
-    std::string_view text;
-  };
   const CalendarConfig& cal_;
   std::string lang_;
   Format format_;
   std::string tail_;
   VeventStyle style_;
   std::uint64_t signature_;
-  std::vector<Item> items_;
-  std::deque<std::string> rendered_;  // stable addresses for the views above
+  std::vector<std::string_view> texts_;
+  std::deque<std::string> rendered_;  // stable addresses for texts_
   std::vector<std::string_view> zones_;
 };
 
-storage::Error damaged(std::string_view id) {
-  return storage::Error(storage::Error::kCorrupt, "read event " + std::string(id), "the stored event is damaged");
-}
-
 }  // namespace
-
-ExpansionBudget expansion_budget(std::size_t budget, std::size_t spent) {
-  std::size_t left = budget > spent ? budget - spent : 0;
-  return ExpansionBudget(std::min(left / kStepWeight, kMaxExpansionSteps));
-}
-
-std::optional<FieldError> expansion_refusal(const ExpansionBudget& steps, const FeedQuery& q) {
-  if (steps.used() + steps.left() < kMaxExpansionSteps) return std::nullopt;
-  FieldError e;
-  e.kind = FieldError::Kind::syntax;
-  e.field = q.end ? "end" : "start";
-  e.message = "asks for more occurrences of recurring events than one request may expand (" +
-              std::to_string(kMaxExpansionSteps) + " steps): give a shorter range with start and end";
-  return e;
-}
 
 Validators make_validators(std::string_view store_id, const CalendarConfig& cal,
                            const std::optional<storage::CalendarState>& state, std::string_view resource,
@@ -199,83 +149,16 @@ storage::Result<FeedAnswer> build_ics_feed(const storage::Txn& txn, const storag
                                            const CalendarConfig& cal, const FeedQuery& q, std::size_t budget,
                                            Format format) {
   FeedAnswer answer;
-  FeedAssembler feed(cal, q.lang, format);
-  bool damaged_record = false;
-  std::string damaged_id;
-  auto take = [&](const storage::EventView& v, std::int64_t order) {
-    if (v.deleted() || !passes_filters(v, q)) return true;
-    if (!feed.add(v, order)) {
-      damaged_record = true;
-      damaged_id = v.id;
-      return false;
-    }
-    return true;
-  };
-
-  if (q.has_window()) {
-    std::int64_t qs = q.start.value_or(std::numeric_limits<std::int64_t>::min() / 2);
-    std::int64_t qe = q.end.value_or(kOpenEnded);
-    auto found = ev::overlapping(txn, db, cal.name, qs, qe, budget);
-    if (!found) return found.error();
-    if (found->over_budget || found->hits.size() > budget) {
-      answer.over_budget = true;
-      return answer;
-    }
-    // A range without an end ends earlier for recurring events.
-    std::int64_t series_qe = std::min(qe, q.series_end());
-    std::vector<ev::WindowHit> hits = std::move(found->hits);
-    std::size_t materialized = hits.size();
-    // Series that go on past their materialized occurrences: looked at by
-    // expanding them from the window (or from where materializing stopped).
-    ExpansionBudget steps = expansion_budget(budget, hits.size() + found->partial.size());
-    for (const auto& partial : found->partial) {
-      if (partial.resume_from >= series_qe) continue;
-      if (std::any_of(hits.begin(), hits.end(), [&](const auto& h) { return h.id == partial.id; })) continue;
-      auto view = ev::get(txn, db, cal.name, partial.id);
-      if (!view) return view.error();
-      if (!view.value() || view.value()->deleted()) continue;
-      Event e;
-      if (!event_from_view(**view, e)) return damaged(partial.id);
-      if (auto first = first_overlap_after(e, partial.resume_from, qs, series_qe, steps))
-        hits.push_back(ev::WindowHit{partial.id, *first});
-      if (steps.ran_out()) {
-        answer.refused = expansion_refusal(steps, q);
-        answer.over_budget = !answer.refused;
-        return answer;
-      }
-    }
-    for (std::size_t i = 0; i < hits.size(); ++i) {
-      const auto& hit = hits[i];
-      auto view = ev::get(txn, db, cal.name, hit.id);
-      if (!view) return view.error();
-      if (!view.value()) continue;
-      // A series whose first occurrence in the range is past its end.
-      if (i < materialized && view.value()->recurring() && hit.first_start >= series_qe) continue;
-      if (!take(**view, hit.first_start)) break;
-    }
-  } else if (q.modified_since_us) {
-    std::size_t seen = 0;
-    auto st = ev::for_each_modified_since(txn, db, cal.name, *q.modified_since_us, [&](const storage::EventView& v) {
-      if (++seen > budget) {
-        answer.over_budget = true;
-        return false;
-      }
-      return take(v, v.first_start);
-    });
-    if (!st) return st.error();
-  } else {
-    std::size_t seen = 0;
-    auto st = ev::for_each(txn, db, cal.name, [&](const storage::EventView& v) {
-      if (++seen > budget) {
-        answer.over_budget = true;
-        return false;
-      }
-      return take(v, v.first_start);
-    });
-    if (!st) return st.error();
+  auto selected = select(txn, db, cal, q, plan_feed(q), budget);
+  if (!selected) return selected.error();
+  if (selected->over_budget || selected->refused) {
+    answer.over_budget = selected->over_budget;
+    answer.refused = std::move(selected->refused);
+    return answer;
   }
-  if (damaged_record) return damaged(damaged_id);
-  if (answer.over_budget) return answer;
+  FeedAssembler feed(cal, q.lang, format);
+  for (const Item& item : selected->items)
+    if (!feed.add(*item.view)) return damaged_event(item.view->id);
   answer.body = feed.finish();
   return answer;
 }
@@ -283,15 +166,12 @@ storage::Result<FeedAnswer> build_ics_feed(const storage::Txn& txn, const storag
 storage::Result<FeedAnswer> build_event_ics(const storage::Txn& txn, const storage::Databases& db,
                                             const CalendarConfig& cal, std::string_view id, const FeedQuery& q,
                                             Format format) {
-  FeedAnswer answer;
-  auto view = ev::get(txn, db, cal.name, id);
+  auto view = live_event(txn, db, cal.name, id);
   if (!view) return view.error();
-  if (!view.value() || view.value()->deleted()) {
-    answer.found = false;
-    return answer;
-  }
+  if (!view.value()) return FeedAnswer::not_found();
+  FeedAnswer answer;
   FeedAssembler feed(cal, q.lang, format);
-  if (!feed.add(**view, 0)) return damaged(id);
+  if (!feed.add(**view)) return damaged_event(id);
   answer.body = feed.finish();
   return answer;
 }

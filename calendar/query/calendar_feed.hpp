@@ -1,14 +1,12 @@
 // Answering feed requests: validators first (from the calendar's small state
-// record, no event read), then the body, which only selects stored VEVENTs and
-// copies them between the calendar's header, the VTIMEZONEs they need and the
-// END:VCALENDAR line.
+// record, no event read), then the body: the events the planner selects
+// (calendar/query/plan.hpp, select.hpp), their stored VEVENTs copied between
+// the calendar's header, the VTIMEZONEs they need and the END:VCALENDAR line.
 #pragma once
 
-#include <algorithm>
+#include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <optional>
-#include <vector>
 #include <string>
 #include <string_view>
 
@@ -17,8 +15,7 @@
 #include "common/body.hpp"
 #include "calendar/query/feed_query.hpp"
 #include "calendar/model/field_error.hpp"
-#include "calendar/model/recurrence.hpp"
-#include "storage/event_store.hpp"
+#include "calendar/query/select.hpp"
 #include "storage/lmdb.hpp"
 #include "storage/result.hpp"
 #include "storage/store.hpp"
@@ -36,16 +33,6 @@ Validators make_validators(std::string_view store_id, const CalendarConfig& cale
                            const std::optional<storage::CalendarState>& state, std::string_view resource,
                            const FeedQuery& query, std::string_view variant);
 
-// Entries of the index read (and events looked at) before a request is
-// moved from the event loop to the thread pool. Expanding recurring events
-// past what was materialized spends from it too: one step of an
-// ExpansionBudget (ical/recurrence.hpp) as kStepWeight entries, about what
-// it costs; in the pool, index entries are not limited (the store bounds
-// them) and expansion is, to kMaxExpansionSteps.
-inline constexpr std::size_t kInlineBudget = 20000;
-inline constexpr std::size_t kStepWeight = 4;
-inline constexpr std::size_t kUnlimited = static_cast<std::size_t>(-1);
-
 struct FeedAnswer {
   bool over_budget = false;  // nothing built: run it again with a larger budget
   bool found = true;         // false: no such event (404)
@@ -53,16 +40,13 @@ struct FeedAnswer {
   // (a 400 naming the parameter to change).
   std::optional<FieldError> refused;
   Body body;
+
+  static FeedAnswer not_found() {
+    FeedAnswer answer;
+    answer.found = false;
+    return answer;
+  }
 };
-
-// The expansion steps a request with `budget` may spend once `spent` of it
-// went on index entries.
-ExpansionBudget expansion_budget(std::size_t budget, std::size_t spent);
-
-// An expansion ran out of `steps`: inline (fewer than kMaxExpansionSteps
-// were allowed) the request is to run again in the pool (nullopt); there, it
-// is refused with this error.
-std::optional<FieldError> expansion_refusal(const ExpansionBudget& steps, const FeedQuery& query);
 
 // The iCalendar forms (Format::ics, jcal, xcal; calendar/formats/format.hpp)
 // copy the stored component of each event (render on write) into the
@@ -77,8 +61,5 @@ storage::Result<FeedAnswer> build_ics_feed(const storage::Txn& txn, const storag
 storage::Result<FeedAnswer> build_event_ics(const storage::Txn& txn, const storage::Databases& db,
                                             const CalendarConfig& calendar, std::string_view id,
                                             const FeedQuery& query, Format format = Format::ics);
-
-// Whether a stored event passes the filters of `query` (not the window).
-bool passes_filters(const storage::EventView& event, const FeedQuery& query);
 
 }  // namespace civic::calendar

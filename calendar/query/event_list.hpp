@@ -6,7 +6,8 @@
 // with the request's "@id" base spliced in; within a start/end window a
 // recurring event gives one item per occurrence, with its own times,
 // "super_event" and "recurrence_id". Which events are read depends on the
-// sort (see docs/calendars.md, "Cost of a page"):
+// sort (see docs/calendars.md, "Cost of a page"; the plan_list of
+// calendar/query/plan.hpp decides it, select.hpp carries it out):
 //
 //   start_time / -start_time without a window or filters
 //        walks event_time's first occurrences; reads the page's records only
@@ -19,7 +20,7 @@
 //        and series expanded past what was materialized, from the window),
 //        sorts them and copies one page: bounded by the window or calendar
 //        (a window without end: two years of each series) and by the
-//        expansion budget (ical/calendar_feed.hpp)
+//        expansion budget (calendar/query/select.hpp)
 //
 // Ties are broken by id and then by the occurrence's start, so that pages
 // joined give every item once.

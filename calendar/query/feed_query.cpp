@@ -3,6 +3,7 @@
 #include "common/query_string.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 
 #include "calendar/model/civil_time.hpp"
@@ -86,12 +87,10 @@ bool year_out_of_range(std::string_view v) {
   return parse_iso8601(probe).has_value();
 }
 
-// The message for a date or date-time parameter that is not one.
-std::string date_message(std::string_view v, std::string_view what) {
-  if (year_out_of_range(v))
-    return "must be in the years " + std::to_string(kMinYear) + " to " + std::to_string(kMaxYear) +
-           " (the dates civic takes)";
-  return "must be " + std::string(what);
+// The message for a date whose year alone is refused.
+std::string years_message() {
+  return "must be in the years " + std::to_string(kMinYear) + " to " + std::to_string(kMaxYear) +
+         " (the dates civic takes)";
 }
 
 // kOpenRangeYears after the later of `start` and the start of today, as a
@@ -155,82 +154,167 @@ std::string FeedQuery::normalized() const {
   return n;
 }
 
+namespace {
+
+// What a parameter's setter reads besides its value.
+struct ParseInput {
+  std::string_view name;
+  const std::string& value;
+  const CalendarConfig& cal;
+  std::int64_t now;
+};
+
+// One parameter: its setter fills its part of the query and returns false
+// when the value is refused, with `error` set or, left empty, `expected`
+// (a date parameter's names the years civic takes when only the year is wrong).
+struct Parameter {
+  std::string_view name;
+  bool (*set)(const ParseInput& in, FeedQuery& q, std::string& error);
+  std::string_view expected;
+  bool date = false;
+};
+
+bool set_time(const ParseInput& in, FeedQuery& q, std::string&) {
+  bool is_end = in.name == "end";
+  auto t = parse_instant(in.value, is_end, in.cal, in.now, q.time_basis);
+  if (t) (is_end ? q.end : q.start) = *t;
+  return t.has_value();
+}
+
+// keyword, keyword_AND, keyword! and location: comma-separated lists.
+template <std::vector<std::string> FeedQuery::*list>
+bool set_list(const ParseInput& in, FeedQuery& q, std::string& error) {
+  auto items = split_list(in.value);
+  if (items.empty()) error = "is empty";
+  if (items.size() > 50) error = "lists more than 50 values";
+  if (!error.empty()) return false;
+  q.*list = std::move(items);
+  return true;
+}
+
+bool set_text(const ParseInput& in, FeedQuery& q, std::string& error) {
+  if (in.value.empty()) {
+    error = "is empty";
+    return false;
+  }
+  q.text = fold_case(in.value);
+  return true;
+}
+
+bool set_statuses(const ParseInput& in, FeedQuery& q, std::string& error) {
+  for (const auto& s : split_list(in.value)) {
+    auto status = status_from_name(s);
+    if (!status) return false;
+    q.statuses |= static_cast<std::uint8_t>(1u << static_cast<unsigned>(*status));
+  }
+  if (!q.statuses) error = "is empty";
+  return q.statuses != 0;
+}
+
+bool set_is_free(const ParseInput& in, FeedQuery& q, std::string&) {
+  q.is_free = parse_bool(in.value);
+  return q.is_free.has_value();
+}
+
+bool set_show_deleted(const ParseInput& in, FeedQuery& q, std::string&) {
+  auto b = parse_bool(in.value);
+  q.show_deleted = b.value_or(false);
+  return b.has_value();
+}
+
+bool set_modified_since(const ParseInput& in, FeedQuery& q, std::string&) {
+  auto iso = parse_iso8601(in.value);
+  if (!iso) return false;
+  std::int64_t s = iso->offset_seconds ? seconds_from_civil(iso->civil) - *iso->offset_seconds
+                                       : local_to_utc(iso->civil, in.cal.timezone);
+  q.modified_since_us = s * 1000000;
+  return true;
+}
+
+bool set_sort(const ParseInput& in, FeedQuery& q, std::string&) {
+  static constexpr std::string_view kSorts[] = {"start_time", "-start_time", "end_time", "-end_time",
+                                                "last_modified_time", "-last_modified_time", "name"};
+  if (std::find(std::begin(kSorts), std::end(kSorts), in.value) == std::end(kSorts)) return false;
+  q.sort = in.value;
+  return true;
+}
+
+bool set_page(const ParseInput& in, FeedQuery& q, std::string& error) {
+  auto n = parse_int(in.value, 1, kMaxPage);
+  if (!n) error = "must be a whole number from 1 to " + std::to_string(kMaxPage);
+  q.page = n.value_or(q.page);
+  return n.has_value();
+}
+
+bool set_page_size(const ParseInput& in, FeedQuery& q, std::string&) {
+  auto n = parse_int(in.value, 1, kMaxPageSize);
+  q.page_size = n.value_or(q.page_size);
+  return n.has_value();
+}
+
+bool set_lang(const ParseInput& in, FeedQuery& q, std::string& error) {
+  if (!in.cal.has_language(in.value)) {
+    error = "must be one of the calendar's languages: ";
+    for (std::size_t i = 0; i < in.cal.languages.size(); ++i) error.append(i ? ", " : "").append(in.cal.languages[i]);
+    return false;
+  }
+  q.lang = in.value;
+  return true;
+}
+
+bool set_recurrence_id(const ParseInput& in, FeedQuery& q, std::string&) {
+  q.recurrence_id = parse_iso8601(in.value);
+  return q.recurrence_id.has_value();
+}
+
+constexpr Parameter kParameters[] = {
+    {"start", set_time, "must be an ISO 8601 date (2026-12-24) or date-time, or today or now", true},
+    {"end", set_time, "must be an ISO 8601 date (2026-12-24) or date-time, or today or now", true},
+    {"keyword", set_list<&FeedQuery::keyword_any>, ""},
+    {"keyword_AND", set_list<&FeedQuery::keyword_all>, ""},
+    {"keyword!", set_list<&FeedQuery::keyword_none>, ""},
+    {"location", set_list<&FeedQuery::locations>, ""},
+    {"text", set_text, ""},
+    {"event_status", set_statuses,
+     "must list EventScheduled, EventCancelled, EventPostponed or EventRescheduled"},
+    {"is_free", set_is_free, "must be true or false"},
+    {"last_modified_since", set_modified_since, "must be an ISO 8601 date or date-time", true},
+    {"show_deleted", set_show_deleted, "must be true or false"},
+    {"sort", set_sort,
+     "must be start_time, -start_time, end_time, -end_time, last_modified_time, -last_modified_time or name"},
+    {"page", set_page, ""},
+    {"page_size", set_page_size, "must be a whole number from 1 to 100"},
+    {"lang", set_lang, ""},
+    {"recurrence_id", set_recurrence_id,
+     "must be an ISO 8601 date or date-time, as an occurrence's start_time", true},
+};
+
+constexpr auto kParameterNames = [] {
+  std::array<std::string_view, std::size(kParameters)> names{};
+  for (std::size_t i = 0; i < names.size(); ++i) names[i] = kParameters[i].name;
+  return names;
+}();
+
+const Parameter& parameter_named(std::string_view name) {
+  return *std::find_if(std::begin(kParameters), std::end(kParameters),
+                       [&](const Parameter& p) { return p.name == name; });
+}
+
+}  // namespace
+
 std::optional<FieldError> parse_feed_query(std::string_view args, const CalendarConfig& cal, std::int64_t now,
                                            FeedQuery& q) {
   q = FeedQuery{};
   q.lang = cal.default_language();
-  static constexpr std::string_view kKnown[] = {
-      "start", "end", "keyword", "keyword_AND", "keyword!", "location", "text", "event_status", "is_free",
-      "last_modified_since", "show_deleted", "sort", "page", "page_size", "lang", "recurrence_id"};
   std::vector<QueryParameter> params;
-  if (auto error = parse_query(args, kKnown, params)) return bad(error->parameter, error->message);
+  if (auto error = parse_query(args, kParameterNames, params)) return bad(error->parameter, error->message);
   for (const QueryParameter& param : params) {
-    const std::string& name = param.name;
-    const std::string& value = param.value;
-    if (value.size() > 1000) return bad(name, "is longer than 1000 bytes");
-
-    if (name == "start" || name == "end") {
-      auto t = parse_instant(value, name == "end", cal, now, q.time_basis);
-      if (!t) return bad(name, date_message(value, "an ISO 8601 date (2026-12-24) or date-time, or today or now"));
-      (name == "start" ? q.start : q.end) = *t;
-    } else if (name == "keyword" || name == "keyword_AND" || name == "keyword!" || name == "location") {
-      auto items = split_list(value);
-      if (items.empty()) return bad(name, "is empty");
-      if (items.size() > 50) return bad(name, "lists more than 50 values");
-      if (name == "keyword") q.keyword_any = std::move(items);
-      else if (name == "keyword_AND") q.keyword_all = std::move(items);
-      else if (name == "keyword!") q.keyword_none = std::move(items);
-      else q.locations = std::move(items);
-    } else if (name == "text") {
-      if (value.empty()) return bad(name, "is empty");
-      q.text = fold_case(value);
-    } else if (name == "event_status") {
-      for (const auto& s : split_list(value)) {
-        auto status = status_from_name(s);
-        if (!status) return bad(name, "must list EventScheduled, EventCancelled, EventPostponed or EventRescheduled");
-        q.statuses |= static_cast<std::uint8_t>(1u << static_cast<unsigned>(*status));
-      }
-      if (!q.statuses) return bad(name, "is empty");
-    } else if (name == "is_free") {
-      q.is_free = parse_bool(value);
-      if (!q.is_free) return bad(name, "must be true or false");
-    } else if (name == "show_deleted") {
-      auto b = parse_bool(value);
-      if (!b) return bad(name, "must be true or false");
-      q.show_deleted = *b;
-    } else if (name == "last_modified_since") {
-      auto iso = parse_iso8601(value);
-      if (!iso) return bad(name, date_message(value, "an ISO 8601 date or date-time"));
-      std::int64_t s = iso->offset_seconds ? seconds_from_civil(iso->civil) - *iso->offset_seconds
-                                           : local_to_utc(iso->civil, cal.timezone);
-      q.modified_since_us = s * 1000000;
-    } else if (name == "sort") {
-      static constexpr std::string_view kSorts[] = {"start_time", "-start_time", "end_time", "-end_time",
-                                                    "last_modified_time", "-last_modified_time", "name"};
-      if (std::find(std::begin(kSorts), std::end(kSorts), value) == std::end(kSorts))
-        return bad(name, "must be start_time, -start_time, end_time, -end_time, last_modified_time, "
-                         "-last_modified_time or name");
-      q.sort = value;
-    } else if (name == "page") {
-      auto n = parse_int(value, 1, kMaxPage);
-      if (!n) return bad(name, "must be a whole number from 1 to " + std::to_string(kMaxPage));
-      q.page = *n;
-    } else if (name == "page_size") {
-      auto n = parse_int(value, 1, kMaxPageSize);
-      if (!n) return bad(name, "must be a whole number from 1 to 100");
-      q.page_size = *n;
-    } else if (name == "recurrence_id") {
-      q.recurrence_id = parse_iso8601(value);
-      if (!q.recurrence_id)
-        return bad(name, date_message(value, "an ISO 8601 date or date-time, as an occurrence's start_time"));
-    } else if (name == "lang") {
-      if (!cal.has_language(value)) {
-        std::string list;
-        for (const auto& l : cal.languages) list.append(list.empty() ? "" : ", ").append(l);
-        return bad(name, "must be one of the calendar's languages: " + list);
-      }
-      q.lang = value;
-    }
+    if (param.value.size() > 1000) return bad(param.name, "is longer than 1000 bytes");
+    const Parameter& p = parameter_named(param.name);
+    std::string error;
+    if (p.set(ParseInput{param.name, param.value, cal, now}, q, error)) continue;
+    if (error.empty()) error = p.date && year_out_of_range(param.value) ? years_message() : std::string(p.expected);
+    return bad(param.name, std::move(error));
   }
   if (q.start && q.end && *q.end <= *q.start) return bad("end", "must be after start");
   if (q.start && !q.end) q.series_until = open_range_end(*q.start, cal, now, q.time_basis);

@@ -1,25 +1,13 @@
 #include "common/http_headers.hpp"
 
 #include <algorithm>
-
 #include <cctype>
+
+#include "common/protocol_words.hpp"
 
 namespace civic {
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  return true;
-}
 
 // "q=0.5" -> 500; malformed -> 1000 (be lenient with clients).
 int parse_quality(std::string_view v) {
@@ -39,13 +27,13 @@ int parse_quality(std::string_view v) {
 }  // namespace
 
 bool if_none_match_hits(std::string_view header, std::string_view etag) {
-  header = trim(header);
+  header = trim_ows(header);
   if (header == "*") return true;
   std::size_t pos = 0;
   while (pos < header.size()) {
     std::size_t comma = header.find(',', pos);
     if (comma == std::string_view::npos) comma = header.size();
-    std::string_view tag = trim(header.substr(pos, comma - pos));
+    std::string_view tag = trim_ows(header.substr(pos, comma - pos));
     if (tag.starts_with("W/")) tag.remove_prefix(2);
     if (tag == etag) return true;
     pos = comma + 1;
@@ -54,7 +42,7 @@ bool if_none_match_hits(std::string_view header, std::string_view etag) {
 }
 
 int accept_quality(std::string_view header, std::string_view type) {
-  header = trim(header);
+  header = trim_ows(header);
   if (header.empty()) return 1000;
   std::string_view major = type.substr(0, type.find('/'));
   int best = -1;
@@ -63,18 +51,18 @@ int accept_quality(std::string_view header, std::string_view type) {
   while (pos <= header.size()) {
     std::size_t comma = header.find(',', pos);
     if (comma == std::string_view::npos) comma = header.size();
-    std::string_view item = trim(header.substr(pos, comma - pos));
+    std::string_view item = trim_ows(header.substr(pos, comma - pos));
     pos = comma + 1;
     if (item.empty()) continue;
-    std::string_view range = trim(item.substr(0, item.find(';')));
+    std::string_view range = trim_ows(item.substr(0, item.find(';')));
     int quality = 1000;
     for (std::size_t semi = item.find(';'); semi != std::string_view::npos; semi = item.find(';', semi + 1)) {
-      std::string_view param = trim(item.substr(semi + 1, item.find(';', semi + 1) - semi - 1));
+      std::string_view param = trim_ows(item.substr(semi + 1, item.find(';', semi + 1) - semi - 1));
       if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') quality = parse_quality(param.substr(2));
     }
     int specificity = -1;
-    if (iequals(range, type)) specificity = 2;
-    else if (range.size() == major.size() + 2 && iequals(range.substr(0, major.size()), major) && range.ends_with("/*"))
+    if (iequals_ascii(range, type)) specificity = 2;
+    else if (range.size() == major.size() + 2 && iequals_ascii(range.substr(0, major.size()), major) && range.ends_with("/*"))
       specificity = 1;
     else if (range == "*/*") specificity = 0;
     if (specificity > best_specificity) {

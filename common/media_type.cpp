@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "common/protocol_words.hpp"
+
 namespace civic {
 
 namespace {
@@ -12,27 +14,21 @@ std::string lower(std::string_view s) {
   return out;
 }
 
-std::string_view strip(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 }  // namespace
 
 MediaType parse_media_type(std::string_view header) {
   MediaType out;
   std::size_t semi = header.find(';');
-  out.type = lower(strip(header.substr(0, semi)));
+  out.type = lower(trim_ows(header.substr(0, semi)));
   // Parameters: ; name=token or ; name="quoted string"
   std::string_view rest = semi == std::string_view::npos ? std::string_view() : header.substr(semi + 1);
   while (!rest.empty()) {
-    rest = strip(rest);
+    rest = trim_ows(rest);
     std::size_t eq = rest.find('=');
     if (eq == std::string_view::npos) break;
-    std::string name = lower(strip(rest.substr(0, eq)));
+    std::string name = lower(trim_ows(rest.substr(0, eq)));
     rest.remove_prefix(eq + 1);
-    rest = strip(rest);
+    rest = trim_ows(rest);
     std::string value;
     if (!rest.empty() && rest.front() == '"') {
       std::size_t i = 1;
@@ -45,7 +41,7 @@ MediaType parse_media_type(std::string_view header) {
       rest = next == std::string_view::npos ? std::string_view() : rest.substr(next + 1);
     } else {
       std::size_t next = rest.find(';');
-      value = std::string(strip(rest.substr(0, next)));
+      value = std::string(trim_ows(rest.substr(0, next)));
       rest = next == std::string_view::npos ? std::string_view() : rest.substr(next + 1);
     }
     if (name == "boundary") out.boundary = value;

@@ -8,19 +8,13 @@
 #include <cctype>
 #include <functional>
 
-#include "common/ascii_case.hpp"
+#include "common/protocol_words.hpp"
 #include "forms/decode.hpp"
 #include "forms/utf8.hpp"
 
 namespace civic::forms {
 
 namespace {
-
-std::string_view strip(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // RFC 2046 §5.1.1: 1 to 70 characters from bchars, not ending in a space.
 bool valid_boundary(std::string_view b) {
@@ -46,14 +40,14 @@ struct Disposition {
 Disposition parse_disposition(std::string_view value) {
   Disposition d;
   std::size_t semi = value.find(';');
-  d.form_data = iequals_ascii(strip(value.substr(0, semi)), "form-data");
+  d.form_data = iequals_ascii(trim_ows(value.substr(0, semi)), "form-data");
   std::string_view rest = semi == std::string_view::npos ? std::string_view() : value.substr(semi + 1);
   while (!rest.empty()) {
-    rest = strip(rest);
+    rest = trim_ows(rest);
     std::size_t eq = rest.find('=');
     if (eq == std::string_view::npos) break;
-    std::string_view key = strip(rest.substr(0, eq));
-    rest = strip(rest.substr(eq + 1));
+    std::string_view key = trim_ows(rest.substr(0, eq));
+    rest = trim_ows(rest.substr(eq + 1));
     std::string v;
     if (!rest.empty() && rest.front() == '"') {
       std::size_t i = 1;
@@ -70,7 +64,7 @@ Disposition parse_disposition(std::string_view value) {
       rest = next == std::string_view::npos ? std::string_view() : rest.substr(next + 1);
     } else {
       std::size_t next = rest.find(';');
-      v = std::string(strip(rest.substr(0, next)));
+      v = std::string(trim_ows(rest.substr(0, next)));
       rest = next == std::string_view::npos ? std::string_view() : rest.substr(next + 1);
     }
     if (iequals_ascii(key, "name")) {
@@ -141,8 +135,8 @@ DecodeResult decode_multipart(std::string_view body, std::string_view boundary, 
       headers = eol == std::string_view::npos ? std::string_view() : headers.substr(eol + 2);
       std::size_t colon = line.find(':');
       if (colon == std::string_view::npos) return undecodable("a multipart part has a malformed header");
-      std::string_view name = strip(line.substr(0, colon));
-      std::string_view value = strip(line.substr(colon + 1));
+      std::string_view name = trim_ows(line.substr(0, colon));
+      std::string_view value = trim_ows(line.substr(colon + 1));
       if (iequals_ascii(name, "Content-Disposition")) {
         disposition = parse_disposition(value);
         has_disposition = true;

@@ -6,7 +6,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "common/ascii_case.hpp"
+#include "common/protocol_words.hpp"
 #include "forms/record.hpp"
 
 namespace civic::forms {

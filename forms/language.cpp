@@ -3,15 +3,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "common/protocol_words.hpp"
+
 namespace civic::forms {
 
 namespace {
-
-std::string_view strip(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
 
 // "q=0.8" -> 800; malformed -> -1.
 int parse_q(std::string_view v) {
@@ -40,13 +36,13 @@ std::string choose_language(std::string_view query_lang, std::string_view accept
   std::string best;
   while (!accept_language.empty()) {
     std::size_t comma = accept_language.find(',');
-    std::string_view item = strip(accept_language.substr(0, comma));
+    std::string_view item = trim_ows(accept_language.substr(0, comma));
     accept_language = comma == std::string_view::npos ? std::string_view() : accept_language.substr(comma + 1);
     std::size_t semi = item.find(';');
-    std::string_view range = strip(item.substr(0, semi));
+    std::string_view range = trim_ows(item.substr(0, semi));
     int q = 1000;
     if (semi != std::string_view::npos) {
-      std::string_view param = strip(item.substr(semi + 1));
+      std::string_view param = trim_ows(item.substr(semi + 1));
       if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') q = parse_q(param.substr(2));
       else q = -1;
     }

@@ -1,6 +1,6 @@
 #include "forms/service/public_request.hpp"
 
-#include "common/ascii_case.hpp"
+#include "common/protocol_words.hpp"
 #include "forms/language.hpp"
 #include "forms/schema_json.hpp"
 

@@ -139,7 +139,8 @@ void refuses_what_it_cannot_route(void** state) {
   const char* unknown[] = {"culture", "culture/other", "culture/events/", "culture/events/a/b", "culture/eventsx"};
   for (const char* path : unknown) {
     Seen s = plan(f, EventMethod::get, path);
-    if (s.status != 404 || std::strstr(s.body, "no such admin resource") == nullptr) fail_msg("%s: %d %s", path, s.status, s.body);
+    if (s.status != 404 || std::strstr(s.body, "no such admin resource") == nullptr)
+      fail_msg("%s: %d %s", path, s.status, s.body);
   }
   Seen s = plan(f, EventMethod::get, "nope/events/e1");
   assert_int_equal(s.status, 404);
@@ -198,7 +199,8 @@ void plans_each_operation(void** state) {
   };
   for (const auto& c : cases) {
     Seen s = plan(f, c.method, c.path, c.content_type);
-    if (s.action != static_cast<int>(c.action)) fail_msg("%s %s: %d (status %d)", c.path, c.content_type, s.action, s.status);
+    if (s.action != static_cast<int>(c.action))
+      fail_msg("%s %s: %d (status %d)", c.path, c.content_type, s.action, s.status);
   }
 }
 
@@ -218,7 +220,8 @@ void puts_gets_and_deletes(void** state) {
   assert_non_null(std::strstr(s.body, "Konsertti"));
   assert_int_equal(request(f, EventMethod::get, "culture/events/none").status, 404);
 
-  s = request(f, EventMethod::put, "culture/events/e2", "application/json", R"({"id":"e3","name":{"fi":"x"},"start_time":"2026-12-05T18:00:00+02:00"})");
+  s = request(f, EventMethod::put, "culture/events/e2", "application/json",
+              R"({"id":"e3","name":{"fi":"x"},"start_time":"2026-12-05T18:00:00+02:00"})");
   assert_int_equal(s.status, 422);
   assert_non_null(std::strstr(s.body, "does not match the id in the URL (e2)"));
   s = request(f, EventMethod::put, "culture/events/e2", "application/json", "{not json");

@@ -143,7 +143,8 @@ Reply one_event(storage::Store& store, const CalendarConfig& calendar, std::stri
   if (!view) return internal_error(what(calendar), view.error().message());
   if (!view.value()) return error_reply(404, "no such event");
   Event e;
-  if (!event_from_view(**view, e)) return internal_error(what(calendar), "the stored event " + std::string(id) + " is damaged");
+  if (!event_from_view(**view, e))
+    return internal_error(what(calendar), "the stored event " + std::string(id) + " is damaged");
   return json_reply(200, event_to_json(e, {true, base_url, calendar.name}));
 }
 

@@ -41,7 +41,9 @@ struct EventAdminPlan {
   std::string id;  // put, erase, get
 
   // put and the imports take a body; the rest have none to read.
-  bool reads_body() const { return action == Action::put || action == Action::import_ics || action == Action::import_json; }
+  bool reads_body() const {
+    return action == Action::put || action == Action::import_ics || action == Action::import_json;
+  }
 };
 
 std::variant<EventAdminPlan, Reply> plan_event_admin(const Calendars& calendars, const EventAdminRequest& request);

@@ -12,14 +12,14 @@
 #include <string_view>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <variant>
 #include <vector>
 
 #include "calendar/query/calendar_feed.hpp"
 #include "calendar/formats/calendar_json.hpp"
 #include "calendar/service/calendar_writer.hpp"
-#include "calendar/formats/event_json.hpp"
 #include "calendar/formats/html_text.hpp"
-#include "calendar/formats/ics_reader.hpp"
+#include "calendar/service/event_import.hpp"
 #include "calendar/model/timezone.hpp"
 #include "common/quantity.hpp"
 #include "forms/service/export_pager.hpp"
@@ -276,24 +276,18 @@ int cmd_import(const Options& opt) {
   std::string text;
   if (!read_all(file, text)) return fail("cannot read " + file + ": " + std::strerror(errno));
 
-  civic::calendar::EventDefaults defaults{cal->default_language(), cal->timezone};
-  std::vector<civic::calendar::Event> events;
-  std::size_t first = text.find_first_not_of(" \t\r\n");
-  bool json = first != std::string::npos && text[first] == '[';
-  auto err = json ? civic::calendar::events_from_json_array(text, defaults, events, 1000000)
-                  : civic::calendar::events_from_ics(text, defaults, events, 1000000);
-  if (err) {
+  auto outcome = civic::calendar::import_events(*store, *cal, text, civic::calendar::sniff_import_format(text),
+                                                civic::calendar::kMaxFileImportEvents,
+                                                civic::calendar::now_micros());
+  if (auto* err = std::get_if<civic::FieldError>(&outcome)) {
     std::string where = file;
     if (err->line > 0) where += ":" + std::to_string(err->line);
     if (!err->component.empty()) where += ": " + err->component;
     if (!err->field.empty()) where += ": " + err->field;
     return fail(where + ": " + err->message + " (nothing was imported)");
   }
-  if (auto dup = civic::calendar::first_duplicate_id(events))
-    return fail(file + ": the id " + events[*dup].id + " is given twice (nothing was imported)");
-  auto counts = civic::calendar::upsert_events(*store, *cal, events, civic::calendar::now_micros());
-  if (!counts) return fail(counts.error().message() + " (nothing was imported)");
-  std::printf("%s\n", civic::calendar::write_counts_json(*counts).c_str());
+  if (auto* failed = std::get_if<civic::Error>(&outcome)) return fail(failed->message() + " (nothing was imported)");
+  std::printf("%s\n", civic::calendar::write_counts_json(std::get<civic::calendar::WriteCounts>(outcome)).c_str());
   return 0;
 }
 

@@ -32,6 +32,8 @@ Reply store_failure(bool full, std::string_view what, std::string_view message) 
   return r;
 }
 
+Reply store_not_open() { return error_reply(503, "the store is not open; see the error log"); }
+
 Reply internal_error(std::string_view what, std::string_view message) {
   Reply r = error_reply(500, "the request failed; see the error log");
   r.log = std::string(what) + ": " + std::string(message);

@@ -44,6 +44,8 @@ Reply no_content();
 // A failure of the store (its message logged, not sent): 507 when it is
 // full, else 500. `what` names what was tried ("calendar \"culture\": write").
 Reply store_failure(bool full, std::string_view what, std::string_view message);
+// 503: the worker's store did not open (the error log says why).
+Reply store_not_open();
 // An exception stopped at the service's edge: 500, logged.
 Reply internal_error(std::string_view what, std::string_view message);
 

@@ -86,10 +86,7 @@ class FeedJob : public Job {
   }
 
   ngx_int_t answer(ngx_http_request_t* r) override {
-    if (!failure_.empty()) {
-      ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: calendar feed: %s", failure_.c_str());
-      return send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR, "the feed could not be built; see the error log");
-    }
+    if (!failure_.empty()) return send_reply(r, internal_error("calendar feed", failure_));
     reader_->remember(answer_);
     return send_answer(r, answer_);
   }
@@ -105,7 +102,7 @@ class FeedJob : public Job {
 ngx_int_t dispatch(ngx_http_request_t* r) {
   if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
   auto& store = worker_store();
-  if (!store) return send_error(r, NGX_HTTP_SERVICE_UNAVAILABLE, "the store is not open; see the error log");
+  if (!store) return send_reply(r, store_not_open());
   auto request = std::make_unique<CopiedRequest>(r);
   calendar::Reader& calendars = reader(r);
   calendar::ReadAnswer answer = calendars.answer(*store, request->request);

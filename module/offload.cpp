@@ -107,8 +107,7 @@ ngx_int_t post(ngx_http_request_t* r, std::unique_ptr<Job>& job) noexcept {
 }  // namespace
 
 ngx_int_t Job::fail(ngx_http_request_t* r, std::string_view what) {
-  log_throw(r->connection->log, NGX_LOG_ERR, "in the thread pool", what);
-  return send_error(r, NGX_HTTP_INTERNAL_SERVER_ERROR, "the request failed; see the error log");
+  return send_reply(r, internal_error("in the thread pool", what));
 }
 
 ngx_int_t offload_from_handler(ngx_http_request_t* r, std::unique_ptr<Job> job) noexcept {

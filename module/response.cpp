@@ -101,22 +101,6 @@ ngx_int_t send_reply(ngx_http_request_t* r, Reply reply) {
   return ngx_http_output_filter(r, &out);
 }
 
-ngx_int_t send_body(ngx_http_request_t* r, ngx_uint_t status, std::string_view content_type, std::string_view body) {
-  return send_reply(r, text_reply(static_cast<int>(status), content_type, std::string(body)));
-}
-
-ngx_int_t send_json(ngx_http_request_t* r, ngx_uint_t status, std::string_view body) {
-  return send_reply(r, json_reply(static_cast<int>(status), std::string(body)));
-}
-
-ngx_int_t send_error(ngx_http_request_t* r, ngx_uint_t status, std::string_view message, std::string_view field) {
-  return send_reply(r, error_reply(static_cast<int>(status), message, field));
-}
-
-ngx_int_t send_method_not_allowed(ngx_http_request_t* r, std::string_view allow) {
-  return send_reply(r, method_not_allowed(allow));
-}
-
 std::string_view path_after_prefix(ngx_http_request_t* r, const ngx_str_t& prefix) {
   std::string_view uri = ngx::view(r->uri);
   std::string_view pre = ngx::view(prefix);

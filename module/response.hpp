@@ -1,5 +1,4 @@
-// Sending what the core answered (common/reply.hpp) through nginx, and the
-// few answers the glue makes itself.
+// Sending what the core answered (common/reply.hpp) through nginx.
 #pragma once
 
 #include "module/ngx.hpp"
@@ -19,12 +18,6 @@ ngx_int_t add_header(ngx_http_request_t* r, std::string_view name, std::string_v
 // headers, Last-Modified, the body (HEAD: the headers only). A shared body
 // goes out without a copy; the request holds it until nginx is done.
 ngx_int_t send_reply(ngx_http_request_t* r, Reply reply);
-
-// Shorthands for a reply with a body of its own.
-ngx_int_t send_body(ngx_http_request_t* r, ngx_uint_t status, std::string_view content_type, std::string_view body);
-ngx_int_t send_json(ngx_http_request_t* r, ngx_uint_t status, std::string_view body);
-ngx_int_t send_error(ngx_http_request_t* r, ngx_uint_t status, std::string_view message, std::string_view field = {});
-ngx_int_t send_method_not_allowed(ngx_http_request_t* r, std::string_view allow);
 
 // The request path after the location's prefix, e.g. "status" for
 // /admin/status in location /admin/.

@@ -116,7 +116,7 @@ std::variant<EventAdminPlan, Reply> plan_event_admin(const Calendars& calendars,
   EventAdminPlan plan;
   plan.calendar = calendars.find(route->calendar);
   if (plan.calendar == nullptr) return error_reply(404, "no such calendar");
-  if (!request.store_open) return error_reply(503, "the store is not open; see the error log");
+  if (!request.store_open) return store_not_open();
   if (!route->id) return plan_import(std::move(plan), request);
   plan.id = *route->id;
   return plan_one(std::move(plan), request);

@@ -84,8 +84,6 @@ Reply message_page(const FormVisit& visit, int status, Text title, Text text) {
   return html_reply(status, visit.lang, layout_of(visit).render(visit.lang, t, fragment));
 }
 
-Reply store_not_open() { return error_reply(503, "the store is not open; see the error log"); }
-
 PublicAnswer refusal(const Form& form, std::string_view reason, Reply reply) {
   PublicAnswer a;
   a.reply = std::move(reply);

@@ -48,9 +48,6 @@ Reply form_page(const FormVisit& visit, std::int64_t now, int status, const Form
 // A page with a title and a sentence, in the visit's layout and language.
 Reply message_page(const FormVisit& visit, int status, Text title, Text text);
 
-// 503: the store is not open (or its secret could not be read).
-Reply store_not_open();
-
 // A refusal: `reason` for the log, `reply` for the client.
 PublicAnswer refusal(const Form& form, std::string_view reason, Reply reply);
 

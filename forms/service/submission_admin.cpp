@@ -41,7 +41,7 @@ AdminAnswer answer_admin(const Forms& configured, storage::Store* store, const A
     return answer;
   }
   if (store == nullptr) {
-    answer.reply = error_reply(503, "the store is not open; see the error log");
+    answer.reply = store_not_open();
     return answer;
   }
   AdminForm form = admin_form(configured, *store, route->form);

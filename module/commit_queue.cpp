@@ -53,11 +53,6 @@ CommitQueue& queue() {
   return q;
 }
 
-// The write handler of a request waiting for its commit. If nginx
-// terminates the request meanwhile, it replaces this handler: that is how
-// finish_request knows not to answer.
-void awaiting_commit(ngx_http_request_t*) {}
-
 // 500 for a request whose answer threw, unless its headers are gone already.
 ngx_int_t answer_failure(ngx_http_request_t* r, std::string_view what) noexcept {
   if (r->header_sent) {
@@ -73,20 +68,10 @@ ngx_int_t answer_failure(ngx_http_request_t* r, std::string_view what) noexcept 
 template <class ResultOf>
 void finish_request(const Waiting& w, ResultOf&& result_of) noexcept {
   ngx_http_request_t* r = w.request;
-  ngx_connection_t* c = r->connection;
-  r->main->blocked--;
-  pending_work_finished();
-  if (r->write_event_handler != awaiting_commit) {
-    // Terminated while it waited: nginx's own handler finishes it.
-    r->write_event_handler(r);
-    ngx_http_run_posted_requests(c);
-    return;
-  }
-  r->write_event_handler = ngx_http_request_empty_handler;
+  if (!work_done(r)) return;
   ngx_int_t rc = guarded([&] { return w.answer(r, result_of()); },
                          [&](std::string_view what) { return answer_failure(r, what); });
-  ngx_http_finalize_request(r, rc);
-  ngx_http_run_posted_requests(c);
+  finalize(r, rc);
 }
 
 ngx_int_t CommitQueue::add(ngx_http_request_t* r, storage::NewSubmission submission, CommitAnswer answer) {
@@ -107,9 +92,7 @@ ngx_int_t CommitQueue::add(ngx_http_request_t* r, storage::NewSubmission submiss
   waiting_submissions_.push_back(std::move(submission));
   waiting_.push_back(Waiting{r, answer});  // cannot throw: reserved
   r->main->count++;    // released by the finalize after the answer
-  r->main->blocked++;  // nginx must not free the request while it waits
-  pending_work_started();
-  r->write_event_handler = awaiting_commit;
+  wait_for_work(r);
   if (!in_flight_) post_next(r->connection->log);
   return NGX_DONE;
 }

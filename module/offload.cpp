@@ -20,11 +20,6 @@ struct TaskContext {
 };
 static_assert(std::is_trivially_destructible_v<TaskContext>);
 
-// The request's write handler while its job runs. If nginx terminates the
-// request meanwhile (the client went away, the worker is shutting down), it
-// replaces this handler: that is how job_done knows not to answer.
-void awaiting_job(ngx_http_request_t*) {}
-
 void run_in_pool_thread(void* data, ngx_log_t*) {
   Job* job = static_cast<TaskContext*>(data)->job;
   guarded([job] { job->run(); },
@@ -47,24 +42,14 @@ ngx_int_t answer_of(ngx_http_request_t* r, Job& job) {
 void job_done(ngx_event_t* ev) {
   auto* ctx = static_cast<TaskContext*>(ev->data);
   ngx_http_request_t* r = ctx->request;
-  ngx_connection_t* c = r->connection;
   std::unique_ptr<Job> job(ctx->job);
   ctx->job = nullptr;
 
-  r->main->blocked--;
   r->aio = 0;
-  pending_work_finished();
-  if (r->write_event_handler != awaiting_job) {
-    // Terminated while the job ran: nginx's own handler finishes it.
-    r->write_event_handler(r);
-    ngx_http_run_posted_requests(c);
-    return;
-  }
-  r->write_event_handler = ngx_http_request_empty_handler;
+  if (!work_done(r)) return;
   ngx_int_t rc = guard_handler(r, "answering from the thread pool", [&] { return answer_of(r, *job); });
   job.reset();
-  ngx_http_finalize_request(r, rc);
-  ngx_http_run_posted_requests(c);
+  finalize(r, rc);
 }
 
 // Safety net: a job whose completion never ran (worker exiting) is freed
@@ -97,10 +82,8 @@ ngx_int_t post(ngx_http_request_t* r, std::unique_ptr<Job>& job) noexcept {
     return NGX_ERROR;  // `job` still owns it
   }
   job.release();  // owned by the task now
-  r->main->blocked++;
   r->aio = 1;
-  pending_work_started();
-  r->write_event_handler = awaiting_job;
+  wait_for_work(r);
   return NGX_OK;
 }
 

@@ -15,4 +15,18 @@ namespace civic::module {
 void pending_work_started() noexcept;
 void pending_work_finished() noexcept;
 
+// A request waiting for such work (a job, a commit): nginx must not free it
+// (r->main->blocked), the worker must not exit before it is answered, and
+// its write handler marks it as waiting: nginx replaces that handler if it
+// terminates the request meanwhile (the client went away, the worker shuts
+// down).
+void wait_for_work(ngx_http_request_t* r) noexcept;
+
+// Its work is done: true if the request is to be answered now; false if
+// nginx terminated it meanwhile (nginx's own handler has finished it).
+bool work_done(ngx_http_request_t* r) noexcept;
+
+// ngx_http_finalize_request, and the requests that posted.
+void finalize(ngx_http_request_t* r, ngx_int_t rc) noexcept;
+
 }  // namespace civic::module

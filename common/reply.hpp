@@ -27,6 +27,7 @@ struct Reply {
   // store messages go here, the client gets a sentence of its own.
   std::string log;
   bool store_full = false;  // the log line is [crit], at most once a second
+  bool log_notice = false;  // `log` is an event to keep (an erasure), not a failure: [notice]
 
   void header(std::string name, std::string value) { headers.emplace_back(std::move(name), std::move(value)); }
   std::size_t size() const { return shared ? shared->size() : body.size(); }

@@ -37,23 +37,6 @@ forms::AdminMethod method_of(ngx_uint_t m) {
   return (m & NGX_HTTP_GET) ? M::get : (m & NGX_HTTP_HEAD) ? M::head : (m & NGX_HTTP_DELETE) ? M::erase : M::other;
 }
 
-// A list or an erasure, in the pool; an erasure is logged once done.
-class PlanJob : public Job {
- public:
-  explicit PlanJob(forms::AdminPlan plan) : plan_(std::move(plan)) {}
-  void run() override { reply_ = forms::answer_in_pool(open_store(), plan_); }
-  ngx_int_t answer(ngx_http_request_t* r) override {
-    if (plan_.action == forms::AdminPlan::Action::erase && reply_.status == NGX_HTTP_NO_CONTENT)
-      ngx_log_error(NGX_LOG_NOTICE, r->connection->log, 0, "civic: erased submission %s of form \"%s\"",
-                    plan_.receipt.c_str(), plan_.form.c_str());
-    return send_reply(r, std::move(reply_));
-  }
-
- private:
-  forms::AdminPlan plan_;
-  Reply reply_;
-};
-
 // What an export carries from page to page; freed with the request.
 struct ExportState {
   std::unique_ptr<forms::ExportPager> pager;
@@ -210,7 +193,9 @@ ngx_int_t admin_form_request(ngx_http_request_t* r, std::string_view path) {
   auto& store = worker_store();
   forms::AdminAnswer answer = forms::answer_admin(form_registry(r), store ? &*store : nullptr, request);
   if (answer.pager) return start_export(r, answer);
-  if (answer.in_pool) return offload_from_handler(r, std::make_unique<PlanJob>(std::move(*answer.in_pool)));
+  // A list or an erasure, in the pool (an erasure is logged once done).
+  if (answer.in_pool)
+    return offload_reply(r, [plan = std::move(*answer.in_pool)] { return forms::answer_in_pool(open_store(), plan); });
   return send_reply(r, std::move(answer.reply));
 }
 

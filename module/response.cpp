@@ -44,7 +44,8 @@ ngx_int_t send_reply(ngx_http_request_t* r, Reply reply) {
   if (reply.store_full) {
     log_store_full(r->connection->log, "store", reply.log);
   } else if (!reply.log.empty()) {
-    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: %*s", reply.log.size(),
+    ngx_uint_t level = reply.log_notice ? NGX_LOG_NOTICE : NGX_LOG_ERR;  // a variable: the macro does not parenthesize it
+    ngx_log_error(level, r->connection->log, 0, "civic: %*s", reply.log.size(),
                   reinterpret_cast<u_char*>(reply.log.data()));
   }
   r->headers_out.status = static_cast<ngx_uint_t>(reply.status);

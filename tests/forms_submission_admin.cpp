@@ -29,7 +29,7 @@ int setup(void** state) {
 struct Seen {
   int status = 0;
   std::string content_type, body, disposition, nosniff, csp, log;
-  bool in_pool = false, export_pages = false;
+  bool in_pool = false, export_pages = false, log_notice = false;
 };
 
 Seen seen_of(const Reply& r) {
@@ -38,6 +38,7 @@ Seen seen_of(const Reply& r) {
   s.content_type = r.content_type;
   s.body = r.shared ? *r.shared : r.body.str();
   s.log = r.log;
+  s.log_notice = r.log_notice;
   for (const auto& [name, value] : r.headers) {
     if (name == "Content-Disposition") s.disposition = value;
     if (name == "X-Content-Type-Options") s.nosniff = value;
@@ -168,6 +169,9 @@ void erases_in_the_pool(void** state) {
   assert_true(s.in_pool);
   assert_int_equal(s.status, 204);
   assert_string_equal(s.body.c_str(), "");
+  // Logged at [notice] once done: who erased what stays in the log.
+  assert_string_equal(s.log.c_str(), ("erased submission " + victim + " of form \"feedback\"").c_str());
+  assert_true(s.log_notice);
   s = ask(f, "feedback/submissions/" + victim);
   assert_int_equal(s.status, 404);
   s = ask(f, "feedback/submissions/" + victim + "/files/photo");

@@ -133,7 +133,10 @@ Reply erasure(storage::Store& store, std::string_view form, std::string_view rec
     return store_failure(erased.error().map_full(), "erase " + std::string(form) + "/" + std::string(receipt),
                          erased.error().message());
   if (!*erased) return no_such_submission();
-  return no_content();
+  Reply done = no_content();
+  done.log = "erased submission " + std::string(receipt) + " of form \"" + std::string(form) + "\"";
+  done.log_notice = true;
+  return done;
 }
 
 }  // namespace civic::forms

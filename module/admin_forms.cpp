@@ -70,16 +70,8 @@ void export_write_ready(ngx_http_request_t* r);
 void write_ready(ngx_http_request_t* r);
 
 ngx_int_t send_export_headers(ngx_http_request_t* r, ExportState& s) {
-  r->headers_out.status = static_cast<ngx_uint_t>(s.headers.status);
-  r->headers_out.content_length_n = -1;  // chunked: the length is not known ahead
-  r->headers_out.content_type.len = s.headers.content_type.size();
-  r->headers_out.content_type.data = reinterpret_cast<u_char*>(s.headers.content_type.data());
-  r->headers_out.content_type_len = s.headers.content_type.size();
-  r->headers_out.content_type_lowcase = nullptr;
-  for (const auto& [name, value] : s.headers.headers)
-    if (add_header(r, name, value) != NGX_OK) return NGX_ERROR;
   s.headers_sent = true;
-  return ngx_http_send_header(r);
+  return send_reply_headers(r, s.headers, -1);  // chunked: the length is not known ahead
 }
 
 // Sends `page` (and the headers before the first).

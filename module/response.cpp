@@ -40,13 +40,12 @@ void release_shared(void* data) { delete static_cast<std::shared_ptr<const std::
 
 }  // namespace
 
-ngx_int_t send_reply(ngx_http_request_t* r, Reply reply) {
+ngx_int_t send_reply_headers(ngx_http_request_t* r, const Reply& reply, off_t length) {
   if (reply.store_full) {
     log_store_full(r->connection->log, "store", reply.log);
   } else if (!reply.log.empty()) {
     ngx_uint_t level = reply.log_notice ? NGX_LOG_NOTICE : NGX_LOG_ERR;  // a variable: the macro does not parenthesize it
-    ngx_log_error(level, r->connection->log, 0, "civic: %*s", reply.log.size(),
-                  reinterpret_cast<u_char*>(reply.log.data()));
+    ngx_log_error(level, r->connection->log, 0, "civic: %*s", reply.log.size(), reply.log.data());
   }
   r->headers_out.status = static_cast<ngx_uint_t>(reply.status);
   // nginx 1.22 has no reason phrase of its own for 422 (RFC 9110 §15.5.21).
@@ -62,20 +61,20 @@ ngx_int_t send_reply(ngx_http_request_t* r, Reply reply) {
     }
   }
   if (reply.last_modified) r->headers_out.last_modified_time = static_cast<time_t>(*reply.last_modified);
-  std::size_t size = reply.size();
   if (!reply.content_type.empty()) {
     if (!copy_to_pool(r->pool, reply.content_type, r->headers_out.content_type)) return NGX_ERROR;
     r->headers_out.content_type_len = r->headers_out.content_type.len;
     r->headers_out.content_type_lowcase = nullptr;
   }
-  if (reply.status == NGX_HTTP_NOT_MODIFIED) {
-    r->headers_out.content_length_n = -1;
-    r->header_only = 1;
-  } else {
-    r->headers_out.content_length_n = static_cast<off_t>(size);
-    if (size == 0) r->header_only = 1;
-  }
-  ngx_int_t rc = ngx_http_send_header(r);
+  r->headers_out.content_length_n = length;
+  return ngx_http_send_header(r);
+}
+
+ngx_int_t send_reply(ngx_http_request_t* r, Reply reply) {
+  std::size_t size = reply.size();
+  bool not_modified = reply.status == NGX_HTTP_NOT_MODIFIED;
+  if (not_modified || size == 0) r->header_only = 1;
+  ngx_int_t rc = send_reply_headers(r, reply, not_modified ? -1 : static_cast<off_t>(size));
   if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) return rc;
 
   auto* b = static_cast<ngx_buf_t*>(ngx_calloc_buf(r->pool));

@@ -63,8 +63,6 @@ struct CopiedRequest {
 };
 
 ngx_int_t send_answer(ngx_http_request_t* r, calendar::ReadAnswer& answer) {
-  if (!answer.log.empty())
-    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: calendar feed: %s", answer.log.c_str());
   ngx_int_t rc = send_reply(r, std::move(answer.reply));  // copies views out of the store first
   answer.txn.reset();
   return rc;

@@ -104,7 +104,7 @@ Reply not_modified(const Validators& v, std::int64_t max_age, std::int64_t now) 
 ReadAnswer store_failure(const storage::Error& error) {
   ReadAnswer a;
   a.reply = error_reply(500, "the store could not be read; see the error log");
-  a.log = error.message();
+  a.reply.log = "calendar feed: " + error.message();
   return a;
 }
 

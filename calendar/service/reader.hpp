@@ -44,7 +44,6 @@ struct ReadAnswer {
   // answer_whole() in a pool thread, then remember() it.
   bool needs_pool = false;
   std::optional<storage::Txn> txn;  // keeps the reply's views of the store valid until it is sent
-  std::string log;                  // a failure for the error log; "" if none
   std::string cache_key;            // where remember() keeps a body built in the pool
 };
 

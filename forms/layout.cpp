@@ -1,5 +1,9 @@
 #include "forms/layout.hpp"
 
+#include <fstream>
+#include <sstream>
+
+#include "common/quote.hpp"
 #include "forms/utf8.hpp"
 
 namespace civic::forms {
@@ -52,6 +56,17 @@ textarea { min-height: 8rem; }
 )";
 
 }  // namespace
+
+std::variant<Layout, std::string> Layout::load(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return "civic_form_layout: cannot read " + quoted(file);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (text.str().size() > (1u << 20)) return "civic_form_layout " + quoted(file) + ": larger than 1 MB";
+  auto parsed = parse(text.str());
+  if (auto* error = std::get_if<std::string>(&parsed)) return "civic_form_layout " + quoted(file) + ": " + *error;
+  return parsed;
+}
 
 std::variant<Layout, std::string> Layout::parse(std::string_view text) {
   if (!is_valid_utf8(text)) return std::string("the layout is not valid UTF-8");

@@ -1,8 +1,6 @@
 #include "module/form_conf.hpp"
 
 #include <exception>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <type_traits>
 #include <variant>
@@ -156,15 +154,8 @@ char* civic_form_layout(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
     auto* args = static_cast<ngx_str_t*>(cf->args->elts);
     ngx_str_t path = args[1];
     if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) return conf_error();
-    std::string file(reinterpret_cast<const char*>(path.data), path.len);
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return report(cf, "civic_form_layout: cannot read \"" + file + "\"");
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (text.str().size() > (1u << 20)) return report(cf, "civic_form_layout \"" + file + "\": larger than 1 MB");
-    auto parsed = forms::Layout::parse(text.str());
-    if (auto* error = std::get_if<std::string>(&parsed))
-      return report(cf, "civic_form_layout \"" + file + "\": " + *error);
+    auto parsed = forms::Layout::load(std::string(ngx::view(path)));
+    if (auto* error = std::get_if<std::string>(&parsed)) return report(cf, *error);
     lc->layout = pool_new<forms::Layout>(cf->pool, std::move(std::get<forms::Layout>(parsed)));
     if (lc->layout == nullptr) return conf_error();
     return NGX_CONF_OK;

@@ -1,6 +1,7 @@
 // HTML pages (escaping, labels, error summary), layouts, the schema, language
 // negotiation, form tokens and the intake's decisions.
 #include <cstring>
+#include <fstream>
 #include <string>
 
 #include "forms/html.hpp"
@@ -11,6 +12,7 @@
 #include "forms/schema_json.hpp"
 #include "forms/token.hpp"
 #include "tests/support/form_lines.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/support/cmocka.hpp"  // last
 
 using namespace civic::forms;
@@ -144,6 +146,30 @@ void layouts(void**) {
   h.element("p", {}, "x");
   std::string page = std::get<Layout>(good).render("sv", "A & B", h.take());
   assert_string_equal(page.c_str(), "<html lang=\"sv\"><title>A &amp; B | Turku</title><main><p>x</p></main>{{other}}");
+}
+
+// What Layout::load says of `text` written to a file ("" if it loads), or
+// of a file that is not there (text null).
+std::string load_error(const char* text, std::size_t size = 0) {
+  std::string dir = civic::test::make_temp_dir();
+  std::string file = dir + "/layout.html";
+  if (text != nullptr) {
+    std::ofstream out(file, std::ios::binary);
+    out << text;
+    if (size > 0) out << std::string(size, 'x');
+  }
+  auto loaded = Layout::load(file);
+  civic::test::remove_dir(dir);
+  auto* error = std::get_if<std::string>(&loaded);
+  return error == nullptr ? "" : error->substr(0, error->find(dir)) + error->substr(error->find(dir) + dir.size());
+}
+
+void layout_files(void**) {
+  assert_string_equal(load_error("<main>{{form}}</main>").c_str(), "");
+  assert_string_equal(load_error(nullptr).c_str(), "civic_form_layout: cannot read \"/layout.html\"");
+  assert_string_equal(load_error("{{form}}", 1u << 20).c_str(), "civic_form_layout \"/layout.html\": larger than 1 MB");
+  assert_string_equal(load_error("no place").c_str(),
+                      "civic_form_layout \"/layout.html\": the layout must mark the form's place with {{form}} exactly once");
 }
 
 void confirmation(void**) {
@@ -280,6 +306,7 @@ int main() {
       cmocka_unit_test(error_page_keeps_values_and_links_errors),
       cmocka_unit_test(error_summary_punctuation),
       cmocka_unit_test(layouts),
+      cmocka_unit_test(layout_files),
       cmocka_unit_test(confirmation),
       cmocka_unit_test(schema),
       cmocka_unit_test(language_choice),

@@ -3,7 +3,6 @@
 
 #include <unistd.h>
 
-#include <exception>
 #include <optional>
 #include <string>
 
@@ -12,6 +11,7 @@
 #include "module/guard.hpp"
 #include "module/module.hpp"
 #include "module/retention_timer.hpp"
+#include "calendar/query/feed_cache.hpp"
 #include "forms/submission_export.hpp"
 #include "server/startup.hpp"
 #include "storage/directory.hpp"
@@ -25,8 +25,6 @@
 namespace civic::module {
 
 namespace {
-
-constexpr size_t kDefaultFeedCache = size_t{16} << 20;
 
 storage::EnvOptions store_options(const MainConf& conf) {
   storage::EnvOptions options;
@@ -87,42 +85,26 @@ char* civic_feed_cache(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
   auto* mc = static_cast<MainConf*>(conf);
   if (mc->feed_cache_size != NGX_CONF_UNSET_SIZE) return const_cast<char*>("is duplicate");
   auto* args = static_cast<ngx_str_t*>(cf->args->elts);
-  if (ngx::view(args[1]) == "off") {
-    mc->feed_cache_size = 0;
-    return NGX_CONF_OK;
-  }
-  ssize_t size = ngx_parse_size(&args[1]);
-  if (size == NGX_ERROR || size < 1024 * 1024) {
+  auto size = calendar::feed_cache_size(ngx::view(args[1]));
+  if (!size) {
     ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                        "civic_feed_cache: invalid size \"%V\" (a size such as 16m, at least 1m, or off)", &args[1]);
     return static_cast<char*>(NGX_CONF_ERROR);
   }
-  mc->feed_cache_size = static_cast<size_t>(size);
+  mc->feed_cache_size = *size;
   return NGX_CONF_OK;
 }
 
 // civic_admin; civic_calendars; civic_forms;
-template <Role role>
+template <Role role, ngx_http_handler_pt handler>
 char* set_role(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
   auto* lc = static_cast<LocConf*>(conf);
   if (lc->role != static_cast<ngx_uint_t>(Role::none)) return const_cast<char*>("is duplicate");
   auto* clcf = static_cast<ngx_http_core_loc_conf_t*>(ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module));
   lc->role = static_cast<ngx_uint_t>(role);
   lc->prefix = clcf->name;
-  switch (role) {
-    case Role::admin:
-      clcf->handler = admin_handler;
-      break;
-    case Role::forms:
-      clcf->handler = forms_handler;
-      break;
-    case Role::calendars:
-      clcf->handler = calendars_handler;
-      if (main_conf(cf)->calendars_prefix.len == 0) main_conf(cf)->calendars_prefix = clcf->name;
-      break;
-    default:
-      return const_cast<char*>("is not available in this version");
-  }
+  clcf->handler = handler;
+  if (role == Role::calendars && main_conf(cf)->calendars_prefix.len == 0) main_conf(cf)->calendars_prefix = clcf->name;
   main_conf(cf)->used = 1;
   return NGX_CONF_OK;
 }
@@ -144,7 +126,7 @@ char* init_main_conf(ngx_conf_t*, void* conf) noexcept {
   ngx_conf_init_uint_value(mc->max_readers, storage::kDefaultMaxReaders);
   ngx_conf_init_value(mc->commit_batch, 1024);
   if (mc->commit_batch < 1) return const_cast<char*>("civic_commit_batch must be at least 1");
-  ngx_conf_init_size_value(mc->feed_cache_size, kDefaultFeedCache);
+  ngx_conf_init_size_value(mc->feed_cache_size, calendar::kDefaultFeedCache);
   return NGX_CONF_OK;
 }
 
@@ -246,14 +228,14 @@ void exit_process(ngx_cycle_t*) noexcept { worker_store().reset(); }
 ngx_command_t commands[] = {
     {ngx_string("civic_store"), NGX_HTTP_MAIN_CONF | NGX_CONF_1MORE, civic_store,
      NGX_HTTP_MAIN_CONF_OFFSET, 0, nullptr},
-    {ngx_string("civic_admin"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, set_role<Role::admin>,
+    {ngx_string("civic_admin"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, set_role<Role::admin, admin_handler>,
      NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
-    {ngx_string("civic_forms"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, set_role<Role::forms>,
+    {ngx_string("civic_forms"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, set_role<Role::forms, forms_handler>,
      NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
     CIVIC_FORM_COMMANDS,
     {ngx_string("civic_calendar"), NGX_HTTP_MAIN_CONF | NGX_CONF_BLOCK | NGX_CONF_TAKE1, civic_calendar_block,
      NGX_HTTP_MAIN_CONF_OFFSET, 0, nullptr},
-    {ngx_string("civic_calendars"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, set_role<Role::calendars>,
+    {ngx_string("civic_calendars"), NGX_HTTP_LOC_CONF | NGX_CONF_NOARGS, set_role<Role::calendars, calendars_handler>,
      NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},
     {ngx_string("civic_feed_cache"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1, civic_feed_cache,
      NGX_HTTP_MAIN_CONF_OFFSET, 0, nullptr},

@@ -44,6 +44,15 @@ void big_bodies_are_not_kept(void**) {
   assert_int_equal(cache.bytes(), 0);
 }
 
+void the_directive_sizes_it(void**) {
+  assert_int_equal(*feed_cache_size("off"), 0);
+  assert_int_equal(*feed_cache_size("16m"), 16 << 20);
+  assert_int_equal(*feed_cache_size("1g"), 1 << 30);
+  assert_false(feed_cache_size("512k").has_value());  // under 1m
+  assert_false(feed_cache_size("lots").has_value());
+  assert_false(feed_cache_size("Off").has_value());
+}
+
 void a_body_outlives_its_entry(void**) {
   FeedCache cache(8000);
   cache.put("a", body(1000, 'a'));
@@ -62,6 +71,7 @@ int main() {
       cmocka_unit_test(evicts_least_recently_used),
       cmocka_unit_test(big_bodies_are_not_kept),
       cmocka_unit_test(a_body_outlives_its_entry),
+      cmocka_unit_test(the_directive_sizes_it),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -11,11 +11,25 @@
 #include <cstdint>
 #include <list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
+#include "common/quantity.hpp"
+
 namespace civic::calendar {
+
+inline constexpr std::size_t kDefaultFeedCache = std::size_t{16} << 20;
+
+// civic_feed_cache SIZE | off: the bytes a worker keeps (0: off), at least
+// 1m; nullopt if it is neither.
+inline std::optional<std::size_t> feed_cache_size(std::string_view word) {
+  if (word == "off") return 0;
+  std::int64_t size = parse_size(word);
+  if (size < (std::int64_t{1} << 20)) return std::nullopt;
+  return static_cast<std::size_t>(size);
+}
 
 class FeedCache {
  public:

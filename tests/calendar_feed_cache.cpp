@@ -45,12 +45,12 @@ void big_bodies_are_not_kept(void**) {
 }
 
 void the_directive_sizes_it(void**) {
-  assert_int_equal(*feed_cache_size("off"), 0);
-  assert_int_equal(*feed_cache_size("16m"), 16 << 20);
-  assert_int_equal(*feed_cache_size("1g"), 1 << 30);
-  assert_false(feed_cache_size("512k").has_value());  // under 1m
-  assert_false(feed_cache_size("lots").has_value());
-  assert_false(feed_cache_size("Off").has_value());
+  assert_int_equal(*civic::calendar::feed_cache_size("off"), 0);
+  assert_int_equal(*civic::calendar::feed_cache_size("16m"), 16 << 20);
+  assert_int_equal(*civic::calendar::feed_cache_size("1g"), 1 << 30);
+  assert_false(civic::calendar::feed_cache_size("512k").has_value());  // under 1m
+  assert_false(civic::calendar::feed_cache_size("lots").has_value());
+  assert_false(civic::calendar::feed_cache_size("Off").has_value());
 }
 
 void a_body_outlives_its_entry(void**) {

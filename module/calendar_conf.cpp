@@ -1,12 +1,12 @@
 #include "module/calendar_conf.hpp"
-#include "module/guard.hpp"
 
-#include <exception>
 #include <string>
 
 #include "calendar/service/calendar_writer.hpp"
 #include "calendar/formats/html_text.hpp"
 #include "calendar/model/timezone.hpp"
+#include "module/conf_text.hpp"
+#include "module/guard.hpp"
 #include "module/pool_object.hpp"
 
 namespace civic::module {
@@ -25,13 +25,8 @@ calendar::Calendars* registry_of(ngx_conf_t* cf, MainConf* mc) {
 char* calendar_line(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
   auto* builder = static_cast<calendar::CalendarConfigBuilder*>(conf);
   return guard_directive(cf, "civic_calendar", [&]() -> char* {
-    auto* args = static_cast<ngx_str_t*>(cf->args->elts);
-    std::vector<std::string_view> words;
-    for (ngx_uint_t i = 0; i < cf->args->nelts; ++i) words.push_back(ngx::view(args[i]));
-    std::string error = builder->add(words);
-    if (error.empty()) return NGX_CONF_OK;
-    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "civic_calendar: %s", error.c_str());
-    return static_cast<char*>(NGX_CONF_ERROR);
+    std::string error = builder->add(conf_words(cf));
+    return conf_report(cf, error.empty() ? error : "civic_calendar: " + error);
   });
 }
 
@@ -74,11 +69,7 @@ char* civic_calendar_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept 
     if (rv != NGX_CONF_OK) return rv;
 
     calendar::CalendarConfig calendar;
-    std::string error = builder.finish(calendar);
-    if (!error.empty()) {
-      ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "%s", error.c_str());
-      return static_cast<char*>(NGX_CONF_ERROR);
-    }
+    if (char* rv = conf_report(cf, builder.finish(calendar)); rv != NGX_CONF_OK) return rv;
     registry->items().push_back(std::move(calendar));
     return NGX_CONF_OK;
   });

@@ -7,29 +7,16 @@
 
 #include "forms/form_builder.hpp"
 #include "forms/layout.hpp"
+#include "module/conf_text.hpp"
 #include "module/guard.hpp"
 #include "module/module.hpp"
 #include "module/pool_object.hpp"
 
 namespace civic::module {
 
-// The civic_form block being read: its builder.
-struct FormBlockParse {
-  explicit FormBlockParse(std::string_view name) : builder(name) {}
-  forms::FormBuilder builder;
-};
-
 namespace {
 
 char* conf_error() { return static_cast<char*>(NGX_CONF_ERROR); }
-
-std::vector<std::string_view> words_of(ngx_conf_t* cf) {
-  auto* args = static_cast<ngx_str_t*>(cf->args->elts);
-  std::vector<std::string_view> words;
-  words.reserve(cf->args->nelts);
-  for (ngx_uint_t i = 0; i < cf->args->nelts; i++) words.push_back(ngx::view(args[i]));
-  return words;
-}
 
 int current_line(ngx_conf_t* cf) { return cf->conf_file ? static_cast<int>(cf->conf_file->line) : 0; }
 
@@ -42,18 +29,12 @@ void log_at(ngx_conf_t* cf, int line, const std::string& text) {
   cf->conf_file->line = saved;
 }
 
-char* report(ngx_conf_t* cf, const std::string& error) {
-  if (error.empty()) return NGX_CONF_OK;
-  log_at(cf, 0, error);
-  return conf_error();
-}
-
-FormBlockParse* parse_of(void* conf) { return static_cast<MainConf*>(conf)->form_parse; }
+forms::FormBuilder* parse_of(void* conf) { return static_cast<MainConf*>(conf)->form_parse; }
 
 // Reads the rest of the civic_form block with the form directives only,
 // `parse` taking their lines; no form is being read afterwards, even if a
 // line threw.
-char* parse_block_with(ngx_conf_t* cf, MainConf* mc, FormBlockParse& parse) {
+char* parse_block_with(ngx_conf_t* cf, MainConf* mc, forms::FormBuilder& parse) {
   struct Reading {
     MainConf* mc;
     ngx_conf_t saved;
@@ -82,15 +63,15 @@ char* civic_form_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
   return guard_directive(cf, "civic_form", [&]() -> char* {
     auto* args = static_cast<ngx_str_t*>(cf->args->elts);
     std::string_view name = ngx::view(args[1]);
-    if (auto e = forms::FormBuilder::check_name(name); !e.empty()) return report(cf, "civic_form: " + e);
+    if (auto e = forms::FormBuilder::check_name(name); !e.empty()) return conf_report(cf, "civic_form: " + e);
     if (mc->forms == nullptr) {
       mc->forms = pool_new<forms::Forms>(cf->pool);
       if (mc->forms == nullptr) return conf_error();
     }
-    if (mc->forms->find(name)) return report(cf, "civic_form \"" + std::string(name) + "\" is defined twice");
+    if (mc->forms->find(name)) return conf_report(cf, "civic_form \"" + std::string(name) + "\" is defined twice");
 
     std::string form_name(name);  // cf->args is reused for the block's lines
-    FormBlockParse parse(name);
+    forms::FormBuilder parse(name);
     char* rv = parse_block_with(cf, mc, parse);
     if (rv != NGX_CONF_OK) {
       // nginx has said "unknown directive" for a word no setting has: add
@@ -102,7 +83,7 @@ char* civic_form_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
       return rv;
     }
 
-    auto built = parse.builder.finish();
+    auto built = parse.finish();
     if (auto* error = std::get_if<FieldError>(&built)) {
       log_at(cf, error->line, error->message);
       return conf_error();
@@ -114,35 +95,35 @@ char* civic_form_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
 
 char* form_setting(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
   return guard_directive(cf, "civic_form", [&]() -> char* {
-    FormBlockParse* parse = parse_of(conf);
-    if (parse == nullptr) return report(cf, "this setting belongs in a civic_form block");
-    auto words = words_of(cf);
-    return report(cf, parse->builder.form_setting(words, current_line(cf)));
+    forms::FormBuilder* parse = parse_of(conf);
+    if (parse == nullptr) return conf_report(cf, "this setting belongs in a civic_form block");
+    auto words = conf_words(cf);
+    return conf_report(cf, parse->form_setting(words, current_line(cf)));
   });
 }
 
 // One line of a field block (nginx's custom handler, as for types {}).
 char* field_line(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
   return guard_directive(cf, "civic_form", [&]() -> char* {
-    auto* parse = static_cast<FormBlockParse*>(conf);
-    return report(cf, parse->builder.field_setting(words_of(cf), current_line(cf)));
+    auto* parse = static_cast<forms::FormBuilder*>(conf);
+    return conf_report(cf, parse->field_setting(conf_words(cf), current_line(cf)));
   });
 }
 
 // field NAME TYPE { ... }
 char* field_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
   return guard_directive(cf, "civic_form", [&]() -> char* {
-    FormBlockParse* parse = parse_of(conf);
-    if (parse == nullptr) return report(cf, "\"field\" belongs in a civic_form block");
-    auto words = words_of(cf);
-    if (char* rv = report(cf, parse->builder.begin_field(words, current_line(cf))); rv != NGX_CONF_OK) return rv;
+    forms::FormBuilder* parse = parse_of(conf);
+    if (parse == nullptr) return conf_report(cf, "\"field\" belongs in a civic_form block");
+    auto words = conf_words(cf);
+    if (char* rv = conf_report(cf, parse->begin_field(words, current_line(cf))); rv != NGX_CONF_OK) return rv;
     ngx_conf_t saved = *cf;
     cf->handler = field_line;
     cf->handler_conf = reinterpret_cast<char*>(parse);
     char* rv = ngx_conf_parse(cf, nullptr);
     *cf = saved;
     if (rv != NGX_CONF_OK) return rv;
-    return report(cf, parse->builder.end_field());
+    return conf_report(cf, parse->end_field());
   });
 }
 
@@ -155,7 +136,7 @@ char* civic_form_layout(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
     ngx_str_t path = args[1];
     if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) return conf_error();
     auto parsed = forms::Layout::load(std::string(ngx::view(path)));
-    if (auto* error = std::get_if<std::string>(&parsed)) return report(cf, *error);
+    if (auto* error = std::get_if<std::string>(&parsed)) return conf_report(cf, *error);
     lc->layout = pool_new<forms::Layout>(cf->pool, std::move(std::get<forms::Layout>(parsed)));
     if (lc->layout == nullptr) return conf_error();
     return NGX_CONF_OK;

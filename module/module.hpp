@@ -14,6 +14,7 @@ extern ngx_module_t ngx_http_civic_module;
 }
 
 namespace civic::forms {
+class FormBuilder;
 class Forms;
 class Layout;
 }
@@ -22,8 +23,6 @@ class Calendars;
 }
 
 namespace civic::module {
-
-struct FormBlockParse;
 
 // http{} level. Plain data: lives in nginx's configuration pool.
 struct MainConf {
@@ -37,7 +36,7 @@ struct MainConf {
   ngx_thread_pool_t* thread_pool;
   ngx_flag_t used;            // a civic_* location directive was seen
   forms::Forms* forms;        // civic_form blocks; pool-cleanup owned
-  FormBlockParse* form_parse; // while a civic_form block is being read
+  forms::FormBuilder* form_parse;  // while a civic_form block is being read
   ngx_int_t commit_batch;     // civic_commit_batch: submissions per commit at most
   calendar::Calendars* calendars;  // civic_calendar blocks; pool-cleanup owned
   ngx_str_t calendars_prefix; // the first civic_calendars location, for absolute URLs

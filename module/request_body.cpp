@@ -4,12 +4,15 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <exception>
+#include <string_view>
+
+#include "module/guard.hpp"
 
 namespace civic::module {
 
 std::optional<RequestBody> RequestBody::of(ngx_http_request_t* r) noexcept {
-  try {
+  auto nothing = [](std::string_view) -> std::optional<RequestBody> { return std::nullopt; };
+  return guarded([r]() -> std::optional<RequestBody> {
     if (r->request_body == nullptr) return std::nullopt;
     RequestBody body;
     for (ngx_chain_t* cl = r->request_body->bufs; cl != nullptr; cl = cl->next) {
@@ -26,9 +29,7 @@ std::optional<RequestBody> RequestBody::of(ngx_http_request_t* r) noexcept {
       }
     }
     return body;
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
+  }, nothing);
 }
 
 bool RequestBody::in_memory() const noexcept {
@@ -38,7 +39,7 @@ bool RequestBody::in_memory() const noexcept {
 }
 
 bool RequestBody::read_into(std::string& out) const noexcept {
-  try {
+  return guarded([&] {
     out.reserve(out.size() + size_);
     for (const Part& part : parts_) {
       if (part.data != nullptr) {
@@ -57,9 +58,7 @@ bool RequestBody::read_into(std::string& out) const noexcept {
       }
     }
     return true;
-  } catch (const std::exception&) {
-    return false;
-  }
+  }, [](std::string_view) { return false; });
 }
 
 ngx_int_t read_request_body(ngx_http_request_t* r, ngx_http_client_body_handler_pt handler) noexcept {

@@ -60,7 +60,7 @@ void body_read(ngx_http_request_t* r) noexcept {
       ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
       return;
     }
-    storage::Store* store = &*worker_store();
+    storage::Store* store = &open_store();
     offload_reply_after_body(r, [store, plan = ctx->plan, base = ctx->base_url, body = std::move(*body)] {
       std::string text;
       if (!body.read_into(text)) {

@@ -7,7 +7,6 @@
 
 #include <cstring>
 #include <memory>
-#include <stdexcept>
 #include <string_view>
 #include <string>
 #include <utility>
@@ -24,13 +23,6 @@
 namespace civic::module {
 
 namespace {
-
-// In a pool thread: the store the request was admitted with (503 before, if none).
-storage::Store& open_store() {
-  auto& store = worker_store();
-  if (!store) throw std::runtime_error("the store is not open");
-  return *store;
-}
 
 forms::AdminMethod method_of(ngx_uint_t m) {
   using M = forms::AdminMethod;
@@ -69,15 +61,11 @@ class ExportJob : public Job {
 void export_write_ready(ngx_http_request_t* r);
 void write_ready(ngx_http_request_t* r);
 
-ngx_int_t send_export_headers(ngx_http_request_t* r, ExportState& s) {
-  s.headers_sent = true;
-  return send_reply_headers(r, s.headers, -1);  // chunked: the length is not known ahead
-}
-
 // Sends `page` (and the headers before the first).
 ngx_int_t send_page(ngx_http_request_t* r, ExportState& s, std::string_view page) {
   if (!s.headers_sent) {
-    ngx_int_t rc = send_export_headers(r, s);
+    s.headers_sent = true;
+    ngx_int_t rc = send_reply_headers(r, s.headers, -1);  // chunked: the length is not known ahead
     if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) return rc;
   }
   if (s.sent_page != nullptr) ngx_pfree(r->pool, std::exchange(s.sent_page, nullptr));

@@ -74,17 +74,11 @@ class FeedJob : public Job {
   explicit FeedJob(std::unique_ptr<CopiedRequest> request) : request_(std::move(request)) {}
 
   void run() override {
-    auto& store = worker_store();
-    if (!store) {
-      failure_ = "the store is not open";
-      return;
-    }
-    answer_ = reader_->answer_whole(*store, request_->request);
+    answer_ = reader_->answer_whole(open_store(), request_->request);
     answer_.txn.reset();  // the body is shared: no reader slot held while it waits
   }
 
   ngx_int_t answer(ngx_http_request_t* r) override {
-    if (!failure_.empty()) return send_reply(r, internal_error("calendar feed", failure_));
     reader_->remember(answer_);
     return send_answer(r, answer_);
   }
@@ -94,7 +88,6 @@ class FeedJob : public Job {
  private:
   std::unique_ptr<CopiedRequest> request_;
   calendar::ReadAnswer answer_;
-  std::string failure_;
 };
 
 ngx_int_t dispatch(ngx_http_request_t* r) {

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <optional>
+#include <stdexcept>
 #include <string>
 
 #include "module/form_conf.hpp"
@@ -258,6 +259,12 @@ ngx_http_module_t module_ctx = {
 std::optional<storage::Store>& worker_store() {
   static std::optional<storage::Store> store;
   return store;
+}
+
+storage::Store& open_store() {
+  auto& store = worker_store();
+  if (!store) throw std::runtime_error("the store is not open");
+  return *store;
 }
 
 }  // namespace civic::module

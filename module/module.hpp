@@ -57,6 +57,9 @@ static_assert(std::is_trivially_destructible_v<LocConf>);
 // The store this worker process opened in init_process; empty in the master
 // and when opening failed (requests then get 503).
 std::optional<storage::Store>& worker_store();
+// The worker's store for work admitted while it was open (a request is
+// answered 503 before, if not); throws if it is not: the guard answers 500.
+storage::Store& open_store();
 
 // Handlers, one per role.
 ngx_int_t admin_handler(ngx_http_request_t* r) noexcept;

@@ -39,9 +39,7 @@ void purge(Purger& p) {
   auto report = forms::purge_if_due(*store, p.forms, now, p.interval);
   if (!report) return;  // another worker has the turn
   p.removed = report->removed;
-  if (report->error)
-    p.error = (report->failed_form.empty() ? "" : "form \"" + report->failed_form + "\": ") +
-              report->error->message();
+  p.error = report->problem();
 }
 
 // In the pool thread: no logging here, purge_done logs on the event loop.

@@ -1,5 +1,6 @@
 // The retention purge as nginx's timer and civicctl run it: which forms,
 // how often, what a run (and a dry run) removes, and one process per turn.
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -104,6 +105,22 @@ std::pair<long, long> two_turns(storage::Store& store) {
   return {first ? static_cast<long>(first->removed) : -1, second ? static_cast<long>(second->removed) : -1};
 }
 
+// What a stopped run says, as the log and civicctl print it.
+std::string problem_of(std::string form, bool failed) {
+  PurgeReport report;
+  report.failed_form = std::move(form);
+  if (failed) report.error = storage::Error(storage::Error::kCorrupt, "purge", "the index is damaged");
+  return report.problem();
+}
+
+void a_stopped_run_names_its_form(void**) {
+  assert_string_equal(problem_of("feedback", false).c_str(), "");
+  std::string named = problem_of("feedback", true);
+  assert_true(named.starts_with("form \"feedback\": "));
+  assert_non_null(std::strstr(named.c_str(), "the index is damaged"));
+  assert_false(problem_of("", true).starts_with("form"));
+}
+
 void one_process_per_turn(void** state) {
   auto [first, second] = two_turns(*test::forms_store(state).store);
   assert_int_equal(first, 3);
@@ -116,6 +133,7 @@ int main() {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(covers_the_forms_with_a_retention),
       cmocka_unit_test(runs_a_quarter_of_the_shortest_retention),
+      cmocka_unit_test(a_stopped_run_names_its_form),
       cmocka_unit_test_setup_teardown(removes_what_outlived_its_retention, setup, test::forms_store_teardown),
       cmocka_unit_test_setup_teardown(one_process_per_turn, setup, test::forms_store_teardown),
   };

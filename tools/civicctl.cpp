@@ -207,7 +207,7 @@ int cmd_purge(const Options& opt) {
       std::printf("%s: %llu %s (older than %lld s)\n", f.name.c_str(), static_cast<unsigned long long>(f.removed),
                   dry_run ? "would be removed" : "removed", static_cast<long long>(f.retention_seconds));
   }
-  if (report.error) return fail(report.failed_form + ": " + report.error->message());
+  if (report.error) return fail(report.problem());
   std::printf("%s: %llu\n", dry_run ? "would remove" : "removed", static_cast<unsigned long long>(report.removed));
   return 0;
 }

@@ -79,4 +79,9 @@ std::optional<PurgeReport> purge_if_due(storage::Store& store, std::span<const F
   return purge_forms(store, forms, now);
 }
 
+std::string PurgeReport::problem() const {
+  if (!error) return {};
+  return (failed_form.empty() ? "" : "form \"" + failed_form + "\": ") + error->message();
+}
+
 }  // namespace civic::forms

@@ -43,6 +43,9 @@ struct PurgeReport {
   std::uint64_t removed = 0;
   std::optional<storage::Error> error;  // the run stopped at form `failed_form`
   std::string failed_form;
+
+  // What stopped the run, for a log or a terminal: "" if nothing did.
+  std::string problem() const;
 };
 
 // Removes (a dry run: counts) each form's submissions older than its

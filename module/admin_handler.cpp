@@ -1,7 +1,6 @@
 // civic_admin: the privileged API below its location.
 #include "module/ngx.hpp"
 
-#include <string>
 #include <vector>
 
 #include "module/admin_events.hpp"

@@ -3,13 +3,10 @@
 
 #include "module/ngx.hpp"
 
-#include <deque>
 #include <string_view>
-#include <vector>
 
 #include "calendar/model/calendars.hpp"
 #include "module/module.hpp"
-#include "storage/store.hpp"
 
 namespace civic::module {
 

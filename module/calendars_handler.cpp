@@ -4,7 +4,6 @@
 // thread pool, and sends the reply.
 #include "module/ngx.hpp"
 
-#include <exception>
 #include <memory>
 #include <optional>
 #include <string>

@@ -9,8 +9,6 @@
 
 #include "module/ngx.hpp"
 
-#include <string>
-
 #include "forms/service/submission_record.hpp"
 #include "storage/submission_store.hpp"
 

@@ -1,8 +1,6 @@
 #include "module/form_conf.hpp"
 
-#include <exception>
 #include <string>
-#include <type_traits>
 #include <variant>
 
 #include "forms/form_builder.hpp"

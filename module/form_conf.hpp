@@ -14,10 +14,7 @@
 
 #include "module/ngx.hpp"
 
-#include <memory>
-#include <span>
 #include <string_view>
-#include <vector>
 
 #include "forms/forms.hpp"
 

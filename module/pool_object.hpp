@@ -4,7 +4,6 @@
 
 #include "module/ngx.hpp"
 
-#include <memory>
 #include <utility>
 
 namespace civic::module {

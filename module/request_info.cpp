@@ -1,8 +1,5 @@
 #include "module/request_info.hpp"
 
-#include <algorithm>
-
-
 namespace civic::module {
 
 std::vector<std::string_view> request_headers(ngx_http_request_t* r, std::string_view name) {

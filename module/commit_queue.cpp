@@ -16,7 +16,7 @@ namespace {
 
 constexpr ngx_uint_t kDefaultBatch = 1024;
 
-using BatchResult = storage::Result<std::vector<storage::CommitOutcome>>;
+using BatchResult = Result<std::vector<storage::CommitOutcome>>;
 
 struct Waiting {
   ngx_http_request_t* request;
@@ -110,7 +110,7 @@ void CommitQueue::post_batch() {
   in_flight_ = true;
   if (ngx_thread_task_post(pool_, task_) != NGX_OK) {
     in_flight_ = false;
-    batch_result_ = storage::Error(EAGAIN, "post the commit to the thread pool");
+    batch_result_ = Error(EAGAIN, "post the commit to the thread pool");
     finish_batch();
   }
 }
@@ -140,10 +140,10 @@ void CommitQueue::run(void* data, ngx_log_t*) {
         auto& store = worker_store();
         q->batch_result_ =
             store ? storage::commit_submissions(*store, q->batch_submissions_, static_cast<std::int64_t>(std::time(nullptr)))
-                  : BatchResult(storage::Error(storage::Error::kInvalid, "commit submissions", "the store is not open"));
+                  : BatchResult(Error(Error::kInvalid, "commit submissions", "the store is not open"));
       },
       [q](std::string_view what) {
-        q->batch_result_ = storage::Error(storage::Error::kInvalid, "commit submissions", std::string(what));
+        q->batch_result_ = Error(Error::kInvalid, "commit submissions", std::string(what));
       });
 }
 

@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <string>
 
-#include "storage/result.hpp"
+#include "common/result.hpp"
 #include "storage/store.hpp"
 
 namespace civic::storage {

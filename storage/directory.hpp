@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "storage/result.hpp"
+#include "common/result.hpp"
 
 namespace civic::storage {
 

@@ -14,7 +14,7 @@
 #include <string_view>
 #include <utility>
 
-#include "storage/result.hpp"
+#include "common/result.hpp"
 
 namespace civic::storage {
 

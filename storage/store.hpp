@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "storage/lmdb.hpp"
-#include "storage/result.hpp"
+#include "common/result.hpp"
 
 namespace civic::storage {
 

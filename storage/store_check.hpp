@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "storage/result.hpp"
+#include "common/result.hpp"
 #include "storage/store.hpp"
 
 namespace civic::storage {

@@ -18,7 +18,7 @@
 #include <string_view>
 
 #include "storage/lmdb.hpp"
-#include "storage/result.hpp"
+#include "common/result.hpp"
 #include "storage/store.hpp"
 
 namespace civic::storage {

@@ -28,7 +28,7 @@
 #include <vector>
 
 #include "storage/lmdb.hpp"
-#include "storage/result.hpp"
+#include "common/result.hpp"
 #include "storage/store.hpp"
 
 namespace civic::storage {

@@ -286,7 +286,7 @@ void a_write_during_an_import_is_not_lost(void** state) {
     import.push_back(parse(event_json("i" + std::to_string(i), "2026-12-01T18:00:00+02:00")));
   import.push_back(parse(event_json("x", "2026-12-05T18:00:00+02:00")));
   std::atomic<bool> started{false};
-  storage::Result<WriteCounts> imported = WriteCounts{};
+  civic::Result<WriteCounts> imported = WriteCounts{};
   std::thread importer([&] {
     started = true;
     imported = upsert_events(*f.store, f.cal, import, kNow);

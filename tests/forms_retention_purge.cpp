@@ -109,7 +109,7 @@ std::pair<long, long> two_turns(storage::Store& store) {
 std::string problem_of(std::string form, bool failed) {
   PurgeReport report;
   report.failed_form = std::move(form);
-  if (failed) report.error = storage::Error(storage::Error::kCorrupt, "purge", "the index is damaged");
+  if (failed) report.error = civic::Error(civic::Error::kCorrupt, "purge", "the index is damaged");
   return report.problem();
 }
 

@@ -68,7 +68,7 @@ struct Result {
   std::string receipt, error;
 };
 
-Result result_of(const storage::Result<std::vector<storage::CommitOutcome>>& batch, std::size_t i) {
+Result result_of(const civic::Result<std::vector<storage::CommitOutcome>>& batch, std::size_t i) {
   CommitResult r = commit_result(batch, i);
   return {r.kind, r.receipt, r.error};
 }
@@ -79,7 +79,7 @@ void reads_each_outcome_of_a_batch(void**) {
   outcomes[1].receipt = "PAL-0";
   outcomes[1].replayed = true;
   outcomes[2].over_limit = true;
-  storage::Result<std::vector<storage::CommitOutcome>> batch(outcomes);
+  civic::Result<std::vector<storage::CommitOutcome>> batch(outcomes);
   Result r = result_of(batch, 0);
   assert_int_equal(int(r.kind), int(CommitResult::Kind::stored));
   assert_string_equal(r.receipt.c_str(), "PAL-1");
@@ -94,11 +94,11 @@ void reads_each_outcome_of_a_batch(void**) {
 }
 
 void reads_a_failed_batch(void**) {
-  storage::Result<std::vector<storage::CommitOutcome>> full(Error(Error::kStoreFull, "put into 'submissions'"));
+  civic::Result<std::vector<storage::CommitOutcome>> full(Error(Error::kStoreFull, "put into 'submissions'"));
   Result r = result_of(full, 0);
   assert_int_equal(int(r.kind), int(CommitResult::Kind::store_full));
   if (r.error.find("put into 'submissions'") == std::string::npos) fail_msg("%s", r.error.c_str());
-  storage::Result<std::vector<storage::CommitOutcome>> failed(Error(Error::kInvalid, "commit submissions", "the store is not open"));
+  civic::Result<std::vector<storage::CommitOutcome>> failed(Error(Error::kInvalid, "commit submissions", "the store is not open"));
   r = result_of(failed, 5);
   assert_int_equal(int(r.kind), int(CommitResult::Kind::failed));
   if (r.error.find("the store is not open") == std::string::npos) fail_msg("%s", r.error.c_str());

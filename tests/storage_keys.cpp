@@ -4,6 +4,7 @@
 #include "storage/keys.hpp"
 #include "tests/support/cmocka.hpp"  // last
 
+using namespace civic;
 using namespace civic::storage;
 
 namespace {

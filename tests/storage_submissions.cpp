@@ -8,6 +8,7 @@
 #include "tests/support/temp_store.hpp"
 #include "tests/support/cmocka.hpp"  // last
 
+using namespace civic;
 using namespace civic::storage;
 
 namespace {

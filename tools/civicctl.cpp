@@ -87,15 +87,15 @@ bool parse_size(std::string_view text, std::size_t& out) {
   return true;
 }
 
-civic::storage::Result<civic::storage::Store> open_store(const Options& opt) {
+civic::Result<civic::storage::Store> open_store(const Options& opt) {
   // civicctl never makes a store: a wrong path is an error, not a new store.
   struct stat st {};
   std::string data = opt.store + "/data.mdb";
   if (::stat(opt.store.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
-    return civic::storage::Error(civic::storage::Error::kInvalid, "open store " + opt.store,
+    return civic::Error(civic::Error::kInvalid, "open store " + opt.store,
                                  "no such directory (give the civic_store path of nginx.conf)");
   if (::stat(data.c_str(), &st) != 0)
-    return civic::storage::Error(civic::storage::Error::kInvalid, "open store " + opt.store,
+    return civic::Error(civic::Error::kInvalid, "open store " + opt.store,
                                  "no civic store there (no data.mdb; give the civic_store path of nginx.conf)");
   civic::storage::EnvOptions env;
   env.path = opt.store;
@@ -104,13 +104,13 @@ civic::storage::Result<civic::storage::Store> open_store(const Options& opt) {
   return civic::storage::Store::open(env);
 }
 
-civic::storage::Result<std::vector<std::string>> calendar_names(civic::storage::Store& store) {
+civic::Result<std::vector<std::string>> calendar_names(civic::storage::Store& store) {
   auto txn = civic::storage::Txn::begin_read(store.env());
   if (!txn) return txn.error();
   return civic::storage::events::list_definitions(*txn, store.db());
 }
 
-civic::storage::Result<std::vector<civic::storage::FormDefinition>> form_definitions(civic::storage::Store& store) {
+civic::Result<std::vector<civic::storage::FormDefinition>> form_definitions(civic::storage::Store& store) {
   auto txn = civic::storage::Txn::begin_read(store.env());
   if (!txn) return txn.error();
   return civic::storage::list_form_definitions(*txn, store.db());

@@ -145,7 +145,7 @@ Validators make_validators(std::string_view store_id, const CalendarConfig& cal,
   return v;
 }
 
-storage::Result<FeedAnswer> build_ics_feed(const storage::Txn& txn, const storage::Databases& db,
+Result<FeedAnswer> build_ics_feed(const storage::Txn& txn, const storage::Databases& db,
                                            const CalendarConfig& cal, const FeedQuery& q, std::size_t budget,
                                            Format format) {
   FeedAnswer answer;
@@ -163,7 +163,7 @@ storage::Result<FeedAnswer> build_ics_feed(const storage::Txn& txn, const storag
   return answer;
 }
 
-storage::Result<FeedAnswer> build_event_ics(const storage::Txn& txn, const storage::Databases& db,
+Result<FeedAnswer> build_event_ics(const storage::Txn& txn, const storage::Databases& db,
                                             const CalendarConfig& cal, std::string_view id, const FeedQuery& q,
                                             Format format) {
   auto view = live_event(txn, db, cal.name, id);

@@ -17,7 +17,7 @@
 #include "calendar/model/field_error.hpp"
 #include "calendar/query/select.hpp"
 #include "storage/lmdb.hpp"
-#include "storage/result.hpp"
+#include "common/result.hpp"
 #include "storage/store.hpp"
 
 namespace civic::calendar {
@@ -53,12 +53,12 @@ struct FeedAnswer {
 // calendar's frame. Format::json is the list of calendar/query/event_list.hpp.
 
 // The whole feed for `query`, read in `txn`.
-storage::Result<FeedAnswer> build_ics_feed(const storage::Txn& txn, const storage::Databases& db,
+Result<FeedAnswer> build_ics_feed(const storage::Txn& txn, const storage::Databases& db,
                                            const CalendarConfig& calendar, const FeedQuery& query,
                                            std::size_t budget, Format format = Format::ics);
 
 // One event as a VCALENDAR (not found: deleted or never there).
-storage::Result<FeedAnswer> build_event_ics(const storage::Txn& txn, const storage::Databases& db,
+Result<FeedAnswer> build_event_ics(const storage::Txn& txn, const storage::Databases& db,
                                             const CalendarConfig& calendar, std::string_view id,
                                             const FeedQuery& query, Format format = Format::ics);
 

@@ -108,7 +108,7 @@ std::string page_link(std::string_view list_url, std::string_view args, int page
   return out;
 }
 
-storage::Result<ListAnswer> build_json_list(const storage::Txn& txn, const storage::Databases& db,
+Result<ListAnswer> build_json_list(const storage::Txn& txn, const storage::Databases& db,
                                             const CalendarConfig& cal, const FeedQuery& q, const ListLinks& links,
                                             std::size_t budget) {
   ListAnswer answer;
@@ -146,7 +146,7 @@ storage::Result<ListAnswer> build_json_list(const storage::Txn& txn, const stora
   return answer;
 }
 
-storage::Result<FeedAnswer> build_event_json(const storage::Txn& txn, const storage::Databases& db,
+Result<FeedAnswer> build_event_json(const storage::Txn& txn, const storage::Databases& db,
                                              const CalendarConfig& cal, std::string_view id, const FeedQuery& q,
                                              const ListLinks& links) {
   auto view = live_event(txn, db, cal.name, id);

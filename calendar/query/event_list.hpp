@@ -34,7 +34,7 @@
 #include "calendar/query/calendar_feed.hpp"
 #include "calendar/query/feed_query.hpp"
 #include "storage/lmdb.hpp"
-#include "storage/result.hpp"
+#include "common/result.hpp"
 #include "storage/store.hpp"
 
 namespace civic::calendar {
@@ -51,13 +51,13 @@ struct ListAnswer {
   bool page_missing = false;   // page beyond the last one (404)
 };
 
-storage::Result<ListAnswer> build_json_list(const storage::Txn& txn, const storage::Databases& db,
+Result<ListAnswer> build_json_list(const storage::Txn& txn, const storage::Databases& db,
                                             const CalendarConfig& calendar, const FeedQuery& query,
                                             const ListLinks& links, std::size_t budget);
 
 // One event's JSON object; with query.recurrence_id, that occurrence of it
 // (not found: no such event, or no occurrence starts then).
-storage::Result<FeedAnswer> build_event_json(const storage::Txn& txn, const storage::Databases& db,
+Result<FeedAnswer> build_event_json(const storage::Txn& txn, const storage::Databases& db,
                                              const CalendarConfig& calendar, std::string_view id,
                                              const FeedQuery& query, const ListLinks& links);
 

@@ -42,8 +42,8 @@ class Selector {
            const QueryPlan& plan, std::size_t budget)
       : txn_(txn), db_(db), cal_(cal), q_(q), plan_(plan), budget_(budget) {}
 
-  storage::Result<Selection> run() {
-    storage::Status st;
+  Result<Selection> run() {
+    Status st;
     switch (plan_.walk) {
       case Walk::first_starts: st = by_first_start(); break;
       case Walk::modifications: st = by_modification(); break;
@@ -64,7 +64,7 @@ class Selector {
   }
 
  private:
-  storage::Result<std::optional<storage::EventView>> read(std::string_view id) {
+  Result<std::optional<storage::EventView>> read(std::string_view id) {
     return ev::get(txn_, db_, cal_.name, id);
   }
 
@@ -87,13 +87,13 @@ class Selector {
   }
 
   // Walks event_time's first occurrences: the page's records only are read.
-  storage::Status by_first_start() {
+  Status by_first_start() {
     auto state = ev::read_state(txn_, db_, cal_.name);
     if (!state) return state.error();
     s_.count = state.value() ? state.value()->listed : 0;
     std::size_t steps = 0;
     std::size_t seen = 0;
-    std::optional<storage::Error> error;
+    std::optional<Error> error;
     bool reached_end = true;
     auto st = ev::walk_first_occurrences(txn_, db_, cal_.name, plan_.order == Order::start_desc, steps,
                                          [&](const ev::IndexedOccurrence& o) {
@@ -117,14 +117,14 @@ class Selector {
   }
 
   // Walks event_modified (tombstones with show_deleted).
-  storage::Status by_modification() {
+  Status by_modification() {
     std::int64_t since = q_.modified_since_us.value_or(std::numeric_limits<std::int64_t>::min());
     auto counted = ev::count_modified_since(txn_, db_, cal_.name, since, plan_.tombstones);
     if (!counted) return counted.error();
     s_.count = *counted;
     std::size_t steps = 0;
     std::size_t seen = 0;
-    std::optional<storage::Error> error;
+    std::optional<Error> error;
     auto st = ev::walk_modified(txn_, db_, cal_.name, since, plan_.order == Order::modified_desc, steps,
                                 [&](const ev::Modification& m) {
                                   if (steps > budget_) {
@@ -142,7 +142,7 @@ class Selector {
   }
 
   // An index walk's item: its event read (false, with `error`, to stop).
-  bool page_item(std::string_view id, std::optional<storage::Error>& error) {
+  bool page_item(std::string_view id, std::optional<Error>& error) {
     auto v = read(id);
     if (!v) {
       error = v.error();
@@ -153,7 +153,7 @@ class Selector {
   }
 
   // Every event (or those modified since), each read.
-  storage::Status every_event() {
+  Status every_event() {
     std::size_t seen = 0;
     auto take = [&](const storage::EventView& v) {
       if (++seen > budget_) {
@@ -171,7 +171,7 @@ class Selector {
   // The items overlapping the window: from the materialized occurrences,
   // then from series expanded past them; with tombstones, deleted events by
   // their last times.
-  storage::Status window() {
+  Status window() {
     auto found = ev::occurrences_overlapping(txn_, db_, cal_.name, plan_.from, plan_.to, budget_);
     if (!found) return found.error();
     if (found->over_budget || found->occurrences.size() > budget_) {
@@ -212,7 +212,7 @@ class Selector {
   }
 
   // A live event that passes the filters, read once (nullptr: not wanted).
-  storage::Result<const storage::EventView*> live(std::string_view id) {
+  Result<const storage::EventView*> live(std::string_view id) {
     auto it = events_.find(id);
     if (it == events_.end()) {
       auto v = read(id);
@@ -236,7 +236,7 @@ class Selector {
   }
 
   // A series past its materialized occurrences, from the window on.
-  storage::Status expand(const storage::EventView& v, std::int64_t resume_from, ExpansionBudget& steps) {
+  Status expand(const storage::EventView& v, std::int64_t resume_from, ExpansionBudget& steps) {
     Event e;
     if (!event_from_view(v, e)) return damaged_event(v.id);
     std::size_t most = plan_.unit == Unit::event ? 1 : kMaxExpansionSteps;
@@ -246,7 +246,7 @@ class Selector {
   }
 
   // Every candidate was read: sorted, one page kept.
-  storage::Status sort_and_cut() {
+  Status sort_and_cut() {
     auto& items = s_.items;
     if (plan_.order == Order::name) {
       VeventStyle style = vevent_style(cal_, q_.lang);
@@ -271,7 +271,7 @@ class Selector {
 
   // The item's name as sorted: stored with the event, or made now (stored
   // before the calendar's languages changed).
-  storage::Status name_key_of(Item& i, const VeventStyle& style, std::uint64_t signature) {
+  Status name_key_of(Item& i, const VeventStyle& style, std::uint64_t signature) {
     if (auto k = i.view->find_rendition(storage::RenditionKind::name_key, q_.lang, signature)) {
       i.name_key = *k;
       return {};
@@ -300,7 +300,7 @@ class Selector {
 
 }  // namespace
 
-storage::Result<Selection> select(const storage::Txn& txn, const storage::Databases& db, const CalendarConfig& cal,
+Result<Selection> select(const storage::Txn& txn, const storage::Databases& db, const CalendarConfig& cal,
                                   const FeedQuery& q, const QueryPlan& plan, std::size_t budget) {
   return Selector(txn, db, cal, q, plan, budget).run();
 }
@@ -337,7 +337,7 @@ std::optional<FieldError> expansion_refusal(const ExpansionBudget& steps, const 
   return e;
 }
 
-storage::Result<std::optional<storage::EventView>> live_event(const storage::Txn& txn, const storage::Databases& db,
+Result<std::optional<storage::EventView>> live_event(const storage::Txn& txn, const storage::Databases& db,
                                                               std::string_view calendar, std::string_view id) {
   auto view = ev::get(txn, db, calendar, id);
   if (!view) return view.error();
@@ -345,8 +345,8 @@ storage::Result<std::optional<storage::EventView>> live_event(const storage::Txn
   return view;
 }
 
-storage::Error damaged_event(std::string_view id) {
-  return storage::Error(storage::Error::kCorrupt, "read event " + std::string(id), "the stored event is damaged");
+Error damaged_event(std::string_view id) {
+  return Error(Error::kCorrupt, "read event " + std::string(id), "the stored event is damaged");
 }
 
 }  // namespace civic::calendar

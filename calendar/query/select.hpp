@@ -25,7 +25,7 @@
 #include "calendar/query/plan.hpp"
 #include "storage/event_store.hpp"
 #include "storage/lmdb.hpp"
-#include "storage/result.hpp"
+#include "common/result.hpp"
 #include "storage/store.hpp"
 
 namespace civic::calendar {
@@ -55,7 +55,7 @@ struct Selection {
   std::deque<std::string> kept;          // texts items point to (name keys)
 };
 
-storage::Result<Selection> select(const storage::Txn& txn, const storage::Databases& db, const CalendarConfig& calendar,
+Result<Selection> select(const storage::Txn& txn, const storage::Databases& db, const CalendarConfig& calendar,
                                   const FeedQuery& query, const QueryPlan& plan, std::size_t budget);
 
 // Whether a stored event passes the filters of `query` (not the window).
@@ -71,10 +71,10 @@ ExpansionBudget expansion_budget(std::size_t budget, std::size_t spent);
 std::optional<FieldError> expansion_refusal(const ExpansionBudget& steps, const FeedQuery& query);
 
 // One live event (nullopt: deleted or never there).
-storage::Result<std::optional<storage::EventView>> live_event(const storage::Txn& txn, const storage::Databases& db,
+Result<std::optional<storage::EventView>> live_event(const storage::Txn& txn, const storage::Databases& db,
                                                               std::string_view calendar, std::string_view id);
 
 // The error for a stored event that cannot be read back.
-storage::Error damaged_event(std::string_view id);
+Error damaged_event(std::string_view id);
 
 }  // namespace civic::calendar

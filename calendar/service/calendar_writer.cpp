@@ -56,7 +56,7 @@ struct Decision {
 
 // Decides for `e` (which arrived with SEQUENCE `incoming`) against `txn`,
 // sets its server fields, and renders its record unless it is unchanged.
-storage::Result<Decision> decide(const storage::Txn& txn, const storage::Databases& db, const CalendarConfig& cal,
+Result<Decision> decide(const storage::Txn& txn, const storage::Databases& db, const CalendarConfig& cal,
                                  Event& e, std::uint32_t incoming, std::int64_t now_us) {
   Decision d;
   std::string canonical = canonical_json(e);
@@ -89,7 +89,7 @@ storage::Result<Decision> decide(const storage::Txn& txn, const storage::Databas
   return d;
 }
 
-storage::Result<std::uint64_t> calendar_version(const storage::Txn& txn, const storage::Databases& db,
+Result<std::uint64_t> calendar_version(const storage::Txn& txn, const storage::Databases& db,
                                                 std::string_view cal) {
   auto state = ev::read_state(txn, db, cal);
   if (!state) return state.error();
@@ -98,7 +98,7 @@ storage::Result<std::uint64_t> calendar_version(const storage::Txn& txn, const s
 
 }  // namespace
 
-storage::Result<WriteCounts> upsert_events(storage::Store& store, const CalendarConfig& cal,
+Result<WriteCounts> upsert_events(storage::Store& store, const CalendarConfig& cal,
                                            std::vector<Event>& events, std::int64_t now_us,
                                            std::vector<Upserted>* outcomes) {
   const auto& db = store.db();
@@ -165,7 +165,7 @@ storage::Result<WriteCounts> upsert_events(storage::Store& store, const Calendar
   return counts;
 }
 
-storage::Result<bool> delete_event(storage::Store& store, const CalendarConfig& cal, std::string_view id,
+Result<bool> delete_event(storage::Store& store, const CalendarConfig& cal, std::string_view id,
                                    std::int64_t now_us) {
   auto txn = storage::Txn::begin_write(store.env());
   if (!txn) return txn.error();
@@ -176,7 +176,7 @@ storage::Result<bool> delete_event(storage::Store& store, const CalendarConfig& 
     if (!old) return old.error();
     if (!old.value() || old.value()->deleted()) return false;
     if (!event_from_view(**old, e))
-      return storage::Error(storage::Error::kCorrupt, "read event " + std::string(id), "the stored event is damaged");
+      return Error(Error::kCorrupt, "read event " + std::string(id), "the stored event is damaged");
   }
   e.sequence = next_sequence(e.sequence);
   e.modified_us = std::max(now_us, e.modified_us + 1);
@@ -189,7 +189,7 @@ storage::Result<bool> delete_event(storage::Store& store, const CalendarConfig& 
   return true;
 }
 
-storage::Result<std::int64_t> record_definition(storage::Store& store, const CalendarConfig& cal,
+Result<std::int64_t> record_definition(storage::Store& store, const CalendarConfig& cal,
                                                 std::int64_t now_us) {
   std::string text = cal.serialize();
   {
@@ -213,7 +213,7 @@ storage::Result<std::int64_t> record_definition(storage::Store& store, const Cal
   return now_us / 1000000;
 }
 
-storage::Result<std::optional<CalendarConfig>> recorded_definition(storage::Store& store, std::string_view name) {
+Result<std::optional<CalendarConfig>> recorded_definition(storage::Store& store, std::string_view name) {
   auto txn = storage::Txn::begin_read(store.env());
   if (!txn) return txn.error();
   auto def = ev::get_definition(*txn, store.db(), name);
@@ -222,7 +222,7 @@ storage::Result<std::optional<CalendarConfig>> recorded_definition(storage::Stor
   std::string_view value = **def;
   CalendarConfig cal;
   if (value.size() < 8 || !CalendarConfig::deserialize(value.substr(8), cal))
-    return storage::Error(storage::Error::kCorrupt, "read calendar " + std::string(name), "the stored definition is damaged");
+    return Error(Error::kCorrupt, "read calendar " + std::string(name), "the stored definition is damaged");
   return std::optional<CalendarConfig>{std::move(cal)};
 }
 

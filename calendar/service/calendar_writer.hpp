@@ -23,28 +23,28 @@
 #include "calendar/model/calendar_config.hpp"
 #include "calendar/model/event.hpp"
 #include "calendar/model/write_counts.hpp"
-#include "storage/result.hpp"
+#include "common/result.hpp"
 #include "storage/store.hpp"
 
 namespace civic::calendar {
 
 // Writes `events` (ids unique, checked by the readers) and sets on each the
 // server fields as stored. `outcomes`, if given, gets one entry per event.
-storage::Result<WriteCounts> upsert_events(storage::Store& store, const CalendarConfig& calendar,
+Result<WriteCounts> upsert_events(storage::Store& store, const CalendarConfig& calendar,
                                            std::vector<Event>& events, std::int64_t now_us,
                                            std::vector<Upserted>* outcomes = nullptr);
 
 // Deletes one event (it becomes a tombstone). False if there was no such event.
-storage::Result<bool> delete_event(storage::Store& store, const CalendarConfig& calendar, std::string_view id,
+Result<bool> delete_event(storage::Store& store, const CalendarConfig& calendar, std::string_view id,
                                    std::int64_t now_us);
 
 // Records the calendar's definition in the store (for civicctl) if it
 // changed, and returns when it last changed (seconds).
-storage::Result<std::int64_t> record_definition(storage::Store& store, const CalendarConfig& calendar,
+Result<std::int64_t> record_definition(storage::Store& store, const CalendarConfig& calendar,
                                                 std::int64_t now_us);
 
 // The definition recorded for `name`, if any.
-storage::Result<std::optional<CalendarConfig>> recorded_definition(storage::Store& store, std::string_view name);
+Result<std::optional<CalendarConfig>> recorded_definition(storage::Store& store, std::string_view name);
 
 std::int64_t now_micros();
 

@@ -101,7 +101,7 @@ Reply not_modified(const Validators& v, std::int64_t max_age, std::int64_t now) 
   return r;
 }
 
-ReadAnswer store_failure(const storage::Error& error) {
+ReadAnswer store_failure(const Error& error) {
   ReadAnswer a;
   a.reply = error_reply(500, "the store could not be read; see the error log");
   a.reply.log = "calendar feed: " + error.message();
@@ -128,7 +128,7 @@ Reply calendar_list(const Calendars& calendars, const ReadRequest& req) {
 }
 
 // The body of a feed request, built in `txn` within `budget`.
-storage::Result<FeedAnswer> build(const storage::Txn& txn, const storage::Databases& db, const Plan& p,
+Result<FeedAnswer> build(const storage::Txn& txn, const storage::Databases& db, const Plan& p,
                                   std::size_t budget, bool& page_missing) {
   if (p.format == Format::json) {
     if (!p.event_id.empty()) return build_event_json(txn, db, *p.calendar, p.event_id, p.query, p.links);

@@ -8,7 +8,7 @@ ExportPager::ExportPager(std::string form, std::unique_ptr<SubmissionExport> wri
                          std::optional<std::uint64_t> limit)
     : form_(std::move(form)), writer_(std::move(writer)), after_(since), remaining_(limit) {}
 
-storage::Status ExportPager::next_page(const storage::Txn& txn, const storage::Databases& db, std::string& out) {
+Status ExportPager::next_page(const storage::Txn& txn, const storage::Databases& db, std::string& out) {
   if (finished_) return {};
   if (!began_) {
     writer_->begin(out);
@@ -38,7 +38,7 @@ storage::Status ExportPager::next_page(const storage::Txn& txn, const storage::D
   return {};
 }
 
-storage::Status ExportPager::next_page(storage::Store& store, std::string& out) {
+Status ExportPager::next_page(storage::Store& store, std::string& out) {
   auto txn = storage::Txn::begin_read(store.env());
   if (!txn) return txn.error();
   return next_page(*txn, store.db(), out);

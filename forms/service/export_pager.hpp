@@ -14,7 +14,7 @@
 
 #include "forms/submission_export.hpp"
 #include "storage/lmdb.hpp"
-#include "storage/result.hpp"
+#include "common/result.hpp"
 #include "storage/store.hpp"
 
 namespace civic::forms {
@@ -32,10 +32,10 @@ class ExportPager {
 
   // Appends the next page to `out`: the export's beginning before the first
   // rows, its end after the last (then finished()).
-  storage::Status next_page(const storage::Txn& txn, const storage::Databases& db, std::string& out);
+  Status next_page(const storage::Txn& txn, const storage::Databases& db, std::string& out);
   // The same in a read transaction of its own, so that no snapshot is held
   // between pages.
-  storage::Status next_page(storage::Store& store, std::string& out);
+  Status next_page(storage::Store& store, std::string& out);
 
   bool finished() const noexcept { return finished_; }
   const std::string& form() const noexcept { return form_; }

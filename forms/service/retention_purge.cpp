@@ -32,7 +32,7 @@ std::int64_t purge_interval(std::span<const FormRetention> forms) {
 
 namespace {
 
-storage::Result<std::uint64_t> count_expired(storage::Store& store, std::string_view form, std::int64_t cutoff) {
+Result<std::uint64_t> count_expired(storage::Store& store, std::string_view form, std::int64_t cutoff) {
   auto txn = storage::Txn::begin_read(store.env());
   if (!txn) return txn.error();
   return storage::count_expired(*txn, store.db(), form, cutoff);
@@ -46,7 +46,7 @@ PurgeReport purge_forms(storage::Store& store, std::span<const FormRetention> fo
     FormPurged done{f.name, f.retention_seconds, 0};
     if (f.retention_seconds > 0) {
       std::int64_t cutoff = now - f.retention_seconds;
-      storage::Result<std::uint64_t> removed = std::uint64_t{0};
+      Result<std::uint64_t> removed = std::uint64_t{0};
       if (dry_run) {
         removed = count_expired(store, f.name, cutoff);
       } else if (auto purged = storage::purge_expired(store, f.name, cutoff, now)) {

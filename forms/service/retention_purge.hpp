@@ -11,7 +11,7 @@
 
 #include "forms/forms.hpp"
 #include "storage/form_definitions.hpp"
-#include "storage/result.hpp"
+#include "common/result.hpp"
 #include "storage/store.hpp"
 
 namespace civic::forms {
@@ -41,7 +41,7 @@ struct FormPurged {
 struct PurgeReport {
   std::vector<FormPurged> forms;  // those done, in order, up to a failure
   std::uint64_t removed = 0;
-  std::optional<storage::Error> error;  // the run stopped at form `failed_form`
+  std::optional<Error> error;  // the run stopped at form `failed_form`
   std::string failed_form;
 
   // What stopped the run, for a log or a terminal: "" if nothing did.

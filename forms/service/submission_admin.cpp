@@ -12,7 +12,7 @@ namespace civic::forms {
 
 namespace {
 
-Reply read_failure(std::string_view form, std::string_view what, const storage::Error& error) {
+Reply read_failure(std::string_view form, std::string_view what, const Error& error) {
   return internal_error("form \"" + std::string(form) + "\": " + std::string(what), error.message());
 }
 

@@ -23,7 +23,7 @@ storage::NewSubmission submission_record(const Form& form, std::string_view lang
   return s;
 }
 
-CommitResult commit_result(const storage::Result<std::vector<storage::CommitOutcome>>& batch, std::size_t i) {
+CommitResult commit_result(const Result<std::vector<storage::CommitOutcome>>& batch, std::size_t i) {
   CommitResult result;
   if (!batch) {
     result.kind = batch.error().map_full() ? CommitResult::Kind::store_full : CommitResult::Kind::failed;

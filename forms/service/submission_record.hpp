@@ -31,6 +31,6 @@ struct CommitResult {
 
 // The result of the `i`th submission of a batch that commit_submissions()
 // answered with `batch`.
-CommitResult commit_result(const storage::Result<std::vector<storage::CommitOutcome>>& batch, std::size_t i);
+CommitResult commit_result(const Result<std::vector<storage::CommitOutcome>>& batch, std::size_t i);
 
 }  // namespace civic::forms

@@ -5,6 +5,7 @@
 #include "calendar/formats/content_line.hpp"
 #include "tests/support/cmocka.hpp"  // last
 
+using namespace civic;
 using namespace civic::calendar;
 
 namespace {

@@ -6,6 +6,7 @@
 #include "calendar/formats/text_fold.hpp"
 #include "tests/support/cmocka.hpp"  // last
 
+using namespace civic;
 using namespace civic::calendar;
 
 namespace {

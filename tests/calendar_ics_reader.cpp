@@ -10,6 +10,7 @@
 #include "calendar/model/timezone.hpp"
 #include "tests/support/cmocka.hpp"  // last
 
+using namespace civic;
 using namespace civic::calendar;
 
 namespace {

@@ -8,7 +8,7 @@
 
 #include "calendar/model/calendar_config.hpp"
 #include "calendar/model/write_counts.hpp"
-#include "calendar/model/field_error.hpp"
+#include "common/field_error.hpp"
 
 namespace civic::calendar {
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "calendar/model/event.hpp"
-#include "calendar/model/field_error.hpp"
+#include "common/field_error.hpp"
 
 namespace civic::calendar {
 

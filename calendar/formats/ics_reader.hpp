@@ -17,7 +17,7 @@
 
 #include "calendar/model/event.hpp"
 #include "calendar/formats/event_json.hpp"
-#include "calendar/model/field_error.hpp"
+#include "common/field_error.hpp"
 
 namespace civic::calendar {
 

@@ -14,7 +14,7 @@
 #include "calendar/model/calendar_config.hpp"
 #include "common/body.hpp"
 #include "calendar/query/feed_query.hpp"
-#include "calendar/model/field_error.hpp"
+#include "common/field_error.hpp"
 #include "calendar/query/select.hpp"
 #include "storage/lmdb.hpp"
 #include "common/result.hpp"

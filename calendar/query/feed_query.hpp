@@ -28,7 +28,7 @@
 
 #include "calendar/model/calendar_config.hpp"
 #include "calendar/model/civil_time.hpp"
-#include "calendar/model/field_error.hpp"
+#include "common/field_error.hpp"
 
 namespace civic::calendar {
 

@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "calendar/model/calendar_config.hpp"
-#include "calendar/model/field_error.hpp"
+#include "common/field_error.hpp"
 #include "calendar/model/recurrence.hpp"
 #include "calendar/query/feed_query.hpp"
 #include "calendar/query/plan.hpp"

@@ -10,7 +10,7 @@
 #include <variant>
 
 #include "calendar/model/calendar_config.hpp"
-#include "calendar/model/field_error.hpp"
+#include "common/field_error.hpp"
 #include "calendar/model/write_counts.hpp"
 #include "common/result.hpp"
 #include "storage/store.hpp"

@@ -11,11 +11,7 @@
 
 namespace civic::storage::event_keys {
 
-inline std::string cal_prefix(std::string_view cal) {
-  std::string k;
-  keys::append_name(k, cal);
-  return k;
-}
+inline std::string cal_prefix(std::string_view cal) { return keys::name_prefix(cal); }
 
 inline std::string event_key(std::string_view cal, std::string_view id) {
   std::string k = cal_prefix(cal);

@@ -28,6 +28,13 @@ inline void append_name(std::string& key, std::string_view name) {
   key.push_back('\0');
 }
 
+// name\0: the prefix of every key under a calendar or a form.
+inline std::string name_prefix(std::string_view name) {
+  std::string key;
+  append_name(key, name);
+  return key;
+}
+
 // Readers take from the front of a view and advance it; nullopt if short.
 inline std::optional<std::uint64_t> take_u64(std::string_view& in) {
   if (in.size() < 8) return std::nullopt;

@@ -13,11 +13,7 @@
 namespace civic::storage::submission_keys {
 
 // form\0: receipts, replays and form counters start with it.
-inline std::string form_key(std::string_view form) {
-  std::string k;
-  keys::append_name(k, form);
-  return k;
-}
+inline std::string form_key(std::string_view form) { return keys::name_prefix(form); }
 
 // form\0 seq: a submission; the prefix of its attachments and replay owners.
 inline std::string seq_key(std::string_view form, std::uint64_t seq) {

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <limits>
-#include <map>
+#include <unordered_map>
 
 #include "calendar/formats/vevent.hpp"
 #include "calendar/model/event.hpp"
@@ -295,7 +295,7 @@ class Selector {
   const QueryPlan& plan_;
   std::size_t budget_;
   Selection s_;
-  std::map<std::string_view, Seen> events_;  // window: each event read once
+  std::unordered_map<std::string_view, Seen> events_;  // window: each event read once
 };
 
 }  // namespace

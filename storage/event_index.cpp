@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "common/hash.hpp"
 #include "storage/event_keys.hpp"
 
 namespace civic::storage::events {
@@ -40,6 +41,8 @@ bool series_flag(std::string_view rest_of_value) {
 }
 
 }  // namespace
+
+std::uint64_t id_hash(std::string_view id) { return fnv1a64(id); }
 
 Result<OccurrenceWindow> occurrences_overlapping(const Txn& txn, const Databases& db, std::string_view cal,
                                                  std::int64_t qs, std::int64_t qe, std::size_t budget) {
@@ -92,8 +95,11 @@ Result<OccurrenceWindow> occurrences_overlapping(const Txn& txn, const Databases
     return result;
   }
   // A long occurrence sits under every week it touches.
+  for (auto& o : found) o.hash = id_hash(o.id);
   std::sort(found.begin(), found.end(), [](const IndexedOccurrence& a, const IndexedOccurrence& b) {
-    return a.id != b.id ? a.id < b.id : a.start < b.start;
+    if (a.hash != b.hash) return a.hash < b.hash;
+    if (int c = a.id.compare(b.id); c != 0) return c < 0;
+    return a.start < b.start;
   });
   found.erase(std::unique(found.begin(), found.end(),
                           [](const IndexedOccurrence& a, const IndexedOccurrence& b) {

@@ -124,6 +124,8 @@ bool EventView::has_keyword(std::string_view k) const {
 
 std::optional<std::string_view> EventView::find_rendition(RenditionKind kind, std::string_view lang,
                                                           std::uint64_t signature) const {
+  // Called for every event of a feed: the kind and the language's length
+  // are looked at before the rest of an entry is read.
   std::size_t offset = 0;
   for (std::size_t at = 0; at + kDirectoryEntry <= directory.size(); at += kDirectoryEntry) {
     RecordReader r(directory.substr(at, kDirectoryEntry));
@@ -131,9 +133,11 @@ std::optional<std::string_view> EventView::find_rendition(RenditionKind kind, st
     std::uint8_t lang_len = r.u8();
     r.u16();
     std::uint32_t length = r.u32();
-    std::uint64_t sig = r.u64();
-    std::string_view l = r.bytes(kMaxRenditionLang).substr(0, lang_len);
-    if (k == kind && l == lang && sig == signature) return texts.substr(offset, length);
+    if (k == kind && lang_len == lang.size()) {
+      std::uint64_t sig = r.u64();
+      std::string_view l = r.bytes(kMaxRenditionLang).substr(0, lang_len);
+      if (l == lang && sig == signature) return texts.substr(offset, length);
+    }
     offset += length;
   }
   return std::nullopt;

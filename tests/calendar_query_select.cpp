@@ -148,6 +148,9 @@ void a_series_is_expanded_past_what_was_materialized(void** state) {
   // Partly materialized, partly expanded: one list, in order.
   assert_string_equal(selected(f, "start=2028-10-20&end=2028-11-20&page_size=100&keyword=music", true),
                       "choir@10-24* choir@10-31* choir@11-07* choir@11-14*");
+  // The feed takes such a series once, at its first occurrence in the window.
+  assert_string_equal(selected(f, "start=2028-10-20&end=2028-11-20&keyword=music", false), "choir@10-24");
+  assert_string_equal(selected(f, "start=2028-11-10&end=2028-11-20&keyword=music", false), "choir@11-14");
 }
 
 void filters_and_pages_cut_the_selection(void** state) {

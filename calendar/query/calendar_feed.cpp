@@ -43,26 +43,25 @@ class FeedAssembler {
         style_(vevent_style(cal, lang)),
         signature_(rendition_signature(rendition_of(format), style_)) {}
 
-  // Adds events in the order of the feed. False if the stored event cannot
-  // be read back (a damaged store).
-  bool add(const storage::EventView& v) {
-    std::string_view text;
-    if (auto stored = v.find_rendition(rendition_of(format_), lang_, signature_)) {
-      text = *stored;
-    } else {
-      // Stored before the calendar's languages changed: rendered now.
-      Event e;
-      if (!event_from_view(v, e)) return false;
-      std::string vevent = render_vevent(e, style_);
-      if (format_ == Format::jcal) vevent = jcal_of_ical(vevent);
-      if (format_ == Format::xcal) vevent = xcal_of_ical(vevent);
-      if (vevent.empty()) return false;
-      rendered_.push_back(std::move(vevent));
-      text = rendered_.back();
-    }
+  // The event in the feed's format (nullopt: the stored event cannot be read
+  // back, a damaged store). Valid as long as the transaction and this.
+  std::optional<std::string_view> text_of(const storage::EventView& v) {
+    if (auto stored = v.find_rendition(rendition_of(format_), lang_, signature_)) return *stored;
+    // Stored before the calendar's languages changed: rendered now.
+    Event e;
+    if (!event_from_view(v, e)) return std::nullopt;
+    std::string vevent = render_vevent(e, style_);
+    if (format_ == Format::jcal) vevent = jcal_of_ical(vevent);
+    if (format_ == Format::xcal) vevent = xcal_of_ical(vevent);
+    if (vevent.empty()) return std::nullopt;
+    rendered_.push_back(std::move(vevent));
+    return rendered_.back();
+  }
+
+  // Adds events in the order of the feed, with their text_of.
+  void add(const storage::EventView& v, std::string_view text) {
     texts_.push_back(text);
     if (!v.tzid.empty() && std::find(zones_.begin(), zones_.end(), v.tzid) == zones_.end()) zones_.push_back(v.tzid);
-    return true;
   }
 
   // The body. Its views stay valid as long as the transaction the events
@@ -157,8 +156,20 @@ Result<FeedAnswer> build_ics_feed(const storage::Txn& txn, const storage::Databa
     return answer;
   }
   FeedAssembler feed(cal, q.lang, format);
-  for (const Item& item : selected->items)
-    if (!feed.add(*item.view)) return damaged_event(item.view->id);
+  // The texts are found in the order the events were read, while their
+  // records are still in the processor's cache, and written in the feed's.
+  const auto& views = selected->views;
+  auto index = [&](const Item& item) { return static_cast<std::size_t>(item.view - views.data()); };
+  std::vector<bool> in_feed(views.size());
+  for (const Item& item : selected->items) in_feed[index(item)] = true;
+  std::vector<std::string_view> texts(views.size());
+  for (std::size_t i = 0; i < views.size(); ++i) {
+    if (!in_feed[i]) continue;
+    auto text = feed.text_of(views[i]);
+    if (!text) return damaged_event(views[i].id);
+    texts[i] = *text;
+  }
+  for (const Item& item : selected->items) feed.add(*item.view, texts[index(item)]);
   answer.body = feed.finish();
   return answer;
 }
@@ -171,7 +182,9 @@ Result<FeedAnswer> build_event_ics(const storage::Txn& txn, const storage::Datab
   if (!view.value()) return FeedAnswer::not_found();
   FeedAnswer answer;
   FeedAssembler feed(cal, q.lang, format);
-  if (!feed.add(**view)) return damaged_event(id);
+  auto text = feed.text_of(**view);
+  if (!text) return damaged_event(id);
+  feed.add(**view, *text);
   answer.body = feed.finish();
   return answer;
 }

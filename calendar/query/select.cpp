@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <unordered_map>
 
 #include "calendar/formats/vevent.hpp"
 #include "calendar/model/event.hpp"
@@ -16,26 +15,45 @@ namespace ev = storage::events;
 
 namespace {
 
-// The order of the items: by the plan's key, then id, then occurrence start;
+// Sorts items[0, to) into place, by `key`, then id, then occurrence start;
 // a descending order is the exact reverse of the ascending one.
-bool before(const Item& a, const Item& b, Order order) {
-  auto tie = [&](const Item& x, const Item& y, auto kx, auto ky) {
+template <bool Descending, class Key>
+void sort_prefix(std::vector<Item>& items, std::size_t to, Key key) {
+  auto less = [&](const Item& a, const Item& b) {
+    const Item& x = Descending ? b : a;
+    const Item& y = Descending ? a : b;
+    auto kx = key(x), ky = key(y);
     if (kx != ky) return kx < ky;
-    if (x.view->id != y.view->id) return x.view->id < y.view->id;
+    if (x.view != y.view)
+      if (int c = x.view->id.compare(y.view->id); c != 0) return c < 0;
     return x.start < y.start;
   };
-  switch (order) {
-    case Order::start: return tie(a, b, a.start, b.start);
-    case Order::start_desc: return tie(b, a, b.start, a.start);
-    case Order::end: return tie(a, b, a.end, b.end);
-    case Order::end_desc: return tie(b, a, b.end, a.end);
-    case Order::modified: return tie(a, b, a.view->modified_us, b.view->modified_us);
-    case Order::modified_desc: return tie(b, a, b.view->modified_us, a.view->modified_us);
-    case Order::name: return tie(a, b, a.name_key, b.name_key);
+  auto mid = items.begin() + static_cast<std::ptrdiff_t>(to);
+  if (mid == items.end()) {
+    std::sort(items.begin(), items.end(), less);
+  } else {
+    std::partial_sort(items.begin(), mid, items.end(), less);
   }
-  return false;
 }
 
+void sort_prefix(std::vector<Item>& items, std::size_t to, Order order) {
+  auto start = [](const Item& i) { return i.start; };
+  auto end = [](const Item& i) { return i.end; };
+  auto modified = [](const Item& i) { return i.view->modified_us; };
+  switch (order) {
+    case Order::start: return sort_prefix<false>(items, to, start);
+    case Order::start_desc: return sort_prefix<true>(items, to, start);
+    case Order::end: return sort_prefix<false>(items, to, end);
+    case Order::end_desc: return sort_prefix<true>(items, to, end);
+    case Order::modified: return sort_prefix<false>(items, to, modified);
+    case Order::modified_desc: return sort_prefix<true>(items, to, modified);
+    case Order::name: return sort_prefix<false>(items, to, [](const Item& i) { return i.name_key; });
+  }
+}
+
+// Views are collected first and items made from them once the last one is
+// in (a vector's elements move while it grows): until then a candidate names
+// its view by index.
 class Selector {
  public:
   Selector(const storage::Txn& txn, const storage::Databases& db, const CalendarConfig& cal, const FeedQuery& q,
@@ -52,10 +70,9 @@ class Selector {
       case Walk::every_event: st = every_event(); break;
     }
     if (!st) return st.error();
-    if (s_.over_budget || s_.refused) {
-      s_.items.clear();
-      return std::move(s_);
-    }
+    if (s_.over_budget || s_.refused) return std::move(s_);
+    s_.items.reserve(candidates_.size());
+    for (const auto& c : candidates_) s_.items.push_back(Item{&s_.views[c.view], c.start, c.end, c.of_series, {}});
     // The index walks give their page in order; every other candidate is sorted here.
     bool in_order = plan_.walk == Walk::first_starts || plan_.walk == Walk::modifications;
     if (!in_order)
@@ -64,22 +81,34 @@ class Selector {
   }
 
  private:
+  static constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+
+  // An item before the views are complete: its view by index.
+  struct Candidate {
+    std::size_t view;
+    std::int64_t start;
+    std::int64_t end;
+    bool of_series;
+  };
+
   Result<std::optional<storage::EventView>> read(std::string_view id) {
     return ev::get(txn_, db_, cal_.name, id);
   }
 
-  // The view kept for the selection's lifetime (items point to it).
-  const storage::EventView& keep(const storage::EventView& v) {
+  // The view kept for the selection's lifetime: its index.
+  std::size_t keep(const storage::EventView& v) {
     s_.views.push_back(v);
-    return s_.views.back();
+    return s_.views.size() - 1;
   }
 
-  static Item item_of(const storage::EventView& v) {
-    Item i;
-    i.view = &v;
-    i.start = v.first_start;
-    i.end = v.first_end;
-    return i;
+  // The event as one item, at its first occurrence.
+  void add_event(const storage::EventView& v) {
+    candidates_.push_back(Candidate{keep(v), v.first_start, v.first_end, false});
+  }
+
+  void add_occurrence(std::size_t view, std::int64_t start, std::int64_t end) {
+    bool of_series = s_.views[view].recurring() && plan_.unit == Unit::occurrence;
+    candidates_.push_back(Candidate{view, start, end, of_series});
   }
 
   bool wanted(const storage::EventView& v) const {
@@ -102,7 +131,7 @@ class Selector {
                                              return false;
                                            }
                                            if (seen++ < plan_.offset) return true;
-                                           if (s_.items.size() == plan_.limit) {
+                                           if (candidates_.size() == plan_.limit) {
                                              reached_end = false;
                                              return false;
                                            }
@@ -133,7 +162,7 @@ class Selector {
                                   }
                                   if (m.deleted && !plan_.tombstones) return true;
                                   if (seen++ < plan_.offset) return true;
-                                  if (s_.items.size() == plan_.limit) return false;
+                                  if (candidates_.size() == plan_.limit) return false;
                                   return page_item(m.id, error);
                                 });
     if (!st) return st;
@@ -148,19 +177,25 @@ class Selector {
       error = v.error();
       return false;
     }
-    if (v.value() && wanted(**v)) s_.items.push_back(item_of(keep(**v)));
+    if (v.value() && wanted(**v)) add_event(**v);
     return true;
   }
 
   // Every event (or those modified since), each read.
   Status every_event() {
+    auto state = ev::read_state(txn_, db_, cal_.name);
+    if (!state) return state.error();
+    if (state.value()) {
+      std::uint64_t events = state.value()->live + state.value()->deleted;
+      s_.views.reserve(static_cast<std::size_t>(std::min<std::uint64_t>({events, budget_, 4096})));
+    }
     std::size_t seen = 0;
     auto take = [&](const storage::EventView& v) {
       if (++seen > budget_) {
         s_.over_budget = true;
         return false;
       }
-      if (wanted(v)) s_.items.push_back(item_of(keep(v)));
+      if (wanted(v)) add_event(v);
       return true;
     };
     if (plan_.walk == Walk::modified_since)
@@ -170,7 +205,8 @@ class Selector {
 
   // The items overlapping the window: from the materialized occurrences,
   // then from series expanded past them; with tombstones, deleted events by
-  // their last times.
+  // their last times. Each event is read once: the occurrences come grouped
+  // by event, and the series are looked up among the events they gave.
   Status window() {
     auto found = ev::occurrences_overlapping(txn_, db_, cal_.name, plan_.from, plan_.to, budget_);
     if (!found) return found.error();
@@ -178,21 +214,38 @@ class Selector {
       s_.over_budget = true;
       return {};
     }
-    // Sorted by (id, start): with Unit::event, an event's first is its item.
+    std::vector<Seen> seen;  // in ev::event_order
+    s_.views.reserve(std::min<std::size_t>(found->occurrences.size() + found->partial.size(), 4096));
     for (const auto& o : found->occurrences) {
-      auto v = live(o.id);
-      if (!v) return v.error();
-      if (*v == nullptr || (plan_.unit == Unit::event && has_item(**v))) continue;
-      if ((*v)->recurring() && o.start >= plan_.series_to) continue;
-      add_occurrence(**v, o.start, o.end);
+      if (seen.empty() || seen.back().hash != o.hash || seen.back().id != o.id) {
+        auto v = live(o.id);
+        if (!v) return v.error();
+        seen.push_back(Seen{o.id, o.hash, *v, false});
+      }
+      Seen& e = seen.back();
+      if (e.view == kNone || (plan_.unit == Unit::event && e.has_item)) continue;
+      if (s_.views[e.view].recurring() && o.start >= plan_.series_to) continue;
+      add_occurrence(e.view, o.start, o.end);
+      e.has_item = true;
     }
     ExpansionBudget steps = expansion_budget(budget_, found->occurrences.size() + found->partial.size());
     for (const auto& partial : found->partial) {
       if (partial.resume_from >= plan_.series_to) continue;
-      auto v = live(partial.id);
-      if (!v) return v.error();
-      if (*v == nullptr || (plan_.unit == Unit::event && has_item(**v))) continue;
-      if (auto st = expand(**v, partial.resume_from, steps); !st) return st;
+      std::uint64_t hash = ev::id_hash(partial.id);
+      auto at = std::lower_bound(seen.begin(), seen.end(), partial.id, [&](const Seen& e, std::string_view id) {
+        return ev::event_order(e.hash, e.id, hash, id);
+      });
+      std::size_t view = kNone;
+      if (at != seen.end() && at->id == partial.id) {
+        if (plan_.unit == Unit::event && at->has_item) continue;
+        view = at->view;
+      } else {
+        auto v = live(partial.id);
+        if (!v) return v.error();
+        view = *v;
+      }
+      if (view == kNone) continue;
+      if (auto st = expand(view, partial.resume_from, steps); !st) return st;
       if (steps.ran_out()) {
         s_.refused = expansion_refusal(steps, q_);
         s_.over_budget = !s_.refused;
@@ -201,47 +254,30 @@ class Selector {
     }
     if (plan_.tombstones) {
       auto st = ev::for_each_tombstone(txn_, db_, cal_.name, [&](const storage::EventView& v) {
-        if (v.first_start < plan_.to && v.last_end > plan_.from && passes_filters(v, q_))
-          s_.items.push_back(item_of(keep(v)));
+        if (v.first_start < plan_.to && v.last_end > plan_.from && passes_filters(v, q_)) add_event(v);
         return true;
       });
       if (!st) return st;
     }
-    if (s_.items.size() > budget_) s_.over_budget = true;
+    if (candidates_.size() > budget_) s_.over_budget = true;
     return {};
   }
 
-  // A live event that passes the filters, read once (nullptr: not wanted).
-  Result<const storage::EventView*> live(std::string_view id) {
-    auto it = events_.find(id);
-    if (it == events_.end()) {
-      auto v = read(id);
-      if (!v) return v.error();
-      const storage::EventView* kept = nullptr;
-      if (v.value() && !v.value()->deleted() && passes_filters(**v, q_)) kept = &keep(**v);
-      it = events_.emplace(id, Seen{kept, false}).first;
-    }
-    return it->second.view;
-  }
-
-  bool has_item(const storage::EventView& v) const { return events_.find(v.id)->second.has_item; }
-
-  void add_occurrence(const storage::EventView& v, std::int64_t start, std::int64_t end) {
-    Item i = item_of(v);
-    i.start = start;
-    i.end = end;
-    i.of_series = v.recurring() && plan_.unit == Unit::occurrence;
-    s_.items.push_back(i);
-    events_.find(v.id)->second.has_item = true;
+  // A live event that passes the filters: its kept view (kNone: not wanted).
+  Result<std::size_t> live(std::string_view id) {
+    auto v = read(id);
+    if (!v) return v.error();
+    if (v.value() && !v.value()->deleted() && passes_filters(**v, q_)) return keep(**v);
+    return kNone;
   }
 
   // A series past its materialized occurrences, from the window on.
-  Status expand(const storage::EventView& v, std::int64_t resume_from, ExpansionBudget& steps) {
+  Status expand(std::size_t view, std::int64_t resume_from, ExpansionBudget& steps) {
     Event e;
-    if (!event_from_view(v, e)) return damaged_event(v.id);
+    if (!event_from_view(s_.views[view], e)) return damaged_event(s_.views[view].id);
     std::size_t most = plan_.unit == Unit::event ? 1 : kMaxExpansionSteps;
     for (const auto& o : occurrences_between(e, resume_from, plan_.from, plan_.series_to, steps, most))
-      add_occurrence(v, o.start, o.end);
+      add_occurrence(view, o.start, o.end);
     return {};
   }
 
@@ -257,14 +293,8 @@ class Selector {
     s_.count = items.size();
     std::size_t from = std::min(plan_.offset, items.size());
     std::size_t to = items.size() - from > plan_.limit ? from + plan_.limit : items.size();
-    auto less = [&](const Item& a, const Item& b) { return before(a, b, plan_.order); };
-    auto mid = items.begin() + static_cast<std::ptrdiff_t>(to);
-    if (mid == items.end()) {
-      std::sort(items.begin(), items.end(), less);
-    } else {
-      std::partial_sort(items.begin(), mid, items.end(), less);
-    }
-    items.erase(mid, items.end());
+    sort_prefix(items, to, plan_.order);
+    items.erase(items.begin() + static_cast<std::ptrdiff_t>(to), items.end());
     items.erase(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(from));
     return {};
   }
@@ -283,8 +313,11 @@ class Selector {
     return {};
   }
 
+  // An event of the window's occurrences.
   struct Seen {
-    const storage::EventView* view;  // nullptr: deleted or filtered out
+    std::string_view id;
+    std::uint64_t hash;  // ev::id_hash(id)
+    std::size_t view;  // kNone: deleted or filtered out
     bool has_item;
   };
 
@@ -295,7 +328,7 @@ class Selector {
   const QueryPlan& plan_;
   std::size_t budget_;
   Selection s_;
-  std::unordered_map<std::string_view, Seen> events_;  // window: each event read once
+  std::vector<Candidate> candidates_;
 };
 
 }  // namespace

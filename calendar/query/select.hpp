@@ -51,8 +51,8 @@ struct Selection {
   std::uint64_t count = 0;       // all of them
   bool over_budget = false;      // nothing selected: run it again with a larger budget
   std::optional<FieldError> refused;  // the query needs more expansion than any request may do
-  std::deque<storage::EventView> views;  // what items point to
-  std::deque<std::string> kept;          // texts items point to (name keys)
+  std::vector<storage::EventView> views;  // what items point to (complete before the first item points)
+  std::deque<std::string> kept;           // texts items point to (name keys)
 };
 
 Result<Selection> select(const storage::Txn& txn, const storage::Databases& db, const CalendarConfig& calendar,

@@ -1,6 +1,8 @@
 #include "storage/lmdb.hpp"
 
+#include <pwd.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
@@ -53,6 +55,20 @@ Error lmdb_error(int code, std::string operation, std::string detail) {
 
 // ---- Env
 
+namespace {
+
+// Who was refused: an nginx worker runs as another user than the master that
+// tested the configuration.
+std::string who_may_not() {
+  uid_t uid = ::geteuid();
+  const passwd* pw = ::getpwuid(uid);
+  std::string user = pw ? std::string(pw->pw_name) + " (uid " + std::to_string(uid) + ")" : "uid " + std::to_string(uid);
+  return "user " + user + " may not open it: the store's directory, every directory above it and its files must "
+         "let nginx's worker user in (read and write)";
+}
+
+}  // namespace
+
 Result<Env> Env::open(const EnvOptions& options) {
   MDB_env* env = nullptr;
   if (int rc = mdb_env_create(&env); rc != 0) return lmdb_error(rc, "mdb_env_create");
@@ -67,8 +83,10 @@ Result<Env> Env::open(const EnvOptions& options) {
   // loop and its thread pool can each hold one.
   unsigned flags = MDB_NOTLS;
   if (options.read_only) flags |= MDB_RDONLY;
-  if (int rc = mdb_env_open(env, options.path.c_str(), flags, options.file_mode); rc != 0)
+  if (int rc = mdb_env_open(env, options.path.c_str(), flags, options.file_mode); rc != 0) {
+    if (rc == EACCES || rc == EPERM) return lmdb_error(rc, "open store " + options.path, who_may_not());
     return lmdb_error(rc, "open store " + options.path);
+  }
   return owner;
 }
 

@@ -153,7 +153,10 @@ Result<std::string> read_store_id(const Txn& txn, const Databases& db) {
 
 bool store_exists(const std::string& path) {
   struct stat st {};
-  return ::stat((path + "/data.mdb").c_str(), &st) == 0;
+  if (::stat((path + "/data.mdb").c_str(), &st) == 0) return true;
+  // Not allowed to look (a worker's user, a directory of mode 0700): there
+  // may well be a store, and opening it names the permission error.
+  return errno != ENOENT && errno != ENOTDIR;
 }
 
 bool valid_receipt_tag(std::string_view tag) {

@@ -95,7 +95,8 @@ Result<std::string> read_store_id(const Txn& txn, const Databases& db);
 // The schema version recorded in a store, read in the given transaction.
 Result<std::uint32_t> read_schema_version(const Txn& txn, const Databases& db);
 
-// Whether `path` holds a store (a data.mdb file).
+// Whether `path` holds a store (a data.mdb file). A path this process may
+// not look into counts as holding one: opening it names the permission error.
 bool store_exists(const std::string& path);
 
 // For `nginx -t`: that the store in `path` opens and has a schema this civic

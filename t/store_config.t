@@ -104,7 +104,7 @@ like($out, qr/civic_store "\Q$prefix\E\/afile\/store": cannot create the directo
 
 # Without root's rights: a directory the user may not write into.
 SKIP: {
-    skip 'needs root to run nginx -t as another user', 6 unless $> == 0;
+    skip 'needs root to run nginx -t as another user', 9 unless $> == 0;
     make_path("$prefix/rootonly/existing", { mode => 0755 });
     chmod 0755, "$prefix/rootonly", "$prefix/rootonly/existing";
 
@@ -127,6 +127,20 @@ SKIP: {
     $t->stop;
     my @st = stat("$prefix/forworkers/data.mdb");
     is($st[4], scalar getpwnam('nobody'), 'the store files belong to the workers\' user');
+
+    # A store the workers' user cannot reach (under a directory of mode 0700,
+    # as mktemp -d makes): the workers name the permission and the user, not
+    # a missing store.
+    make_path("$prefix/private");
+    chmod 0700, "$prefix/private";
+    config_with_store("$prefix/private/store", 1);
+    $t->expect_errors(qr/civic_store "\Q$prefix\E\/private\/store": open store \S+: Permission denied/);
+    $t->start;
+    is($t->get('/admin/status')->{status}, 503, 'a worker without its store answers 503');
+    $t->stop;
+    like($t->error_log, qr/\[emerg\].*open store \Q$prefix\E\/private\/store: Permission denied: user nobody \(uid \d+\) may not open it: the store's directory, every directory above it and its files must let nginx's worker user in/,
+         'the log says the workers\' user may not open the store');
+    unlike($t->error_log, qr/private\/store.*there is no store here/, 'and does not call it missing');
 }
 
 # A store with a newer schema version is refused, and left as it was.

@@ -9,22 +9,35 @@ namespace civic {
 
 namespace {
 
-// "q=0.5" -> 500; malformed -> 1000 (be lenient with clients).
-int parse_quality(std::string_view v) {
-  if (v.empty()) return 1000;
-  if (v[0] == '1') return 1000;
-  if (v[0] != '0') return 1000;
-  int q = 0;
+// A qvalue: "0" ["." 0*3DIGIT] / "1" ["." 0*3("0")], in thousandths.
+std::optional<int> qvalue(std::string_view v) {
+  if (v.empty() || (v[0] != '0' && v[0] != '1')) return std::nullopt;
+  int q = (v[0] - '0') * 1000;
+  if (v.size() == 1) return q;
+  if (v[1] != '.' || v.size() > 5) return std::nullopt;
   int scale = 100;
-  for (std::size_t i = 2; i < v.size() && i < 5 && v[1] == '.'; ++i) {
-    if (v[i] < '0' || v[i] > '9') break;
-    q += (v[i] - '0') * scale;
+  for (char c : v.substr(2)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    q += (c - '0') * scale;
     scale /= 10;
   }
+  if (q > 1000) return std::nullopt;
   return q;
 }
 
 }  // namespace
+
+WeightedElement weighted_element(std::string_view element) {
+  std::size_t semi = element.find(';');
+  WeightedElement e{trim_ows(element.substr(0, semi)), 1000};
+  while (semi != std::string_view::npos) {
+    std::size_t next = element.find(';', semi + 1);
+    std::string_view param = trim_ows(element.substr(semi + 1, next == std::string_view::npos ? next : next - semi - 1));
+    if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') e.weight = qvalue(param.substr(2));
+    semi = next;
+  }
+  return e;
+}
 
 bool if_none_match_hits(std::string_view header, std::string_view etag) {
   header = trim_ows(header);
@@ -54,12 +67,8 @@ int accept_quality(std::string_view header, std::string_view type) {
     std::string_view item = trim_ows(header.substr(pos, comma - pos));
     pos = comma + 1;
     if (item.empty()) continue;
-    std::string_view range = trim_ows(item.substr(0, item.find(';')));
-    int quality = 1000;
-    for (std::size_t semi = item.find(';'); semi != std::string_view::npos; semi = item.find(';', semi + 1)) {
-      std::string_view param = trim_ows(item.substr(semi + 1, item.find(';', semi + 1) - semi - 1));
-      if (param.size() >= 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') quality = parse_quality(param.substr(2));
-    }
+    auto [range, weight] = weighted_element(item);
+    int quality = weight.value_or(1000);
     int specificity = -1;
     if (iequals_ascii(range, type)) specificity = 2;
     else if (range.size() == major.size() + 2 && iequals_ascii(range.substr(0, major.size()), major) && range.ends_with("/*"))

@@ -23,8 +23,18 @@ std::int64_t sent_last_modified(std::int64_t last_modified, std::int64_t now);
 bool client_copy_is_current(std::optional<std::string_view> if_none_match, std::optional<std::int64_t> modified_since,
                             std::string_view etag, std::int64_t last_modified, std::int64_t now);
 
+// One element of a weighted list ("text/html;q=0.8", "fi;q=0.5"): what it
+// names, and its weight in thousandths (RFC 9110 §12.4.2): 1000 without a q
+// parameter, nullopt when the q parameter is not a qvalue ("q=2", "q=0.5x").
+struct WeightedElement {
+  std::string_view range;
+  std::optional<int> weight;
+};
+WeightedElement weighted_element(std::string_view element);
+
 // The quality (0 to 1000) the Accept header gives `type` ("text/calendar"),
-// through "text/*" and "*/*" too; an absent header accepts everything.
+// through "text/*" and "*/*" too; an absent header accepts everything and
+// a malformed weight counts as 1 (lenient with clients).
 int accept_quality(std::string_view header, std::string_view type);
 
 }  // namespace civic

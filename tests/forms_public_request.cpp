@@ -108,6 +108,7 @@ void chooses_the_language(void**) {
   assert_string_equal(language("", "en").c_str(), "en");
   assert_string_equal(language("", "sv-FI, en;q=0.5").c_str(), "sv");
   assert_string_equal(language("", "de, en;q=0.1").c_str(), "en");
+  assert_string_equal(language("", "sv;q=0.5x, en;q=0.3").c_str(), "en");  // a malformed weight: passed over
   assert_string_equal(language("lang=sv", "en").c_str(), "sv");  // ?lang= wins
   assert_string_equal(language("x=1&LANG=en", "").c_str(), "en");  // as nginx finds arguments
   assert_string_equal(language("lang=de", "").c_str(), "fi");    // not one of the form's
@@ -123,6 +124,11 @@ void negotiates_json_or_html(void**) {
   assert_false(prefers_json("text/html, application/json"));
   assert_false(prefers_json(""));
   assert_false(prefers_json("*/*"));
+  // By weight, as a browser or a client library sends them.
+  assert_false(prefers_json("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"));
+  assert_true(prefers_json("text/html;q=0.5, application/json"));
+  assert_false(prefers_json("application/json;q=0, text/html"));
+  assert_true(prefers_json("application/*"));
   const char* form = "application/x-www-form-urlencoded";
   Planned p = plan({.method = PublicMethod::post, .content_type = form});
   assert_true(p.submit);

@@ -1,5 +1,7 @@
 #include "forms/service/public_request.hpp"
 
+#include "common/http_headers.hpp"
+
 #include "common/protocol_words.hpp"
 #include "forms/language.hpp"
 #include "forms/schema_json.hpp"
@@ -65,7 +67,7 @@ std::optional<PublicRoute> route_public_path(std::string_view path, bool named_l
 }
 
 bool prefers_json(std::string_view accept) {
-  return accept.find("application/json") != std::string_view::npos && accept.find("text/html") == std::string_view::npos;
+  return accept_quality(accept, "application/json") > accept_quality(accept, "text/html");
 }
 
 std::string request_language(const PublicRequest& request, std::span<const std::string> languages) {

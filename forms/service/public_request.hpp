@@ -78,7 +78,8 @@ struct PublicRoute {
 // What a path names; nullopt: no form can be named so (404).
 std::optional<PublicRoute> route_public_path(std::string_view path, bool named_location);
 
-// An Accept header that asks for JSON and not for HTML.
+// An Accept header that weighs JSON above HTML (a browser's weighs HTML
+// first; no header, or */*, is a tie: HTML).
 bool prefers_json(std::string_view accept);
 
 // ?lang= if it names one of `languages`, else the best Accept-Language match,

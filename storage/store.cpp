@@ -86,6 +86,9 @@ Result<Databases> open_databases(Txn& txn, bool create) {
       {&Databases::form_defs, "form_defs"},
       {&Databases::form_purges, "form_purges"},
       {&Databases::form_days, "form_days"},
+      {&Databases::outbox, "outbox"},
+      {&Databases::outbox_due, "outbox_due"},
+      {&Databases::outbox_stats, "outbox_stats"},
   };
   for (const auto& named : kDatabases) {
     auto opened = txn.open_db(named.name, create);

@@ -29,6 +29,9 @@ struct Databases {
   Db form_defs;      // storage/form_definitions.hpp
   Db form_purges;    // storage/retention.hpp
   Db form_days;      // storage/submission_store.hpp (max_submissions_per_day)
+  Db outbox;         // storage/outbox.hpp (deliveries of submissions)
+  Db outbox_due;
+  Db outbox_stats;
   // Calendars: see storage/event_store.hpp for the layout.
   Db events;
   Db event_time;

@@ -6,6 +6,7 @@
 #include <rapidjson/document.h>
 
 #include "storage/keys.hpp"
+#include "storage/outbox.hpp"
 #include "storage/submission_keys.hpp"
 
 namespace civic::storage {
@@ -112,6 +113,7 @@ Result<bool> remove_submission(Txn& txn, const Databases& db, std::string_view f
   std::size_t record_size = record.value()->size();
 
   if (auto st = remove_replays(txn, db, form, seq); !st) return st.error();
+  if (auto st = outbox::remove_submission(txn, db, form, seq); !st) return st.error();
   auto files = keys_with_prefix(txn, db.attachments, key);
   if (!files) return files.error();
   for (const auto& [file_key, size] : *files)

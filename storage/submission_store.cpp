@@ -10,6 +10,7 @@
 #include <rapidjson/writer.h>
 
 #include "storage/keys.hpp"
+#include "storage/outbox.hpp"
 #include "storage/submission_keys.hpp"
 #include "common/time_text.hpp"
 
@@ -216,6 +217,8 @@ Status store_one(Txn& txn, const Databases& db, std::string_view tag, const NewS
   keys::append_u64(counter_value, seq);
   keys::append_u64(counter_value, counter->live + 1);
   if (auto st = txn.put(db.form_counters, form_key(s.form), counter_value); !st) return st;
+
+  if (auto st = outbox::add(txn, db, s.form, seq, s.deliveries, now * 1000); !st) return st;
 
   outcome.receipt = std::move(receipt);
   outcome.seq = seq;

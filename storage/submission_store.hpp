@@ -47,6 +47,7 @@ struct NewSubmission {
   std::vector<std::string> replay_keys;  // a repeat of any of them gets the first receipt
   std::int64_t replay_expires = 0;       // seconds since the epoch
   std::uint64_t max_per_day = 0;         // the form's max_submissions_per_day; 0: no limit
+  std::vector<std::uint32_t> deliveries;  // outbox targets (storage/outbox.hpp), written with it
 };
 
 struct CommitOutcome {

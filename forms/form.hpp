@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "forms/delivery.hpp"
 #include "forms/pattern.hpp"
 
 namespace civic::forms {
@@ -118,6 +119,8 @@ struct Form {
   // exports' local times.
   std::string timezone;
   std::vector<Field> fields;
+  // Where submissions go besides the store, in the order of the lines.
+  std::vector<Delivery> deliveries;
 
   const Field* field(std::string_view name) const;
   bool has_files() const;

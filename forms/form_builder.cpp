@@ -43,7 +43,7 @@ FieldError refusal(std::string text, int line = 0) {
 constexpr std::string_view kFormSettings[] = {
     "title", "description", "languages", "retention", "receipt_prefix", "confirm", "confirm_message",
     "honeypot", "min_fill_time", "token_lifetime", "max_submissions_per_day", "country", "timezone",
-    "json_submissions", "field"};
+    "json_submissions", "deliver", "confirm_email", "field"};
 
 }  // namespace
 
@@ -109,6 +109,8 @@ std::string FormBuilder::form_setting(Words words, int line) {
   };
 
   if (setting == "title") return set_text(form_.title, words, line, "title", false);
+  if (setting == "deliver") return set_delivery(words, line);
+  if (setting == "confirm_email") return set_confirm_email(words, line);
   if (setting == "description") return set_text(form_.description, words, line, "description", false);
   if (setting == "confirm_message") return set_text(form_.confirm_message, words, line, "confirm_message", false);
 
@@ -295,6 +297,8 @@ std::variant<Form, FieldError> FormBuilder::finish() {
       case Country::FI: form_.timezone = "Europe/Helsinki"; break;
     }
   }
+
+  if (auto e = check_deliveries(); !e.empty()) return refusal(form_error(e));
 
   auto in_languages = [this](std::string_view lang) {
     return std::find(form_.languages.begin(), form_.languages.end(), lang) != form_.languages.end();

@@ -76,6 +76,12 @@ class FormBuilder {
   std::string set_default(std::string_view setting, Words words, int line);
   std::string set_country(std::string_view setting, Words words, int line);
 
+  // Delivery lines (forms/delivery_settings.cpp).
+  std::string set_delivery(Words words, int line);
+  std::string set_confirm_email(Words words, int line);
+  std::string add_delivery(Delivery d);
+  std::string check_deliveries() const;
+
   Form form_;
   Field field_;
   bool in_field_ = false;

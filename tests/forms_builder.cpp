@@ -135,6 +135,54 @@ void durations_as_people_say_them(void**) {
   assert_int_equal(std::get<Form>(r).retention_seconds, 600);
 }
 
+// A form's delivery lines as a summary: "kind target options" each.
+std::string deliveries_of(std::vector<std::string> lines) {
+  auto r = build_form("feedback", with(lines));
+  if (auto* e = std::get_if<std::string>(&r)) fail_msg("%s", e->c_str());
+  std::string out;
+  for (const Delivery& d : std::get<Form>(r).deliveries)
+    out += (out.empty() ? "" : "; ") + d.describe() + (d.files_inline ? " inline" : "") + (d.full ? " full" : "") +
+           " " + std::to_string(d.timeout_ms) + "/" + std::to_string(d.retry_for_ms / 1000);
+  return out;
+}
+
+void deliveries_are_configured(void**) {
+  assert_string_equal(
+      deliveries_of({"deliver webhook https://cases.example.fi/api secret_file=/etc/civic/f.whsec files=inline timeout=5s",
+                     "deliver email to=kirjaamo@example.fi content=full retry_for=1d", "confirm_email field=email",
+                     "field email email", "end"})
+          .c_str(),
+      "webhook https://cases.example.fi/api inline 5000/259200; email to kirjaamo@example.fi full 10000/86400; "
+      "confirmation to the address in email 10000/259200");
+  // Plain http only to this machine.
+  assert_string_equal(deliveries_of({"deliver webhook http://127.0.0.1:9000/in secret_file=/k", "field a text", "end"}).c_str(),
+                      "webhook http://127.0.0.1:9000/in 10000/259200");
+  assert_contains(error_with(with({"deliver webhook http://cases.example.fi/api secret_file=/k", "field a text", "end"})),
+                  "is plain http");
+  assert_contains(error_with(with({"deliver webhook http://127.evil.example/api secret_file=/k", "field a text", "end"})),
+                  "is plain http");
+  assert_contains(error_with(with({"deliver webhook https://u:p@cases.example.fi/ secret_file=/k", "field a text", "end"})),
+                  "not an https:// URL with a host");
+  assert_contains(error_with(with({"deliver webhook https://cases.example.fi/api", "field a text", "end"})),
+                  "needs secret_file=PATH");
+  assert_contains(error_with(with({"deliver webhook https://x.fi/ secret_file=/k files=all", "field a text", "end"})),
+                  "files= takes inline or none");
+  assert_contains(error_with(with({"deliver webhook https://x.fi/ secret_file=/k timeout=1h", "field a text", "end"})),
+                  "timeout=1h is not a duration from 1s to 5m");
+  assert_contains(error_with(with({"deliver webhook https://x.fi/ secret_file=/k secret_file=/j", "field a text", "end"})),
+                  "\"secret_file=\" is given twice");
+  assert_contains(error_with(with({"deliver email to=a@x.fi retry_for=1y", "field a text", "end"})), "retry_for=1y");
+  assert_contains(error_with(with({"deliver email to=\"A <a@x.fi>\"", "field a text", "end"})), "one plain address");
+  assert_contains(error_with(with({"deliver email to=a@x.fi cc=b@x.fi", "field a text", "end"})),
+                  "\"cc=b@x.fi\" is not one of its options (to=, content=, retry_for=)");
+  assert_contains(error_with(with({"deliver fax 0912345", "field a text", "end"})), "not a kind of delivery");
+  assert_contains(error_with(with({"deliver email to=a@x.fi", "deliver email to=a@x.fi content=full", "field a text", "end"})),
+                  "email to a@x.fi is given twice");
+  assert_contains(error_with(with({"confirm_email field=mail", "field a text", "end"})), "has no field \"mail\"");
+  assert_contains(error_with(with({"confirm_email field=a", "field a text", "end"})), "is not of type email");
+  assert_contains(error_with(with({"confirm_email email", "field email email", "end"})), "confirm_email field=email;");
+}
+
 }  // namespace
 
 int main() {
@@ -143,6 +191,7 @@ int main() {
       cmocka_unit_test(every_type_builds),
       cmocka_unit_test(configuration_errors),
       cmocka_unit_test(durations_as_people_say_them),
+      cmocka_unit_test(deliveries_are_configured),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

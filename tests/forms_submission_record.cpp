@@ -56,6 +56,28 @@ void records_the_submission(void**) {
   assert_int_equal(r.input_values, 1);  // kept, to show the form again
 }
 
+// The outbox targets of a submission, as "id id ".
+std::string deliveries_of(const Form& form, const char* address) {
+  Intake intake = accepted({});
+  if (address) intake.validated.values.push_back(CleanValue{form.field("mail"), {address}});
+  storage::NewSubmission s = submission_record(form, "fi", intake);
+  std::string out;
+  for (std::uint32_t t : s.deliveries) out += std::to_string(t) + " ";
+  return out;
+}
+
+void goes_to_every_delivery(void**) {
+  Form form = test::public_form({"deliver webhook https://cases.example.fi/in secret_file=/k",
+                                 "deliver email to=kirjaamo@example.fi", "confirm_email field=mail",
+                                 "field mail email", "end"});
+  std::string hook = std::to_string(form.deliveries[0].target_id()), mail = std::to_string(form.deliveries[1].target_id()),
+              confirm = std::to_string(form.deliveries[2].target_id());
+  assert_string_equal(deliveries_of(form, "maija@example.fi").c_str(), (hook + " " + mail + " " + confirm + " ").c_str());
+  // No address given: no confirmation to send.
+  assert_string_equal(deliveries_of(form, nullptr).c_str(), (hook + " " + mail + " ").c_str());
+  assert_string_equal(deliveries_of(test::public_form(), nullptr).c_str(), "");
+}
+
 void numbers_files_per_field(void**) {
   Record r = record_of(test::public_form(), "fi", {"photo", "photo", "photo", "doc", "doc", "other"});
   assert_string_equal(r.files.c_str(),
@@ -110,6 +132,7 @@ int main() {
   const CMUnitTest tests[] = {
       cmocka_unit_test(records_the_submission),
       cmocka_unit_test(numbers_files_per_field),
+      cmocka_unit_test(goes_to_every_delivery),
       cmocka_unit_test(reads_each_outcome_of_a_batch),
       cmocka_unit_test(reads_a_failed_batch),
   };

@@ -1,5 +1,6 @@
 #include "forms/service/submission_record.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <utility>
 
@@ -19,6 +20,12 @@ storage::NewSubmission submission_record(const Form& form, std::string_view lang
     bool same_field = !s.files.empty() && s.files.back().field == f.field;
     std::uint32_t index = same_field ? s.files.back().index + 1 : 0;
     s.files.push_back({f.field, index, std::move(f.content)});
+  }
+  // Every delivery line; the citizen's confirmation only when they gave an address.
+  for (const Delivery& d : form.deliveries) {
+    bool answered = std::any_of(intake.validated.values.begin(), intake.validated.values.end(),
+                                [&](const CleanValue& v) { return v.field->name == d.field && !v.values.empty(); });
+    if (d.kind != DeliveryKind::confirmation || answered) s.deliveries.push_back(d.target_id());
   }
   return s;
 }

@@ -1,6 +1,7 @@
 #include "forms/delivery.hpp"
 
 #include "common/hash.hpp"
+#include "delivery/webhook_secret.hpp"
 
 namespace civic::forms {
 
@@ -15,6 +16,16 @@ std::string Delivery::describe() const {
     case DeliveryKind::webhook: return "webhook " + url;
     case DeliveryKind::email: return "email to " + to;
     case DeliveryKind::confirmation: return "confirmation to the address in " + field;
+  }
+  return {};
+}
+
+std::string load_secrets(std::vector<Delivery>& deliveries) {
+  for (Delivery& d : deliveries) {
+    if (d.kind != DeliveryKind::webhook) continue;
+    auto key = delivery::read_webhook_secret(d.secret_file);
+    if (!key) return "deliver webhook " + d.url + ": secret_file " + d.secret_file + ": " + key.error().message();
+    d.secret = std::move(*key);
   }
   return {};
 }

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace civic::forms {
 
@@ -22,6 +23,7 @@ struct Delivery {
   DeliveryKind kind = DeliveryKind::webhook;
   std::string url;           // webhook: where to POST
   std::string secret_file;   // webhook: the whsec_ key's file
+  std::string secret;        // webhook: the key, read from it with the configuration (load_secrets)
   bool files_inline = false; // webhook: file contents in the payload (files=inline)
   std::string to;            // email: the case worker's address
   bool full = false;         // email: the answers too (content=full)
@@ -35,6 +37,10 @@ struct Delivery {
   // "confirmation to the address in email".
   std::string describe() const;
 };
+
+// Reads every webhook's key from its secret_file (at configuration time:
+// the workers' user may not read it). An error text for nginx -t, or "".
+std::string load_secrets(std::vector<Delivery>& deliveries);
 
 // Whether `host` (of a URL) is this machine: only there may a webhook be
 // plain http.

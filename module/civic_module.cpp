@@ -7,12 +7,15 @@
 #include <stdexcept>
 #include <string>
 
+#include "module/delivery_timer.hpp"
 #include "module/form_conf.hpp"
 #include "module/calendar_conf.hpp"
 #include "module/guard.hpp"
 #include "module/module.hpp"
 #include "module/retention_timer.hpp"
 #include "calendar/query/feed_cache.hpp"
+#include "delivery/curl_global.hpp"
+#include "forms/service/delivery_round.hpp"
 #include "forms/submission_export.hpp"
 #include "server/startup.hpp"
 #include "storage/directory.hpp"
@@ -170,6 +173,14 @@ ngx_int_t postconfiguration(ngx_conf_t* cf) noexcept {
   return guard_step(cf->log, "civic_store", [&]() -> ngx_int_t {
     static const forms::Forms no_forms;
     const forms::Forms& forms = mc->forms ? *mc->forms : no_forms;
+    if (auto e = forms::check_smtp(forms, mc->smtp != nullptr); !e.empty()) {
+      ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "%s", e.c_str());
+      return NGX_ERROR;
+    }
+    if (auto st = delivery::global_init(); !st) {
+      ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "civic: %s", st.error().message().c_str());
+      return NGX_ERROR;
+    }
     server::StoreSetup setup{store_options(*mc), mc->create_store != 0};
     server::StartupReport report =
         ngx_test_config ? server::check_configuration(setup, forms)
@@ -220,6 +231,7 @@ ngx_int_t init_process(ngx_cycle_t* cycle) noexcept {
     worker_store().emplace(std::move(*store));
     forms::init_xml_export();
     start_retention_timer(cycle, mc);
+    start_delivery_timer(cycle, mc);
   });
   return NGX_OK;
 }

@@ -5,6 +5,7 @@
 #include <ctime>
 #include <vector>
 
+#include "module/delivery_timer.hpp"
 #include "module/guard.hpp"
 #include "module/module.hpp"
 #include "module/pending_work.hpp"
@@ -162,6 +163,9 @@ void CommitQueue::done(ngx_event_t* ev) {
 void CommitQueue::finish_batch() noexcept {
   std::vector<Waiting> batch;
   batch.swap(batch_);
+  bool delivers = batch_result_ && std::any_of(batch_submissions_.begin(), batch_submissions_.end(),
+                                               [](const storage::NewSubmission& s) { return !s.deliveries.empty(); });
+  if (delivers) deliveries_stored();  // sent at once, not at the next tick
   batch_submissions_.clear();
   BatchResult result = std::move(batch_result_);
   batch_result_ = BatchResult(std::vector<storage::CommitOutcome>{});

@@ -1,8 +1,10 @@
 #include "module/form_conf.hpp"
 
+#include <span>
 #include <string>
 #include <variant>
 
+#include "delivery/smtp_config.hpp"
 #include "forms/form_builder.hpp"
 #include "forms/layout.hpp"
 #include "module/conf_text.hpp"
@@ -86,7 +88,10 @@ char* civic_form_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
       log_at(cf, error->line, error->message);
       return conf_error();
     }
-    mc->forms->add(std::move(std::get<forms::Form>(built)));
+    // Read here, in the master: the workers' user may not read the keys.
+    auto& form = std::get<forms::Form>(built);
+    if (auto e = forms::load_secrets(form.deliveries); !e.empty()) return conf_report(cf, "civic_form \"" + form_name + "\": " + e);
+    mc->forms->add(std::move(form));
     return NGX_CONF_OK;
   });
 }
@@ -122,6 +127,20 @@ char* field_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
     *cf = saved;
     if (rv != NGX_CONF_OK) return rv;
     return conf_report(cf, parse->end_field());
+  });
+}
+
+// civic_smtp URL from=ADDRESS [starttls=on|off] [user=NAME password_file=PATH];
+char* civic_smtp(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
+  auto* mc = static_cast<MainConf*>(conf);
+  if (mc->smtp != nullptr) return const_cast<char*>("is duplicate");
+  return guard_directive(cf, "civic_smtp", [&]() -> char* {
+    auto words = conf_words(cf);
+    auto parsed = delivery::parse_smtp_config(std::span<const std::string_view>(words).subspan(1));
+    if (auto* error = std::get_if<std::string>(&parsed)) return conf_report(cf, "civic_smtp: " + *error);
+    mc->smtp = pool_new<delivery::SmtpConfig>(cf->pool, std::move(std::get<delivery::SmtpConfig>(parsed)));
+    if (mc->smtp == nullptr) return conf_error();
+    return NGX_CONF_OK;
   });
 }
 

@@ -32,6 +32,7 @@ char* civic_form_block(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
 char* form_setting(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
 char* field_block(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
 char* civic_form_layout(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
+char* civic_smtp(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
 
 }  // namespace civic::module
 
@@ -46,6 +47,8 @@ char* civic_form_layout(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept
       {ngx_string("civic_form_layout"),                                                                   \
        NGX_HTTP_MAIN_CONF | NGX_HTTP_SRV_CONF | NGX_HTTP_LOC_CONF | NGX_CONF_TAKE1,                       \
        civic::module::civic_form_layout, NGX_HTTP_LOC_CONF_OFFSET, 0, nullptr},                           \
+      {ngx_string("civic_smtp"), NGX_HTTP_MAIN_CONF | NGX_CONF_2MORE, civic::module::civic_smtp,          \
+       NGX_HTTP_MAIN_CONF_OFFSET, 0, nullptr},                                                            \
       {ngx_string("civic_commit_batch"), NGX_HTTP_MAIN_CONF | NGX_CONF_TAKE1, ngx_conf_set_num_slot,      \
        NGX_HTTP_MAIN_CONF_OFFSET, offsetof(civic::module::MainConf, commit_batch), nullptr},              \
       {ngx_string("field"), civic::module::kFormBlockConf | NGX_CONF_BLOCK | NGX_CONF_ANY,                \

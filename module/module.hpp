@@ -21,6 +21,9 @@ class Layout;
 namespace civic::calendar {
 class Calendars;
 }
+namespace civic::delivery {
+struct SmtpConfig;
+}
 
 namespace civic::module {
 
@@ -41,6 +44,7 @@ struct MainConf {
   calendar::Calendars* calendars;  // civic_calendar blocks; pool-cleanup owned
   ngx_str_t calendars_prefix; // the first civic_calendars location, for absolute URLs
   size_t feed_cache_size;     // civic_feed_cache: bytes of built feeds per worker; 0: off
+  delivery::SmtpConfig* smtp; // civic_smtp; null if absent (pool-cleanup owned)
 };
 static_assert(std::is_trivially_destructible_v<MainConf>);
 

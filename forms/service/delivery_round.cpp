@@ -1,0 +1,333 @@
+#include "forms/service/delivery_round.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <random>
+
+#include <rapidjson/document.h>
+
+#include "delivery/mail_message.hpp"
+#include "delivery/retry_policy.hpp"
+#include "delivery/webhook_payload.hpp"
+#include "delivery/webhook_signature.hpp"
+#include "forms/local_time.hpp"
+#include "storage/outbox.hpp"
+#include "storage/submission_store.hpp"
+
+namespace civic::forms {
+
+namespace {
+
+namespace ob = storage::outbox;
+
+// A claimed delivery, built and ready to send (or already decided).
+struct Job {
+  ob::Claimed claimed;
+  const Form* form = nullptr;
+  const Delivery* target = nullptr;
+  std::string receipt;
+  std::optional<ob::Outcome> decided;  // failed before sending (gone, not configured, damaged)
+  std::string error;
+  std::size_t post = static_cast<std::size_t>(-1);  // its place among the posts or the mails
+  std::size_t mail = static_cast<std::size_t>(-1);
+};
+
+const Delivery* find_target(const Form& form, std::uint32_t id) {
+  for (const Delivery& d : form.deliveries)
+    if (d.target_id() == id) return &d;
+  return nullptr;
+}
+
+// The text of a stored answer for people: strings as they are, lists joined,
+// files by name, type and size.
+std::string answer_text(const rapidjson::Value& v) {
+  if (v.IsString()) return std::string(v.GetString(), v.GetStringLength());
+  if (v.IsBool()) return v.GetBool() ? "✓" : "–";
+  if (v.IsNumber()) return std::to_string(v.GetDouble());
+  if (!v.IsArray()) return {};
+  std::string out;
+  for (const auto& item : v.GetArray()) {
+    std::string one;
+    if (item.IsObject() && item.HasMember("filename") && item["filename"].IsString()) {
+      one = item["filename"].GetString();
+      if (item.HasMember("content_type") && item["content_type"].IsString() && item.HasMember("size") &&
+          item["size"].IsUint64())
+        one += std::string(" (") + item["content_type"].GetString() + ", " + std::to_string(item["size"].GetUint64()) +
+               " bytes)";
+    } else {
+      one = answer_text(item);
+    }
+    out += (out.empty() ? "" : ", ") + one;
+  }
+  return out;
+}
+
+struct Stored {
+  rapidjson::Document doc;
+  std::string json;
+  std::int64_t created = 0;
+  std::string language;
+};
+
+// The submission's JSON and what the messages need of it.
+std::optional<Stored> read_stored(const storage::Txn& txn, const storage::Databases& db, std::string_view form,
+                                  std::uint64_t seq, std::string& error) {
+  auto found = storage::list_submissions(txn, db, form, seq - 1, 1);
+  if (!found) {
+    error = found.error().message();
+    return std::nullopt;
+  }
+  if (found->empty() || found->front().seq != seq) {
+    error = "the submission is no longer stored";
+    return std::nullopt;
+  }
+  Stored s;
+  s.json = std::move(found->front().json);
+  s.created = found->front().created;
+  s.doc.Parse(s.json.data(), s.json.size());
+  if (s.doc.HasParseError() || !s.doc.IsObject() || !s.doc.HasMember("data") || !s.doc["data"].IsObject()) {
+    error = "the stored submission is damaged";
+    return std::nullopt;
+  }
+  if (s.doc.HasMember("language") && s.doc["language"].IsString()) s.language = s.doc["language"].GetString();
+  return s;
+}
+
+std::string member_text(const rapidjson::Document& doc, const char* name) {
+  return doc.HasMember(name) && doc[name].IsString() ? doc[name].GetString() : "";
+}
+
+// Every file the data lists, read from the store.
+std::optional<std::vector<delivery::FileContent>> stored_files(const storage::Txn& txn, const storage::Databases& db,
+                                                               const Form& form, std::uint64_t seq, const Stored& s,
+                                                               std::string& error) {
+  std::vector<delivery::FileContent> files;
+  const auto& data = s.doc["data"];
+  for (const Field& f : form.fields) {
+    if (f.type != FieldType::file || !data.HasMember(f.name.c_str()) || !data[f.name.c_str()].IsArray()) continue;
+    for (std::uint32_t i = 0; i < data[f.name.c_str()].Size(); ++i) {
+      auto bytes = storage::read_attachment(txn, db, form.name, seq, f.name, i);
+      if (!bytes || !bytes.value()) {
+        error = "a file of the submission cannot be read";
+        return std::nullopt;
+      }
+      files.push_back({f.name, i, **bytes});
+    }
+  }
+  return files;
+}
+
+delivery::SubmissionFacts facts_of(const Form& form, const Stored& s, std::string_view receipt) {
+  delivery::SubmissionFacts f;
+  f.form = form.name;
+  f.language = s.language.empty() ? form.languages.front() : s.language;
+  f.form_title = std::string(form.title.in(f.language, form.languages));
+  if (f.form_title.empty()) f.form_title = form.name;
+  f.receipt = receipt;
+  f.created_time = s.created;
+  f.local_time = local_time_text(s.created, form.timezone);
+  f.time_zone = f.local_time.empty() ? "UTC" : form.timezone;
+  return f;
+}
+
+std::vector<std::pair<std::string, std::string>> answers_of(const Form& form, const Stored& s,
+                                                            std::string_view lang) {
+  std::vector<std::pair<std::string, std::string>> out;
+  const auto& data = s.doc["data"];
+  for (const Field& f : form.fields) {
+    if (!data.HasMember(f.name.c_str())) continue;
+    std::string label(f.label.in(lang, form.languages));
+    out.emplace_back(label.empty() ? f.name : label, answer_text(data[f.name.c_str()]));
+  }
+  return out;
+}
+
+std::string result_text(ob::Outcome outcome, std::string_view error) {
+  switch (outcome) {
+    case ob::Outcome::delivered: return "delivered";
+    case ob::Outcome::retry: return "will be tried again (" + std::string(error) + ")";
+    case ob::Outcome::failed: return "failed (" + std::string(error) + ")";
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string check_smtp(const Forms& forms, bool smtp_configured) {
+  if (smtp_configured) return {};
+  for (std::string_view name : forms.names())
+    for (const Delivery& d : forms.find(name)->deliveries)
+      if (d.kind != DeliveryKind::webhook)
+        return "civic_form \"" + std::string(name) + "\": " +
+               (d.kind == DeliveryKind::email ? "deliver email" : "confirm_email") +
+               " needs civic_smtp in the http{} block (the relay e-mail goes through, as in: civic_smtp "
+               "smtp://relay.example.fi:587 from=noreply@example.fi;) (line " + std::to_string(d.line) + ")";
+  return {};
+}
+
+std::string delivery_id(std::string_view receipt, std::uint32_t target) {
+  char hex[16];
+  std::snprintf(hex, sizeof hex, ".%08x", target);
+  return std::string(receipt) + hex;
+}
+
+DeliveryRounds::DeliveryRounds(const Forms& forms, std::optional<delivery::SmtpConfig> smtp)
+    : forms_(forms), smtp_config_(std::move(smtp)) {
+  std::int64_t longest = 30000;
+  for (std::string_view name : forms_.names())
+    for (const Delivery& d : forms_.find(name)->deliveries) {
+      any_ = true;
+      longest = std::max(longest, d.timeout_ms);
+    }
+  // Longer than any exchange a round makes: sending, then recording.
+  lease_ms_ = 2 * longest + 60000;
+  if (smtp_config_) smtp_.emplace(*smtp_config_);
+}
+
+RoundReport DeliveryRounds::run(storage::Store& store, std::int64_t now_ms, std::uint32_t owner) {
+  RoundReport report;
+  auto fail = [&](const Error& e) {
+    report.problem = e.message();
+    return report;
+  };
+  std::vector<Job> jobs;
+  {
+    auto txn = storage::Txn::begin_write(store.env());
+    if (!txn) return fail(txn.error());
+    auto claimed = ob::claim_due(*txn, store.db(), now_ms, lease_ms_, owner, kPerRound);
+    if (!claimed) return fail(claimed.error());
+    if (claimed->empty()) return report;
+    if (auto st = txn->commit(); !st) return fail(st.error());
+    report.full = claimed->size() == kPerRound;
+    for (auto& c : *claimed) jobs.push_back(Job{std::move(c)});
+  }
+
+  // Built from the stored submissions in one read transaction, then sent
+  // with none open.
+  std::vector<delivery::HttpPost> posts;
+  std::vector<delivery::OutgoingMail> mails;
+  {
+    auto txn = storage::Txn::begin_read(store.env());
+    if (!txn) return fail(txn.error());
+    for (Job& job : jobs) {
+      const auto& key = job.claimed.key;
+      job.form = forms_.find(key.form);
+      job.target = job.form ? find_target(*job.form, key.target) : nullptr;
+      if (job.target == nullptr) {
+        job.decided = ob::Outcome::failed;
+        job.error = "the form no longer has this delivery";
+        continue;
+      }
+      auto stored = read_stored(*txn, store.db(), key.form, key.seq, job.error);
+      if (!stored) {
+        job.decided = ob::Outcome::failed;
+        continue;
+      }
+      job.receipt = member_text(stored->doc, "receipt");
+      const Delivery& d = *job.target;
+      if (d.kind == DeliveryKind::webhook) {
+        auto files = stored_files(*txn, store.db(), *job.form, key.seq, *stored, job.error);
+        auto body = files ? delivery::webhook_body(stored->json, *files, d.files_inline)
+                          : Result<std::string>(Error(Error::kCorrupt, "read files", job.error));
+        if (!body) {
+          job.decided = ob::Outcome::failed;
+          job.error = body.error().message();
+          continue;
+        }
+        delivery::HttpPost post;
+        post.url = d.url;
+        post.headers = delivery::standard_webhook_headers(d.secret, delivery_id(job.receipt, key.target), now_ms / 1000,
+                                                          *body);
+        post.body = std::move(*body);
+        post.timeout_ms = static_cast<long>(d.timeout_ms);
+        job.post = posts.size();
+        posts.push_back(std::move(post));
+        continue;
+      }
+      if (!smtp_) {
+        job.decided = ob::Outcome::failed;
+        job.error = "no civic_smtp is configured";
+        continue;
+      }
+      delivery::SubmissionFacts facts = facts_of(*job.form, *stored, job.receipt);
+      delivery::MailContent content;
+      if (d.kind == DeliveryKind::confirmation) {
+        std::string to;
+        const auto& data = stored->doc["data"];
+        if (data.HasMember(d.field.c_str()) && data[d.field.c_str()].IsString()) to = data[d.field.c_str()].GetString();
+        if (!delivery::valid_mail_address(to)) {
+          job.decided = ob::Outcome::failed;
+          job.error = "the address the citizen gave is not one a message can be sent to";
+          continue;
+        }
+        content = delivery::citizen_confirmation(facts, smtp_config_->from, to);
+      } else if (d.full) {
+        content = delivery::case_worker_full(facts, answers_of(*job.form, *stored, facts.language), smtp_config_->from, d.to);
+      } else {
+        content = delivery::case_worker_summary(facts, smtp_config_->from, d.to);
+      }
+      auto message = delivery::build_message(content);
+      if (!message) {
+        job.decided = ob::Outcome::failed;
+        job.error = message.error().message();
+        continue;
+      }
+      job.mail = mails.size();
+      mails.push_back(delivery::OutgoingMail{content.to, std::move(*message), static_cast<long>(d.timeout_ms)});
+    }
+  }
+
+  std::vector<delivery::HttpResult> posted = posts.empty() ? std::vector<delivery::HttpResult>{} : http_.post_all(posts);
+  std::vector<delivery::MailResult> mailed = mails.empty() || !smtp_ ? std::vector<delivery::MailResult>{} : smtp_->send_all(mails);
+
+  std::mt19937 random(static_cast<std::uint32_t>(now_ms) ^ owner);
+  std::int64_t done_ms = now_ms;
+  std::vector<ob::Attempt> attempts;
+  for (Job& job : jobs) {
+    ob::Attempt a;
+    a.key = job.claimed.key;
+    a.at_ms = done_ms;
+    if (job.decided) {
+      a.outcome = *job.decided;
+    } else if (job.post < posted.size()) {
+      const auto& r = posted[job.post];
+      auto o = delivery::http_outcome(r.status, r.transport_error);
+      a.outcome = o == delivery::Outcome::delivered ? ob::Outcome::delivered
+                  : o == delivery::Outcome::retry   ? ob::Outcome::retry
+                                                    : ob::Outcome::failed;
+      job.error = r.error.empty() ? "HTTP " + std::to_string(r.status) : r.error;
+    } else if (job.mail < mailed.size()) {
+      const auto& r = mailed[job.mail];
+      a.outcome = r.delivered ? ob::Outcome::delivered : r.retry ? ob::Outcome::retry : ob::Outcome::failed;
+      job.error = r.error;
+    } else {
+      a.outcome = ob::Outcome::retry;
+      job.error = "not sent";
+    }
+    if (a.outcome == ob::Outcome::retry) {
+      std::int64_t retry_for = job.target ? job.target->retry_for_ms : 0;
+      if (delivery::retry_window_over(job.claimed.entry.retry_from_ms, done_ms, retry_for)) {
+        a.outcome = ob::Outcome::failed;
+        job.error += "; retry_for is over";
+      } else {
+        a.next_due_ms = done_ms + delivery::retry_delay_ms(job.claimed.entry.attempts + 1, random());
+      }
+    }
+    if (a.outcome != ob::Outcome::delivered) a.error = job.error;
+    (a.outcome == ob::Outcome::delivered ? report.delivered
+     : a.outcome == ob::Outcome::retry   ? report.retried
+                                         : report.failed)++;
+    std::string target = job.target ? job.target->describe() : "target " + std::to_string(a.key.target);
+    report.lines.push_back(a.key.form + " " + (job.receipt.empty() ? "#" + std::to_string(a.key.seq) : job.receipt) +
+                           " " + target + ": " + result_text(a.outcome, job.error));
+    attempts.push_back(std::move(a));
+  }
+
+  auto txn = storage::Txn::begin_write(store.env());
+  if (!txn) return fail(txn.error());
+  if (auto st = ob::record(*txn, store.db(), attempts); !st) return fail(st.error());
+  if (auto st = txn->commit(); !st) return fail(st.error());
+  return report;
+}
+
+}  // namespace civic::forms

@@ -1,0 +1,258 @@
+// Sending through an SMTP relay: t/tools/smtp_sink.py on a free loopback
+// port gets every message of a batch byte for byte; 451 is retried, 550 is
+// failed for good, and a relay that is not there is retried.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <rapidjson/document.h>
+
+#include "delivery/curl_global.hpp"
+#include "delivery/mail_message.hpp"
+#include "delivery/smtp_sender.hpp"
+#include "tests/support/mail_check.hpp"
+#include "tests/support/temp_dir.hpp"
+#include "tests/support/cmocka.hpp"  // last
+
+extern char** environ;
+
+using namespace civic;
+using namespace civic::delivery;
+
+namespace {
+
+const char* verdict(std::string text) {
+  static std::string last;
+  last = std::move(text);
+  return last.c_str();
+}
+
+struct Sink {
+  std::string dir;
+  pid_t pid = -1;
+  int port = 0;
+};
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+void control(const Sink& sink, const char* word) {
+  std::ofstream(sink.dir + "/control") << word << "\n";
+}
+
+int start_sink(void** state) {
+  if (!delivery::global_init().ok()) return -1;
+  auto* sink = new Sink{test::make_temp_dir()};
+  *state = sink;
+  control(*sink, "ok");
+  std::string script = std::string(CIVIC_SOURCE_DIR) + "/t/tools/smtp_sink.py";
+  std::string mail_dir = sink->dir + "/mail", port_file = sink->dir + "/port", control_file = sink->dir + "/control";
+  const char* argv[] = {"/usr/bin/python3", script.c_str(), "--dir", mail_dir.c_str(), "--port-file", port_file.c_str(),
+                        "--control", control_file.c_str(), nullptr};
+  if (posix_spawn(&sink->pid, argv[0], nullptr, nullptr, const_cast<char**>(argv), environ) != 0) return -1;
+  for (int i = 0; i < 200 && sink->port == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::string text = read_file(port_file);
+    if (!text.empty()) sink->port = std::stoi(text);
+  }
+  return sink->port > 0 ? 0 : -1;
+}
+
+int stop_sink(void** state) {
+  auto* sink = static_cast<Sink*>(*state);
+  if (sink->pid > 0) {
+    kill(sink->pid, SIGTERM);
+    int status = 0;
+    waitpid(sink->pid, &status, 0);
+  }
+  test::remove_dir(sink->dir);
+  delete sink;
+  return 0;
+}
+
+SmtpConfig loopback(int port) {
+  SmtpConfig config;
+  config.url = "smtp://127.0.0.1:" + std::to_string(port);
+  config.from = "noreply@example.fi";
+  config.starttls = false;
+  return config;
+}
+
+SubmissionFacts facts(const char* lang) {
+  SubmissionFacts f;
+  f.form = "feedback";
+  f.form_title = "Palaute – ääkköset ja 😀\r\nBcc: victim@example.com";
+  f.receipt = "K7M2-9QX4";
+  f.created_time = 1795843865;
+  f.local_time = "2026-11-28 07:31:05";
+  f.time_zone = "Europe/Helsinki";
+  f.language = lang;
+  return f;
+}
+
+// The messages of one batch: each kind in each language, and one whose lines
+// begin with dots (SMTP's end of data, which curl must stuff).
+std::vector<OutgoingMail> batch() {
+  std::vector<OutgoingMail> mails;
+  std::vector<std::pair<std::string, std::string>> answers = {
+      {"Viesti", "rivi\r\n.\r\n..kaksi\r\n" + std::string(3000, 'y')}, {"Nimi", "Åsa Ørsted"}};
+  for (const char* lang : {"fi", "sv", "da", "en"}) {
+    MailContent contents[] = {case_worker_summary(facts(lang), "noreply@example.fi", "kirjaamo@example.fi"),
+                              case_worker_full(facts(lang), answers, "noreply@example.fi", "kirjaamo@example.fi"),
+                              citizen_confirmation(facts(lang), "noreply@example.fi", "maija@example.com")};
+    for (const MailContent& content : contents) {
+      civic::Result<std::string> raw = build_message(content);
+      if (!raw) return {};
+      mails.push_back(OutgoingMail{content.to, std::move(raw.value()), 10000});
+    }
+  }
+  mails.push_back(OutgoingMail{"dots@example.fi", "Subject: dots\r\n\r\n.\r\n..two\r\n.end\r\nlast\r\n", 10000});
+  return mails;
+}
+
+// "" if the sink holds exactly the messages sent, each once, byte for byte,
+// with its envelope; else what differs.
+std::string sink_holds(const Sink& sink, const std::vector<OutgoingMail>& sent) {
+  std::vector<bool> found(sent.size(), false);
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(sink.dir + "/mail")) {
+    if (entry.path().extension() != ".eml") continue;
+    ++files;
+    std::string eml = read_file(entry.path().string());
+    std::string json_text = read_file(std::filesystem::path(entry.path()).replace_extension(".json").string());
+    rapidjson::Document envelope;
+    envelope.Parse(json_text.c_str());
+    if (envelope.HasParseError() || !envelope.IsObject() || !envelope.HasMember("rcpt_tos"))
+      return entry.path().string() + ": no envelope";
+    std::size_t i = 0;
+    while (i < sent.size() && (found[i] || sent[i].message != eml)) ++i;
+    if (i == sent.size()) return entry.path().string() + " is not any message sent, byte for byte";
+    found[i] = true;
+    const auto& rcpt = envelope["rcpt_tos"];
+    if (std::string(envelope["mail_from"].GetString()) != "noreply@example.fi" || !rcpt.IsArray() || rcpt.Size() != 1 ||
+        std::string(rcpt[0].GetString()) != sent[i].to)
+      return entry.path().string() + ": wrong envelope " + json_text;
+    if (sent[i].to != "dots@example.fi") {
+      test::ParsedMail mail = test::parse_mail(eml);
+      if (!mail.problem.empty()) return entry.path().string() + ": " + mail.problem;
+      if (mail.to != sent[i].to || mail.subject.find("Bcc") == std::string::npos || mail.subject.find('\n') != std::string::npos)
+        return entry.path().string() + ": read back wrong: " + mail.to + " / " + mail.subject;
+    }
+  }
+  if (files != sent.size()) return std::to_string(files) + " messages in the sink, " + std::to_string(sent.size()) + " sent";
+  return "";
+}
+
+const char* send_batch(const Sink& sink) {
+  std::vector<OutgoingMail> mails = batch();
+  if (mails.size() != 13) return verdict("the batch could not be built");
+  SmtpSender sender(loopback(sink.port));
+  std::vector<MailResult> results = sender.send_all(mails);
+  if (results.size() != mails.size()) return verdict("one result per message expected");
+  for (const MailResult& r : results)
+    if (!r.delivered || r.retry || !r.error.empty()) return verdict("not delivered: " + r.error);
+  return verdict(sink_holds(sink, mails));
+}
+
+void batch_delivered(void** state) { assert_string_equal(send_batch(*static_cast<Sink*>(*state)), ""); }
+
+// "delivered|retry|error" of each of three messages sent while the sink
+// answers `word`.
+const char* outcomes_when(const Sink& sink, const char* word, int port) {
+  control(sink, word);
+  std::vector<OutgoingMail> mails(3, OutgoingMail{"kirjaamo@example.fi", "Subject: x\r\n\r\nbody\r\n", 10000});
+  mails[1].to = "not an address";
+  std::vector<MailResult> results = SmtpSender(loopback(port)).send_all(mails);
+  control(sink, "ok");
+  std::string out;
+  for (const MailResult& r : results) out += std::string(r.delivered ? "delivered" : r.retry ? "retry" : "failed") + "|" + r.error + "\n";
+  return verdict(out);
+}
+
+bool has(const char* text, const char* part) { return std::string_view(text).find(part) != std::string_view::npos; }
+
+void temporary_refusal_is_retried(void** state) {
+  auto* sink = static_cast<Sink*>(*state);
+  const char* out = outcomes_when(*sink, "451", sink->port);
+  assert_true(std::string_view(out).starts_with("retry|SMTP relay smtp://127.0.0.1:"));
+  assert_true(has(out, "reply 451\n"));
+  // A recipient that is not an address is never tried, and never will be.
+  assert_true(has(out, "\nfailed|the recipient is not one plain address\n"));
+}
+
+void permanent_refusal_fails(void** state) {
+  auto* sink = static_cast<Sink*>(*state);
+  const char* out = outcomes_when(*sink, "550", sink->port);
+  assert_true(std::string_view(out).starts_with("failed|SMTP relay smtp://127.0.0.1:"));
+  assert_true(has(out, "reply 550\n"));
+  assert_false(has(out, "delivered"));
+}
+
+void accepted_when_ok(void** state) {
+  auto* sink = static_cast<Sink*>(*state);
+  const char* out = outcomes_when(*sink, "ok", sink->port);
+  assert_string_equal(out, "delivered|\nfailed|the recipient is not one plain address\ndelivered|\n");
+}
+
+// A port nobody listens on: bound, then closed.
+int closed_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+    return -1;
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+void relay_down_is_retried(void** state) {
+  auto* sink = static_cast<Sink*>(*state);
+  int port = closed_port();
+  assert_true(port > 0);
+  const char* out = outcomes_when(*sink, "ok", port);
+  assert_true(std::string_view(out).starts_with("retry|SMTP relay smtp://127.0.0.1:"));
+  assert_true(has(out, "Couldn't connect to server"));
+  assert_false(has(out, "reply"));
+}
+
+// The classification itself, for codes the sink cannot make.
+void outcome_table(void**) {
+  assert_true(smtp_outcome(0, 250, "", "smtp://r").delivered);
+  assert_true(smtp_outcome(56, 421, "", "smtp://r").retry);          // 421: closing, try later
+  assert_false(smtp_outcome(67, 535, "", "smtp://r").retry);         // 535: authentication failed
+  assert_true(smtp_outcome(28, 0, "", "smtp://r").retry);            // timeout, no reply
+  assert_false(smtp_outcome(1, 0, "", "smtp://r").retry);            // unsupported protocol
+  assert_false(smtp_outcome(1, 0, "", "smtp://r").delivered);
+  assert_true(smtp_outcome(64, 0, "", "smtp://r").retry);            // STARTTLS refused: the relay may be mended
+}
+
+}  // namespace
+
+int main() {
+  const CMUnitTest tests[] = {
+      cmocka_unit_test(batch_delivered),
+      cmocka_unit_test(temporary_refusal_is_retried),
+      cmocka_unit_test(permanent_refusal_fails),
+      cmocka_unit_test(accepted_when_ok),
+      cmocka_unit_test(relay_down_is_retried),
+      cmocka_unit_test(outcome_table),
+  };
+  return cmocka_run_group_tests(tests, start_sink, stop_sink);
+}

@@ -199,7 +199,10 @@ RoundReport DeliveryRounds::run(storage::Store& store, std::int64_t now_ms, std:
     if (claimed->empty()) return report;
     if (auto st = txn->commit(); !st) return fail(st.error());
     report.full = claimed->size() == kPerRound;
-    for (auto& c : *claimed) jobs.push_back(Job{std::move(c)});
+    for (auto& c : *claimed) {
+      jobs.emplace_back();
+      jobs.back().claimed = std::move(c);
+    }
   }
 
   // Built from the stored submissions in one read transaction, then sent

@@ -1,6 +1,7 @@
 #include "storage/status.hpp"
 
 #include <algorithm>
+#include <cstdio>
 #include <ctime>
 
 #include "storage/submission_store.hpp"
@@ -12,6 +13,42 @@
 #include "common/time_text.hpp"
 
 namespace civic::storage {
+
+namespace {
+
+// How far the oldest pending delivery is looked for (seq order): a backlog
+// larger than this shows the oldest of its first entries.
+constexpr std::size_t kOldestSteps = 10000;
+
+Status collect_deliveries(const Txn& txn, const Databases& db, const FormToReport& form,
+                          std::vector<DeliveryFigures>& out) {
+  auto counted = outbox::stats(txn, db, form.name);
+  if (!counted) return counted.error();
+  auto figures_of = [&](std::uint32_t id, std::string description) -> Status {
+    DeliveryFigures d;
+    d.id = id;
+    d.description = std::move(description);
+    for (const auto& [target, stats] : *counted)
+      if (target == id) d.stats = stats;
+    if (d.stats.pending > 0) {
+      auto oldest = outbox::oldest_pending_ms(txn, db, form.name, id, kOldestSteps);
+      if (!oldest) return oldest.error();
+      d.oldest_pending_ms = *oldest;
+    }
+    out.push_back(std::move(d));
+    return {};
+  };
+  for (const TargetToReport& t : form.targets)
+    if (auto st = figures_of(t.id, t.description); !st) return st;
+  for (const auto& [target, stats] : *counted) {
+    bool configured = std::any_of(form.targets.begin(), form.targets.end(), [&](const auto& t) { return t.id == target; });
+    if (!configured && (stats.pending > 0 || stats.failed > 0))
+      if (auto st = figures_of(target, {}); !st) return st;
+  }
+  return {};
+}
+
+}  // namespace
 
 Result<StoreStatus> collect_status(Store& store, std::span<const std::string_view> calendars,
                                    std::span<const FormToReport> forms, std::int64_t now) {
@@ -54,10 +91,53 @@ Result<StoreStatus> collect_status(Store& store, std::span<const std::string_vie
     auto purge = read_purge_record(*txn, store.db(), form.name);
     if (!purge) return purge.error();
     figures.last_purge = *purge;
+    if (auto st = collect_deliveries(*txn, store.db(), form, figures.deliveries); !st) return st.error();
     status.forms.push_back(std::move(figures));
   }
   return status;
 }
+
+namespace {
+
+template <class Writer>
+void write_text(Writer& w, std::string_view text) {
+  w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+}
+
+template <class Writer>
+void write_delivery(Writer& w, const DeliveryFigures& d, std::int64_t now) {
+  char id[16];
+  std::snprintf(id, sizeof id, "%08x", d.id);
+  w.StartObject();
+  w.Key("target");
+  if (d.description.empty()) w.Null();  // no longer configured
+  else write_text(w, d.description);
+  w.Key("id");
+  w.String(id);
+  w.Key("pending");
+  w.Uint64(d.stats.pending);
+  w.Key("failed");
+  w.Uint64(d.stats.failed);
+  w.Key("delivered");
+  w.Uint64(d.stats.delivered);
+  w.Key("oldest_pending_age_seconds");
+  if (d.oldest_pending_ms) w.Int64(std::max<std::int64_t>(0, now - *d.oldest_pending_ms / 1000));
+  else w.Null();
+  w.Key("last_error");
+  if (d.stats.last_error_ms > 0) {
+    w.StartObject();
+    w.Key("text");
+    write_text(w, d.stats.last_error);
+    w.Key("time");
+    write_text(w, iso_utc(d.stats.last_error_ms / 1000));
+    w.EndObject();
+  } else {
+    w.Null();
+  }
+  w.EndObject();
+}
+
+}  // namespace
 
 std::string render_status_json(const StoreStatus& status, long pid) {
   rapidjson::StringBuffer out;
@@ -158,6 +238,10 @@ std::string render_status_json(const StoreStatus& status, long pid) {
     } else {
       w.Null();
     }
+    w.Key("deliveries");
+    w.StartArray();
+    for (const DeliveryFigures& d : f.deliveries) write_delivery(w, d, status.now);
+    w.EndArray();
     w.EndObject();
   }
   w.EndObject();

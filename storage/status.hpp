@@ -10,6 +10,7 @@
 
 #include "storage/lmdb.hpp"
 #include "storage/retention.hpp"
+#include "storage/outbox.hpp"
 #include "storage/store.hpp"
 
 namespace civic::storage {
@@ -21,11 +22,25 @@ struct NamedCount {
 
 // A form as the status reports it: from the configuration (nginx) or as
 // recorded in the store (civicctl).
+// A delivery target of a form (storage/outbox.hpp), named for people.
+struct TargetToReport {
+  std::uint32_t id = 0;
+  std::string description;  // "webhook https://…"
+};
+
 struct FormToReport {
   std::string_view name;
   std::int64_t retention_seconds = 0;
   std::uint64_t max_per_day = 0;  // max_submissions_per_day; 0: none (or not known)
   bool retired = false;           // no longer configured (storage/form_definitions.hpp)
+  std::vector<TargetToReport> targets = {};
+};
+
+struct DeliveryFigures {
+  std::uint32_t id = 0;
+  std::string description;  // "" for a target no longer configured
+  outbox::TargetStats stats;
+  std::optional<std::int64_t> oldest_pending_ms;
 };
 
 struct FormFigures {
@@ -37,6 +52,7 @@ struct FormFigures {
   bool retired = false;
   std::optional<std::int64_t> oldest_created;  // seconds since the epoch
   std::optional<PurgeRecord> last_purge;
+  std::vector<DeliveryFigures> deliveries;  // configured targets first, then others with counts
 };
 
 struct StoreStatus {
@@ -58,7 +74,9 @@ Result<StoreStatus> collect_status(Store& store, std::span<const std::string_vie
 // {"store":{...},"calendars":{name:{"events":N}},
 //  "forms":{name:{"submissions":N,"retired":B,"retention_seconds":R,"submissions_today":D,
 //                 "max_submissions_per_day":M|null,"oldest_created_time":T,
-//                 "oldest_age_seconds":A,"last_purge":{"time","removed","removed_total"}}},"pid":P}
+//                 "oldest_age_seconds":A,"last_purge":{"time","removed","removed_total"},
+//                 "deliveries":[{"target","id","pending","failed","delivered",
+//                                "oldest_pending_age_seconds","last_error":{"text","time"}|null}]}},"pid":P}
 std::string render_status_json(const StoreStatus& status, long pid);
 
 }  // namespace civic::storage

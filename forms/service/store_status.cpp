@@ -12,11 +12,13 @@ Reply store_status(storage::Store& store, std::span<const std::string_view> cale
   std::vector<storage::FormToReport> forms;
   for (std::string_view name : configured.names()) {
     const Form* form = configured.find(name);
-    forms.push_back({name, form->retention_seconds, form->max_submissions_per_day});
+    std::vector<storage::TargetToReport> targets;
+    for (const Delivery& d : form->deliveries) targets.push_back({d.target_id(), d.describe()});
+    forms.push_back({name, form->retention_seconds, form->max_submissions_per_day, false, std::move(targets)});
   }
   // Forms no longer configured, with their stored submissions.
   std::vector<storage::FormDefinition> retired = retired_forms(store);
-  for (const auto& f : retired) forms.push_back({f.name, f.retention_seconds, 0, true});
+  for (const auto& f : retired) forms.push_back({f.name, f.retention_seconds, 0, true, {}});
   auto collected = storage::collect_status(store, calendars, forms, now);
   if (!collected) return internal_error("status", collected.error().message());
   return json_reply(200, storage::render_status_json(*collected, pid));

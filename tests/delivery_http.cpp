@@ -164,6 +164,28 @@ void a_batch_arrives_signed(void** state) {
   if (!problem.empty()) fail_msg("%s", problem.c_str());
 }
 
+// `n` posts with `timeout_ms` each to a receiver that takes `delay` to
+// answer; how many came back 200.
+int delivered_slowly(Receiver& r, int n, const char* delay, long timeout_ms) {
+  write_text(r.dir + "/control", std::string("delay=") + delay);
+  std::vector<HttpPost> posts;
+  for (int i = 0; i < n; ++i) {
+    posts.push_back(signed_post(r, "msg_slow_" + std::to_string(i), "{}"));
+    posts.back().timeout_ms = timeout_ms;
+  }
+  int ok = 0;
+  for (const HttpResult& res : r.sender.post_all(posts)) ok += res.status == 200 ? 1 : 0;
+  return ok;
+}
+
+// More posts than go at once: those that wait their turn do not time out
+// for the wait (each timeout runs from when its post is under way).
+void a_slow_receiver_gets_every_post_in_turn(void** state) {
+  auto* r = static_cast<Receiver*>(*state);
+  assert_int_equal(delivered_slowly(*r, 40, "0.5", 900), 40);
+  assert_int_equal(received(*r).size(), 40);
+}
+
 struct Answer {
   long status;
   bool transport_error;
@@ -258,6 +280,7 @@ void a_header_with_a_line_break_is_not_sent(void** state) {
 int main() {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(a_batch_arrives_signed, start_receiver, stop_receiver),
+      cmocka_unit_test_setup_teardown(a_slow_receiver_gets_every_post_in_turn, start_receiver, stop_receiver),
       cmocka_unit_test_setup_teardown(statuses_come_back_as_they_are, start_receiver, stop_receiver),
       cmocka_unit_test_setup_teardown(no_answer_is_a_transport_error, start_receiver, stop_receiver),
       cmocka_unit_test_setup_teardown(a_header_with_a_line_break_is_not_sent, start_receiver, stop_receiver),

@@ -10,9 +10,12 @@ namespace civic::delivery {
 
 namespace {
 
-// Connections to one receiver at once; the rest of a batch waits its turn.
-constexpr long kMaxPerHost = 32;
-constexpr long kMaxTotal = 128;
+// Transfers under way at once, and so connections to one receiver; the rest
+// of a batch waits its turn in post_all. Connections kept open for reuse:
+// enough for a few receivers.
+constexpr std::size_t kMaxInFlight = 32;
+constexpr long kMaxPerHost = static_cast<long>(kMaxInFlight);
+constexpr long kMaxCached = 128;
 // Of a receiver's answer we keep only the start, for the error text; the
 // rest is read and dropped, and past kMaxAnswer the exchange is cut off.
 constexpr std::size_t kKeptAnswer = 1024;
@@ -141,8 +144,7 @@ HttpSender::HttpSender() : multi_(std::make_unique<Multi>()) {
     return;
   }
   if (curl_multi_setopt(multi_->handle, CURLMOPT_MAX_HOST_CONNECTIONS, kMaxPerHost) != CURLM_OK ||
-      curl_multi_setopt(multi_->handle, CURLMOPT_MAX_TOTAL_CONNECTIONS, kMaxTotal) != CURLM_OK ||
-      curl_multi_setopt(multi_->handle, CURLMOPT_MAXCONNECTS, kMaxTotal) != CURLM_OK) {
+      curl_multi_setopt(multi_->handle, CURLMOPT_MAXCONNECTS, kMaxCached) != CURLM_OK) {
     multi_->setup_error = "this libcurl refuses a connection limit civic needs";
   }
 }
@@ -162,22 +164,28 @@ std::vector<HttpResult> HttpSender::post_all(std::span<const HttpPost> posts) {
   }
   CURLM* multi = multi_->handle;
   // Transfers stay where they are: curl holds pointers into them.
-  std::vector<std::unique_ptr<Transfer>> transfers;
-  transfers.reserve(posts.size());
+  std::vector<std::unique_ptr<Transfer>> transfers(posts.size());
+  std::size_t next = 0;
   std::size_t running = 0;
-  for (const HttpPost& post : posts) {
-    transfers.push_back(std::make_unique<Transfer>());
-    Transfer& t = *transfers.back();
-    if (!prepare(t, post)) continue;
-    const CURLMcode added = curl_multi_add_handle(multi, t.easy);
-    if (added != CURLM_OK) {
-      t.result.transport_error = true;
-      t.result.error = std::string("curl_multi_add_handle: ") + curl_multi_strerror(added);
-      t.done = true;
-      continue;
+  // No more than kMaxInFlight handed to curl at once: curl's timeout runs
+  // from when it gets a transfer, so one waiting there for a free connection
+  // would time out without having been sent.
+  auto start_more = [&] {
+    for (; next < posts.size() && running < kMaxInFlight; ++next) {
+      transfers[next] = std::make_unique<Transfer>();
+      Transfer& t = *transfers[next];
+      if (!prepare(t, posts[next])) continue;
+      const CURLMcode added = curl_multi_add_handle(multi, t.easy);
+      if (added != CURLM_OK) {
+        t.result.transport_error = true;
+        t.result.error = std::string("curl_multi_add_handle: ") + curl_multi_strerror(added);
+        t.done = true;
+        continue;
+      }
+      ++running;
     }
-    ++running;
-  }
+  };
+  start_more();
   std::string multi_error;
   while (running > 0) {
     int still = 0;
@@ -194,6 +202,7 @@ std::vector<HttpResult> HttpSender::post_all(std::span<const HttpPost> posts) {
         (void)curl_multi_remove_handle(multi, t->easy);
         --running;
       }
+      start_more();
       if (running == 0) break;
       mc = curl_multi_poll(multi, nullptr, 0, 1000, nullptr);
     }
@@ -202,15 +211,17 @@ std::vector<HttpResult> HttpSender::post_all(std::span<const HttpPost> posts) {
       break;
     }
   }
-  for (std::size_t i = 0; i < transfers.size(); ++i) {
-    Transfer& t = *transfers[i];
-    if (!t.done) {
+  for (std::size_t i = 0; i < posts.size(); ++i) {
+    Transfer* t = transfers[i].get();
+    if (t == nullptr || !t->done) {
       // Only after a failure of the multi handle itself.
-      t.result.transport_error = true;
-      t.result.error = multi_error;
+      results[i].transport_error = true;
+      results[i].error = multi_error;
+      if (t == nullptr) continue;
+    } else {
+      results[i] = std::move(t->result);
     }
-    if (t.easy != nullptr) (void)curl_multi_remove_handle(multi, t.easy);  // harmless if already removed
-    results[i] = std::move(t.result);
+    if (t->easy != nullptr) (void)curl_multi_remove_handle(multi, t->easy);  // harmless if already removed
   }
   return results;
 }

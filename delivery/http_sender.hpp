@@ -15,7 +15,7 @@ struct HttpPost {
   std::string url;  // http or https only; redirects are not followed
   std::vector<std::pair<std::string, std::string>> headers;  // besides Content-Type: application/json
   std::string body;
-  long timeout_ms = 10000;  // the whole exchange, from when curl starts it
+  long timeout_ms = 10000;  // the whole exchange, from when it gets a connection slot
 };
 
 struct HttpResult {
@@ -35,8 +35,11 @@ class HttpSender {
   HttpSender(const HttpSender&) = delete;
   HttpSender& operator=(const HttpSender&) = delete;
 
-  // One result per post, in the posts' order. Never throws for a network
-  // problem: each one's result says what happened to it.
+  // One result per post, in the posts' order. At most 32 are under way at
+  // once (and so at most 32 connections to one receiver); the others wait
+  // their turn before their timeout starts, so a batch takes up to
+  // (posts / 32) timeouts. Never throws for a network problem: each one's
+  // result says what happened to it.
   std::vector<HttpResult> post_all(std::span<const HttpPost> posts);
 
  private:

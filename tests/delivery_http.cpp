@@ -49,32 +49,47 @@ void write_text(const std::string& path, const std::string& text) {
   out << text;
 }
 
-int start_receiver(void** state) {
+int stop_receiver(void** state);
+
+// Starts the receiver with `extra` options; -1 (and nothing left running)
+// when it does not come up.
+int start(void** state, const std::vector<std::string>& extra) {
   if (!global_init().ok()) return -1;
   auto* r = new Receiver;
   *state = r;
+  auto give_up = [state] {
+    stop_receiver(state);  // cmocka runs no teardown after a failed setup
+    return -1;
+  };
   r->dir = civic::test::make_temp_dir();
   auto secret = make_webhook_secret();
-  if (!secret) return -1;
+  if (!secret) return give_up();
   write_text(r->dir + "/secret", *secret + "\n");
   auto key = read_webhook_secret(r->dir + "/secret");
-  if (!key) return -1;
+  if (!key) return give_up();
   r->key = *key;
-  const std::string script = std::string(CIVIC_SOURCE_DIR) + "/t/tools/webhook_receiver.py";
-  const std::string port_file = r->dir + "/port", log = r->dir + "/log", secret_file = r->dir + "/secret",
-                    control = r->dir + "/control";
+  const std::string port_file = r->dir + "/port";
+  std::vector<std::string> args = {"python3",       std::string(CIVIC_SOURCE_DIR) + "/t/tools/webhook_receiver.py",
+                                   "--port",        "0",
+                                   "--port-file",   port_file,
+                                   "--log",         r->dir + "/log",
+                                   "--secret-file", r->dir + "/secret",
+                                   "--control",     r->dir + "/control"};
+  for (const std::string& a : extra) args.push_back(a == "DIR" ? r->dir : a);
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
   r->pid = fork();
-  if (r->pid < 0) return -1;
+  if (r->pid < 0) return give_up();
   if (r->pid == 0) {
-    execl("/usr/bin/python3", "python3", script.c_str(), "--port", "0", "--port-file", port_file.c_str(), "--log",
-          log.c_str(), "--secret-file", secret_file.c_str(), "--control", control.c_str(), static_cast<char*>(nullptr));
+    execv("/usr/bin/python3", argv.data());
     _exit(127);
   }
   for (int i = 0; i < 500; ++i) {  // up to 10 s for python to start
     int status = 0;
     if (waitpid(r->pid, &status, WNOHANG) == r->pid) {
       r->pid = -1;
-      return -1;
+      return give_up();
     }
     std::string port = read_text(port_file);
     if (!port.empty()) {
@@ -83,7 +98,23 @@ int start_receiver(void** state) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  return -1;
+  return give_up();
+}
+
+int start_receiver(void** state) { return start(state, {}); }
+
+int start_receiver_failing_first(void** state) { return start(state, {"--fail-first", "1"}); }
+
+// Over TLS with a certificate of its own making, which no CA vouches for.
+int start_tls_receiver(void** state) {
+  std::string dir = civic::test::make_temp_dir();
+  std::string command = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 "
+                        "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout " +
+                        dir + "/key.pem -out " + dir + "/cert.pem 2>/dev/null";
+  if (std::system(command.c_str()) != 0) return -1;
+  int rc = start(state, {"--tls-cert", dir + "/cert.pem", "--tls-key", dir + "/key.pem"});
+  civic::test::remove_dir(dir);  // python has read them once it listens
+  return rc;
 }
 
 int stop_receiver(void** state) {
@@ -164,6 +195,28 @@ void a_batch_arrives_signed(void** state) {
   if (!problem.empty()) fail_msg("%s", problem.c_str());
 }
 
+// `n` posts with `timeout_ms` each to a receiver that takes `delay` to
+// answer; how many came back 200.
+int delivered_slowly(Receiver& r, int n, const char* delay, long timeout_ms) {
+  write_text(r.dir + "/control", std::string("delay=") + delay);
+  std::vector<HttpPost> posts;
+  for (int i = 0; i < n; ++i) {
+    posts.push_back(signed_post(r, "msg_slow_" + std::to_string(i), "{}"));
+    posts.back().timeout_ms = timeout_ms;
+  }
+  int ok = 0;
+  for (const HttpResult& res : r.sender.post_all(posts)) ok += res.status == 200 ? 1 : 0;
+  return ok;
+}
+
+// More posts than go at once: those that wait their turn do not time out
+// for the wait (each timeout runs from when its post is under way).
+void a_slow_receiver_gets_every_post_in_turn(void** state) {
+  auto* r = static_cast<Receiver*>(*state);
+  assert_int_equal(delivered_slowly(*r, 40, "0.5", 900), 40);
+  assert_int_equal(received(*r).size(), 40);
+}
+
 struct Answer {
   long status;
   bool transport_error;
@@ -178,6 +231,24 @@ Answer post_one(Receiver& r, const std::string& to, long timeout_ms) {
   Answer a{results.at(0).status, results.at(0).transport_error, {}};
   snprintf(a.error, sizeof a.error, "%s", results.at(0).error.c_str());
   return a;
+}
+
+// A retry carries the same webhook-id; the receiver counts by it.
+void the_same_id_is_one_delivery_to_the_receiver(void** state) {
+  auto* r = static_cast<Receiver*>(*state);
+  Answer first = post_one(*r, url(*r), 5000);
+  Answer again = post_one(*r, url(*r), 5000);
+  assert_int_equal(first.status, 503);
+  assert_int_equal(again.status, 200);
+}
+
+void an_unknown_certificate_is_refused(void** state) {
+  auto* r = static_cast<Receiver*>(*state);
+  Answer a = post_one(*r, "https://127.0.0.1:" + std::to_string(r->port) + "/hook", 5000);
+  assert_true(a.transport_error);
+  assert_int_equal(a.status, 0);
+  assert_true(std::string_view(a.error).find("certificate") != std::string_view::npos);
+  assert_int_equal(received(*r).size(), 0);
 }
 
 void statuses_come_back_as_they_are(void** state) {
@@ -258,9 +329,13 @@ void a_header_with_a_line_break_is_not_sent(void** state) {
 int main() {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(a_batch_arrives_signed, start_receiver, stop_receiver),
+      cmocka_unit_test_setup_teardown(a_slow_receiver_gets_every_post_in_turn, start_receiver, stop_receiver),
       cmocka_unit_test_setup_teardown(statuses_come_back_as_they_are, start_receiver, stop_receiver),
       cmocka_unit_test_setup_teardown(no_answer_is_a_transport_error, start_receiver, stop_receiver),
       cmocka_unit_test_setup_teardown(a_header_with_a_line_break_is_not_sent, start_receiver, stop_receiver),
+      cmocka_unit_test_setup_teardown(the_same_id_is_one_delivery_to_the_receiver, start_receiver_failing_first,
+                                      stop_receiver),
+      cmocka_unit_test_setup_teardown(an_unknown_certificate_is_refused, start_tls_receiver, stop_receiver),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -4,7 +4,7 @@ checks its Standard Webhooks signature on its own, with Python's hmac.
 
   webhook_receiver.py --port 0 --port-file F --log L --secret-file S
                       [--status 200] [--fail-first N] [--delay SECONDS]
-                      [--control C]
+                      [--control C] [--tls-cert PEM --tls-key PEM]
 
 --port N        listen on 127.0.0.1:N; 0 picks a free port
 --port-file F   the port actually bound is written there once listening
@@ -20,6 +20,7 @@ checks its Standard Webhooks signature on its own, with Python's hmac.
 --control C     if C exists, its "status=CODE" and "delay=SECONDS" words
                 override --status and --delay; it is read again for every
                 request, so a test changes behaviour without a restart
+--tls-cert, --tls-key  serve HTTPS with this certificate and key
 
 Debian's /usr/bin/python3 and its standard library only.
 """
@@ -30,6 +31,8 @@ import hmac
 import http.server
 import json
 import os
+import ssl
+import sys
 import threading
 import time
 
@@ -86,6 +89,8 @@ def main():
     ap.add_argument("--fail-first", type=int, default=0)
     ap.add_argument("--delay", type=float, default=0.0)
     ap.add_argument("--control")
+    ap.add_argument("--tls-cert")
+    ap.add_argument("--tls-key")
     args = ap.parse_args()
 
     key = read_key(args.secret_file) if args.secret_file else None
@@ -133,9 +138,19 @@ def main():
         def log_message(self, fmt, *a):
             pass  # the --log file is the record
 
-    # A listen backlog for a burst of connections (the default 5 drops some).
-    http.server.ThreadingHTTPServer.request_queue_size = 256
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", args.port), Handler)
+    class Server(http.server.ThreadingHTTPServer):
+        request_queue_size = 256  # a burst of connections (the default 5 drops some)
+
+        def handle_error(self, request, client_address):
+            # A sender that gave up (its timeout) is a test's doing, not ours.
+            if not isinstance(sys.exc_info()[1], ConnectionError):
+                super().handle_error(request, client_address)
+
+    server = Server(("127.0.0.1", args.port), Handler)
+    if args.tls_cert:
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(args.tls_cert, args.tls_key)
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     server.daemon_threads = True
     if args.port_file:
         # Written whole, then renamed: a reader never sees half a number.

@@ -26,7 +26,11 @@ namespace {
 
 forms::AdminMethod method_of(ngx_uint_t m) {
   using M = forms::AdminMethod;
-  return (m & NGX_HTTP_GET) ? M::get : (m & NGX_HTTP_HEAD) ? M::head : (m & NGX_HTTP_DELETE) ? M::erase : M::other;
+  return (m & NGX_HTTP_GET)      ? M::get
+         : (m & NGX_HTTP_HEAD)   ? M::head
+         : (m & NGX_HTTP_DELETE) ? M::erase
+         : (m & NGX_HTTP_POST)   ? M::post
+                                 : M::other;
 }
 
 // What an export carries from page to page; freed with the request.

@@ -60,6 +60,17 @@ std::optional<Reply> plan_list(const AdminRequest& request, AdminPlan& plan) {
   return read_window(q, kMaxListLimit, plan.window);
 }
 
+std::optional<Reply> plan_deliveries(const AdminRequest& request, AdminPlan& plan) {
+  static constexpr std::string_view kKnown[] = {"state", "since", "limit"};
+  AdminQuery q;
+  if (auto bad = read_query(request.args, kKnown, q)) return bad;
+  if (const std::string* state = q.get("state")) {
+    if (*state != "pending" && *state != "failed") return bad_request("state must be pending or failed", "state");
+    plan.state = *state;
+  }
+  return read_window(q, kMaxListLimit, plan.window);
+}
+
 std::optional<Reply> plan_export(const AdminRequest& request, const Form& form, bool csv, AdminPlan& plan) {
   static constexpr std::string_view kKnown[] = {"since", "limit", "delimiter", "bom", "labels", "lang"};
   AdminQuery q;
@@ -113,6 +124,12 @@ std::optional<AdminRoute> route_admin_path(std::string_view path) {
   if (what == "submissions") route.kind = Kind::list;
   else if (what == "submissions.csv") route.kind = Kind::csv;
   else if (what == "submissions.xml") route.kind = Kind::xml;
+  else if (what == "deliveries") route.kind = Kind::deliveries;
+  else if (what.starts_with("deliveries/") && what.ends_with("/retry") && what.size() > 17) {
+    route.kind = Kind::retry;
+    route.delivery = what.substr(11, what.size() - 17);
+    if (route.delivery.find('/') != std::string_view::npos) return std::nullopt;
+  }
   else if (what.starts_with("submissions/")) {
     std::string_view tail = what.substr(12);
     std::size_t s2 = tail.find('/');
@@ -154,6 +171,12 @@ std::variant<AdminPlan, Reply> plan_admin_request(const AdminRoute& route, const
     plan.action = Action::erase;
     return plan;
   }
+  if (route.kind == Kind::retry) {
+    if (request.method != AdminMethod::post) return method_not_allowed("POST");
+    plan.action = Action::retry;
+    plan.delivery = route.delivery;
+    return plan;
+  }
   if (request.method != AdminMethod::get && request.method != AdminMethod::head)
     return method_not_allowed(route.kind == Kind::one ? "GET, HEAD, DELETE" : "GET, HEAD");
   std::optional<Reply> refused;
@@ -174,6 +197,12 @@ std::variant<AdminPlan, Reply> plan_admin_request(const AdminRoute& route, const
       plan.action = Action::file;
       refused = plan_file(request, form, plan);
       break;
+    case Kind::deliveries:
+      plan.action = Action::deliveries;
+      refused = plan_deliveries(request, plan);
+      break;
+    case Kind::retry:
+      break;  // planned above
   }
   if (refused) return std::move(*refused);
   return plan;

@@ -5,6 +5,9 @@
 //   GET    {form}/submissions/{receipt}             one submission
 //   GET    {form}/submissions/{receipt}/files/{field}[?index=I]
 //   DELETE {form}/submissions/{receipt}             erasure (204)
+//   GET    {form}/deliveries?state=pending|failed&since=N&limit=M
+//                                                   the outbox (forms/service/delivery_admin.hpp)
+//   POST   {form}/deliveries/{id}/retry             a failed delivery tried again
 //
 // The path names a route; once the form is known, the route, the method and
 // the query make a plan, or a refusal (404, 405, 400) to send as it is.
@@ -23,7 +26,7 @@
 
 namespace civic::forms {
 
-enum class AdminMethod { get, head, erase, other };  // erase: DELETE
+enum class AdminMethod { get, head, erase, post, other };  // erase: DELETE
 
 // What the server module copies out of a request.
 struct AdminRequest {
@@ -35,10 +38,11 @@ struct AdminRequest {
 };
 
 struct AdminRoute {
-  enum class Kind { list, csv, xml, one, file } kind = Kind::list;
+  enum class Kind { list, csv, xml, one, file, deliveries, retry } kind = Kind::list;
   std::string_view form;
   std::string_view receipt;  // one, file
   std::string_view field;    // file
+  std::string_view delivery; // retry: the delivery's id
 };
 
 // What the path names; nullopt: nothing (404).
@@ -66,12 +70,14 @@ struct ExportPlan {
 };
 
 struct AdminPlan {
-  enum class Action { list, export_rows, one, file, erase } action = Action::list;
+  enum class Action { list, export_rows, one, file, erase, deliveries, retry } action = Action::list;
   std::string form;
   std::string receipt;  // one, file, erase
   std::string field;    // file
   std::uint32_t index = 0;  // file: its place among the field's files
-  Window window;            // list, export_rows
+  Window window;            // list, export_rows, deliveries
+  std::string state;        // deliveries: "pending", "failed" or "" (both)
+  std::string delivery;     // retry: the delivery's id
   ExportPlan export_plan;   // export_rows
 };
 

@@ -1,14 +1,26 @@
 #include "forms/service/submission_admin.hpp"
 
+#include <chrono>
+
 #include <string>
 
 #include "forms/file_type.hpp"
+#include "forms/service/delivery_admin.hpp"
 #include "forms/service/form_definition.hpp"
 #include "forms/service/stored_file.hpp"
 #include "storage/submission_removal.hpp"
 #include "storage/submission_store.hpp"
 
 namespace civic::forms {
+
+namespace {
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
 
 namespace {
 
@@ -59,6 +71,8 @@ AdminAnswer answer_admin(const Forms& configured, storage::Store* store, const A
   switch (plan.action) {
     case Action::list:
     case Action::erase:
+    case Action::deliveries:
+    case Action::retry:
       answer.in_pool = std::move(plan);
       break;
     case Action::export_rows:
@@ -78,6 +92,8 @@ AdminAnswer answer_admin(const Forms& configured, storage::Store* store, const A
 
 Reply answer_in_pool(storage::Store& store, const AdminPlan& plan) {
   if (plan.action == AdminPlan::Action::erase) return erasure(store, plan.form, plan.receipt);
+  if (plan.action == AdminPlan::Action::deliveries) return delivery_list(store, plan.form, plan.state, plan.window);
+  if (plan.action == AdminPlan::Action::retry) return delivery_retry(store, plan.form, plan.delivery, now_ms());
   return submission_list(store, plan.form, plan.window);
 }
 

@@ -5,25 +5,20 @@
 #include <string_view>
 #include <vector>
 
+#include "common/placeholders.hpp"
 #include "delivery/mail_message.hpp"
 #include "delivery/mail_texts.hpp"
 #include "delivery/smtp_config.hpp"
 #include "tests/support/mail_check.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/verdict.hpp"
 #include "tests/support/cmocka.hpp"  // last
 
 using namespace civic;
 using namespace civic::delivery;
+using civic::test::verdict;
 
 namespace {
-
-// What a helper found wrong, kept where a failed assertion's longjmp cannot
-// leak it; "" when all is well.
-const char* verdict(std::string text) {
-  static std::string last;
-  last = std::move(text);
-  return last.c_str();
-}
 
 // ---- civic_smtp ----
 
@@ -195,8 +190,8 @@ void texts_and_fallback(void**) {
   assert_string_equal(verdict(std::string(mail_text(MailText::case_worker_subject, "de"))), "New submission to {title}");
   assert_string_equal(verdict(std::string(mail_text(MailText::case_worker_subject, ""))), "New submission to {title}");
   assert_string_equal(verdict(std::string(mail_text(MailText::case_worker_subject, "fi"))), "Uusi lomakevastaus: {title}");
-  assert_string_equal(verdict(fill_mail_text("{a} and {b} and {c}", {{"a", "1"}, {"b", "{a}"}})), "1 and {a} and {c}");
-  assert_string_equal(verdict(fill_mail_text("open { only", {{"only", "x"}})), "open { only");
+  assert_string_equal(verdict(civic::fill("{a} and {b} and {c}", {{"a", "1"}, {"b", "{a}"}})), "1 and {a} and {c}");
+  assert_string_equal(verdict(civic::fill("open { only", {{"only", "x"}})), "open { only");
   assert_string_equal(verdict(file_answer("plan.pdf", "application/pdf", 120'500)), "plan.pdf (application/pdf, 121 kB)");
   assert_string_equal(verdict(file_answer("a.txt", "text/plain", 812)), "a.txt (text/plain, 812 B)");
   assert_string_equal(verdict(file_answer("big.jpg", "image/jpeg", 12'000'001)), "big.jpg (image/jpeg, 13 MB)");

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -24,20 +25,16 @@
 #include "delivery/smtp_sender.hpp"
 #include "tests/support/mail_check.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/verdict.hpp"
 #include "tests/support/cmocka.hpp"  // last
 
 extern char** environ;
 
 using namespace civic;
 using namespace civic::delivery;
+using civic::test::verdict;
 
 namespace {
-
-const char* verdict(std::string text) {
-  static std::string last;
-  last = std::move(text);
-  return last.c_str();
-}
 
 struct Sink {
   std::string dir;
@@ -124,8 +121,44 @@ std::vector<OutgoingMail> batch() {
   return mails;
 }
 
+// Python's email package (an independent reader) on one .eml: a JSON object
+// with its defects, the decoded subject and body.
+std::string python_reading(const std::string& path) {
+  std::string command =
+      "/usr/bin/python3 -c 'import email, email.policy, json, sys\n"
+      "m = email.message_from_bytes(open(sys.argv[1], \"rb\").read(), policy=email.policy.default)\n"
+      "defects = [str(d) for d in m.defects] + [str(d) for v in m.values() for d in getattr(v, \"defects\", ())]\n"
+      "print(json.dumps({\"defects\": defects, \"subject\": str(m[\"subject\"]), \"to\": str(m[\"to\"]),"
+      " \"body\": m.get_content()}))' " + path;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return {};
+  std::string out;
+  char buffer[4096];
+  std::size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
+  pclose(pipe);
+  return out;
+}
+
+// "" if Python reads `path` as GMime did: no defects, the same subject,
+// recipient and body.
+std::string python_agrees(const std::string& path, const test::ParsedMail& mail) {
+  std::string json = python_reading(path);
+  rapidjson::Document doc;
+  doc.Parse(json.c_str());
+  if (doc.HasParseError() || !doc.IsObject()) return path + ": Python could not read it: " + json;
+  if (!doc["defects"].IsArray() || doc["defects"].Size() != 0) return path + ": Python finds defects: " + json;
+  if (mail.subject != doc["subject"].GetString()) return path + ": Python reads the subject as " + doc["subject"].GetString();
+  if (mail.to != doc["to"].GetString()) return path + ": Python reads To: as " + doc["to"].GetString();
+  std::string body;  // as mail.body: compared on LF line ends
+  for (const char* c = doc["body"].GetString(); *c != '\0'; ++c)
+    if (*c != '\r') body += *c;
+  if (mail.body != body) return path + ": Python reads another body";
+  return "";
+}
+
 // "" if the sink holds exactly the messages sent, each once, byte for byte,
-// with its envelope; else what differs.
+// with its envelope, and GMime and Python read each alike; else what differs.
 std::string sink_holds(const Sink& sink, const std::vector<OutgoingMail>& sent) {
   std::vector<bool> found(sent.size(), false);
   std::size_t files = 0;
@@ -151,6 +184,7 @@ std::string sink_holds(const Sink& sink, const std::vector<OutgoingMail>& sent) 
       if (!mail.problem.empty()) return entry.path().string() + ": " + mail.problem;
       if (mail.to != sent[i].to || mail.subject.find("Bcc") == std::string::npos || mail.subject.find('\n') != std::string::npos)
         return entry.path().string() + ": read back wrong: " + mail.to + " / " + mail.subject;
+      if (std::string problem = python_agrees(entry.path().string(), mail); !problem.empty()) return problem;
     }
   }
   if (files != sent.size()) return std::to_string(files) + " messages in the sink, " + std::to_string(sent.size()) + " sent";

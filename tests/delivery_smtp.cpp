@@ -51,32 +51,45 @@ void control(const Sink& sink, const char* word) {
   std::ofstream(sink.dir + "/control") << word << "\n";
 }
 
+// Starts t/tools/smtp_sink.py with `options` (and --control DIR/control);
+// false if it does not tell its port within ten seconds.
+bool launch(Sink& sink, std::vector<std::string> options) {
+  control(sink, "ok");
+  std::vector<std::string> args = {"/usr/bin/python3", std::string(CIVIC_SOURCE_DIR) + "/t/tools/smtp_sink.py",
+                                   "--dir", sink.dir + "/mail", "--port-file", sink.dir + "/port",
+                                   "--control", sink.dir + "/control"};
+  args.insert(args.end(), options.begin(), options.end());
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  if (posix_spawn(&sink.pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0) return false;
+  for (int i = 0; i < 200 && sink.port == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::string text = read_file(sink.dir + "/port");
+    if (!text.empty()) sink.port = std::stoi(text);
+  }
+  return sink.port > 0;
+}
+
+void stop(Sink& sink) {
+  if (sink.pid > 0) {
+    kill(sink.pid, SIGTERM);
+    int status = 0;
+    waitpid(sink.pid, &status, 0);
+  }
+  test::remove_dir(sink.dir);
+}
+
 int start_sink(void** state) {
   if (!delivery::global_init().ok()) return -1;
   auto* sink = new Sink{test::make_temp_dir()};
   *state = sink;
-  control(*sink, "ok");
-  std::string script = std::string(CIVIC_SOURCE_DIR) + "/t/tools/smtp_sink.py";
-  std::string mail_dir = sink->dir + "/mail", port_file = sink->dir + "/port", control_file = sink->dir + "/control";
-  const char* argv[] = {"/usr/bin/python3", script.c_str(), "--dir", mail_dir.c_str(), "--port-file", port_file.c_str(),
-                        "--control", control_file.c_str(), nullptr};
-  if (posix_spawn(&sink->pid, argv[0], nullptr, nullptr, const_cast<char**>(argv), environ) != 0) return -1;
-  for (int i = 0; i < 200 && sink->port == 0; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    std::string text = read_file(port_file);
-    if (!text.empty()) sink->port = std::stoi(text);
-  }
-  return sink->port > 0 ? 0 : -1;
+  return launch(*sink, {}) ? 0 : -1;
 }
 
 int stop_sink(void** state) {
   auto* sink = static_cast<Sink*>(*state);
-  if (sink->pid > 0) {
-    kill(sink->pid, SIGTERM);
-    int status = 0;
-    waitpid(sink->pid, &status, 0);
-  }
-  test::remove_dir(sink->dir);
+  stop(*sink);
   delete sink;
   return 0;
 }
@@ -266,6 +279,58 @@ void relay_down_is_retried(void** state) {
   assert_false(has(out, "reply"));
 }
 
+// How many of five messages a sink started with `options` accepts, refuses
+// for now and refuses for good: "delivered retry failed", and the files kept.
+const char* sink_with(std::vector<std::string> options) {
+  Sink sink{test::make_temp_dir()};
+  if (!launch(sink, std::move(options))) {
+    stop(sink);
+    return verdict("the sink did not start");
+  }
+  std::vector<OutgoingMail> mails(5, OutgoingMail{"kirjaamo@example.fi", "Subject: x\r\n\r\nbody\r\n", 10000});
+  std::vector<MailResult> results = SmtpSender(loopback(sink.port)).send_all(mails);
+  int delivered = 0, retry = 0, failed = 0;
+  for (const MailResult& r : results) (r.delivered ? delivered : r.retry ? retry : failed) += 1;
+  std::size_t kept = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(sink.dir + "/mail"))
+    kept += entry.path().extension() == ".eml";
+  stop(sink);
+  return verdict(std::to_string(delivered) + " " + std::to_string(retry) + " " + std::to_string(failed) + ", kept " +
+                 std::to_string(kept));
+}
+
+// The sink's own switches, which the t/ tests use.
+void sink_switches(void**) {
+  assert_string_equal(sink_with({"--fail-first", "2"}), "3 2 0, kept 3");
+  assert_string_equal(sink_with({"--reject"}), "0 0 5, kept 0");
+}
+
+// A relay that takes the connection and never says a word: the timeout.
+const char* silent_relay_outcome() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd, 8) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+    return verdict("no socket");
+  std::vector<OutgoingMail> mails(2, OutgoingMail{"kirjaamo@example.fi", "Subject: x\r\n\r\nbody\r\n", 300});
+  auto started = std::chrono::steady_clock::now();
+  std::vector<MailResult> results = SmtpSender(loopback(ntohs(addr.sin_port))).send_all(mails);
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  close(fd);
+  std::string out = took < 2000 ? "in time" : "took " + std::to_string(took) + " ms";
+  for (const MailResult& r : results) out += std::string("; ") + (r.retry ? "retry " : "no retry ") + r.error;
+  return verdict(out);
+}
+
+void silent_relay_times_out(void**) {
+  const char* out = silent_relay_outcome();
+  assert_true(std::string_view(out).starts_with("in time; retry SMTP relay smtp://127.0.0.1:"));
+  assert_true(has(out, "Timeout was reached"));
+}
+
 // The classification itself, for codes the sink cannot make.
 void outcome_table(void**) {
   assert_true(smtp_outcome(0, 250, "", "smtp://r").delivered);
@@ -286,6 +351,8 @@ int main() {
       cmocka_unit_test(permanent_refusal_fails),
       cmocka_unit_test(accepted_when_ok),
       cmocka_unit_test(relay_down_is_retried),
+      cmocka_unit_test(silent_relay_times_out),
+      cmocka_unit_test(sink_switches),
       cmocka_unit_test(outcome_table),
   };
   return cmocka_run_group_tests(tests, start_sink, stop_sink);

@@ -1,11 +1,11 @@
 #include "delivery/smtp_config.hpp"
 
 #include <curl/curl.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <optional>
 
@@ -82,25 +82,43 @@ std::variant<std::string, std::string> relay_host(std::string_view word, bool& i
   return std::variant<std::string, std::string>(std::in_place_index<0>, *host);
 }
 
+// A password file is small; anything larger is not one.
+constexpr std::size_t kMaxPasswordFile = 4096;
+
 std::optional<std::string> read_password(const std::string& path, std::string& error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "password_file=" + path + " cannot be read: " + std::strerror(errno);
+  const std::string word = "password_file=" + path;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error = word + " cannot be read: " + std::strerror(errno);
     return std::nullopt;
   }
-  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) {
-    error = "password_file=" + path + " cannot be read: " + std::strerror(errno);
-    return std::nullopt;
+  std::string content;
+  char buffer[1024];
+  for (;;) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      error = word + " cannot be read: " + std::strerror(errno);
+      ::close(fd);
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    content.append(buffer, static_cast<std::size_t>(n));
+    if (content.size() > kMaxPasswordFile) {
+      error = word + " is larger than " + std::to_string(kMaxPasswordFile) + " bytes: expected only the SMTP password";
+      ::close(fd);
+      return std::nullopt;
+    }
   }
+  ::close(fd);
   if (!content.empty() && content.back() == '\n') content.pop_back();
   if (!content.empty() && content.back() == '\r') content.pop_back();
   if (content.empty()) {
-    error = "password_file=" + path + " is empty: expected the SMTP password on its first line";
+    error = word + " is empty: expected the SMTP password on its first line";
     return std::nullopt;
   }
-  if (content.find_first_of("\r\n", 0) != std::string::npos || content.find('\0') != std::string::npos) {
-    error = "password_file=" + path + " holds more than one line: expected only the SMTP password";
+  if (content.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+    error = word + " holds more than one line: expected only the SMTP password";
     return std::nullopt;
   }
   return content;

@@ -1,8 +1,10 @@
 // E-mail of submissions: the civic_smtp directive's words, the texts in four
 // languages, and messages that a mail reader (GMime's parser) reads back as
 // they were meant, whatever a form's title, labels or answers hold.
+#include <set>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "common/placeholders.hpp"
@@ -78,6 +80,10 @@ int password_setup(void** state) {
   if (one == nullptr || empty == nullptr || two == nullptr) return -1;
   std::fputs("s3cret pass\n", one);
   std::fputs("line one\nline two\n", two);
+  FILE* large = std::fopen((f->dir + "/large").c_str(), "w");
+  if (large == nullptr) return -1;
+  for (int i = 0; i < 5000; ++i) std::fputc('p', large);
+  std::fclose(large);
   std::fclose(one);
   std::fclose(empty);
   std::fclose(two);
@@ -117,6 +123,11 @@ void smtp_password_file(void** state) {
   assert_true(contains(
       smtp_error(with_dir(f, "smtp://relay.example.fi from=a@b.fi user=x password_file=DIR/one password_file=DIR/one")),
       "password_file= is given twice"));
+  // A directory, and a file far too large to be a password.
+  assert_true(contains(smtp_error(with_dir(f, "smtp://relay.example.fi from=a@b.fi user=civic password_file=DIR")),
+                       "cannot be read: Is a directory"));
+  assert_true(contains(smtp_error(with_dir(f, "smtp://relay.example.fi from=a@b.fi user=civic password_file=DIR/large")),
+                       "is larger than 4096 bytes"));
 }
 
 void smtp_directive_refused(void**) {
@@ -425,6 +436,31 @@ bool two_message_ids_differ() {
 
 void message_ids_differ(void**) { assert_true(two_message_ids_differ()); }
 
+// Messages built at once in several threads, as the thread pool would:
+// every one built, and no two with the same Message-ID.
+bool built_in_threads() {
+  constexpr int kThreads = 4, kEach = 50;
+  std::vector<std::string> ids[kThreads];
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([t, &ids] {
+      for (int i = 0; i < kEach; ++i) {
+        civic::Result<std::string> raw =
+            build_message(case_worker_full(facts("fi", "Palaute ä 😀"), kAnswers, "noreply@example.fi", "k@example.fi"));
+        std::size_t at = raw ? raw->find("\r\nMessage-Id: <") : std::string::npos;
+        ids[t].push_back(at == std::string::npos ? "failed" : raw->substr(at, raw->find("\r\n", at + 2) - at));
+      }
+    });
+  for (std::thread& thread : threads) thread.join();
+  std::set<std::string> unique;
+  for (const auto& list : ids)
+    for (const std::string& id : list)
+      if (id == "failed" || !unique.insert(id).second) return false;
+  return unique.size() == kThreads * kEach;
+}
+
+void thread_safe(void**) { assert_true(built_in_threads()); }
+
 }  // namespace
 
 int main() {
@@ -440,6 +476,7 @@ int main() {
       cmocka_unit_test(long_subject),
       cmocka_unit_test(addresses_refused),
       cmocka_unit_test(message_ids_differ),
+      cmocka_unit_test(thread_safe),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

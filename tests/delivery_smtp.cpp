@@ -255,18 +255,30 @@ void accepted_when_ok(void** state) {
   assert_string_equal(out, "delivered|\nfailed|the recipient is not one plain address\ndelivered|\n");
 }
 
-// A port nobody listens on: bound, then closed.
-int closed_port() {
+// A loopback TCP socket on a free port, listening (but never accepting) or
+// only bound; -1 on failure.
+int loopback_socket(bool listening, int& port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t len = sizeof addr;
-  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || (listening && listen(fd, 8) != 0) ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    if (fd >= 0) close(fd);
     return -1;
+  }
+  port = ntohs(addr.sin_port);
+  return fd;
+}
+
+// A port nobody listens on: bound, then closed.
+int closed_port() {
+  int port = 0;
+  int fd = loopback_socket(false, port);
+  if (fd < 0) return -1;
   close(fd);
-  return ntohs(addr.sin_port);
+  return port;
 }
 
 void relay_down_is_retried(void** state) {
@@ -307,17 +319,12 @@ void sink_switches(void**) {
 
 // A relay that takes the connection and never says a word: the timeout.
 const char* silent_relay_outcome() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd, 8) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
-    return verdict("no socket");
+  int port = 0;
+  int fd = loopback_socket(true, port);
+  if (fd < 0) return verdict("no socket");
   std::vector<OutgoingMail> mails(2, OutgoingMail{"kirjaamo@example.fi", "Subject: x\r\n\r\nbody\r\n", 300});
   auto started = std::chrono::steady_clock::now();
-  std::vector<MailResult> results = SmtpSender(loopback(ntohs(addr.sin_port))).send_all(mails);
+  std::vector<MailResult> results = SmtpSender(loopback(port)).send_all(mails);
   auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   close(fd);
   std::string out = took < 2000 ? "in time" : "took " + std::to_string(took) + " ms";

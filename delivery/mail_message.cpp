@@ -1,5 +1,6 @@
 #include "delivery/mail_message.hpp"
 
+#include "common/placeholders.hpp"
 #include "common/time_text.hpp"
 #include "common/utf8.hpp"
 #include "delivery/mail_texts.hpp"
@@ -120,8 +121,8 @@ MailContent facts_mail(const SubmissionFacts& facts, MailText subject, MailText 
   MailContent mail;
   mail.from = std::string(from);
   mail.to = std::string(to);
-  mail.subject = fill_mail_text(mail_text(subject, lang), {{"title", title}});
-  mail.body_text = fill_mail_text(mail_text(body, lang),
+  mail.subject = civic::fill(mail_text(subject, lang), {{"title", title}});
+  mail.body_text = civic::fill(mail_text(body, lang),
                                   {{"title", title}, {"receipt", receipt}, {"time", time}, {"form", form}});
   mail.message_id_domain = domain_of(from);
   mail.date = facts.created_time;

@@ -1,12 +1,14 @@
 #include "delivery/mail_texts.hpp"
 
+#include "common/language_texts.hpp"
+
 namespace civic::delivery {
 
 namespace {
 
 struct Entry {
   MailText key;
-  std::string_view fi, sv, da, en;
+  LanguageTexts texts;
 };
 
 constexpr Entry kTexts[] = {
@@ -62,41 +64,9 @@ constexpr Entry kTexts[] = {
 }  // namespace
 
 std::string_view mail_text(MailText text, std::string_view lang) {
-  for (const Entry& e : kTexts) {
-    if (e.key != text) continue;
-    if (lang == "fi") return e.fi;
-    if (lang == "sv") return e.sv;
-    if (lang == "da") return e.da;
-    return e.en;
-  }
+  for (const Entry& e : kTexts)
+    if (e.key == text) return e.texts.in(lang);
   return {};
-}
-
-std::string fill_mail_text(std::string_view pattern,
-                           std::initializer_list<std::pair<std::string_view, std::string_view>> values) {
-  std::string out;
-  out.reserve(pattern.size());
-  std::size_t i = 0;
-  while (i < pattern.size()) {
-    std::size_t open = pattern.find('{', i);
-    std::size_t close = open == std::string_view::npos ? open : pattern.find('}', open);
-    if (close == std::string_view::npos) {
-      out.append(pattern.substr(i));
-      break;
-    }
-    out.append(pattern.substr(i, open - i));
-    std::string_view key = pattern.substr(open + 1, close - open - 1);
-    bool replaced = false;
-    for (const auto& [name, value] : values) {
-      if (name != key) continue;
-      out.append(value);
-      replaced = true;
-      break;
-    }
-    if (!replaced) out.append(pattern.substr(open, close - open + 1));
-    i = close + 1;
-  }
-  return out;
 }
 
 std::string file_answer(std::string_view name, std::string_view type, std::uint64_t size) {

@@ -1,13 +1,12 @@
 // The words of civic's e-mails in Finnish, Swedish, Danish and English;
-// other languages get English. Placeholders: {title} (the form's title),
-// {form} (its name), {receipt}, {time}.
+// other languages get English. Placeholders, filled with civic::fill
+// (common/placeholders.hpp): {title} (the form's title), {form} (its name),
+// {receipt}, {time}.
 #pragma once
 
 #include <cstdint>
-#include <initializer_list>
 #include <string>
 #include <string_view>
-#include <utility>
 
 namespace civic::delivery {
 
@@ -20,11 +19,6 @@ enum class MailText {
 };
 
 std::string_view mail_text(MailText text, std::string_view lang);
-
-// Replaces {key} in `pattern` with the value given for it; an unknown {key}
-// stays as it is.
-std::string fill_mail_text(std::string_view pattern,
-                           std::initializer_list<std::pair<std::string_view, std::string_view>> values);
 
 // How a file field appears among the answers: "plan.pdf (application/pdf,
 // 120 kB)". Never its content.

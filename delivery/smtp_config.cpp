@@ -1,11 +1,13 @@
 #include "delivery/smtp_config.hpp"
 
+#include "common/quote.hpp"
+
 #include <curl/curl.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <optional>
 
@@ -66,41 +68,59 @@ std::variant<std::string, std::string> relay_host(std::string_view word, bool& i
   std::string text(word);
   if (text.find_first_of(" \t\r\n") != std::string::npos ||
       curl_url_set(url.get(), CURLUPART_URL, text.c_str(), 0) != CURLUE_OK)
-    return std::variant<std::string, std::string>(std::in_place_index<1>, "\"" + text + "\"" + expected);
+    return std::variant<std::string, std::string>(std::in_place_index<1>, civic::quoted(text) + expected);
   std::optional<std::string> scheme = url_part(url.get(), CURLUPART_SCHEME);
   std::optional<std::string> host = url_part(url.get(), CURLUPART_HOST);
   if (!scheme || (*scheme != "smtp" && *scheme != "smtps") || !host || host->empty())
-    return std::variant<std::string, std::string>(std::in_place_index<1>, "\"" + text + "\"" + expected);
+    return std::variant<std::string, std::string>(std::in_place_index<1>, civic::quoted(text) + expected);
   // A path would be taken for the EHLO name, credentials belong in user= and
   // password_file=, and a query or fragment means nothing to SMTP.
   std::optional<std::string> path = url_part(url.get(), CURLUPART_PATH);
   if (url_part(url.get(), CURLUPART_USER) || url_part(url.get(), CURLUPART_QUERY) ||
       url_part(url.get(), CURLUPART_FRAGMENT) || (path && !path->empty() && *path != "/"))
     return std::variant<std::string, std::string>(
-        std::in_place_index<1>, "\"" + text + "\"" + expected + " with nothing after the port (the user goes in user=)");
+        std::in_place_index<1>, civic::quoted(text) + expected + " with nothing after the port (the user goes in user=)");
   implicit_tls = *scheme == "smtps";
   return std::variant<std::string, std::string>(std::in_place_index<0>, *host);
 }
 
+// A password file is small; anything larger is not one.
+constexpr std::size_t kMaxPasswordFile = 4096;
+
 std::optional<std::string> read_password(const std::string& path, std::string& error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "password_file=" + path + " cannot be read: " + std::strerror(errno);
+  const std::string word = civic::quoted("password_file=" + path);
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error = word + " cannot be read: " + std::strerror(errno);
     return std::nullopt;
   }
-  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) {
-    error = "password_file=" + path + " cannot be read: " + std::strerror(errno);
-    return std::nullopt;
+  std::string content;
+  char buffer[1024];
+  for (;;) {
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      error = word + " cannot be read: " + std::strerror(errno);
+      ::close(fd);
+      return std::nullopt;
+    }
+    if (n == 0) break;
+    content.append(buffer, static_cast<std::size_t>(n));
+    if (content.size() > kMaxPasswordFile) {
+      error = word + " is larger than " + std::to_string(kMaxPasswordFile) + " bytes: expected only the SMTP password";
+      ::close(fd);
+      return std::nullopt;
+    }
   }
+  ::close(fd);
   if (!content.empty() && content.back() == '\n') content.pop_back();
   if (!content.empty() && content.back() == '\r') content.pop_back();
   if (content.empty()) {
-    error = "password_file=" + path + " is empty: expected the SMTP password on its first line";
+    error = word + " is empty: expected the SMTP password on its first line";
     return std::nullopt;
   }
-  if (content.find_first_of("\r\n", 0) != std::string::npos || content.find('\0') != std::string::npos) {
-    error = "password_file=" + path + " holds more than one line: expected only the SMTP password";
+  if (content.find_first_of(std::string_view("\r\n\0", 3)) != std::string::npos) {
+    error = word + " holds more than one line: expected only the SMTP password";
     return std::nullopt;
   }
   return content;
@@ -138,7 +158,7 @@ std::variant<SmtpConfig, std::string> parse_smtp_config(std::span<const std::str
     bool* seen = nullptr;
     bool password_seen = !password_file.empty();
     if (eq == std::string_view::npos) {
-      return refuse("\"" + std::string(word) + "\" is not understood: expected from=, starttls=, user= or password_file=");
+      return refuse(civic::quoted(word) + " is not understood: expected from=, starttls=, user= or password_file=");
     } else if (key == "from") {
       seen = &have_from;
     } else if (key == "starttls") {
@@ -146,28 +166,28 @@ std::variant<SmtpConfig, std::string> parse_smtp_config(std::span<const std::str
     } else if (key == "user") {
       seen = &have_user;
     } else if (key == "password_file") {
-      if (password_seen) return refuse("\"" + std::string(word) + "\": password_file= is given twice");
+      if (password_seen) return refuse(civic::quoted(word) + ": password_file= is given twice");
     } else {
-      return refuse("\"" + std::string(word) + "\" is not understood: expected from=, starttls=, user= or password_file=");
+      return refuse(civic::quoted(word) + " is not understood: expected from=, starttls=, user= or password_file=");
     }
     if (seen != nullptr) {
-      if (*seen) return refuse("\"" + std::string(word) + "\": " + std::string(key) + "= is given twice");
+      if (*seen) return refuse(civic::quoted(word) + ": " + std::string(key) + "= is given twice");
       *seen = true;
     }
     if (key == "from") {
       if (!valid_mail_address(value))
-        return refuse("\"" + std::string(word) + "\": from= must be one plain address such as noreply@example.fi (no name, no <>, no spaces)");
+        return refuse(civic::quoted(word) + ": from= must be one plain address such as noreply@example.fi (no name, no <>, no spaces)");
       config.from = std::string(value);
     } else if (key == "starttls") {
-      if (value != "on" && value != "off") return refuse("\"" + std::string(word) + "\": expected starttls=on or starttls=off");
+      if (value != "on" && value != "off") return refuse(civic::quoted(word) + ": expected starttls=on or starttls=off");
       config.starttls = value == "on";
     } else if (key == "user") {
       if (value.empty() || value.find_first_of(" \t\r\n", 0) != std::string_view::npos ||
           value.find('\0') != std::string_view::npos)
-        return refuse("\"" + std::string(word) + "\": user= needs the SMTP user name, without spaces");
+        return refuse(civic::quoted(word) + ": user= needs the SMTP user name, without spaces");
       config.user = std::string(value);
     } else {
-      if (value.empty()) return refuse("\"" + std::string(word) + "\": password_file= needs the path of a file holding the password");
+      if (value.empty()) return refuse(civic::quoted(word) + ": password_file= needs the path of a file holding the password");
       password_file = std::string(value);
     }
   }

@@ -1,12 +1,14 @@
 #include "forms/texts.hpp"
 
+#include "common/language_texts.hpp"
+
 namespace civic::forms {
 
 namespace {
 
 struct Entry {
   Text key;
-  std::string_view fi, sv, da, en;
+  LanguageTexts texts;
 };
 
 constexpr Entry kTexts[] = {
@@ -129,13 +131,8 @@ constexpr Entry kTexts[] = {
 }  // namespace
 
 std::string_view builtin_text(Text text, std::string_view lang) {
-  for (const Entry& e : kTexts) {
-    if (e.key != text) continue;
-    if (lang == "fi") return e.fi;
-    if (lang == "sv") return e.sv;
-    if (lang == "da") return e.da;
-    return e.en;
-  }
+  for (const Entry& e : kTexts)
+    if (e.key == text) return e.texts.in(lang);
   return {};
 }
 
@@ -150,33 +147,6 @@ std::string_view language_name(std::string_view lang) {
   if (lang == "se") return "davvisámegiella";
   if (lang == "ru") return "русский";
   return lang;
-}
-
-std::string fill(std::string_view pattern, std::initializer_list<std::pair<std::string_view, std::string_view>> values) {
-  std::string out;
-  out.reserve(pattern.size() + 16);
-  while (!pattern.empty()) {
-    std::size_t open = pattern.find('{');
-    out.append(pattern.substr(0, open));
-    if (open == std::string_view::npos) break;
-    std::size_t close = pattern.find('}', open);
-    if (close == std::string_view::npos) {
-      out.append(pattern.substr(open));
-      break;
-    }
-    std::string_view key = pattern.substr(open + 1, close - open - 1);
-    bool found = false;
-    for (const auto& [k, v] : values) {
-      if (k == key) {
-        out.append(v);
-        found = true;
-        break;
-      }
-    }
-    if (!found) out.append(pattern.substr(open, close - open + 1));
-    pattern.remove_prefix(close + 1);
-  }
-  return out;
 }
 
 std::string human_size(std::size_t bytes) {

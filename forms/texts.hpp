@@ -2,6 +2,7 @@
 // Finnish, Swedish, Danish and English. Other languages get English.
 #pragma once
 
+#include "common/placeholders.hpp"
 #include "forms/form.hpp"
 
 #include <initializer_list>
@@ -70,8 +71,8 @@ std::string_view builtin_text(Text text, std::string_view lang);
 // The language's own name ("suomi", "svenska"), or the code if unknown.
 std::string_view language_name(std::string_view lang);
 
-// Replaces {key} in `pattern` with the value given for it.
-std::string fill(std::string_view pattern, std::initializer_list<std::pair<std::string_view, std::string_view>> values);
+// Replaces {key} in `pattern` with the value given for it (common/).
+using civic::fill;
 
 // Examples citizens are shown, in the form's country: an e-mail address
 // ("nimi@esimerkki.fi"; its words in the page's language) and a telephone

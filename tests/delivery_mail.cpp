@@ -1,29 +1,26 @@
 // E-mail of submissions: the civic_smtp directive's words, the texts in four
 // languages, and messages that a mail reader (GMime's parser) reads back as
 // they were meant, whatever a form's title, labels or answers hold.
+#include <set>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
+#include "common/placeholders.hpp"
 #include "delivery/mail_message.hpp"
 #include "delivery/mail_texts.hpp"
 #include "delivery/smtp_config.hpp"
 #include "tests/support/mail_check.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/verdict.hpp"
 #include "tests/support/cmocka.hpp"  // last
 
 using namespace civic;
 using namespace civic::delivery;
+using civic::test::verdict;
 
 namespace {
-
-// What a helper found wrong, kept where a failed assertion's longjmp cannot
-// leak it; "" when all is well.
-const char* verdict(std::string text) {
-  static std::string last;
-  last = std::move(text);
-  return last.c_str();
-}
 
 // ---- civic_smtp ----
 
@@ -83,6 +80,10 @@ int password_setup(void** state) {
   if (one == nullptr || empty == nullptr || two == nullptr) return -1;
   std::fputs("s3cret pass\n", one);
   std::fputs("line one\nline two\n", two);
+  FILE* large = std::fopen((f->dir + "/large").c_str(), "w");
+  if (large == nullptr) return -1;
+  for (int i = 0; i < 5000; ++i) std::fputc('p', large);
+  std::fclose(large);
   std::fclose(one);
   std::fclose(empty);
   std::fclose(two);
@@ -112,7 +113,7 @@ void smtp_password_file(void** state) {
   assert_string_equal(smtp_fields(with_dir(f, "smtp://relay.example.fi from=a@b.fi user=civic password_file=DIR/one")),
                       "smtp://relay.example.fi|a@b.fi|on|civic|s3cret pass");
   assert_true(contains(smtp_error(with_dir(f, "smtp://relay.example.fi from=a@b.fi user=civic password_file=DIR/missing")),
-                       "/missing cannot be read: No such file or directory"));
+                       "/missing\" cannot be read: No such file or directory"));
   assert_true(contains(smtp_error(with_dir(f, "smtp://relay.example.fi from=a@b.fi user=civic password_file=DIR/empty")),
                        "is empty"));
   assert_true(contains(smtp_error(with_dir(f, "smtp://relay.example.fi from=a@b.fi user=civic password_file=DIR/two")),
@@ -122,6 +123,11 @@ void smtp_password_file(void** state) {
   assert_true(contains(
       smtp_error(with_dir(f, "smtp://relay.example.fi from=a@b.fi user=x password_file=DIR/one password_file=DIR/one")),
       "password_file= is given twice"));
+  // A directory, and a file far too large to be a password.
+  assert_true(contains(smtp_error(with_dir(f, "smtp://relay.example.fi from=a@b.fi user=civic password_file=DIR")),
+                       "cannot be read: Is a directory"));
+  assert_true(contains(smtp_error(with_dir(f, "smtp://relay.example.fi from=a@b.fi user=civic password_file=DIR/large")),
+                       "is larger than 4096 bytes"));
 }
 
 void smtp_directive_refused(void**) {
@@ -140,7 +146,9 @@ void smtp_directive_refused(void**) {
   assert_true(contains(smtp_error("smtp://relay.example.fi from=a@@b.fi"), "from= must be one plain address"));
   assert_true(contains(smtp_error("smtp://relay.example.fi from=a@b.fi,c@d.fi"), "from= must be one plain address"));
   assert_true(contains(smtp_error("smtp://relay.example.fi from=noreply"), "from= must be one plain address"));
-  assert_true(contains(smtp_error("smtp://relay.example.fi from=a@b.fi\r\nBcc:x@y.fi"), "from= must be one plain address"));
+  // A control byte is shown escaped, so that nginx -t prints one line.
+  assert_true(contains(smtp_error("smtp://relay.example.fi from=a@b.fi\r\nBcc:x@y.fi"),
+                       "\"from=a@b.fi\\x0d\\x0aBcc:x@y.fi\": from= must be one plain address"));
   assert_true(contains(smtp_error("smtp://relay.example.fi from="), "from= must be one plain address"));
   // starttls=: on or off, and off only on this machine, saying why.
   assert_true(contains(smtp_error("smtp://relay.example.fi from=a@b.fi starttls=yes"), "expected starttls=on or starttls=off"));
@@ -195,8 +203,8 @@ void texts_and_fallback(void**) {
   assert_string_equal(verdict(std::string(mail_text(MailText::case_worker_subject, "de"))), "New submission to {title}");
   assert_string_equal(verdict(std::string(mail_text(MailText::case_worker_subject, ""))), "New submission to {title}");
   assert_string_equal(verdict(std::string(mail_text(MailText::case_worker_subject, "fi"))), "Uusi lomakevastaus: {title}");
-  assert_string_equal(verdict(fill_mail_text("{a} and {b} and {c}", {{"a", "1"}, {"b", "{a}"}})), "1 and {a} and {c}");
-  assert_string_equal(verdict(fill_mail_text("open { only", {{"only", "x"}})), "open { only");
+  assert_string_equal(verdict(civic::fill("{a} and {b} and {c}", {{"a", "1"}, {"b", "{a}"}})), "1 and {a} and {c}");
+  assert_string_equal(verdict(civic::fill("open { only", {{"only", "x"}})), "open { only");
   assert_string_equal(verdict(file_answer("plan.pdf", "application/pdf", 120'500)), "plan.pdf (application/pdf, 121 kB)");
   assert_string_equal(verdict(file_answer("a.txt", "text/plain", 812)), "a.txt (text/plain, 812 B)");
   assert_string_equal(verdict(file_answer("big.jpg", "image/jpeg", 12'000'001)), "big.jpg (image/jpeg, 13 MB)");
@@ -430,6 +438,31 @@ bool two_message_ids_differ() {
 
 void message_ids_differ(void**) { assert_true(two_message_ids_differ()); }
 
+// Messages built at once in several threads, as the thread pool would:
+// every one built, and no two with the same Message-ID.
+bool built_in_threads() {
+  constexpr int kThreads = 4, kEach = 50;
+  std::vector<std::string> ids[kThreads];
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([t, &ids] {
+      for (int i = 0; i < kEach; ++i) {
+        civic::Result<std::string> raw =
+            build_message(case_worker_full(facts("fi", "Palaute ä 😀"), kAnswers, "noreply@example.fi", "k@example.fi"));
+        std::size_t at = raw ? raw->find("\r\nMessage-Id: <") : std::string::npos;
+        ids[t].push_back(at == std::string::npos ? "failed" : raw->substr(at, raw->find("\r\n", at + 2) - at));
+      }
+    });
+  for (std::thread& thread : threads) thread.join();
+  std::set<std::string> unique;
+  for (const auto& list : ids)
+    for (const std::string& id : list)
+      if (id == "failed" || !unique.insert(id).second) return false;
+  return unique.size() == kThreads * kEach;
+}
+
+void thread_safe(void**) { assert_true(built_in_threads()); }
+
 }  // namespace
 
 int main() {
@@ -445,6 +478,7 @@ int main() {
       cmocka_unit_test(long_subject),
       cmocka_unit_test(addresses_refused),
       cmocka_unit_test(message_ids_differ),
+      cmocka_unit_test(thread_safe),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -24,20 +25,16 @@
 #include "delivery/smtp_sender.hpp"
 #include "tests/support/mail_check.hpp"
 #include "tests/support/temp_dir.hpp"
+#include "tests/support/verdict.hpp"
 #include "tests/support/cmocka.hpp"  // last
 
 extern char** environ;
 
 using namespace civic;
 using namespace civic::delivery;
+using civic::test::verdict;
 
 namespace {
-
-const char* verdict(std::string text) {
-  static std::string last;
-  last = std::move(text);
-  return last.c_str();
-}
 
 struct Sink {
   std::string dir;
@@ -54,32 +51,45 @@ void control(const Sink& sink, const char* word) {
   std::ofstream(sink.dir + "/control") << word << "\n";
 }
 
+// Starts t/tools/smtp_sink.py with `options` (and --control DIR/control);
+// false if it does not tell its port within ten seconds.
+bool launch(Sink& sink, std::vector<std::string> options) {
+  control(sink, "ok");
+  std::vector<std::string> args = {"/usr/bin/python3", std::string(CIVIC_SOURCE_DIR) + "/t/tools/smtp_sink.py",
+                                   "--dir", sink.dir + "/mail", "--port-file", sink.dir + "/port",
+                                   "--control", sink.dir + "/control"};
+  args.insert(args.end(), options.begin(), options.end());
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  if (posix_spawn(&sink.pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0) return false;
+  for (int i = 0; i < 200 && sink.port == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::string text = read_file(sink.dir + "/port");
+    if (!text.empty()) sink.port = std::stoi(text);
+  }
+  return sink.port > 0;
+}
+
+void stop(Sink& sink) {
+  if (sink.pid > 0) {
+    kill(sink.pid, SIGTERM);
+    int status = 0;
+    waitpid(sink.pid, &status, 0);
+  }
+  test::remove_dir(sink.dir);
+}
+
 int start_sink(void** state) {
   if (!delivery::global_init().ok()) return -1;
   auto* sink = new Sink{test::make_temp_dir()};
   *state = sink;
-  control(*sink, "ok");
-  std::string script = std::string(CIVIC_SOURCE_DIR) + "/t/tools/smtp_sink.py";
-  std::string mail_dir = sink->dir + "/mail", port_file = sink->dir + "/port", control_file = sink->dir + "/control";
-  const char* argv[] = {"/usr/bin/python3", script.c_str(), "--dir", mail_dir.c_str(), "--port-file", port_file.c_str(),
-                        "--control", control_file.c_str(), nullptr};
-  if (posix_spawn(&sink->pid, argv[0], nullptr, nullptr, const_cast<char**>(argv), environ) != 0) return -1;
-  for (int i = 0; i < 200 && sink->port == 0; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    std::string text = read_file(port_file);
-    if (!text.empty()) sink->port = std::stoi(text);
-  }
-  return sink->port > 0 ? 0 : -1;
+  return launch(*sink, {}) ? 0 : -1;
 }
 
 int stop_sink(void** state) {
   auto* sink = static_cast<Sink*>(*state);
-  if (sink->pid > 0) {
-    kill(sink->pid, SIGTERM);
-    int status = 0;
-    waitpid(sink->pid, &status, 0);
-  }
-  test::remove_dir(sink->dir);
+  stop(*sink);
   delete sink;
   return 0;
 }
@@ -124,8 +134,44 @@ std::vector<OutgoingMail> batch() {
   return mails;
 }
 
+// Python's email package (an independent reader) on one .eml: a JSON object
+// with its defects, the decoded subject and body.
+std::string python_reading(const std::string& path) {
+  std::string command =
+      "/usr/bin/python3 -c 'import email, email.policy, json, sys\n"
+      "m = email.message_from_bytes(open(sys.argv[1], \"rb\").read(), policy=email.policy.default)\n"
+      "defects = [str(d) for d in m.defects] + [str(d) for v in m.values() for d in getattr(v, \"defects\", ())]\n"
+      "print(json.dumps({\"defects\": defects, \"subject\": str(m[\"subject\"]), \"to\": str(m[\"to\"]),"
+      " \"body\": m.get_content()}))' " + path;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return {};
+  std::string out;
+  char buffer[4096];
+  std::size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
+  pclose(pipe);
+  return out;
+}
+
+// "" if Python reads `path` as GMime did: no defects, the same subject,
+// recipient and body.
+std::string python_agrees(const std::string& path, const test::ParsedMail& mail) {
+  std::string json = python_reading(path);
+  rapidjson::Document doc;
+  doc.Parse(json.c_str());
+  if (doc.HasParseError() || !doc.IsObject()) return path + ": Python could not read it: " + json;
+  if (!doc["defects"].IsArray() || doc["defects"].Size() != 0) return path + ": Python finds defects: " + json;
+  if (mail.subject != doc["subject"].GetString()) return path + ": Python reads the subject as " + doc["subject"].GetString();
+  if (mail.to != doc["to"].GetString()) return path + ": Python reads To: as " + doc["to"].GetString();
+  std::string body;  // as mail.body: compared on LF line ends
+  for (const char* c = doc["body"].GetString(); *c != '\0'; ++c)
+    if (*c != '\r') body += *c;
+  if (mail.body != body) return path + ": Python reads another body";
+  return "";
+}
+
 // "" if the sink holds exactly the messages sent, each once, byte for byte,
-// with its envelope; else what differs.
+// with its envelope, and GMime and Python read each alike; else what differs.
 std::string sink_holds(const Sink& sink, const std::vector<OutgoingMail>& sent) {
   std::vector<bool> found(sent.size(), false);
   std::size_t files = 0;
@@ -151,6 +197,7 @@ std::string sink_holds(const Sink& sink, const std::vector<OutgoingMail>& sent) 
       if (!mail.problem.empty()) return entry.path().string() + ": " + mail.problem;
       if (mail.to != sent[i].to || mail.subject.find("Bcc") == std::string::npos || mail.subject.find('\n') != std::string::npos)
         return entry.path().string() + ": read back wrong: " + mail.to + " / " + mail.subject;
+      if (std::string problem = python_agrees(entry.path().string(), mail); !problem.empty()) return problem;
     }
   }
   if (files != sent.size()) return std::to_string(files) + " messages in the sink, " + std::to_string(sent.size()) + " sent";
@@ -208,18 +255,30 @@ void accepted_when_ok(void** state) {
   assert_string_equal(out, "delivered|\nfailed|the recipient is not one plain address\ndelivered|\n");
 }
 
-// A port nobody listens on: bound, then closed.
-int closed_port() {
+// A loopback TCP socket on a free port, listening (but never accepting) or
+// only bound; -1 on failure.
+int loopback_socket(bool listening, int& port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   socklen_t len = sizeof addr;
-  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || (listening && listen(fd, 8) != 0) ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    if (fd >= 0) close(fd);
     return -1;
+  }
+  port = ntohs(addr.sin_port);
+  return fd;
+}
+
+// A port nobody listens on: bound, then closed.
+int closed_port() {
+  int port = 0;
+  int fd = loopback_socket(false, port);
+  if (fd < 0) return -1;
   close(fd);
-  return ntohs(addr.sin_port);
+  return port;
 }
 
 void relay_down_is_retried(void** state) {
@@ -230,6 +289,53 @@ void relay_down_is_retried(void** state) {
   assert_true(std::string_view(out).starts_with("retry|SMTP relay smtp://127.0.0.1:"));
   assert_true(has(out, "Couldn't connect to server"));
   assert_false(has(out, "reply"));
+}
+
+// How many of five messages a sink started with `options` accepts, refuses
+// for now and refuses for good: "delivered retry failed", and the files kept.
+const char* sink_with(std::vector<std::string> options) {
+  Sink sink{test::make_temp_dir()};
+  if (!launch(sink, std::move(options))) {
+    stop(sink);
+    return verdict("the sink did not start");
+  }
+  std::vector<OutgoingMail> mails(5, OutgoingMail{"kirjaamo@example.fi", "Subject: x\r\n\r\nbody\r\n", 10000});
+  std::vector<MailResult> results = SmtpSender(loopback(sink.port)).send_all(mails);
+  int delivered = 0, retry = 0, failed = 0;
+  for (const MailResult& r : results) (r.delivered ? delivered : r.retry ? retry : failed) += 1;
+  std::size_t kept = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(sink.dir + "/mail"))
+    kept += entry.path().extension() == ".eml";
+  stop(sink);
+  return verdict(std::to_string(delivered) + " " + std::to_string(retry) + " " + std::to_string(failed) + ", kept " +
+                 std::to_string(kept));
+}
+
+// The sink's own switches, which the t/ tests use.
+void sink_switches(void**) {
+  assert_string_equal(sink_with({"--fail-first", "2"}), "3 2 0, kept 3");
+  assert_string_equal(sink_with({"--reject"}), "0 0 5, kept 0");
+}
+
+// A relay that takes the connection and never says a word: the timeout.
+const char* silent_relay_outcome() {
+  int port = 0;
+  int fd = loopback_socket(true, port);
+  if (fd < 0) return verdict("no socket");
+  std::vector<OutgoingMail> mails(2, OutgoingMail{"kirjaamo@example.fi", "Subject: x\r\n\r\nbody\r\n", 300});
+  auto started = std::chrono::steady_clock::now();
+  std::vector<MailResult> results = SmtpSender(loopback(port)).send_all(mails);
+  auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
+  close(fd);
+  std::string out = took < 2000 ? "in time" : "took " + std::to_string(took) + " ms";
+  for (const MailResult& r : results) out += std::string("; ") + (r.retry ? "retry " : "no retry ") + r.error;
+  return verdict(out);
+}
+
+void silent_relay_times_out(void**) {
+  const char* out = silent_relay_outcome();
+  assert_true(std::string_view(out).starts_with("in time; retry SMTP relay smtp://127.0.0.1:"));
+  assert_true(has(out, "Timeout was reached"));
 }
 
 // The classification itself, for codes the sink cannot make.
@@ -252,6 +358,8 @@ int main() {
       cmocka_unit_test(permanent_refusal_fails),
       cmocka_unit_test(accepted_when_ok),
       cmocka_unit_test(relay_down_is_retried),
+      cmocka_unit_test(silent_relay_times_out),
+      cmocka_unit_test(sink_switches),
       cmocka_unit_test(outcome_table),
   };
   return cmocka_run_group_tests(tests, start_sink, stop_sink);

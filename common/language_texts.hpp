@@ -1,0 +1,21 @@
+// One of civic's own texts in the four languages it speaks (Finnish, Swedish,
+// Danish, English); any other language gets English. The rows of the text
+// tables in forms/texts.cpp and delivery/mail_texts.cpp.
+#pragma once
+
+#include <string_view>
+
+namespace civic {
+
+struct LanguageTexts {
+  std::string_view fi, sv, da, en;
+
+  constexpr std::string_view in(std::string_view lang) const {
+    if (lang == "fi") return fi;
+    if (lang == "sv") return sv;
+    if (lang == "da") return da;
+    return en;
+  }
+};
+
+}  // namespace civic

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <deque>
 #include <random>
 
 #include <rapidjson/document.h>
@@ -97,21 +98,22 @@ std::string member_text(const rapidjson::Document& doc, const char* name) {
   return doc.HasMember(name) && doc[name].IsString() ? doc[name].GetString() : "";
 }
 
-// Every file the data lists, read from the store.
+// Every file the data lists, read from the store; `bytes` keeps them.
 std::optional<std::vector<delivery::FileContent>> stored_files(const storage::Txn& txn, const storage::Databases& db,
                                                                const Form& form, std::uint64_t seq, const Stored& s,
-                                                               std::string& error) {
+                                                               std::deque<std::string>& bytes, std::string& error) {
   std::vector<delivery::FileContent> files;
   const auto& data = s.doc["data"];
   for (const Field& f : form.fields) {
     if (f.type != FieldType::file || !data.HasMember(f.name.c_str()) || !data[f.name.c_str()].IsArray()) continue;
     for (std::uint32_t i = 0; i < data[f.name.c_str()].Size(); ++i) {
-      auto bytes = storage::read_attachment(txn, db, form.name, seq, f.name, i);
-      if (!bytes || !bytes.value()) {
+      auto read = storage::read_attachment(txn, db, form.name, seq, f.name, i);
+      if (!read || !read.value()) {
         error = "a file of the submission cannot be read";
         return std::nullopt;
       }
-      files.push_back({f.name, i, **bytes});
+      bytes.push_back(std::move(**read));
+      files.push_back({f.name, i, bytes.back()});
     }
   }
   return files;
@@ -229,7 +231,8 @@ RoundReport DeliveryRounds::run(storage::Store& store, std::int64_t now_ms, std:
       job.receipt = member_text(stored->doc, "receipt");
       const Delivery& d = *job.target;
       if (d.kind == DeliveryKind::webhook) {
-        auto files = stored_files(*txn, store.db(), *job.form, key.seq, *stored, job.error);
+        std::deque<std::string> bytes;
+        auto files = stored_files(*txn, store.db(), *job.form, key.seq, *stored, bytes, job.error);
         auto body = files ? delivery::webhook_body(stored->json, *files, d.files_inline)
                           : Result<std::string>(Error(Error::kCorrupt, "read files", job.error));
         if (!body) {

@@ -256,6 +256,13 @@ RoundReport DeliveryRounds::run(storage::Store& store, std::int64_t now_ms, std:
         continue;
       }
       delivery::SubmissionFacts facts = facts_of(*job.form, *stored, job.receipt);
+      // The case worker reads the city's own language (the form's first);
+      // the citizen their own (the submission's).
+      if (d.kind == DeliveryKind::email) {
+        facts.language = job.form->languages.front();
+        facts.form_title = std::string(job.form->title.in(facts.language, job.form->languages));
+        if (facts.form_title.empty()) facts.form_title = job.form->name;
+      }
       delivery::MailContent content;
       if (d.kind == DeliveryKind::confirmation) {
         std::string to;

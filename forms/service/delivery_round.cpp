@@ -175,14 +175,15 @@ std::string delivery_id(std::string_view receipt, std::uint32_t target) {
 
 DeliveryRounds::DeliveryRounds(const Forms& forms, std::optional<delivery::SmtpConfig> smtp)
     : forms_(forms), smtp_config_(std::move(smtp)) {
-  std::int64_t longest = 30000;
+  std::int64_t longest = 1000;
   for (std::string_view name : forms_.names())
     for (const Delivery& d : forms_.find(name)->deliveries) {
       any_ = true;
       longest = std::max(longest, d.timeout_ms);
     }
-  // Longer than any exchange a round makes: sending, then recording.
-  lease_ms_ = 2 * longest + 60000;
+  // Longer than a round can take: its posts go out at most 32 at a time
+  // (two turns of kPerRound), then the outcomes are recorded.
+  lease_ms_ = 2 * longest + 10000;
   if (smtp_config_) smtp_.emplace(*smtp_config_);
 }
 

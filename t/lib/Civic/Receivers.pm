@@ -22,7 +22,8 @@ sub start {
     my ($class, %o) = @_;
     my $dir = tempdir('civic-recv-XXXXXX', TMPDIR => 1, CLEANUP => 1);
     chmod 0755, $dir;
-    my $self = bless { kind => $o{kind}, dir => $dir, port => $o{port} || 0, args => $o{args} || [] }, $class;
+    my $self = bless { kind => $o{kind}, dir => $dir, port => $o{port} || 0, args => $o{args} || [], owner => $$ },
+        $class;
     $self->{log} = "$dir/requests.jsonl";
     $self->{control} = "$dir/control";
     $self->restart;
@@ -122,7 +123,8 @@ sub wait_until {
 
 END {
     local $?;  # waitpid would set the test's exit status
-    for my $r (@LIVE) { $r->stop if $r && $r->{pid} }
+    # Only the process that started a receiver stops it (not a forked client).
+    for my $r (@LIVE) { $r->stop if $r && $r->{pid} && $r->{owner} == $$ }
 }
 
 1;

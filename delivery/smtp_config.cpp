@@ -141,7 +141,7 @@ bool valid_mail_address(std::string_view address) {
 std::variant<SmtpConfig, std::string> parse_smtp_config(std::span<const std::string_view> words) {
   using Out = std::variant<SmtpConfig, std::string>;
   auto refuse = [](std::string text) { return Out(std::in_place_index<1>, std::move(text)); };
-  if (words.empty()) return refuse("civic_smtp needs the relay's URL, e.g. civic_smtp smtp://relay.example.fi:587 from=noreply@example.fi");
+  if (words.empty()) return refuse("needs the relay's URL, e.g. civic_smtp smtp://relay.example.fi:587 from=noreply@example.fi");
 
   SmtpConfig config;
   bool implicit_tls = false;
@@ -192,7 +192,7 @@ std::variant<SmtpConfig, std::string> parse_smtp_config(std::span<const std::str
     }
   }
 
-  if (!have_from) return refuse("civic_smtp needs from=ADDRESS, the sender of every message (e.g. from=noreply@example.fi)");
+  if (!have_from) return refuse("needs from=ADDRESS, the sender of every message (e.g. from=noreply@example.fi)");
   if (have_user != !password_file.empty())
     return refuse(have_user ? "user= needs password_file= too (the file holding the SMTP password)"
                             : "password_file= needs user= too (the SMTP user name)");

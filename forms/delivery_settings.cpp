@@ -4,6 +4,7 @@
 
 #include "common/quantity.hpp"
 #include "common/quote.hpp"
+#include "delivery/smtp_config.hpp"
 #include "forms/form_builder.hpp"
 
 namespace civic::forms {
@@ -85,17 +86,6 @@ std::string check_webhook_url(std::string_view url) {
   return "the webhook URL " + quoted(url) + " is not an https:// URL with a host";
 }
 
-// A plain address: one @, something on both sides, no space, quote or
-// bracket, nothing a mail header could be broken with.
-bool plain_address(std::string_view a) {
-  if (a.size() > 254 || a.find('@') == std::string_view::npos || a.find('@') != a.rfind('@')) return false;
-  if (a.front() == '@' || a.back() == '@') return false;
-  return std::none_of(a.begin(), a.end(), [](char c) {
-    return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == '"' || c == ',' ||
-           c == ';' || c == '(' || c == ')' || c == '\\';
-  });
-}
-
 }  // namespace
 
 std::string FormBuilder::set_delivery(Words words, int line) {
@@ -121,8 +111,9 @@ std::string FormBuilder::set_delivery(Words words, int line) {
     }
   } else if (words[1] == "email") {
     d.kind = DeliveryKind::email;
-    if (auto e = read_options(words.subspan(2), {"to", "content", "retry_for"}, o); !e.empty()) return fail(e);
-    if (!plain_address(o.get("to"))) return fail("an e-mail delivery needs to=ADDRESS, one plain address such as kirjaamo@example.fi");
+    d.timeout_ms = 30000;  // a relay may take its time
+    if (auto e = read_options(words.subspan(2), {"to", "content", "timeout", "retry_for"}, o); !e.empty()) return fail(e);
+    if (!delivery::valid_mail_address(o.get("to"))) return fail("an e-mail delivery needs to=ADDRESS, one plain address such as kirjaamo@example.fi");
     d.to = o.get("to");
     if (o.has("content")) {
       if (o.get("content") != "summary" && o.get("content") != "full") return fail("content= takes summary or full");
@@ -141,6 +132,7 @@ std::string FormBuilder::set_confirm_email(Words words, int line) {
   Delivery d;
   d.kind = DeliveryKind::confirmation;
   d.field = words[1].substr(6);
+  d.timeout_ms = 30000;
   d.line = line;
   for (const Delivery& other : form_.deliveries)
     if (other.kind == DeliveryKind::confirmation) return form_error("duplicate \"confirm_email\"");

@@ -283,12 +283,13 @@ Result<std::vector<Listed>> list(const Txn& txn, const Databases& db, std::strin
   auto cursor = Cursor::open(txn, db.outbox);
   if (!cursor) return cursor.error();
   const std::string prefix = form_key(form);
-  for (auto pos = cursor->seek(seq_key(form, after + 1)); out.size() < limit; pos = cursor->next()) {
+  for (auto pos = cursor->seek(seq_key(form, after + 1));; pos = cursor->next()) {
     if (!pos) return pos.error();
     if (!pos.value() || !pos.value()->key.starts_with(prefix)) break;
     auto key = parse_entry_key(pos.value()->key);
     auto e = decode(pos.value()->value);
     if (!key || !e) return damaged("outbox entry");
+    if (out.size() >= limit && key->seq != out.back().key.seq) break;
     if (state && e->state != *state) continue;
     out.push_back(Listed{std::move(*key), std::move(*e)});
   }

@@ -100,8 +100,9 @@ struct Listed {
   OutboxEntry entry;
 };
 
-// The entries of a form in the given state, by seq, from seq > `after`, at
-// most `limit`; `steps` bounds the entries looked at (nullopt state: all).
+// The entries of a form in the given state (nullopt: both), by seq, from
+// seq > `after`: `limit` of them, and the rest of the last submission's, so
+// that a page never splits a submission (the next page starts after it).
 Result<std::vector<Listed>> list(const Txn& txn, const Databases& db, std::string_view form,
                                  std::optional<State> state, std::uint64_t after, std::size_t limit);
 

@@ -168,6 +168,9 @@ my $failed = decode_json($t->get('/admin/forms/feedback/deliveries?state=failed'
 is(scalar @$failed, 1, 'the failed list has it');
 is($failed->[0]{receipt}, $bad, 'by receipt');
 like($failed->[0]{last_error}, qr/HTTP 400/, 'with the error');
+my ($crc, $cout) = $t->civicctl('deliveries', 'feedback', '--state', 'failed');
+is($crc, 0, 'civicctl deliveries runs');
+is(eval { decode_json($cout)->{data}[0]{id} } // '', $failed->[0]{id}, 'and lists the same failed delivery');
 $receiver->answer("status=200");
 my $retry = $t->post("/admin/forms/feedback/deliveries/$failed->[0]{id}/retry");
 is($retry->{status}, 200, 'POST .../retry puts it back');
@@ -175,6 +178,18 @@ ok(Civic::Receivers::wait_until(sub { delivered_to_receiver($bad) }), 'and it is
 is($t->post("/admin/forms/feedback/deliveries/$failed->[0]{id}/retry")->{status}, 404,
    'a delivery that is done is no longer there');
 is(status_of_deliveries()->{failed}, 0, 'status: none failed');
+
+# civicctl retry does the same as the API.
+$receiver->answer("status=400");
+my $bad2 = submit('Virhe 2');
+ok(Civic::Receivers::wait_until(sub { (status_of_deliveries()->{failed} // 0) >= 1 }), 'another delivery failed');
+my ($id2) = map { $_->{id} } @{ decode_json($t->get('/admin/forms/feedback/deliveries?state=failed')->{content})->{data} };
+$receiver->answer("status=200");
+($crc, $cout) = $t->civicctl('retry', 'feedback', $id2);
+is($crc, 0, 'civicctl retry puts it back') or diag($cout);
+ok(Civic::Receivers::wait_until(sub { delivered_to_receiver($bad2) }), 'and it is delivered');
+($crc) = $t->civicctl('retry', 'feedback', $id2);
+isnt($crc, 0, 'civicctl retry of a delivery that is done fails');
 
 # Erasure drops a pending delivery.
 $receiver->stop;

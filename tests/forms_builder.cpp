@@ -152,8 +152,8 @@ void deliveries_are_configured(void**) {
                      "deliver email to=kirjaamo@example.fi content=full retry_for=1d", "confirm_email field=email",
                      "field email email", "end"})
           .c_str(),
-      "webhook https://cases.example.fi/api inline 5000/259200; email to kirjaamo@example.fi full 10000/86400; "
-      "confirmation to the address in email 10000/259200");
+      "webhook https://cases.example.fi/api inline 5000/259200; email to kirjaamo@example.fi full 30000/86400; "
+      "confirmation to the address in email 30000/259200");
   // Plain http only to this machine.
   assert_string_equal(deliveries_of({"deliver webhook http://127.0.0.1:9000/in secret_file=/k", "field a text", "end"}).c_str(),
                       "webhook http://127.0.0.1:9000/in 10000/259200");
@@ -174,7 +174,8 @@ void deliveries_are_configured(void**) {
   assert_contains(error_with(with({"deliver email to=a@x.fi retry_for=1y", "field a text", "end"})), "retry_for=1y");
   assert_contains(error_with(with({"deliver email to=\"A <a@x.fi>\"", "field a text", "end"})), "one plain address");
   assert_contains(error_with(with({"deliver email to=a@x.fi cc=b@x.fi", "field a text", "end"})),
-                  "\"cc=b@x.fi\" is not one of its options (to=, content=, retry_for=)");
+                  "\"cc=b@x.fi\" is not one of its options (to=, content=, timeout=, retry_for=)");
+  assert_contains(error_with(with({"deliver email to=bad@example_fi", "field a text", "end"})), "one plain address");
   assert_contains(error_with(with({"deliver fax 0912345", "field a text", "end"})), "not a kind of delivery");
   assert_contains(error_with(with({"deliver email to=a@x.fi", "deliver email to=a@x.fi content=full", "field a text", "end"})),
                   "email to a@x.fi is given twice");

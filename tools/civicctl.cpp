@@ -1,6 +1,9 @@
 // civicctl: what a sysadmin does by hand with a civic store, safe to run
 // while nginx serves from the same store.
+#include <fcntl.h>
+
 #include <cerrno>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -22,6 +25,11 @@
 #include "calendar/service/event_import.hpp"
 #include "calendar/model/timezone.hpp"
 #include "common/quantity.hpp"
+#include "common/url.hpp"
+#include "delivery/webhook_secret.hpp"
+#include "forms/service/admin_request.hpp"
+#include "forms/service/delivery_admin.hpp"
+#include "forms/service/submission_admin.hpp"
 #include "forms/service/export_pager.hpp"
 #include "forms/service/form_definition.hpp"
 #include "forms/service/retention_purge.hpp"
@@ -60,6 +68,15 @@ constexpr const char* kUsage =
     "                           (or empty) directory DEST, safe while nginx runs\n"
     "  verify                   read every record and index entry; exit 1 on any\n"
     "                           inconsistency, listing each\n"
+    "  deliveries FORM [--state pending|failed] [--since N] [--limit M]\n"
+    "                           the form's deliveries still to make or failed, as JSON\n"
+    "                           (as GET /admin/forms/FORM/deliveries answers)\n"
+    "  retry FORM ID            put a failed delivery back, to be tried at once\n"
+    "\n"
+    "       civicctl webhook-secret FILE\n"
+    "                           write a new webhook secret (whsec_...) to FILE, mode 0600,\n"
+    "                           for deliver webhook ... secret_file=FILE; refuses to\n"
+    "                           overwrite a file\n"
     "\n"
     "A calendar or form is known to civicctl once nginx has started or reloaded with its\n"
     "civic_calendar or civic_form block (nginx -t records nothing): nginx records the\n"
@@ -135,6 +152,69 @@ int cmd_stat(const Options& opt) {
 
 bool write_out(const std::string& text) {
   return text.empty() || std::fwrite(text.data(), 1, text.size(), stdout) == text.size();
+}
+
+// The reply of a core service: its body on stdout, or its error.
+int print_reply(const civic::Reply& r) {
+  std::string body = r.body.str();
+  if (r.status >= 400) return fail(body.empty() ? "failed (" + std::to_string(r.status) + ")" : body);
+  std::printf("%s\n", body.c_str());
+  return 0;
+}
+
+std::int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+int cmd_deliveries(const Options& opt) {
+  const char* usage = "usage: civicctl --store DIR deliveries FORM [--state pending|failed] [--since N] [--limit M]";
+  if (opt.args.size() < 2) return fail(usage);
+  std::string query;
+  for (std::size_t i = 2; i + 1 < opt.args.size(); i += 2) {
+    const std::string& a = opt.args[i];
+    if (a != "--state" && a != "--since" && a != "--limit") return fail(std::string("unknown option ") + a + "\n" + usage);
+    query += (query.empty() ? "" : "&") + a.substr(2) + "=" + civic::url::encoded(opt.args[i + 1], civic::url::Keep::unreserved);
+  }
+  if (opt.args.size() % 2 != 0) return fail(usage);
+  // The admin API's own reading of the parameters and its answer.
+  civic::forms::AdminRequest request;
+  std::string path = opt.args[1] + "/deliveries";
+  request.path = path;
+  request.args = query;
+  auto route = civic::forms::route_admin_path(request.path);
+  civic::forms::Form any;
+  any.name = opt.args[1];
+  auto planned = route ? civic::forms::plan_admin_request(*route, request, any)
+                       : std::variant<civic::forms::AdminPlan, civic::Reply>(civic::error_reply(404, "no such form"));
+  if (auto* refused = std::get_if<civic::Reply>(&planned)) return print_reply(*refused);
+  auto store = open_store(opt);
+  if (!store) return fail(store.error().message());
+  return print_reply(civic::forms::answer_in_pool(*store, std::get<civic::forms::AdminPlan>(planned)));
+}
+
+int cmd_retry(const Options& opt) {
+  if (opt.args.size() != 3) return fail("usage: civicctl --store DIR retry FORM ID");
+  auto store = open_store(opt);
+  if (!store) return fail(store.error().message());
+  return print_reply(civic::forms::delivery_retry(*store, opt.args[1], opt.args[2], now_ms()));
+}
+
+int cmd_webhook_secret(const std::string& path) {
+  auto secret = civic::delivery::make_webhook_secret();
+  if (!secret) return fail(secret.error().message());
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0) return fail(path + ": " + std::strerror(errno));
+  std::string line = *secret + "\n";
+  bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  ok = ::fsync(fd) == 0 && ok;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok) {
+    ::unlink(path.c_str());
+    return fail(path + ": could not be written");
+  }
+  std::printf("wrote a webhook secret to %s (give the receiver the same file's content)\n", path.c_str());
+  return 0;
 }
 
 int cmd_submissions(const Options& opt) {
@@ -362,6 +442,10 @@ int run(int argc, char** argv) {
     std::fputs(kUsage, stderr);
     return 2;
   }
+  if (opt.args[0] == "webhook-secret") {
+    if (opt.args.size() != 2) return fail("usage: civicctl webhook-secret FILE");
+    return cmd_webhook_secret(opt.args[1]);
+  }
   // civicctl init DIR: the directory is the command's argument.
   if (opt.args[0] == "init" && opt.args.size() == 2) opt.store = opt.args[1];
   if (opt.store.empty()) return fail("no store: give --store DIR");
@@ -380,6 +464,8 @@ int run(int argc, char** argv) {
   if (command == "verify") return cmd_verify(opt);
   if (command == "import") return cmd_import(opt);
   if (command == "export") return cmd_export(opt);
+  if (command == "deliveries") return cmd_deliveries(opt);
+  if (command == "retry") return cmd_retry(opt);
   return fail("unknown command \"" + command + "\" (see civicctl --help)");
 }
 

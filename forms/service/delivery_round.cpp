@@ -8,6 +8,7 @@
 #include <rapidjson/document.h>
 
 #include "delivery/mail_message.hpp"
+#include "delivery/mail_texts.hpp"
 #include "delivery/retry_policy.hpp"
 #include "delivery/webhook_payload.hpp"
 #include "delivery/webhook_signature.hpp"
@@ -49,12 +50,11 @@ std::string answer_text(const rapidjson::Value& v) {
   std::string out;
   for (const auto& item : v.GetArray()) {
     std::string one;
-    if (item.IsObject() && item.HasMember("filename") && item["filename"].IsString()) {
-      one = item["filename"].GetString();
-      if (item.HasMember("content_type") && item["content_type"].IsString() && item.HasMember("size") &&
-          item["size"].IsUint64())
-        one += std::string(" (") + item["content_type"].GetString() + ", " + std::to_string(item["size"].GetUint64()) +
-               " bytes)";
+    if (item.IsObject() && item.HasMember("filename") && item["filename"].IsString() &&
+        item.HasMember("content_type") && item["content_type"].IsString() && item.HasMember("size") &&
+        item["size"].IsUint64()) {
+      one = delivery::file_answer(item["filename"].GetString(), item["content_type"].GetString(),
+                                  item["size"].GetUint64());
     } else {
       one = answer_text(item);
     }
@@ -144,6 +144,16 @@ std::vector<std::pair<std::string, std::string>> answers_of(const Form& form, co
   return out;
 }
 
+// At most kErrorText bytes of an error, cut at a character boundary.
+constexpr std::size_t kErrorText = 160;
+std::string short_text(std::string text) {
+  if (text.size() <= kErrorText) return text;
+  std::size_t cut = kErrorText;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  text.resize(cut);
+  return text + "…";
+}
+
 std::string result_text(ob::Outcome outcome, std::string_view error) {
   switch (outcome) {
     case ob::Outcome::delivered: return "delivered";
@@ -175,15 +185,18 @@ std::string delivery_id(std::string_view receipt, std::uint32_t target) {
 
 DeliveryRounds::DeliveryRounds(const Forms& forms, std::optional<delivery::SmtpConfig> smtp)
     : forms_(forms), smtp_config_(std::move(smtp)) {
-  std::int64_t longest = 1000;
+  std::int64_t webhook = 0, mail = 0;
   for (std::string_view name : forms_.names())
     for (const Delivery& d : forms_.find(name)->deliveries) {
       any_ = true;
+      std::int64_t& longest = d.kind == DeliveryKind::webhook ? webhook : mail;
       longest = std::max(longest, d.timeout_ms);
     }
-  // Longer than a round can take: its posts go out at most 32 at a time
-  // (two turns of kPerRound), then the outcomes are recorded.
-  lease_ms_ = 2 * longest + 10000;
+  // Longer than a round can take: its posts go out 32 at a time (two turns
+  // of kPerRound), then its e-mails kParallel at a time, then the outcomes
+  // are recorded.
+  std::int64_t mail_turns = (kPerRound + delivery::SmtpSender::kParallel - 1) / delivery::SmtpSender::kParallel;
+  lease_ms_ = 2 * webhook + mail_turns * mail + 10000;
   if (smtp_config_) smtp_.emplace(*smtp_config_);
 }
 
@@ -280,6 +293,7 @@ RoundReport DeliveryRounds::run(storage::Store& store, std::int64_t now_ms, std:
       } else {
         content = delivery::case_worker_summary(facts, smtp_config_->from, d.to);
       }
+      content.date = now_ms / 1000;  // when it is sent (a retry may be days later)
       auto message = delivery::build_message(content);
       if (!message) {
         job.decided = ob::Outcome::failed;
@@ -327,6 +341,7 @@ RoundReport DeliveryRounds::run(storage::Store& store, std::int64_t now_ms, std:
         a.next_due_ms = done_ms + delivery::retry_delay_ms(job.claimed.entry.attempts + 1, random());
       }
     }
+    job.error = short_text(job.error);  // a receiver's answer may echo what it was sent
     if (a.outcome != ob::Outcome::delivered) a.error = job.error;
     (a.outcome == ob::Outcome::delivered ? report.delivered
      : a.outcome == ob::Outcome::retry   ? report.retried

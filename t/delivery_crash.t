@@ -121,11 +121,10 @@ is((grep { !$stored{$_} && $_ ne '!unverified' } keys %d), 0, 'and nothing reach
 ok(!$d{'!unverified'}, 'every delivery carried a valid signature');
 my $twice = grep { $_ ne '!unverified' && $d{$_} > 1 } keys %d;
 diag(scalar(keys %stored) . " stored, " . scalar(keys %acked) . " acknowledged, $twice delivered more than once (at least once: a receiver deduplicates on webhook-id)");
-my $status = decode_json($t->get('/admin/status')->{content})->{forms}{note}{deliveries}[0];
 ok(Civic::Receivers::wait_until(sub {
     my $s = decode_json($t->get('/admin/status')->{content})->{forms}{note}{deliveries}[0];
     $s->{pending} == 0;
-}), 'nothing is left pending');
+}, 60), 'nothing is left pending (a killed worker\'s claims wait for their lease to run out)');
 
 $t->expect_errors(qr/civic: delivery:/);
 $t->finish;

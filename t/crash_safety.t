@@ -7,10 +7,9 @@ use warnings;
 use lib 't/lib';
 use Test::More;
 use JSON::PP;
-use File::Temp qw(tempdir);
-use HTTP::Tiny;
 use Time::HiRes qw(sleep time);
 use Civic::Test;
+use Civic::Load;
 
 my $rounds = $ENV{CIVIC_CRASH_ROUNDS} || 5;
 my $clients = 8;  # half submit, half write events
@@ -33,42 +32,28 @@ my $t = Civic::Test->new(workers => 2, http => <<'END');
 END
 $t->start;
 
-my $dir = tempdir('civic-crash-XXXXXX', TMPDIR => 1, CLEANUP => 1);
 my $url = $t->url('');
-my @children;
-for my $c (1 .. $clients) {
-    my $pid = fork() // die "fork: $!";
-    if ($pid == 0) {
-        srand($$ ^ time);
-        my $http = HTTP::Tiny->new(keep_alive => 0, timeout => 10);
-        open my $log, '>>', "$dir/acked.$c" or exit 1;
-        $log->autoflush(1);
-        my $n = 0;
-        until (-e "$dir/stop") {
-            $n++;
-            my $text = "client $c write $n " . join('', map { chr(97 + int rand 26) } 1 .. 40);
-            if ($c % 2) {
-                my $r = $http->request('POST', "$url/forms/note", {
-                    headers => { 'Content-Type' => 'application/json', Accept => 'application/json' },
-                    content => encode_json({ text => $text }) });
-                if ($r->{status} == 201) {
-                    my $receipt = eval { decode_json($r->{content})->{receipt} } // 'MALFORMED';
-                    print $log "submission\t$receipt\t$text\n";
-                }
-                sleep 0.02 if $r->{status} == 599;
-            } else {
-                my $id = "c$c-$n-$$";
-                my $r = $http->request('PUT', "$url/admin/calendars/culture/events/$id", {
-                    headers => { 'Content-Type' => 'application/json' },
-                    content => encode_json({ name => { fi => $text }, start_time => '2026-12-01T10:00:00+02:00' }) });
-                print $log "event\t$id\t$text\n" if $r->{status} == 201;
-                sleep 0.02 if $r->{status} == 599;  # nginx is down: wait a little
-            }
+my $load = Civic::Load->start(clients => $clients, body => sub {
+    my ($c, $n, $http, $log) = @_;
+    my $text = "client $c write $n " . join('', map { chr(97 + int rand 26) } 1 .. 40);
+    if ($c % 2) {
+        my $r = $http->request('POST', "$url/forms/note", {
+            headers => { 'Content-Type' => 'application/json', Accept => 'application/json' },
+            content => encode_json({ text => $text }) });
+        if ($r->{status} == 201) {
+            my $receipt = eval { decode_json($r->{content})->{receipt} } // 'MALFORMED';
+            print $log "submission\t$receipt\t$text\n";
         }
-        exit 0;
+        sleep 0.02 if $r->{status} == 599;
+    } else {
+        my $id = "c$c-$n-$$";
+        my $r = $http->request('PUT', "$url/admin/calendars/culture/events/$id", {
+            headers => { 'Content-Type' => 'application/json' },
+            content => encode_json({ name => { fi => $text }, start_time => '2026-12-01T10:00:00+02:00' }) });
+        print $log "event\t$id\t$text\n" if $r->{status} == 201;
+        sleep 0.02 if $r->{status} == 599;  # nginx is down: wait a little
     }
-    push @children, $pid;
-}
+});
 
 my $kills = 0;
 for my $round (1 .. $rounds) {
@@ -79,19 +64,13 @@ for my $round (1 .. $rounds) {
     $t->start;
 }
 sleep 1;
-open my $stop, '>', "$dir/stop" or die;
-close $stop;
-waitpid($_, 0) for @children;
+my @lines = $load->stop;
 
 # What the clients were told was stored.
 my (%submissions, %events);
-for my $c (1 .. $clients) {
-    open my $fh, '<', "$dir/acked.$c" or next;
-    while (<$fh>) {
-        chomp;
-        my ($kind, $key, $text) = split /\t/, $_, 3;
-        ($kind eq 'submission' ? \%submissions : \%events)->{$key} = $text;
-    }
+for (@lines) {
+    my ($kind, $key, $text) = split /\t/, $_, 3;
+    ($kind eq 'submission' ? \%submissions : \%events)->{$key} = $text;
 }
 ok(keys %submissions > 20, 'submissions were acknowledged (' . scalar(keys %submissions) . ')');
 ok(keys %events > 20, 'event writes were acknowledged (' . scalar(keys %events) . ')');

@@ -8,10 +8,9 @@ use warnings;
 use lib 't/lib';
 use Test::More;
 use JSON::PP;
-use File::Temp qw(tempdir);
-use HTTP::Tiny;
 use Time::HiRes qw(sleep time);
 use Civic::Test;
+use Civic::Load;
 use Civic::Receivers;
 
 my $clients = 8;
@@ -43,31 +42,17 @@ $t->set_config(http => <<"END");
 END
 $t->start;
 
-my $dir = tempdir('civic-dcrash-XXXXXX', TMPDIR => 1, CLEANUP => 1);
 my $url = $t->url('');
-my @children;
-for my $c (1 .. $clients) {
-    my $pid = fork() // die "fork: $!";
-    if ($pid == 0) {
-        my $http = HTTP::Tiny->new(keep_alive => 0, timeout => 10);
-        open my $log, '>>', "$dir/acked.$c" or exit 1;
-        $log->autoflush(1);
-        my $n = 0;
-        until (-e "$dir/stop") {
-            $n++;
-            my $r = $http->request('POST', "$url/forms/note", {
-                headers => { 'Content-Type' => 'application/json' },
-                content => encode_json({ text => "client $c note $n" }) });
-            if ($r->{status} == 201) {
-                my $receipt = eval { decode_json($r->{content})->{receipt} } // 'MALFORMED';
-                print $log "$receipt\n";
-            }
-            sleep($r->{status} == 599 ? 0.02 : 0.05);  # a steady stream, not a flood
-        }
-        exit 0;
+my $load = Civic::Load->start(clients => $clients, body => sub {
+    my ($c, $n, $http, $log) = @_;
+    my $r = $http->request('POST', "$url/forms/note", {
+        headers => { 'Content-Type' => 'application/json' },
+        content => encode_json({ text => "client $c note $n" }) });
+    if ($r->{status} == 201) {
+        print $log eval { decode_json($r->{content})->{receipt} } // 'MALFORMED', "\n";
     }
-    push @children, $pid;
-}
+    sleep($r->{status} == 599 ? 0.02 : 0.05);  # a steady stream, not a flood
+});
 
 for my $round (1 .. 2) {
     sleep 1.5;
@@ -78,16 +63,7 @@ for my $round (1 .. 2) {
 sleep 1;
 $t->reload;
 sleep 1;
-open my $stop, '>', "$dir/stop" or die;
-close $stop;
-waitpid($_, 0) for @children;
-
-my %acked;
-for my $c (1 .. $clients) {
-    open my $fh, '<', "$dir/acked.$c" or next;
-    chomp(my @lines = <$fh>);
-    $acked{$_} = 1 for @lines;
-}
+my %acked = map { $_ => 1 } $load->stop;
 ok(keys(%acked) > 100, scalar(keys %acked) . ' submissions acknowledged with 201');
 ok(!$acked{MALFORMED}, 'every 201 carried a receipt');
 

@@ -7,10 +7,9 @@ use warnings;
 use lib 't/lib';
 use Test::More;
 use JSON::PP;
-use File::Temp qw(tempdir);
-use HTTP::Tiny;
 use Time::HiRes qw(sleep time);
 use Civic::Test;
+use Civic::Load;
 
 my $t = Civic::Test->new(workers => 2, daemon => 1, http => <<'END');
     civic_store %%STORE%% max_size=256m;
@@ -30,34 +29,21 @@ for my $i (1 .. 50) {
     die "setup: $r->{status}" unless $r->{status} == 201;
 }
 
-my $dir = tempdir('civic-reload-XXXXXX', TMPDIR => 1, CLEANUP => 1);
 my $url = $t->url('');
-my @children;
-for my $c (1 .. 6) {
-    my $pid = fork() // die "fork: $!";
-    if ($pid == 0) {
-        my $http = HTTP::Tiny->new(keep_alive => 0, timeout => 20);
-        open my $log, '>>', "$dir/log.$c" or exit 1;
-        $log->autoflush(1);
-        my $n = 0;
-        until (-e "$dir/stop") {
-            $n++;
-            if ($c <= 3) {
-                my $r = $http->get("$url/calendars/culture.ics");
-                my $events = () = ($r->{content} // '') =~ /BEGIN:VEVENT/g;
-                print $log "read\t$r->{status}\t$events\n";
-            } else {
-                my $text = "client $c note $n";
-                my $r = $http->request('POST', "$url/forms/note", {
-                    headers => { 'Content-Type' => 'application/json' }, content => encode_json({ text => $text }) });
-                my $receipt = $r->{status} == 201 ? eval { decode_json($r->{content})->{receipt} } // '' : '';
-                print $log "write\t$r->{status}\t$receipt\t$text\n";
-            }
-        }
-        exit 0;
+my $load = Civic::Load->start(clients => 6, timeout => 20, body => sub {
+    my ($c, $n, $http, $log) = @_;
+    if ($c <= 3) {
+        my $r = $http->get("$url/calendars/culture.ics");
+        my $events = () = ($r->{content} // '') =~ /BEGIN:VEVENT/g;
+        print $log "read\t$r->{status}\t$events\n";
+    } else {
+        my $text = "client $c note $n";
+        my $r = $http->request('POST', "$url/forms/note", {
+            headers => { 'Content-Type' => 'application/json' }, content => encode_json({ text => $text }) });
+        my $receipt = $r->{status} == 201 ? eval { decode_json($r->{content})->{receipt} } // '' : '';
+        print $log "write\t$r->{status}\t$receipt\t$text\n";
     }
-    push @children, $pid;
-}
+});
 
 sleep 0.5;
 for (1 .. 4) {
@@ -68,23 +54,15 @@ ok($t->upgrade_binary, 'a binary upgrade went through');
 sleep 0.5;
 $t->reload;
 sleep 0.5;
-open my $stop, '>', "$dir/stop" or die;
-close $stop;
-waitpid($_, 0) for @children;
-
 my ($reads, $writes, @failed, %acked);
-for my $c (1 .. 6) {
-    open my $fh, '<', "$dir/log.$c" or next;
-    while (<$fh>) {
-        chomp;
-        my @f = split /\t/;
-        if ($f[0] eq 'read') {
-            $reads++;
-            push @failed, "read $f[1]" unless $f[1] == 200 && $f[2] == 50;
-        } else {
-            $writes++;
-            if ($f[1] == 201 && $f[2]) { $acked{ $f[2] } = $f[3] } else { push @failed, "write $f[1]" }
-        }
+for ($load->stop) {
+    my @f = split /\t/;
+    if ($f[0] eq 'read') {
+        $reads++;
+        push @failed, "read $f[1]" unless $f[1] == 200 && $f[2] == 50;
+    } else {
+        $writes++;
+        if ($f[1] == 201 && $f[2]) { $acked{ $f[2] } = $f[3] } else { push @failed, "write $f[1]" }
     }
 }
 ok($reads > 50, "feeds were read during the reloads ($reads)");

@@ -1,9 +1,11 @@
 #include "storage/outbox.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "storage/keys.hpp"
 #include "storage/record_codec.hpp"
+#include "storage/store_check_walk.hpp"
 #include "storage/submission_keys.hpp"
 
 namespace civic::storage::outbox {
@@ -338,3 +340,70 @@ Result<std::optional<std::int64_t>> oldest_pending_ms(const Txn& txn, const Data
 }
 
 }  // namespace civic::storage::outbox
+
+namespace civic::storage::check {
+
+Status check_outbox(Walk& w) {
+  using namespace outbox;
+  // (form, target) -> pending, failed, as the entries say.
+  std::map<std::pair<std::string, std::uint32_t>, std::pair<std::uint64_t, std::uint64_t>> counted;
+  auto st = w.each(w.db.outbox, [&](const Entry& e) -> Status {
+    auto key = parse_entry_key(e.key);
+    auto entry = decode(e.value);
+    if (!key || !entry) {
+      w.problem("outbox: a malformed entry " + printable(e.key));
+      return {};
+    }
+    std::string where = "outbox: " + key->form + " #" + std::to_string(key->seq) + " target " + std::to_string(key->target);
+    auto stored = w.exists(w.db.submissions, seq_key(key->form, key->seq));
+    if (!stored) return stored.error();
+    if (!*stored) w.problem(where + " belongs to no submission");
+    auto& c = counted[{key->form, key->target}];
+    if (entry->state == State::pending) {
+      c.first++;
+      auto due = w.exists(w.db.outbox_due, due_key(entry->due_ms, e.key));
+      if (!due) return due.error();
+      if (!*due) w.problem(where + " is pending but not in outbox_due");
+    } else {
+      c.second++;
+    }
+    return {};
+  });
+  if (!st) return st;
+  st = w.each(w.db.outbox_due, [&](const Entry& e) -> Status {
+    std::string_view k = e.key;
+    auto at = keys::take_i64(k);
+    auto entry = at ? read_entry(w.txn, w.db, k) : Result<std::optional<OutboxEntry>>(std::optional<OutboxEntry>{});
+    if (!entry) return entry.error();
+    if (!at || !entry.value() || entry.value()->state != State::pending || entry.value()->due_ms != *at)
+      w.problem("outbox_due: " + printable(e.key) + " names no pending entry due then");
+    return {};
+  });
+  if (!st) return st;
+  st = w.each(w.db.outbox_stats, [&](const Entry& e) -> Status {
+    std::string_view k = e.key;
+    auto form = keys::take_name(k);
+    std::optional<std::uint32_t> target;
+    if (form) target = keys::take_u32(k);
+    auto stats = decode_stats(e.value);
+    if (!form || !target || !k.empty() || !stats) {
+      w.problem("outbox_stats: a malformed record " + printable(e.key));
+      return {};
+    }
+    auto found = counted.find({std::string(*form), *target});
+    std::uint64_t pending = found == counted.end() ? 0 : found->second.first;
+    std::uint64_t failed = found == counted.end() ? 0 : found->second.second;
+    if (stats->pending != pending || stats->failed != failed)
+      w.problem("outbox_stats: " + std::string(*form) + " target " + std::to_string(*target) + " counts " +
+                std::to_string(stats->pending) + " pending and " + std::to_string(stats->failed) +
+                " failed; the outbox holds " + std::to_string(pending) + " and " + std::to_string(failed));
+    if (found != counted.end()) counted.erase(found);
+    return {};
+  });
+  if (!st) return st;
+  for (const auto& [key, c] : counted)
+    w.problem("outbox: " + key.first + " target " + std::to_string(key.second) + " has entries but no counts");
+  return {};
+}
+
+}  // namespace civic::storage::check

@@ -58,5 +58,8 @@ std::optional<std::string_view> name_key(Walk& walk, const char* db_name, const 
 Status check_meta(Walk& walk);
 Status check_forms(Walk& walk);
 Status check_calendars(Walk& walk);
+// storage/outbox.cpp: each entry belongs to a stored submission, the due
+// index and the counts agree with the entries.
+Status check_outbox(Walk& walk);
 
 }  // namespace civic::storage::check

@@ -202,6 +202,9 @@ my $after = submit('Viimeinen');
 ok(Civic::Receivers::wait_until(sub { delivered_to_receiver($after) }, 30), 'the next submission is delivered');
 ok(!(grep { index($_->{body}, $erased) >= 0 } $receiver->requests), 'the erased one never is');
 
+unlike($t->error_log, qr/refused by the test receiver/, "the log keeps a receiver's answer out (it may echo personal data)");
+like($t->error_log, qr/civic: delivery: feedback \S+ webhook \S+: failed \(HTTP 400\)/, 'and says its status');
+
 $t->expect_errors(qr/civic: delivery:/);
 $t->finish;
 done_testing;

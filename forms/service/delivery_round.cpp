@@ -154,7 +154,15 @@ std::string short_text(std::string text) {
   return text + "…";
 }
 
+// For the log: a receiver's answer may echo what it was sent (personal
+// data), so an HTTP error is logged as its status alone.
+std::string_view loggable(std::string_view error) {
+  if (error.starts_with("HTTP ") && error.size() > 8) return error.substr(0, 8);
+  return error;
+}
+
 std::string result_text(ob::Outcome outcome, std::string_view error) {
+  error = loggable(error);
   switch (outcome) {
     case ob::Outcome::delivered: return "delivered";
     case ob::Outcome::retry: return "will be tried again (" + std::string(error) + ")";

@@ -40,10 +40,11 @@ Status collect_deliveries(const Txn& txn, const Databases& db, const FormToRepor
   };
   for (const TargetToReport& t : form.targets)
     if (auto st = figures_of(t.id, t.description); !st) return st;
-  for (const auto& [target, stats] : *counted) {
-    bool configured = std::any_of(form.targets.begin(), form.targets.end(), [&](const auto& t) { return t.id == target; });
-    if (!configured && (stats.pending > 0 || stats.failed > 0))
-      if (auto st = figures_of(target, {}); !st) return st;
+  for (const auto& counts : *counted) {
+    std::uint32_t id = counts.first;
+    bool configured = std::any_of(form.targets.begin(), form.targets.end(), [id](const auto& t) { return t.id == id; });
+    if (!configured && (counts.second.pending > 0 || counts.second.failed > 0))
+      if (auto st = figures_of(id, {}); !st) return st;
   }
   return {};
 }

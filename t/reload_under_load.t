@@ -1,6 +1,7 @@
 # Reload and binary upgrade under load (issue 7): while clients read feeds
 # and send submissions, `nginx -s reload` (HUP) several times and a binary
-# upgrade (USR2, WINCH, QUIT) lose no request and no write. nginx runs as a
+# upgrade (USR2, WINCH, QUIT) lose no request and no write, and every
+# submission is delivered to a webhook receiver (issue 14). nginx runs as a
 # daemon here, as a service does: it ignores USR2 while its first parent lives.
 use strict;
 use warnings;
@@ -10,11 +11,18 @@ use JSON::PP;
 use Time::HiRes qw(sleep time);
 use Civic::Test;
 use Civic::Load;
+use Civic::Receivers;
 
-my $t = Civic::Test->new(workers => 2, daemon => 1, http => <<'END');
+my $t = Civic::Test->new(workers => 2, daemon => 1);
+my $secret = $t->prefix . '/hook.whsec';
+Civic::Test::run_command([Civic::Test::civicctl_path(), 'webhook-secret', $secret]);
+my $receiver = Civic::Receivers->start(kind => 'webhook', args => ['--secret-file', $secret]);
+my $hook = $receiver->port;
+$t->set_config(http => <<"END");
     civic_store %%STORE%% max_size=256m;
     civic_calendar culture { languages fi; timezone Europe/Helsinki; }
-    civic_form note { json_submissions on; languages en; min_fill_time 0; field text textarea { required; } }
+    civic_form note { json_submissions on; languages en; min_fill_time 0; field text textarea { required; }
+        deliver webhook http://127.0.0.1:$hook/in secret_file=$secret; }
     server {
         listen %%ADDR%%;
         location /admin/ { civic_admin; }
@@ -74,6 +82,18 @@ my %stored = map { my $s = decode_json($_); ($s->{receipt} => $s->{data}{text}) 
 is(scalar(grep { ($stored{$_} // '') ne $acked{$_} } keys %acked), 0, 'every acknowledged submission is stored');
 is(scalar keys %stored, scalar keys %acked, 'and nothing more');
 is($t->get('/admin/status')->{status}, 200, 'the upgraded nginx answers');
+sub delivered {
+    my %d;
+    for my $r ($receiver->requests) {
+        my $body = eval { decode_json($r->{body}) } or next;
+        $d{ $body->{receipt} } = 1 if $r->{status} == 200 && $r->{verified};
+    }
+    return %d;
+}
+ok(Civic::Receivers::wait_until(sub { my %d = delivered(); !grep { !$d{$_} } keys %stored }, 60),
+   'every stored submission was delivered, signed, across the reloads and the upgrade');
 diag("$reads feed reads and $writes submissions across 5 reloads and a binary upgrade");
+
+$t->expect_errors(qr/civic: delivery:/);
 
 done_testing;

@@ -163,6 +163,18 @@ Status add(Txn& txn, const Databases& db, std::string_view form, std::uint64_t s
   return {};
 }
 
+Result<std::optional<std::int64_t>> next_due_ms(const Txn& txn, const Databases& db) {
+  auto cursor = Cursor::open(txn, db.outbox_due);
+  if (!cursor) return cursor.error();
+  auto first = cursor->first();
+  if (!first) return first.error();
+  if (!first.value()) return std::optional<std::int64_t>{};
+  std::string_view k = first.value()->key;
+  auto at = keys::take_i64(k);
+  if (!at) return damaged("outbox due time");
+  return std::optional<std::int64_t>{*at};
+}
+
 Result<std::vector<Claimed>> claim_due(Txn& txn, const Databases& db, std::int64_t now_ms, std::int64_t lease_ms,
                                        std::uint32_t owner, std::size_t max) {
   // The due keys first (a cursor is not kept across the writes below).

@@ -69,6 +69,10 @@ struct Claimed {
   OutboxEntry entry;  // as it was before the claim (attempts made so far)
 };
 
+// When the next pending entry is due (nullopt: none): read without taking
+// the write lock, so that an idle outbox costs commits nothing.
+Result<std::optional<std::int64_t>> next_due_ms(const Txn& txn, const Databases& db);
+
 // At most `max` entries due at `now_ms`, oldest due first, leased to `owner`
 // until now_ms + lease_ms.
 Result<std::vector<Claimed>> claim_due(Txn& txn, const Databases& db, std::int64_t now_ms, std::int64_t lease_ms,

@@ -214,6 +214,13 @@ RoundReport DeliveryRounds::run(storage::Store& store, std::int64_t now_ms, std:
     report.problem = e.message();
     return report;
   };
+  {
+    auto txn = storage::Txn::begin_read(store.env());
+    if (!txn) return fail(txn.error());
+    auto next = ob::next_due_ms(*txn, store.db());
+    if (!next) return fail(next.error());
+    if (!*next || **next > now_ms) return report;  // nothing due: no write lock taken
+  }
   std::vector<Job> jobs;
   {
     auto txn = storage::Txn::begin_write(store.env());

@@ -166,9 +166,12 @@ like($err, qr/no civic store there/, 'a directory without a store: said so');
 my $newer = "$dir/newer";
 ($cs, undef, $err) = $t->civicctl('backup', $newer);
 is($cs, 0, 'another copy');
-my ($ds, $dump) = Civic::Test::run_command(['mdb_dump', '-p', '-s', 'meta', $newer]);
+# In hex (not -p): mdb_dump -p writes a 0x5c byte of the random secrets
+# unescaped, which mdb_load then misreads (about one store in 70).
+my ($ds, $dump) = Civic::Test::run_command(['mdb_dump', '-s', 'meta', $newer]);
 is($ds, 0, 'mdb_dump reads it');
-$dump =~ s/^( schema_version\n )\\00\\00\\00\\01$/$1\\00\\00\\00\\09/m or fail('schema_version in the dump');
+my $key = unpack('H*', 'schema_version');
+$dump =~ s/^( $key\n )00000001$/${1}00000009/m or fail('schema_version in the dump');
 my ($ls, undef, $lerr) = Civic::Test::run_command(['mdb_load', '-s', 'meta', $newer], input => $dump);
 is($ls, 0, 'mdb_load writes the newer version') or diag($lerr);
 ($cs, undef, $err) = Civic::Test::run_command([Civic::Test::civicctl_path(), '--store', $newer, 'verify']);

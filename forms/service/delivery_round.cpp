@@ -1,6 +1,7 @@
 #include "forms/service/delivery_round.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <deque>
 #include <random>
@@ -171,6 +172,30 @@ std::string result_text(ob::Outcome outcome, std::string_view error) {
   return {};
 }
 
+std::vector<delivery::HttpResult> send_posts(delivery::HttpSender& http, std::vector<delivery::HttpPost>& posts,
+                                             const std::vector<Job>& jobs) {
+  // Signed and sent kTurn at a time, as the sender sends them, so that each
+  // webhook-timestamp is when its request leaves.
+  constexpr std::size_t kTurn = 32;
+  std::vector<const Job*> of_post(posts.size());
+  for (const Job& job : jobs)
+    if (job.post < posts.size()) of_post[job.post] = &job;
+  std::vector<delivery::HttpResult> results;
+  for (std::size_t from = 0; from < posts.size(); from += kTurn) {
+    std::size_t to = std::min(posts.size(), from + kTurn);
+    std::int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                             std::chrono::system_clock::now().time_since_epoch()).count();
+    for (std::size_t i = from; i < to; ++i) {
+      const Job& job = *of_post[i];
+      posts[i].headers = delivery::standard_webhook_headers(
+          job.target->secret, delivery_id(job.receipt, job.claimed.key.target), now_s, posts[i].body);
+    }
+    auto turn = http.post_all(std::span(posts).subspan(from, to - from));
+    for (auto& r : turn) results.push_back(std::move(r));
+  }
+  return results;
+}
+
 }  // namespace
 
 std::string check_smtp(const Forms& forms, bool smtp_configured) {
@@ -271,8 +296,7 @@ RoundReport DeliveryRounds::run(storage::Store& store, std::int64_t now_ms, std:
         }
         delivery::HttpPost post;
         post.url = d.url;
-        post.headers = delivery::standard_webhook_headers(d.secret, delivery_id(job.receipt, key.target), now_ms / 1000,
-                                                          *body);
+        // Signed when its turn to be sent comes (send_posts).
         post.body = std::move(*body);
         post.timeout_ms = static_cast<long>(d.timeout_ms);
         job.post = posts.size();
@@ -320,7 +344,7 @@ RoundReport DeliveryRounds::run(storage::Store& store, std::int64_t now_ms, std:
     }
   }
 
-  std::vector<delivery::HttpResult> posted = posts.empty() ? std::vector<delivery::HttpResult>{} : http_.post_all(posts);
+  std::vector<delivery::HttpResult> posted = send_posts(http_, posts, jobs);
   std::vector<delivery::MailResult> mailed = mails.empty() || !smtp_ ? std::vector<delivery::MailResult>{} : smtp_->send_all(mails);
 
   std::mt19937 random(static_cast<std::uint32_t>(now_ms) ^ owner);

@@ -7,14 +7,19 @@ namespace civic::forms {
 
 std::uint32_t Delivery::target_id() const {
   std::uint64_t h = fnv1a64(kind == DeliveryKind::webhook ? "webhook" : kind == DeliveryKind::email ? "email" : "confirm");
-  h = fnv1a64(kind == DeliveryKind::webhook ? url : kind == DeliveryKind::email ? to : field, fnv1a64("\x1e", h));
+  std::string_view what = !name.empty() ? std::string_view(name)
+                          : kind == DeliveryKind::webhook ? std::string_view(url)
+                          : kind == DeliveryKind::email   ? std::string_view(to)
+                                                          : std::string_view(field);
+  h = fnv1a64(what, fnv1a64(name.empty() ? "\x1e" : "\x1f", h));
   return static_cast<std::uint32_t>(h ^ (h >> 32));
 }
 
 std::string Delivery::describe() const {
+  std::string named = name.empty() ? std::string() : " (" + name + ")";
   switch (kind) {
-    case DeliveryKind::webhook: return "webhook " + url;
-    case DeliveryKind::email: return "email to " + to;
+    case DeliveryKind::webhook: return "webhook " + url + named;
+    case DeliveryKind::email: return "email to " + to + named;
     case DeliveryKind::confirmation: return "confirmation to the address in " + field;
   }
   return {};

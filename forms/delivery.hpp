@@ -1,13 +1,14 @@
 // Where a form's submissions go besides the store (issue 14), from the form
 // block's lines:
 //
-//   deliver webhook https://… secret_file=PATH [files=inline|none] [timeout=10s] [retry_for=3d];
-//   deliver email to=ADDRESS [content=summary|full] [retry_for=3d];
+//   deliver webhook https://… secret_file=PATH [files=inline|none] [timeout=10s] [retry_for=3d] [name=NAME];
+//   deliver email to=ADDRESS [content=summary|full] [timeout=30s] [retry_for=3d] [name=NAME];
 //   confirm_email field=NAME;     (the citizen's own address, from an email field)
 //
 // Each is one target of the outbox (storage/outbox.hpp), named there by
 // target_id(): a hash of what it delivers to, so that pending deliveries
-// stay with their target when lines are reordered or others added.
+// stay with their target when lines are reordered or others added; or of
+// its name= when it has one, so that they follow a changed URL or address.
 #pragma once
 
 #include <cstdint>
@@ -28,6 +29,7 @@ struct Delivery {
   std::string to;            // email: the case worker's address
   bool full = false;         // email: the answers too (content=full)
   std::string field;         // confirmation: the email field with the citizen's address
+  std::string name;          // name=: the target's identity, whatever it delivers to
   std::int64_t timeout_ms = 10000;
   std::int64_t retry_for_ms = 3ll * 86400 * 1000;
   int line = 0;

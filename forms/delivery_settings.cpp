@@ -100,7 +100,7 @@ std::string FormBuilder::set_delivery(Words words, int line) {
     d.kind = DeliveryKind::webhook;
     d.url = words[2];
     if (auto e = check_webhook_url(d.url); !e.empty()) return fail(e);
-    if (auto e = read_options(words.subspan(3), {"secret_file", "files", "timeout", "retry_for"}, o); !e.empty())
+    if (auto e = read_options(words.subspan(3), {"secret_file", "files", "timeout", "retry_for", "name"}, o); !e.empty())
       return fail(e);
     if (o.get("secret_file").empty())
       return fail("a webhook needs secret_file=PATH (a file holding whsec_ and the key in base64; civicctl webhook-secret makes one)");
@@ -112,7 +112,7 @@ std::string FormBuilder::set_delivery(Words words, int line) {
   } else if (words[1] == "email") {
     d.kind = DeliveryKind::email;
     d.timeout_ms = 30000;  // a relay may take its time
-    if (auto e = read_options(words.subspan(2), {"to", "content", "timeout", "retry_for"}, o); !e.empty()) return fail(e);
+    if (auto e = read_options(words.subspan(2), {"to", "content", "timeout", "retry_for", "name"}, o); !e.empty()) return fail(e);
     if (!delivery::valid_mail_address(o.get("to"))) return fail("an e-mail delivery needs to=ADDRESS, one plain address such as kirjaamo@example.fi");
     d.to = o.get("to");
     if (o.has("content")) {
@@ -123,6 +123,14 @@ std::string FormBuilder::set_delivery(Words words, int line) {
     return fail(quoted(words[1]) + " is not a kind of delivery (webhook or email)");
   }
   if (auto e = read_times(o, d); !e.empty()) return fail(e);
+  if (o.has("name")) {
+    std::string_view n = o.get("name");
+    bool ok = !n.empty() && n.size() <= 32 && std::all_of(n.begin(), n.end(), [](char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    });
+    if (!ok) return fail("name= takes 1 to 32 letters, digits, - or _ (it keeps a target's deliveries when its URL or address changes)");
+    d.name = n;
+  }
   return add_delivery(std::move(d));
 }
 
@@ -140,9 +148,12 @@ std::string FormBuilder::set_confirm_email(Words words, int line) {
 }
 
 std::string FormBuilder::add_delivery(Delivery d) {
-  for (const Delivery& other : form_.deliveries)
+  for (const Delivery& other : form_.deliveries) {
     if (other.target_id() == d.target_id())
       return form_error("deliver: " + d.describe() + " is given twice (line " + std::to_string(other.line) + ")");
+    if (!d.name.empty() && other.name == d.name)
+      return form_error("deliver: name=" + d.name + " is given twice (line " + std::to_string(other.line) + ")");
+  }
   form_.deliveries.push_back(std::move(d));
   return {};
 }

@@ -174,9 +174,24 @@ void deliveries_are_configured(void**) {
   assert_contains(error_with(with({"deliver email to=a@x.fi retry_for=1y", "field a text", "end"})), "retry_for=1y");
   assert_contains(error_with(with({"deliver email to=\"A <a@x.fi>\"", "field a text", "end"})), "one plain address");
   assert_contains(error_with(with({"deliver email to=a@x.fi cc=b@x.fi", "field a text", "end"})),
-                  "\"cc=b@x.fi\" is not one of its options (to=, content=, timeout=, retry_for=)");
+                  "\"cc=b@x.fi\" is not one of its options (to=, content=, timeout=, retry_for=, name=)");
   assert_contains(error_with(with({"deliver email to=bad@example_fi", "field a text", "end"})), "one plain address");
   assert_contains(error_with(with({"deliver fax 0912345", "field a text", "end"})), "not a kind of delivery");
+  // name= keeps a target's identity when its URL changes.
+  auto named = [](const char* url) {
+    auto r = build_form("f", with({std::string("deliver webhook ") + url + " secret_file=/k name=cases", "field a text", "end"}));
+    return std::get<Form>(r).deliveries.at(0).target_id();
+  };
+  assert_true(named("https://old.example.fi/in") == named("https://new.example.fi/in"));
+  assert_string_equal(deliveries_of({"deliver webhook https://x.fi/ secret_file=/k name=cases", "field a text", "end"}).c_str(),
+                      "webhook https://x.fi/ (cases) 10000/259200");
+  assert_contains(error_with(with({"deliver webhook https://x.fi/ secret_file=/k name=a b", "field a text", "end"})),
+                  "is not one of its options");
+  assert_contains(error_with(with({"deliver webhook https://x.fi/ secret_file=/k name=c$", "field a text", "end"})),
+                  "name= takes 1 to 32 letters");
+  assert_contains(error_with(with({"deliver webhook https://x.fi/ secret_file=/k name=c", "deliver email to=a@x.fi name=c",
+                                   "field a text", "end"})),
+                  "name=c is given twice");
   assert_contains(error_with(with({"deliver email to=a@x.fi", "deliver email to=a@x.fi content=full", "field a text", "end"})),
                   "email to a@x.fi is given twice");
   assert_contains(error_with(with({"confirm_email field=mail", "field a text", "end"})), "has no field \"mail\"");

@@ -13,6 +13,10 @@ namespace civic::module {
 namespace {
 
 constexpr ngx_msec_t kIdle = 1000;
+// After a commit, a round starts within this: the commits of a busy form
+// share rounds (each round is two commits of its own, which the group
+// commit of submissions would otherwise wait for).
+constexpr ngx_msec_t kAfterCommit = 20;
 
 struct Deliverer {
   std::optional<forms::DeliveryRounds> rounds;
@@ -44,8 +48,10 @@ ngx_msec_t reported(Deliverer& d) {
     ngx_log_error(NGX_LOG_INFO, ngx_cycle->log, 0, "civic: delivery: %s", line.c_str());
   if (!d.last.problem.empty())
     ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0, "civic: delivery: %s", d.last.problem.c_str());
-  // A full round: more may be due at once.
-  return d.last.full && d.last.problem.empty() ? 0 : kIdle;
+  // A full round that delivered: more may be due at once. One that only
+  // failed (the receiver is down) does not run again before its backoff.
+  bool progress = d.last.delivered > 0;
+  return d.last.full && progress && d.last.problem.empty() ? 0 : kIdle;
 }
 
 }  // namespace
@@ -65,7 +71,7 @@ void start_delivery_timer(ngx_cycle_t* cycle, MainConf* mc) noexcept {
 
 void deliveries_stored() noexcept {
   Deliverer& d = deliverer();
-  if (d.started) d.timer.poke();
+  if (d.started) d.timer.poke(kAfterCommit);
 }
 
 }  // namespace civic::module

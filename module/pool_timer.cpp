@@ -1,5 +1,7 @@
 #include "module/pool_timer.hpp"
 
+#include <algorithm>
+
 #include "module/guard.hpp"
 #include "module/pending_work.hpp"
 
@@ -21,14 +23,17 @@ bool PoolTimer::start(ngx_cycle_t* cycle, ngx_thread_pool_t* pool, const char* w
   return true;
 }
 
-void PoolTimer::poke() noexcept {
+void PoolTimer::poke(ngx_msec_t within) noexcept {
   if (task_ == nullptr) return;
   if (running_) {
+    poke_within_ = poked_ ? std::min(poke_within_, within) : within;
     poked_ = true;
     return;
   }
+  // Already due sooner: nothing to do.
+  if (timer_.timer_set && static_cast<ngx_msec_int_t>(timer_.timer.key - (ngx_current_msec + within)) <= 0) return;
   if (timer_.timer_set) ngx_del_timer(&timer_);
-  arm(0);
+  arm(within);
 }
 
 void PoolTimer::arm(ngx_msec_t delay) {
@@ -76,7 +81,7 @@ void PoolTimer::finished(ngx_event_t* ev) {
   guard_event(ngx_cycle->log, t->what_, [t] {
     if (!t->thrown_.empty()) log_throw(ngx_cycle->log, NGX_LOG_ALERT, t->what_, t->thrown_);
     ngx_msec_t next = t->done_();
-    t->arm(t->poked_ ? 0 : next);
+    t->arm(t->poked_ ? std::min(next, t->poke_within_) : next);
   });
 }
 

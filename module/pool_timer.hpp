@@ -19,8 +19,9 @@ class PoolTimer {
   // In init_process. `what` names it in the error log.
   bool start(ngx_cycle_t* cycle, ngx_thread_pool_t* pool, const char* what, Work work, Done done,
              ngx_msec_t first);
-  // Runs it as soon as it is idle (sooner than its timer), e.g. after a commit.
-  void poke() noexcept;
+  // Runs it within `within` ms (sooner than its timer), e.g. after a commit;
+  // if it is running, again within `within` ms of its end.
+  void poke(ngx_msec_t within = 0) noexcept;
 
  private:
   static void fired(ngx_event_t* ev);
@@ -36,7 +37,8 @@ class PoolTimer {
   ngx_thread_task_t* task_ = nullptr;
   ngx_event_t timer_{};
   bool running_ = false;
-  bool poked_ = false;  // poked while running: run again at once
+  bool poked_ = false;  // poked while running: run again soon after
+  ngx_msec_t poke_within_ = 0;
   std::string thrown_;  // what the work threw, logged on the event loop
 };
 

@@ -23,6 +23,7 @@ struct Deliverer {
   PoolTimer timer;
   forms::RoundReport last;  // left by the pool run for the event loop
   bool started = false;
+  bool stalled = false;  // the last round tried and delivered nothing: receivers are down
 };
 
 Deliverer& deliverer() {
@@ -51,6 +52,7 @@ ngx_msec_t reported(Deliverer& d) {
   // A full round that delivered: more may be due at once. One that only
   // failed (the receiver is down) does not run again before its backoff.
   bool progress = d.last.delivered > 0;
+  d.stalled = !progress && d.last.retried + d.last.failed > 0;
   return d.last.full && progress && d.last.problem.empty() ? 0 : kIdle;
 }
 
@@ -71,7 +73,9 @@ void start_delivery_timer(ngx_cycle_t* cycle, MainConf* mc) noexcept {
 
 void deliveries_stored() noexcept {
   Deliverer& d = deliverer();
-  if (d.started) d.timer.poke(kAfterCommit);
+  // While receivers are down, new deliveries wait for the next round
+  // (kIdle) instead of each starting one that would fail too.
+  if (d.started) d.timer.poke(d.stalled ? kIdle : kAfterCommit);
 }
 
 }  // namespace civic::module

@@ -12,18 +12,12 @@ namespace civic::module {
 
 namespace {
 
-constexpr ngx_msec_t kIdle = 1000;
-// After a commit, a round starts within this: the commits of a busy form
-// share rounds (each round is two commits of its own, which the group
-// commit of submissions would otherwise wait for).
-constexpr ngx_msec_t kAfterCommit = 20;
-
 struct Deliverer {
   std::optional<forms::DeliveryRounds> rounds;
   PoolTimer timer;
   forms::RoundReport last;  // left by the pool run for the event loop
+  forms::RoundReport previous;  // the last one reported (what the next commit's round waits on)
   bool started = false;
-  bool stalled = false;  // the last round tried and delivered nothing: receivers are down
 };
 
 Deliverer& deliverer() {
@@ -49,11 +43,8 @@ ngx_msec_t reported(Deliverer& d) {
     ngx_log_error(NGX_LOG_INFO, ngx_cycle->log, 0, "civic: delivery: %s", line.c_str());
   if (!d.last.problem.empty())
     ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0, "civic: delivery: %s", d.last.problem.c_str());
-  // A full round that delivered: more may be due at once. One that only
-  // failed (the receiver is down) does not run again before its backoff.
-  bool progress = d.last.delivered > 0;
-  d.stalled = !progress && d.last.retried + d.last.failed > 0;
-  return d.last.full && progress && d.last.problem.empty() ? 0 : kIdle;
+  d.previous = std::move(d.last);
+  return static_cast<ngx_msec_t>(forms::next_round_ms(d.previous));
 }
 
 }  // namespace
@@ -73,9 +64,7 @@ void start_delivery_timer(ngx_cycle_t* cycle, MainConf* mc) noexcept {
 
 void deliveries_stored() noexcept {
   Deliverer& d = deliverer();
-  // While receivers are down, new deliveries wait for the next round
-  // (kIdle) instead of each starting one that would fail too.
-  if (d.started) d.timer.poke(d.stalled ? kIdle : kAfterCommit);
+  if (d.started) d.timer.poke(static_cast<ngx_msec_t>(forms::round_after_commit_ms(d.previous)));
 }
 
 }  // namespace civic::module

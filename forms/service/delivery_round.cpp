@@ -198,6 +198,12 @@ std::vector<delivery::HttpResult> send_posts(delivery::HttpSender& http, std::ve
 
 }  // namespace
 
+std::int64_t next_round_ms(const RoundReport& last) {
+  return last.full && last.delivered > 0 && last.problem.empty() ? 0 : kIdleMs;
+}
+
+std::int64_t round_after_commit_ms(const RoundReport& last) { return last.stalled() ? kIdleMs : kAfterCommitMs; }
+
 std::string check_smtp(const Forms& forms, bool smtp_configured) {
   if (smtp_configured) return {};
   for (std::string_view name : forms.names())

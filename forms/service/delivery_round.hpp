@@ -28,7 +28,23 @@ struct RoundReport {
   std::vector<std::string> lines;
   std::string problem;  // the store could not be read or written: nothing was recorded
   bool full = false;    // the round took as many as one may: there may be more due
+
+  // Tried and delivered nothing: the receivers are down.
+  bool stalled() const noexcept { return delivered == 0 && retried + failed > 0; }
 };
+
+// When rounds run (the module's timer follows it):
+//  - the next round after `last`: at once after a full round that delivered
+//    (a backlog goes back to back), else after kIdleMs; a round that only
+//    failed does not start the next at once;
+//  - after a commit that stored deliveries, within kAfterCommitMs (the
+//    commits of a busy form share rounds: each round is two commits of its
+//    own), or kIdleMs while `last` stalled, so that new submissions do not
+//    each start a round that would fail too.
+inline constexpr std::int64_t kIdleMs = 1000;
+inline constexpr std::int64_t kAfterCommitMs = 20;
+std::int64_t next_round_ms(const RoundReport& last);
+std::int64_t round_after_commit_ms(const RoundReport& last);
 
 // What one worker keeps from round to round: the forms, and the senders
 // with their open connections. Not thread-safe: one round at a time.

@@ -18,4 +18,13 @@ struct LanguageTexts {
   }
 };
 
+// A row of such a table: its key, then the texts in fi, sv, da, en.
+template <class Key>
+struct LanguageRow {
+  constexpr LanguageRow(Key k, std::string_view fi, std::string_view sv, std::string_view da, std::string_view en)
+      : key(k), texts{fi, sv, da, en} {}
+  Key key;
+  LanguageTexts texts;
+};
+
 }  // namespace civic

@@ -6,13 +6,7 @@ namespace civic::delivery {
 
 namespace {
 
-struct Entry {
-  // A row as the tables write it: the key, then fi, sv, da, en.
-  constexpr Entry(MailText k, std::string_view fi, std::string_view sv, std::string_view da, std::string_view en)
-      : key(k), texts{fi, sv, da, en} {}
-  MailText key;
-  LanguageTexts texts;
-};
+using Entry = LanguageRow<MailText>;
 
 constexpr Entry kTexts[] = {
     {MailText::case_worker_subject, "Uusi lomakevastaus: {title}", "Nytt formulärsvar: {title}",

@@ -6,13 +6,7 @@ namespace civic::forms {
 
 namespace {
 
-struct Entry {
-  // A row as the tables write it: the key, then fi, sv, da, en.
-  constexpr Entry(Text k, std::string_view fi, std::string_view sv, std::string_view da, std::string_view en)
-      : key(k), texts{fi, sv, da, en} {}
-  Text key;
-  LanguageTexts texts;
-};
+using Entry = LanguageRow<Text>;
 
 constexpr Entry kTexts[] = {
     {Text::required_marker, "(pakollinen)", "(obligatoriskt)", "(skal udfyldes)", "(required)"},

@@ -31,6 +31,7 @@ use File::Spec;
 use File::Temp qw(tempdir);
 use HTTP::Tiny;
 use IO::Socket::INET;
+use Fcntl qw(:flock);
 use POSIX qw(WNOHANG);
 use Test::More;
 use Time::HiRes qw(sleep time);
@@ -58,13 +59,29 @@ sub civicctl_path {
     return $bin;
 }
 
+# A port for one test's nginx, kept for it until the test process ends.
+# Ports come from below the kernel's ephemeral range (32768-60999 on
+# Debian), so that no client connection, receiver or probe bound to port 0
+# can take one while its nginx restarts; tests running side by side
+# (prove -j) reserve theirs with a lock file, so that none gets another's.
+my %RESERVED;
 sub free_port {
-    my $sock = IO::Socket::INET->new(
-        LocalAddr => '127.0.0.1', LocalPort => 0, Proto => 'tcp', Listen => 1, ReuseAddr => 1)
-        or die "cannot find a free port: $!\n";
-    my $port = $sock->sockport;
-    close $sock;
-    return $port;
+    my $dir = File::Spec->catdir(File::Spec->tmpdir, 'civic-test-ports');
+    mkdir $dir;
+    chmod 01777, $dir if -O $dir;
+    for (1 .. 1000) {
+        my $port = 20000 + int(rand(12000));
+        next if $RESERVED{$port};
+        open(my $lock, '>>', "$dir/$port") or next;
+        unless (flock($lock, LOCK_EX | LOCK_NB)) { close $lock; next }
+        my $probe = IO::Socket::INET->new(
+            LocalAddr => '127.0.0.1', LocalPort => $port, Proto => 'tcp', Listen => 1, ReuseAddr => 1);
+        unless ($probe) { close $lock; next }
+        close $probe;
+        $RESERVED{$port} = $lock;
+        return $port;
+    }
+    die "cannot find a free port in 20000-31999\n";
 }
 
 # new(http => TEXT, main => TEXT, workers => N, expect_errors => [qr//...],

@@ -41,11 +41,21 @@ class LocalText {
   std::vector<std::pair<std::string, std::string>> texts_;
 };
 
-// `required_if F=V` / `show_if F=V`: true when field F has the value V (for
-// fields with several values, when V is among them).
+// `required_if` / `show_if` on a field or a step (docs/forms.md):
+//   F=V[,V...]   F has one of the values (for fields with several values:
+//                one of its values is among them)
+//   F!=V[,V...]  F is shown and answered, and none of its values is among them
+//   F            F is shown and answered (a checkbox or consent: checked)
+// A field that is not shown has no value: only its own conditions decide.
+enum class ConditionOp { equals, not_equals, answered };
+
 struct Condition {
   std::string field;
-  std::string value;
+  ConditionOp op = ConditionOp::equals;
+  std::vector<std::string> values;  // equals, not_equals: at least one
+
+  // As written: "kind=festival,market", "kind!=other", "kind".
+  std::string text() const;
 };
 
 struct Option {
@@ -91,6 +101,16 @@ struct Field {
   const Option* option(std::string_view value) const;
 };
 
+// `step NAME { title LANG TEXT; fields F...; show_if COND; }`: one page of
+// a multi-step form.
+struct Step {
+  std::string name;
+  int line = 0;
+  LocalText title;
+  std::vector<std::string> fields;  // in the order shown
+  std::optional<Condition> show_if;
+};
+
 enum class ConfirmKind { message, redirect };
 
 // What a JSON post needs (json_submissions): refused outright, a form token
@@ -122,8 +142,23 @@ struct Form {
   // Where submissions go besides the store, in the order of the lines.
   std::vector<Delivery> deliveries;
 
+  // `step NAME { ... }` blocks in order; empty: the form is one page.
+  // Every field but hidden ones is in exactly one step.
+  std::vector<Step> steps;
+  bool check_answers = false;        // `check_answers on`: a summary page before Submit
+  bool save_and_return = false;      // `save_and_return on`: "Save and continue later"
+  // How long an unfinished form (a draft) is kept after its last change:
+  // `save_and_return on ttl=`, else one day.
+  std::int64_t draft_ttl_seconds = 24 * 3600;
+  std::uint64_t max_drafts = 10000;  // `max_drafts N`: drafts kept at once
+  std::vector<std::string> prefill;  // `prefill F... from=query`: fields ?F= fills
+
   const Field* field(std::string_view name) const;
   bool has_files() const;
+  bool multi_step() const noexcept { return !steps.empty(); }
+  const Step* step(std::string_view name) const;
+  // The step that holds field `name`; null for hidden fields or one-page forms.
+  const Step* step_of(std::string_view field) const;
 };
 
 // Reserved for civic's own fields (the form token).

@@ -32,7 +32,9 @@ class FormWriter {
     languages();
     h_.element("h1", {}, title()).newline();
     std::string_view description = form_.description.in(page_.lang, form_.languages);
-    if (!description.empty()) h_.element("p", {{"class", "civic-description"}}, description).newline();
+    if (!description.empty() && (!page_.step || page_.step_number == 1))
+      h_.element("p", {{"class", "civic-description"}}, description).newline();
+    if (page_.step) step_heading();
     error_summary();
 
     std::string action = std::string(page_.form_url) + "?lang=" + std::string(page_.lang);
@@ -43,9 +45,17 @@ class FormWriter {
                      flag("novalidate", true)})
         .newline();
     h_.empty("input", {{"type", "hidden"}, {"name", "_token"}, {"value", page_.token}}).newline();
-    for (const Field& f : form_.fields) field(f);
-    honeypot();
-    h_.element("button", {{"type", "submit"}, {"class", "civic-submit"}}, text(Text::send)).newline();
+    if (page_.step) {
+      step_inputs();
+      for (const std::string& name : page_.step->fields)
+        if (const Field* f = form_.field(name)) field(*f);
+      honeypot();
+      step_buttons();
+    } else {
+      for (const Field& f : form_.fields) field(f);
+      honeypot();
+      h_.element("button", {{"type", "submit"}, {"class", "civic-submit"}}, text(Text::send)).newline();
+    }
     h_.close().newline();  // form
     h_.close().newline();  // div
     return h_.take();
@@ -53,6 +63,47 @@ class FormWriter {
 
  private:
   std::string_view text(Text t) const { return builtin_text(t, page_.lang); }
+
+  // "Step 2 of 4" and the step's title.
+  void step_heading() {
+    std::string progress = fill(text(Text::step_progress), {{"n", std::to_string(page_.step_number)},
+                                                             {"count", std::to_string(page_.step_count)}});
+    h_.element("p", {{"class", "civic-progress"}}, progress).newline();
+    std::string_view t = page_.step->title.in(page_.lang, form_.languages);
+    if (!t.empty()) h_.element("h2", {{"class", "civic-step-title"}}, t).newline();
+  }
+
+  void hidden(std::string_view name, std::string_view value) {
+    h_.empty("input", {{"type", "hidden"}, {"name", name}, {"value", value}}).newline();
+  }
+
+  void step_inputs() {
+    hidden("_step", page_.step->name);
+    if (!page_.draft_ref.empty()) hidden("_draft", page_.draft_ref);
+    if (page_.return_to_check) hidden("_return", "check");
+    for (const auto& [name, value] : page_.carried) hidden("_prefill." + name, value);
+  }
+
+  // Continue first, so that Enter in a field continues; Back and Save keep
+  // what was typed without checking it (formnovalidate).
+  void step_buttons() {
+    h_.open("div", {{"class", "civic-buttons"}}).newline();
+    Text go = page_.last_step && !form_.check_answers ? Text::send : Text::continue_button;
+    h_.element("button", {{"type", "submit"}, {"name", "_action"}, {"value", "continue"}, {"class", "civic-submit"}},
+               text(go))
+        .newline();
+    if (page_.step_number > 1)
+      h_.element("button", {{"type", "submit"}, {"name", "_action"}, {"value", "back"}, {"class", "civic-back"},
+                            flag("formnovalidate", true)},
+                 text(Text::back_button))
+          .newline();
+    if (form_.save_and_return)
+      h_.element("button", {{"type", "submit"}, {"name", "_action"}, {"value", "save"}, {"class", "civic-save"},
+                            flag("formnovalidate", true)},
+                 text(Text::save_later_button))
+          .newline();
+    h_.close().newline();
+  }
   std::string_view title() const {
     std::string_view t = form_.title.in(page_.lang, form_.languages);
     return t.empty() ? std::string_view(form_.name) : t;
@@ -150,7 +201,19 @@ class FormWriter {
     }
     // A form sent back with errors cannot hold the files it came with (a
     // browser never fills a file input): say which to attach again.
-    if (f.type == FieldType::file && page_.submitted && !page_.errors.empty()) {
+    // A step keeps its files in the draft: say which are attached.
+    if (f.type == FieldType::file && page_.step && page_.submitted) {
+      std::string names;
+      for (const UploadedFile* file : page_.submitted->files_of(f.name))
+        names += (names.empty() ? "" : ", ") + file->filename;
+      if (!names.empty()) {
+        std::string id = id_of(f) + "-kept";
+        std::string kept = fill(text(Text::kept_files), {{"files", names}}) + " " + std::string(text(Text::replace_files));
+        h_.element("p", {{"id", id}, {"class", "civic-kept"}}, kept).newline();
+        ids += (ids.empty() ? "" : " ") + id;
+      }
+    }
+    if (f.type == FieldType::file && !page_.step && page_.submitted && !page_.errors.empty()) {
       std::string names;
       for (const UploadedFile* file : page_.submitted->files_of(f.name))
         names += (names.empty() ? "" : ", ") + file->filename;
@@ -379,6 +442,10 @@ HtmlFragment render_form(const Form& form, const FormPage& page) { return FormWr
 std::string form_page_title(const Form& form, const FormPage& page) {
   std::string_view t = form.title.in(page.lang, form.languages);
   std::string title = t.empty() ? form.name : std::string(t);
+  if (page.step) {
+    std::string_view step_title = page.step->title.in(page.lang, form.languages);
+    if (!step_title.empty()) title = std::string(step_title) + " – " + title;
+  }
   if (!page.errors.empty() || !page.notice.empty())
     title = std::string(builtin_text(Text::error_prefix, page.lang)) + " " + title;
   return title;

@@ -64,6 +64,32 @@ enum class Text {
   daily_limit_text,   // max_submissions_per_day reached
   too_large_text,     // the body was over client_max_body_size
   server_error_text,
+  // Multi-step forms.
+  step_progress,      // "Step {n} of {count}"
+  continue_button,
+  back_button,
+  save_later_button,
+  check_title,        // the check-answers page
+  change_link,
+  not_answered,
+  yes,
+  no,
+  kept_files,         // "Attached: {files}." on a later visit to a step
+  replace_files,      // what choosing a file there does
+  saved_title,
+  saved_text,         // {date}
+  saved_warning,      // the link is personal
+  email_link_label,
+  email_link_button,
+  email_link_sent,    // {address}
+  email_link_failed,
+  email_link_subject, // {form}
+  email_link_body,    // {form} {link} {date}
+  draft_missing_title,
+  draft_missing_text,
+  start_again,
+  too_many_drafts_text,
+  draft_too_large_text,
 };
 
 std::string_view builtin_text(Text text, std::string_view lang);

@@ -16,6 +16,11 @@ constexpr std::size_t kNonceBytes = 16;
 constexpr std::size_t kSignedBytes = 1 + 8 + kNonceBytes;
 constexpr std::size_t kMacBytes = 32;
 constexpr std::int64_t kClockSkew = 60;  // seconds a token may seem to come from the future
+// What a MAC is for, so that no token can pass for a draft reference.
+constexpr std::string_view kTokenPurpose = "civic form token";
+constexpr std::string_view kDraftPurpose = "civic draft";
+constexpr std::size_t kDraftIdBytes = 16;
+constexpr std::size_t kDraftMacBytes = 16;  // 128 bits: as strong as the id is unguessable
 
 }  // namespace
 
@@ -62,8 +67,9 @@ bool base64url_decode(std::string_view text, std::string& out) {
   return true;
 }
 
-std::string TokenSigner::mac(std::string_view form, std::string_view signed_bytes) const {
-  std::string message = "civic form token\n";
+std::string TokenSigner::mac(std::string_view purpose, std::string_view form, std::string_view signed_bytes) const {
+  std::string message(purpose);
+  message.push_back('\n');
   message += form;
   message.push_back('\n');
   message += signed_bytes;
@@ -82,7 +88,7 @@ std::string TokenSigner::issue_with_nonce(std::string_view form, std::int64_t no
   for (int shift = 56; shift >= 0; shift -= 8) bytes.push_back(static_cast<char>((issued >> shift) & 0xff));
   bytes.append(nonce.substr(0, kNonceBytes));
   bytes.resize(kSignedBytes, '\0');
-  std::string m = mac(form, bytes);
+  std::string m = mac(kTokenPurpose, form, bytes);
   if (m.size() != kMacBytes) return {};
   return base64url_encode(bytes + m);
 }
@@ -104,7 +110,7 @@ VerifiedToken TokenSigner::verify(std::string_view token, std::string_view form,
     return v;
   }
   std::string_view signed_part = std::string_view(bytes).substr(0, kSignedBytes);
-  std::string expected = mac(form, signed_part);
+  std::string expected = mac(kTokenPurpose, form, signed_part);
   if (expected.size() != kMacBytes || CRYPTO_memcmp(expected.data(), bytes.data() + kSignedBytes, kMacBytes) != 0) {
     v.result = TokenCheck::bad_signature;
     return v;
@@ -118,6 +124,30 @@ VerifiedToken TokenSigner::verify(std::string_view token, std::string_view form,
   else if (now - issued > lifetime_seconds) v.result = TokenCheck::expired;
   else v.result = TokenCheck::ok;
   return v;
+}
+
+std::string TokenSigner::draft_ref(std::string_view form, std::string_view id) const {
+  std::string m = mac(kDraftPurpose, form, id);
+  if (id.size() != kDraftIdBytes || m.size() < kDraftMacBytes) return {};
+  return base64url_encode(std::string(id) + m.substr(0, kDraftMacBytes));
+}
+
+std::optional<std::string> TokenSigner::draft_id(std::string_view ref, std::string_view form) const {
+  std::string bytes;
+  if (ref.size() > 64 || !base64url_decode(ref, bytes) || bytes.size() != kDraftIdBytes + kDraftMacBytes)
+    return std::nullopt;
+  std::string id = bytes.substr(0, kDraftIdBytes);
+  std::string expected = mac(kDraftPurpose, form, id);
+  if (expected.size() < kDraftMacBytes ||
+      CRYPTO_memcmp(expected.data(), bytes.data() + kDraftIdBytes, kDraftMacBytes) != 0)
+    return std::nullopt;
+  return id;
+}
+
+std::string TokenSigner::new_draft_id() {
+  char id[kDraftIdBytes];
+  if (::getrandom(id, sizeof id, 0) != static_cast<ssize_t>(sizeof id)) return {};
+  return std::string(id, sizeof id);
 }
 
 }  // namespace civic::forms

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -33,8 +34,18 @@ class TokenSigner {
   VerifiedToken verify(std::string_view token, std::string_view form, std::int64_t now, std::int64_t min_fill_seconds,
                        std::int64_t lifetime_seconds) const;
 
+  // A draft's reference (a multi-step form's unfinished answers): its id
+  // (16 random bytes) and a MAC binding it to `form`, base64url; what the
+  // citizen's cookie, page and resume link carry. Whoever holds it may go
+  // on with the draft, as with any link that is sent to one person.
+  std::string draft_ref(std::string_view form, std::string_view id) const;
+  // The id a reference names, if it was made by this signer for `form`.
+  std::optional<std::string> draft_id(std::string_view ref, std::string_view form) const;
+  // 16 random bytes; empty if the system has no randomness to give.
+  static std::string new_draft_id();
+
  private:
-  std::string mac(std::string_view form, std::string_view signed_bytes) const;
+  std::string mac(std::string_view purpose, std::string_view form, std::string_view signed_bytes) const;
   std::string secret_;
 };
 

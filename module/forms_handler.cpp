@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "forms/service/journey.hpp"
 #include "forms/service/public_request.hpp"
 #include "forms/service/submission_record.hpp"
 #include "forms/service/token_signer.hpp"
@@ -70,6 +71,44 @@ ngx_int_t answer_commit(ngx_http_request_t* r, const forms::CommitResult& result
   return send_answer(r, forms::commit_answer(ctx->submission.visit, result, submitted, now()));
 }
 
+ngx_int_t answer_journey_commit(ngx_http_request_t* r, const forms::CommitResult& result) {
+  FormRequest* ctx = request_ctx<FormRequest>(r);
+  if (ctx == nullptr) return NGX_HTTP_INTERNAL_SERVER_ERROR;
+  const forms::FormInput* answers = ctx->submitted ? &*ctx->submitted : nullptr;
+  return send_answer(r, forms::journey_commit_answer(ctx->submission.visit, result, answers, ctx->submission.https, now()));
+}
+
+// A step of a multi-step form: always in a pool thread, which writes the
+// draft; the final Submit then goes to the group commit.
+class JourneyJob final : public Job {
+ public:
+  JourneyJob(RequestBody body, forms::Submission submission)
+      : body_(std::move(body)), submission_(std::move(submission)), now_(now()) {}
+
+  void run() override {
+    std::string bytes;
+    auto& store = worker_store();
+    if (store && body_.read_into(bytes)) outcome_ = forms::take_journey_step(submission_, bytes, *store, now_);
+  }
+
+  ngx_int_t answer(ngx_http_request_t* r) override {
+    FormRequest* ctx = request_ctx<FormRequest>(r);
+    if (!outcome_ || ctx == nullptr) {
+      ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: could not read a step's body or the store");
+      return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+    if (!outcome_->record) return send_answer(r, std::move(outcome_->answer));
+    ctx->submitted = std::move(outcome_->answers);
+    return enqueue_submission(r, std::move(*outcome_->record), answer_journey_commit);
+  }
+
+ private:
+  RequestBody body_;
+  forms::Submission submission_;
+  std::int64_t now_;
+  std::optional<forms::JourneyOutcome> outcome_;
+};
+
 // After decoding and validation: to the commit queue, or refused now.
 ngx_int_t respond(ngx_http_request_t* r, forms::Intake intake) {
   FormRequest* ctx = request_ctx<FormRequest>(r);
@@ -115,11 +154,24 @@ void body_read(ngx_http_request_t* r) {
   for (std::string_view k : request_headers(r, "Idempotency-Key")) keys.emplace_back(k);
   auto body = RequestBody::of(r);
   if (!body) return ngx_http_finalize_request(r, NGX_HTTP_BAD_REQUEST);
+  if (ctx->submission.journey)
+    return offload_after_body(r, std::make_unique<JourneyJob>(std::move(*body), ctx->submission));
   if (!body->in_memory())
     return offload_after_body(r, std::make_unique<IntakeJob>(std::move(*body), ctx->submission, std::move(keys)));
   std::string bytes;
   if (!body->read_into(bytes)) return ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
   ngx_http_finalize_request(r, respond(r, forms::take_in_submission(ctx->submission, bytes, keys, now())));
+}
+
+// "https://lomakkeet.example.fi": where links that leave the browser (a
+// resume link by e-mail) point. The server's own name when it is a domain
+// (what the sysadmin wrote, not what a client sent), else the Host header.
+std::string link_site(ngx_http_request_t* r, bool https) {
+  auto* cscf = static_cast<ngx_http_core_srv_conf_t*>(ngx_http_get_module_srv_conf(r, ngx_http_core_module));
+  std::string_view name = ngx::view(cscf->server_name);
+  bool domain = name.find('.') != std::string_view::npos && name.find_first_of("*~ ") == std::string_view::npos;
+  std::string_view host = domain ? name : r->headers_in.host ? ngx::view(r->headers_in.host->value) : std::string_view();
+  return (https ? "https://" : "http://") + std::string(host);
 }
 
 forms::PublicMethod method_of(ngx_http_request_t* r) {
@@ -144,11 +196,22 @@ ngx_int_t dispatch(ngx_http_request_t* r) {
   request.sec_fetch_site = request_header(r, "Sec-Fetch-Site");
   if (r->headers_in.host) request.host = ngx::view(r->headers_in.host->value);
   request.body_too_large = r->err_status == NGX_HTTP_REQUEST_ENTITY_TOO_LARGE;
+  std::string cookies;  // HTTP/2 clients may send each cookie in its own header
+  for (std::string_view c : request_headers(r, "Cookie")) cookies.append(cookies.empty() ? "" : "; ").append(c);
+  request.cookie = cookies;
+#if (NGX_HTTP_SSL)
+  request.https = r->connection->ssl != nullptr;
+#endif
+  std::string site = link_site(r, request.https);
+  request.site = site;
 
-  bool store_open = worker_store().has_value();
-  forms::PublicSite site{form_registry(r), lc->layout, store_open,
-                         store_open ? token_signer(r->connection->log) : nullptr, now()};
-  auto plan = forms::plan_public_request(site, request);
+  auto& store = worker_store();
+  bool store_open = store.has_value();
+  auto* mc = static_cast<MainConf*>(ngx_http_get_module_main_conf(r, ngx_http_civic_module));
+  forms::PublicSite site_info{form_registry(r), lc->layout, store_open,
+                              store_open ? token_signer(r->connection->log) : nullptr, now(),
+                              store_open ? &*store : nullptr, mc->smtp};
+  auto plan = forms::plan_public_request(site_info, request);
   if (auto* answer = std::get_if<forms::PublicAnswer>(&plan)) {
     if (ngx_http_discard_request_body(r) != NGX_OK) return NGX_HTTP_INTERNAL_SERVER_ERROR;
     return send_answer(r, std::move(*answer));

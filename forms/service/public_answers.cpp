@@ -4,6 +4,7 @@
 #include <rapidjson/writer.h>
 
 #include "forms/render_page.hpp"
+#include "forms/steps.hpp"
 
 namespace civic::forms {
 
@@ -71,6 +72,24 @@ Reply form_page(const FormVisit& visit, std::int64_t now, int status, const Form
   page.submitted = submitted;
   page.errors = errors;
   page.notice = notice;
+  const Form& form = *visit.form;
+  if (form.multi_step()) {
+    FormInput none;
+    const FormInput& answers = submitted ? *submitted : none;
+    const Step* step = visit.step;
+    if (step == nullptr) {
+      auto shown = visible_steps(form, answers);
+      step = shown.empty() ? &form.steps.front() : shown.front();
+    }
+    StepProgress progress = step_progress(form, answers, *step);
+    page.step = step;
+    page.step_number = progress.number;
+    page.step_count = progress.count;
+    page.last_step = next_step(form, answers, *step) == nullptr;
+    page.draft_ref = visit.draft_ref;
+    page.return_to_check = visit.return_to_check;
+    page.carried = visit.carried;
+  }
   auto fragment = render_form(*visit.form, page);
   std::string html = layout_of(visit).render(page.lang, form_page_title(*visit.form, page), fragment);
   Reply r = html_reply(status, visit.lang, std::move(html));

@@ -9,6 +9,8 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/reply.hpp"
 #include "forms/form.hpp"
@@ -29,6 +31,15 @@ struct FormVisit {
   std::string lang;                        // the page's language
   std::string url;                         // the form's path, e.g. "/forms/feedback"
   bool wants_json = false;                 // a post that asked for JSON answers
+
+  // A multi-step form's page (forms/service/journey.hpp): the step to show
+  // (null: the first one shown), the draft's reference, whether Continue
+  // leads back to the check-answers page, and prefilled values carried to
+  // the first Continue.
+  const Step* step = nullptr;
+  std::string draft_ref;
+  bool return_to_check = false;
+  std::vector<std::pair<std::string, std::string>> carried;
 };
 
 struct PublicAnswer {

@@ -5,6 +5,7 @@
 #include "common/protocol_words.hpp"
 #include "forms/language.hpp"
 #include "forms/schema_json.hpp"
+#include "forms/service/journey.hpp"
 
 namespace civic::forms {
 
@@ -14,20 +15,6 @@ constexpr std::string_view kSchemaSuffix = ".json";
 
 // The languages of a page that belongs to no form (404).
 const std::string kSiteLanguages[] = {"en", "fi", "sv", "da"};
-
-// The value of `name` in a query string as sent (not decoded), as nginx's
-// ngx_http_arg() finds it: the first "name=" (any letter case).
-std::string_view query_value(std::string_view args, std::string_view name) {
-  while (!args.empty()) {
-    std::size_t amp = args.find('&');
-    std::string_view pair = args.substr(0, amp);
-    if (pair.size() > name.size() && pair[name.size()] == '=' && iequals_ascii(pair.substr(0, name.size()), name))
-      return pair.substr(name.size() + 1);
-    if (amp == std::string_view::npos) break;
-    args.remove_prefix(amp + 1);
-  }
-  return {};
-}
 
 bool reads(PublicMethod m) { return m == PublicMethod::get || m == PublicMethod::head; }
 
@@ -56,6 +43,18 @@ PublicAnswer schema(const FormVisit& visit, PublicMethod method, std::int64_t no
 }
 
 }  // namespace
+
+std::string_view query_value(std::string_view args, std::string_view name) {
+  while (!args.empty()) {
+    std::size_t amp = args.find('&');
+    std::string_view pair = args.substr(0, amp);
+    if (pair.size() > name.size() && pair[name.size()] == '=' && iequals_ascii(pair.substr(0, name.size()), name))
+      return pair.substr(name.size() + 1);
+    if (amp == std::string_view::npos) break;
+    args.remove_prefix(amp + 1);
+  }
+  return {};
+}
 
 std::optional<PublicRoute> route_public_path(std::string_view path, bool named_location) {
   if (named_location) path = path.substr(path.rfind('/') + 1);
@@ -92,7 +91,8 @@ std::variant<Submission, PublicAnswer> plan_public_request(const PublicSite& sit
 
   if (request.body_too_large && !route->schema) return too_large(visit, s.content_type, request.accept, site.now);
   if (route->schema) return schema(visit, request.method, site.now);
-  if (reads(request.method)) return PublicAnswer{form_page(visit, site.now, 200), {}, {}};
+  if (reads(request.method))
+    return form->multi_step() ? journey_page(site, request, visit) : PublicAnswer{form_page(visit, site.now, 200), {}, {}};
   if (request.method != PublicMethod::post) return PublicAnswer{method_not_allowed("GET, HEAD, POST"), {}, {}};
 
   visit.wants_json = s.content_type.kind == BodyKind::json || prefers_json(request.accept);
@@ -109,6 +109,13 @@ std::variant<Submission, PublicAnswer> plan_public_request(const PublicSite& sit
                    error_reply(415, "send application/x-www-form-urlencoded, multipart/form-data or application/json in UTF-8",
                                "Content-Type"));
   if (visit.signer == nullptr) return PublicAnswer{store_not_open(), {}, {}};
+  if (form->multi_step() && s.content_type.kind != BodyKind::json) {
+    s.journey = true;
+    s.cookie_ref = cookie_value(request.cookie, kDraftCookie);
+    s.https = request.https;
+    s.site = request.site;
+    s.smtp = site.smtp;
+  }
   return s;
 }
 

@@ -18,10 +18,12 @@
 #include <string_view>
 #include <variant>
 
+#include "delivery/smtp_config.hpp"
 #include "forms/decode.hpp"
 #include "forms/forms.hpp"
 #include "forms/intake.hpp"
 #include "forms/service/public_answers.hpp"
+#include "storage/store.hpp"
 
 namespace civic::forms {
 
@@ -45,6 +47,12 @@ struct PublicRequest {
   // nginx refused the body (client_max_body_size) and error_page sent the
   // request here: the form's own page says so.
   bool body_too_large = false;
+  // For multi-step forms (forms/service/journey.hpp): the Cookie header,
+  // whether the request came over https, and where the site is for links
+  // that leave the browser ("https://lomakkeet.example.fi").
+  std::string_view cookie;
+  bool https = false;
+  std::string_view site;
 };
 
 // What the server has for every request.
@@ -54,12 +62,21 @@ struct PublicSite {
   bool store_open = false;
   const TokenSigner* signer = nullptr;  // null: the store's secret could not be read
   std::int64_t now = 0;                 // seconds since the epoch
+  storage::Store* store = nullptr;      // where drafts are read; null: not open
+  const delivery::SmtpConfig* smtp = nullptr;  // civic_smtp: resume links by e-mail
 };
 
 // A post whose body is to be read.
 struct Submission {
   FormVisit visit;
   ContentType content_type;
+  // A step of a multi-step form (a browser's post; JSON clients send the
+  // whole form at once): forms/service/journey.hpp takes it.
+  bool journey = false;
+  std::string cookie_ref;  // the civic_draft cookie
+  bool https = false;
+  std::string site;
+  const delivery::SmtpConfig* smtp = nullptr;
 };
 
 // The post to read, or the answer to send (the body, if any, discarded).
@@ -81,6 +98,10 @@ std::optional<PublicRoute> route_public_path(std::string_view path, bool named_l
 // An Accept header that weighs JSON above HTML (a browser's weighs HTML
 // first; no header, or */*, is a tie: HTML).
 bool prefers_json(std::string_view accept);
+
+// The value of `name` in a query string as sent (not decoded), as nginx's
+// ngx_http_arg() finds it: the first "name=" (any letter case); "" if none.
+std::string_view query_value(std::string_view args, std::string_view name);
 
 // ?lang= if it names one of `languages`, else the best Accept-Language match,
 // else the first of `languages`.

@@ -76,7 +76,10 @@ is($t->get("/admin/forms/lyhyt/submissions/$short[0]")->{status}, 404, 'a purged
 ($cs, $out) = $t->civicctl('submissions', 'lyhyt');
 is($out, '', 'and from civicctl');
 is($s->{forms}{pitka}{submissions}, 1, 'the 30-day form keeps its submission');
-like($t->error_log, qr/retention purge removed 5 submissions/, 'the purge is logged');
+# One purge, or two when the submissions' ages straddled a run.
+my $logged = 0;
+$logged += $1 while $t->error_log =~ /retention purge removed (\d+) submissions/g;
+is($logged, 5, 'the purge is logged');
 
 # --- erasure, and a compacted backup without it
 my $secret = 'SALAISUUS-' . join('', map { chr(65 + int rand 26) } 1 .. 24);

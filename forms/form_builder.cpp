@@ -32,12 +32,18 @@ bool valid_confirm_url(std::string_view url) {
   return url.front() == '/' || url.starts_with("https://") || url.starts_with("http://");
 }
 
+// What finish() refuses, at the line of the setting to blame (0: the block).
+FieldError refusal(std::string text, int line = 0) {
+  FieldError error;
+  error.message = std::move(text);
+  error.line = line;
+  return error;
+}
 
 constexpr std::string_view kFormSettings[] = {
     "title", "description", "languages", "retention", "receipt_prefix", "confirm", "confirm_message",
     "honeypot", "min_fill_time", "token_lifetime", "max_submissions_per_day", "country", "timezone",
-    "json_submissions", "deliver", "confirm_email", "field", "step", "check_answers", "save_and_return",
-    "prefill", "max_drafts"};
+    "json_submissions", "deliver", "confirm_email", "field"};
 
 }  // namespace
 
@@ -216,13 +222,6 @@ std::string FormBuilder::form_setting(Words words, int line) {
     country_given_ = true;
     return {};
   }
-  if (setting == "check_answers" || setting == "save_and_return" || setting == "prefill" || setting == "max_drafts") {
-    if (setting != "prefill") {
-      if (auto e = single(setting); !e.empty()) return e;
-    }
-    return set_journey(setting, words, line);
-  }
-  if (setting == "fields") return form_error("\"fields\" belongs in a step block: step NAME { fields A B; }");
   if (is_one_of(setting, field_setting_names()))
     return form_error(quoted(setting) + " is a setting of a field: write it inside field NAME TYPE { ... }");
   return form_error(unknown_setting(setting, kFormSettings, "a form"));
@@ -278,7 +277,6 @@ std::string FormBuilder::end_field() {
 
 std::variant<Form, FieldError> FormBuilder::finish() {
   if (in_field_) return refusal(field_error("the field block is not closed"), field_.line);
-  if (in_step_) return refusal(step_error("the step block is not closed"), step_.line);
   if (form_.languages.empty())
     return refusal(form_error("needs \"languages\", as in: languages fi sv en (the first is the default)"));
   if (form_.fields.empty()) return refusal(form_error("has no fields"));
@@ -319,9 +317,20 @@ std::variant<Form, FieldError> FormBuilder::finish() {
                                              ": not one of the form's languages (" + list + ")"), use.line);
     }
   }
-  for (const ConditionUse& use : conditions_)
-    if (auto e = check_condition(use)) return *e;
-  if (auto e = check_steps()) return *e;
+  for (const ConditionUse& use : conditions_) {
+    const Field* target = form_.field(use.condition.field);
+    std::string where = "field " + quoted(use.field) + ": " + use.setting + " ";
+    if (!target)
+      return refusal(form_error(where + "names the field " + quoted(use.condition.field) +
+                                             ", which this form does not have"), use.line);
+    if (target->has_options() && !target->option(use.condition.value))
+      return refusal(form_error(where + quoted(use.condition.value) + " is not an option of field " +
+                                             quoted(target->name)), use.line);
+    if (target->is_flag() && use.condition.value != "yes")
+      return refusal(form_error(where + "a checkbox is compared with \"yes\" (checked)"), use.line);
+    if (target->type == FieldType::file)
+      return refusal(form_error(where + "cannot depend on a file field"), use.line);
+  }
   // A show_if chain that comes back to where it started could never be shown.
   for (const Field& f : form_.fields) {
     const Field* at = &f;

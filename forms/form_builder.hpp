@@ -6,7 +6,6 @@
 // finish(), with the line of the setting to blame.
 #pragma once
 
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -38,11 +37,6 @@ class FormBuilder {
   std::string field_setting(Words words, int line);
   // The field block's "}".
   std::string end_field();
-  // `step NAME` (the line that opens a step block), its lines, its "}"
-  // (forms/step_settings.cpp).
-  std::string begin_step(Words words, int line);
-  std::string step_setting(Words words, int line);
-  std::string end_step();
   // The form block's "}": cross-checks, defaults; the finished form.
   std::variant<Form, FieldError> finish();
 
@@ -57,7 +51,6 @@ class FormBuilder {
     std::string setting;
     Condition condition;
     int line;
-    bool on_step = false;  // a step's show_if (`field` is then the step's name)
   };
 
   std::string form_error(std::string_view text) const;
@@ -83,12 +76,6 @@ class FormBuilder {
   std::string set_default(std::string_view setting, Words words, int line);
   std::string set_country(std::string_view setting, Words words, int line);
 
-  // Steps and the settings of multi-step forms (forms/step_settings.cpp).
-  std::string step_error(std::string_view text) const;
-  std::string set_journey(std::string_view setting, Words words, int line);
-  std::optional<FieldError> check_steps() const;
-  std::optional<FieldError> check_condition(const ConditionUse& use) const;
-
   // Delivery lines (forms/delivery_settings.cpp).
   std::string set_delivery(Words words, int line);
   std::string set_confirm_email(Words words, int line);
@@ -105,12 +92,6 @@ class FormBuilder {
   std::vector<ConditionUse> conditions_;
   int languages_line_ = 0;
   bool country_given_ = false;
-  Step step_;
-  bool in_step_ = false;
-  std::vector<std::string> seen_step_settings_;
-  int check_answers_line_ = 0;
-  int save_and_return_line_ = 0;
-  int prefill_line_ = 0;
 };
 
 // 180 -> "3 minutes", 86400 -> "1 day": a duration as people say it.

@@ -28,32 +28,8 @@ void condition(Writer& w, std::string_view name, const std::optional<Condition>&
   w.StartObject();
   key(w, "field");
   str(w, c->field);
-  key(w, "op");
-  str(w, c->op == ConditionOp::equals ? "equals" : c->op == ConditionOp::not_equals ? "not_equals" : "answered");
-  if (c->op != ConditionOp::answered) {
-    key(w, "values");
-    w.StartArray();
-    for (const std::string& v : c->values) str(w, v);
-    w.EndArray();
-  }
-  // The shape of one-value conditions before `op` and `values` existed.
-  if (c->op == ConditionOp::equals && c->values.size() == 1) {
-    key(w, "value");
-    str(w, c->values.front());
-  }
-  w.EndObject();
-}
-
-void step(Writer& w, const Step& s) {
-  w.StartObject();
-  key(w, "name");
-  str(w, s.name);
-  texts(w, "title", s.title);
-  key(w, "fields");
-  w.StartArray();
-  for (const std::string& f : s.fields) str(w, f);
-  w.EndArray();
-  condition(w, "show_if", s.show_if);
+  key(w, "value");
+  str(w, c->value);
   w.EndObject();
 }
 
@@ -160,24 +136,6 @@ std::string render_schema_json(const Form& form, std::string_view form_url, std:
   w.StartArray();
   for (const Field& f : form.fields) field(w, f);
   w.EndArray();
-  if (form.multi_step()) {
-    // A browser walks the steps (docs/forms.md); a JSON client posts every
-    // answer at once and gets the same checks.
-    key(w, "steps");
-    w.StartArray();
-    for (const Step& s : form.steps) step(w, s);
-    w.EndArray();
-    key(w, "check_answers");
-    w.Bool(form.check_answers);
-    key(w, "save_and_return");
-    w.Bool(form.save_and_return);
-  }
-  if (!form.prefill.empty()) {
-    key(w, "prefill");
-    w.StartArray();
-    for (const std::string& f : form.prefill) str(w, f);
-    w.EndArray();
-  }
   key(w, "submit");
   w.StartObject();
   key(w, "method");

@@ -8,7 +8,6 @@
 #include <string>
 #include <string_view>
 
-#include "common/field_error.hpp"
 #include "forms/form.hpp"
 
 namespace civic::forms::setting_words {
@@ -41,43 +40,11 @@ inline bool parse_count(std::string_view text, std::size_t& out) {
   return ec == std::errc() && end == text.data() + text.size();
 }
 
-// FIELD=V[,V...], FIELD!=V[,V...] or FIELD (forms/form.hpp says what each means).
+// FIELD=VALUE
 inline std::optional<Condition> parse_condition(std::string_view text) {
-  Condition c;
-  std::size_t eq = text.find('=');
-  std::string_view values;
-  if (eq == std::string_view::npos) {
-    c.field = text;
-    c.op = ConditionOp::answered;
-  } else if (eq > 0 && text[eq - 1] == '!') {
-    c.field = text.substr(0, eq - 1);
-    c.op = ConditionOp::not_equals;
-    values = text.substr(eq + 1);
-  } else {
-    c.field = text.substr(0, eq);
-    c.op = ConditionOp::equals;
-    values = text.substr(eq + 1);
-  }
-  if (!valid_name(c.field)) return std::nullopt;
-  if (c.op == ConditionOp::answered) return c;
-  while (true) {
-    std::size_t comma = values.find(',');
-    std::string_view v = values.substr(0, comma);
-    if (v.empty()) return std::nullopt;
-    if (std::find(c.values.begin(), c.values.end(), v) == c.values.end()) c.values.emplace_back(v);
-    if (comma == std::string_view::npos) break;
-    values.remove_prefix(comma + 1);
-  }
-  return c;
-}
-
-// What FormBuilder::finish() refuses, at the line of the setting to blame
-// (0: the block).
-inline FieldError refusal(std::string text, int line = 0) {
-  FieldError error;
-  error.message = std::move(text);
-  error.line = line;
-  return error;
+  auto eq = text.find('=');
+  if (eq == std::string_view::npos || eq == 0) return std::nullopt;
+  return Condition{std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
 }
 
 // A setting whose value is one word of a few: the thing it stands for.

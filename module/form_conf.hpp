@@ -31,7 +31,6 @@ inline constexpr ngx_uint_t kFormBlockConf = 0x00400000;
 char* civic_form_block(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
 char* form_setting(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
 char* field_block(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
-char* step_block(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
 char* civic_form_layout(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
 char* civic_smtp(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
 
@@ -60,11 +59,7 @@ char* civic_smtp(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
       CIVIC_FORM_SETTING("honeypot"), CIVIC_FORM_SETTING("min_fill_time"),                                \
       CIVIC_FORM_SETTING("token_lifetime"), CIVIC_FORM_SETTING("max_submissions_per_day"),               \
       CIVIC_FORM_SETTING("json_submissions"), CIVIC_FORM_SETTING("timezone"),                              \
-      {ngx_string("step"), civic::module::kFormBlockConf | NGX_CONF_BLOCK | NGX_CONF_ANY,                 \
-       civic::module::step_block, NGX_HTTP_MAIN_CONF_OFFSET, 0, nullptr},                                 \
       CIVIC_FORM_SETTING("deliver"), CIVIC_FORM_SETTING("confirm_email"),                                 \
-      CIVIC_FORM_SETTING("check_answers"), CIVIC_FORM_SETTING("save_and_return"),                         \
-      CIVIC_FORM_SETTING("prefill"), CIVIC_FORM_SETTING("max_drafts"), CIVIC_FORM_SETTING("fields"),      \
       CIVIC_FIELD_SETTING("required"),                                                                    \
       CIVIC_FIELD_SETTING("required_if"), CIVIC_FIELD_SETTING("show_if"), CIVIC_FIELD_SETTING("label"),   \
       CIVIC_FIELD_SETTING("help"), CIVIC_FIELD_SETTING("min_length"), CIVIC_FIELD_SETTING("max_length"),  \

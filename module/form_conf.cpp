@@ -130,6 +130,31 @@ char* field_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
   });
 }
 
+// One line of a step block.
+char* step_line(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
+  return guard_directive(cf, "civic_form", [&]() -> char* {
+    auto* parse = static_cast<forms::FormBuilder*>(conf);
+    return conf_report(cf, parse->step_setting(conf_words(cf), current_line(cf)));
+  });
+}
+
+// step NAME { title LANG "TEXT"; fields F...; show_if COND; }
+char* step_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
+  return guard_directive(cf, "civic_form", [&]() -> char* {
+    forms::FormBuilder* parse = parse_of(conf);
+    if (parse == nullptr) return conf_report(cf, "\"step\" belongs in a civic_form block");
+    auto words = conf_words(cf);
+    if (char* rv = conf_report(cf, parse->begin_step(words, current_line(cf))); rv != NGX_CONF_OK) return rv;
+    ngx_conf_t saved = *cf;
+    cf->handler = step_line;
+    cf->handler_conf = reinterpret_cast<char*>(parse);
+    char* rv = ngx_conf_parse(cf, nullptr);
+    *cf = saved;
+    if (rv != NGX_CONF_OK) return rv;
+    return conf_report(cf, parse->end_step());
+  });
+}
+
 // civic_smtp URL from=ADDRESS [starttls=on|off] [user=NAME password_file=PATH];
 char* civic_smtp(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
   auto* mc = static_cast<MainConf*>(conf);

@@ -66,7 +66,7 @@ void the_spec_example_builds(void**) {
   assert_false(f.field("postcode")->pattern->matches("2010"));
   assert_int_equal(*f.field("message")->max_length, 5000);
   assert_int_equal(*f.field("email")->max_length, 1000);  // the default
-  assert_string_equal(f.field("other_topic")->required_if->value.c_str(), "other");
+  assert_string_equal(f.field("other_topic")->required_if->text().c_str(), "topic=other");
   assert_string_equal(std::string(f.field("topic")->options[0].label.in("sv", f.languages)).c_str(), "Kadut");
 }
 

@@ -23,8 +23,6 @@ bool field_shown(const Form& form, const Field& field, const FormInput& answers,
   return !field.show_if || holds(form, *field.show_if, answers, depth + 1);
 }
 
-bool is_yes(std::string_view v) { return v == "yes" || v == "on" || v == "true" || v == "1"; }
-
 // The values a condition compares: a hidden field's defaults, "yes" for a
 // checked flag, else the trimmed non-empty answers.
 std::vector<std::string_view> values_for_conditions(const Field& field, const FormInput& answers) {
@@ -37,7 +35,7 @@ std::vector<std::string_view> values_for_conditions(const Field& field, const Fo
   for (std::string_view v : answers.values_of(field.name)) {
     v = trim(v);
     if (field.is_flag()) {
-      if (is_yes(v)) return {"yes"};
+      if (says_checked(v)) return {"yes"};
     } else if (!v.empty()) {
       out.push_back(v);
     }

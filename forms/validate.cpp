@@ -219,6 +219,8 @@ bool is_valid_date(std::string_view t) {
   return is_valid_ymd(num(0, 4), num(5, 2), num(8, 2));
 }
 
+bool says_checked(std::string_view v) { return v == "yes" || v == "on" || v == "true" || v == "1"; }
+
 Validated validate(const Form& form, FormInput& input, std::string_view lang) {
   return validate_fields(form, input, lang, nullptr);
 }
@@ -253,7 +255,7 @@ Validated validate_fields(const Form& form, FormInput& input, std::string_view l
       bool checked = false;
       bool bad = false;
       for (const std::string& v : values) {
-        if (v == "yes" || v == "on" || v == "true" || v == "1") checked = true;
+        if (says_checked(v)) checked = true;
         else if (v != "no" && v != "off" && v != "false" && v != "0") bad = true;  // those say: not checked
       }
       if (bad || values.size() > 1) {

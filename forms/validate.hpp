@@ -49,6 +49,9 @@ Validated validate_fields(const Form& form, FormInput& input, std::string_view l
 // and, in a multi-step form, its step is shown (forms/steps.cpp).
 bool field_visible(const Form& form, const Field& field, const FormInput& input);
 
+// "yes", "on", "true", "1": a checkbox posted checked.
+bool says_checked(std::string_view value);
+
 // "-12", "3.5", "3,5" (a decimal comma, as Nordic users type it).
 std::optional<double> parse_decimal(std::string_view text);
 // YYYY-MM-DD, a real date.

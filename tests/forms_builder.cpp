@@ -239,13 +239,21 @@ void conditions_are_written_three_ways(void**) {
   assert_string_equal(condition_text("a").c_str(), "a");
 }
 
+// Built once, outside the test bodies (cmocka longjmps past destructors).
+const Form& stepped_form() {
+  static const Form form = [] {
+    auto r = build_form("f", stepped({"check_answers on", "save_and_return on ttl=2w", "max_drafts 500",
+                                      "prefill a c from=query",
+                                      "step one", "  title en \"One\"", "  fields a b", "end",
+                                      "step two", "  show_if a=x", "  fields c", "end"}));
+    if (auto* e = std::get_if<std::string>(&r)) fail_msg("%s", e->c_str());
+    return std::move(std::get<Form>(r));
+  }();
+  return form;
+}
+
 void steps_build(void**) {
-  auto r = build_form("f", stepped({"check_answers on", "save_and_return on ttl=2w", "max_drafts 500",
-                                    "prefill a c from=query",
-                                    "step one", "  title en \"One\"", "  fields a b", "end",
-                                    "step two", "  show_if a=x", "  fields c", "end"}));
-  if (auto* e = std::get_if<std::string>(&r)) fail_msg("%s", e->c_str());
-  const Form& f = std::get<Form>(r);
+  const Form& f = stepped_form();
   assert_int_equal(f.steps.size(), 2);
   assert_true(f.multi_step() && f.check_answers && f.save_and_return);
   assert_int_equal(f.draft_ttl_seconds, 14 * 86400);

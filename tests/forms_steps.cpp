@@ -2,6 +2,7 @@
 // where Continue and Back lead, and the checks of one step (forms/steps.hpp).
 #include <string>
 
+#include "forms/schema_json.hpp"
 #include "forms/setting_words.hpp"
 #include "forms/steps.hpp"
 #include "tests/support/form_lines.hpp"
@@ -182,6 +183,20 @@ void questions_not_shown_are_not_stored(void**) {
   assert_string_equal(stored({{"kind", "festival"}, {"tickets", "on"}, {"venue", "Hall"}}).c_str(), "!price");
 }
 
+bool schema_has(const char* text) {
+  return civic::forms::render_schema_json(journey(), "/forms/event", "T").find(text) != std::string::npos;
+}
+
+void the_schema_states_steps_and_conditions(void**) {
+  assert_true(schema_has("\"show_if\":{\"field\":\"kind\",\"op\":\"equals\",\"values\":[\"other\"],\"value\":\"other\"}"));
+  assert_true(schema_has("\"show_if\":{\"field\":\"kind\",\"op\":\"equals\",\"values\":[\"festival\",\"market\"]}"));
+  assert_true(schema_has("{\"name\":\"place\",\"title\":{},\"fields\":[\"venue\",\"stalls\",\"note\"],"
+                         "\"show_if\":{\"field\":\"kind\",\"op\":\"not_equals\",\"values\":[\"other\",\"market\"]}}"));
+  assert_true(schema_has("{\"name\":\"about\",\"title\":{\"en\":\"About\"},\"fields\":[\"kind\",\"other_kind\",\"detail\",\"tickets\",\"photo\"]}"));
+  assert_true(schema_has("\"show_if\":{\"field\":\"tickets\",\"op\":\"answered\",\"values\":[]}"));
+  assert_true(schema_has("\"check_answers\":false,\"save_and_return\":false"));
+}
+
 }  // namespace
 
 int main() {
@@ -192,6 +207,7 @@ int main() {
       cmocka_unit_test(a_step_checks_its_shown_fields),
       cmocka_unit_test(validate_step_copies_files),
       cmocka_unit_test(questions_not_shown_are_not_stored),
+      cmocka_unit_test(the_schema_states_steps_and_conditions),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -142,10 +142,11 @@ std::string FormBuilder::set_field_text(std::string_view setting, Words words, i
 std::string FormBuilder::set_condition(std::string_view setting, Words words, int line) {
   auto condition = parse_condition(words[1]);
   if (!condition)
-    return field_error(quoted(setting) + " is written FIELD=VALUE, as in: " + std::string(setting) + " topic=other");
+    return field_error(quoted(setting) + " is written FIELD=VALUE[,VALUE...], FIELD!=VALUE[,VALUE...] or FIELD, as in: " +
+                       std::string(setting) + " topic=other");
   if (condition->field == field_.name) return field_error(quoted(setting) + " names the field itself");
   (setting == "required_if" ? field_.required_if : field_.show_if) = *condition;
-  conditions_.push_back({field_.name, std::string(setting), *condition, line});
+  conditions_.push_back({field_.name, {}, std::string(setting), *condition, line});
   return {};
 }
 

@@ -74,6 +74,27 @@ const Field* Form::field(std::string_view name) const {
   return nullptr;
 }
 
+const Step* Form::step(std::string_view name) const {
+  for (const Step& s : steps)
+    if (s.name == name) return &s;
+  return nullptr;
+}
+
+const Step* Form::step_of(std::string_view field) const {
+  for (const Step& s : steps)
+    for (const std::string& f : s.fields)
+      if (f == field) return &s;
+  return nullptr;
+}
+
+std::string Condition::text() const {
+  std::string out = field;
+  if (op == ConditionOp::answered) return out;
+  out += op == ConditionOp::not_equals ? "!=" : "=";
+  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? "," : "") + values[i];
+  return out;
+}
+
 bool Form::has_files() const {
   for (const Field& f : fields)
     if (f.type == FieldType::file) return true;

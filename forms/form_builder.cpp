@@ -43,7 +43,8 @@ FieldError refusal(std::string text, int line = 0) {
 constexpr std::string_view kFormSettings[] = {
     "title", "description", "languages", "retention", "receipt_prefix", "confirm", "confirm_message",
     "honeypot", "min_fill_time", "token_lifetime", "max_submissions_per_day", "country", "timezone",
-    "json_submissions", "deliver", "confirm_email", "field"};
+    "json_submissions", "deliver", "confirm_email", "field", "step", "check_answers", "save_and_return",
+    "max_drafts", "prefill"};
 
 }  // namespace
 
@@ -90,7 +91,7 @@ std::string FormBuilder::set_text(LocalText& target, Words words, int line, std:
 }
 
 std::string FormBuilder::unknown_form_word(std::string_view word) {
-  if (is_one_of(word, kFormSettings) || is_one_of(word, field_setting_names())) return {};
+  if (is_one_of(word, kFormSettings) || is_one_of(word, field_setting_names()) || word == "fields") return {};
   return unknown_setting(word, kFormSettings, "a form");
 }
 
@@ -110,6 +111,10 @@ std::string FormBuilder::form_setting(Words words, int line) {
 
   if (setting == "title") return set_text(form_.title, words, line, "title", false);
   if (setting == "deliver") return set_delivery(words, line);
+  if (setting == "check_answers" || setting == "save_and_return" || setting == "max_drafts" || setting == "prefill") {
+    if (auto e = single(setting); !e.empty()) return e;
+    return set_journey(words, line);
+  }
   if (setting == "confirm_email") return set_confirm_email(words, line);
   if (setting == "description") return set_text(form_.description, words, line, "description", false);
   if (setting == "confirm_message") return set_text(form_.confirm_message, words, line, "confirm_message", false);
@@ -222,6 +227,8 @@ std::string FormBuilder::form_setting(Words words, int line) {
     country_given_ = true;
     return {};
   }
+  if (setting == "fields")
+    return form_error("\"fields\" is a setting of a step: write it inside step NAME { ... }");
   if (is_one_of(setting, field_setting_names()))
     return form_error(quoted(setting) + " is a setting of a field: write it inside field NAME TYPE { ... }");
   return form_error(unknown_setting(setting, kFormSettings, "a form"));
@@ -277,6 +284,7 @@ std::string FormBuilder::end_field() {
 
 std::variant<Form, FieldError> FormBuilder::finish() {
   if (in_field_) return refusal(field_error("the field block is not closed"), field_.line);
+  if (in_step_) return refusal(step_error("the step block is not closed"), step_.line);
   if (form_.languages.empty())
     return refusal(form_error("needs \"languages\", as in: languages fi sv en (the first is the default)"));
   if (form_.fields.empty()) return refusal(form_error("has no fields"));
@@ -317,29 +325,8 @@ std::variant<Form, FieldError> FormBuilder::finish() {
                                              ": not one of the form's languages (" + list + ")"), use.line);
     }
   }
-  for (const ConditionUse& use : conditions_) {
-    const Field* target = form_.field(use.condition.field);
-    std::string where = "field " + quoted(use.field) + ": " + use.setting + " ";
-    if (!target)
-      return refusal(form_error(where + "names the field " + quoted(use.condition.field) +
-                                             ", which this form does not have"), use.line);
-    if (target->has_options() && !target->option(use.condition.value))
-      return refusal(form_error(where + quoted(use.condition.value) + " is not an option of field " +
-                                             quoted(target->name)), use.line);
-    if (target->is_flag() && use.condition.value != "yes")
-      return refusal(form_error(where + "a checkbox is compared with \"yes\" (checked)"), use.line);
-    if (target->type == FieldType::file)
-      return refusal(form_error(where + "cannot depend on a file field"), use.line);
-  }
-  // A show_if chain that comes back to where it started could never be shown.
-  for (const Field& f : form_.fields) {
-    const Field* at = &f;
-    for (std::size_t steps = 0; at && at->show_if; ++steps) {
-      if (steps > form_.fields.size())
-        return refusal(form_error("field " + quoted(f.name) + ": its show_if conditions form a loop"), f.line);
-      at = form_.field(at->show_if->field);
-    }
-  }
+  if (auto refused = check_steps(); refused) return *refused;
+  if (auto refused = check_conditions(); refused) return *refused;
   if (!form_.honeypot.empty() && form_.field(form_.honeypot))
     return refusal(form_error("the honeypot " + quoted(form_.honeypot) + " has the name of a real field"));
   if (form_.receipt_prefix.empty()) {

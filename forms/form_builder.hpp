@@ -6,6 +6,7 @@
 // finish(), with the line of the setting to blame.
 #pragma once
 
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -37,6 +38,11 @@ class FormBuilder {
   std::string field_setting(Words words, int line);
   // The field block's "}".
   std::string end_field();
+  // `step NAME` (the line that opens a step block), a line inside it, its
+  // "}" (forms/step_settings.cpp).
+  std::string begin_step(Words words, int line);
+  std::string step_setting(Words words, int line);
+  std::string end_step();
   // The form block's "}": cross-checks, defaults; the finished form.
   std::variant<Form, FieldError> finish();
 
@@ -48,6 +54,7 @@ class FormBuilder {
   };
   struct ConditionUse {
     std::string field;  // the field that has the condition
+    std::string step;   // or the step (then `field` is empty)
     std::string setting;
     Condition condition;
     int line;
@@ -76,6 +83,13 @@ class FormBuilder {
   std::string set_default(std::string_view setting, Words words, int line);
   std::string set_country(std::string_view setting, Words words, int line);
 
+  // The settings of multi-step forms and their checks (forms/step_settings.cpp).
+  static std::span<const std::string_view> step_setting_names();
+  std::string step_error(std::string_view text) const;
+  std::string set_journey(Words words, int line);
+  std::optional<FieldError> check_steps() const;
+  std::optional<FieldError> check_conditions() const;
+
   // Delivery lines (forms/delivery_settings.cpp).
   std::string set_delivery(Words words, int line);
   std::string set_confirm_email(Words words, int line);
@@ -90,6 +104,12 @@ class FormBuilder {
   std::vector<LangUse> lang_uses_;
   std::vector<LangUse> unlabeled_options_;
   std::vector<ConditionUse> conditions_;
+  Step step_;
+  bool in_step_ = false;
+  std::vector<std::string> seen_step_settings_;
+  int check_answers_line_ = 0;    // of `check_answers on`
+  int save_and_return_line_ = 0;  // of `save_and_return on`
+  int prefill_line_ = 0;
   int languages_line_ = 0;
   bool country_given_ = false;
 };

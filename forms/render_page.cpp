@@ -239,8 +239,8 @@ class FormWriter {
 
   void wrapper(const Field& f) {
     std::string cls = error(f) ? "civic-field civic-field-error" : "civic-field";
-    std::string show_if = f.show_if ? f.show_if->field + "=" + f.show_if->value : "";
-    std::string required_if = f.required_if ? f.required_if->field + "=" + f.required_if->value : "";
+    std::string show_if = f.show_if ? f.show_if->text() : "";
+    std::string required_if = f.required_if ? f.required_if->text() : "";
     h_.open("div", {{"class", cls}, optional("data-show-if", show_if), optional("data-required-if", required_if)})
         .newline();
   }

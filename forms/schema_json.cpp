@@ -22,15 +22,29 @@ void texts(Writer& w, std::string_view name, const LocalText& t) {
   w.EndObject();
 }
 
+// {"field", "op", "values"}; a condition on one value also keeps "value",
+// the shape before conditions took several (docs/forms.md shows it).
+void condition_object(Writer& w, const Condition& c) {
+  w.StartObject();
+  key(w, "field");
+  str(w, c.field);
+  key(w, "op");
+  str(w, c.op == ConditionOp::equals ? "equals" : c.op == ConditionOp::not_equals ? "not_equals" : "answered");
+  key(w, "values");
+  w.StartArray();
+  for (const std::string& v : c.values) str(w, v);
+  w.EndArray();
+  if (c.op == ConditionOp::equals && c.values.size() == 1) {
+    key(w, "value");
+    str(w, c.values.front());
+  }
+  w.EndObject();
+}
+
 void condition(Writer& w, std::string_view name, const std::optional<Condition>& c) {
   if (!c) return;
   key(w, name);
-  w.StartObject();
-  key(w, "field");
-  str(w, c->field);
-  key(w, "value");
-  str(w, c->value);
-  w.EndObject();
+  condition_object(w, *c);
 }
 
 void field(Writer& w, const Field& f) {
@@ -136,6 +150,27 @@ std::string render_schema_json(const Form& form, std::string_view form_url, std:
   w.StartArray();
   for (const Field& f : form.fields) field(w, f);
   w.EndArray();
+  if (form.multi_step()) {
+    key(w, "steps");
+    w.StartArray();
+    for (const Step& s : form.steps) {
+      w.StartObject();
+      key(w, "name");
+      str(w, s.name);
+      texts(w, "title", s.title);
+      key(w, "fields");
+      w.StartArray();
+      for (const std::string& f : s.fields) str(w, f);
+      w.EndArray();
+      condition(w, "show_if", s.show_if);
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  key(w, "check_answers");
+  w.Bool(form.check_answers);
+  key(w, "save_and_return");
+  w.Bool(form.save_and_return);
   key(w, "submit");
   w.StartObject();
   key(w, "method");

@@ -40,11 +40,30 @@ inline bool parse_count(std::string_view text, std::size_t& out) {
   return ec == std::errc() && end == text.data() + text.size();
 }
 
-// FIELD=VALUE
+// F=V[,V...], F!=V[,V...] or F (form.hpp); nullopt if malformed (an empty
+// field name or value, a field name that is not a name).
 inline std::optional<Condition> parse_condition(std::string_view text) {
+  Condition c;
   auto eq = text.find('=');
-  if (eq == std::string_view::npos || eq == 0) return std::nullopt;
-  return Condition{std::string(text.substr(0, eq)), std::string(text.substr(eq + 1))};
+  if (eq == std::string_view::npos) {
+    c.field = text;
+    c.op = ConditionOp::answered;
+  } else {
+    bool negated = eq > 0 && text[eq - 1] == '!';
+    c.field = text.substr(0, negated ? eq - 1 : eq);
+    c.op = negated ? ConditionOp::not_equals : ConditionOp::equals;
+    std::string_view rest = text.substr(eq + 1);
+    while (true) {
+      auto comma = rest.find(',');
+      std::string_view v = rest.substr(0, comma);
+      if (v.empty()) return std::nullopt;
+      c.values.emplace_back(v);
+      if (comma == std::string_view::npos) break;
+      rest = rest.substr(comma + 1);
+    }
+  }
+  if (!valid_name(c.field)) return std::nullopt;
+  return c;
 }
 
 // A setting whose value is one word of a few: the thing it stands for.

@@ -6,6 +6,7 @@
 
 #include "forms/file_type.hpp"
 #include "forms/national_id.hpp"
+#include "forms/steps.hpp"
 #include "forms/texts.hpp"
 #include "forms/utf8.hpp"
 
@@ -43,25 +44,6 @@ std::size_t digit_count(std::string_view s) {
   std::size_t n = 0;
   for (char c : s) n += (c >= '0' && c <= '9');
   return n;
-}
-
-bool condition_holds(const Form& form, const Condition& c, const FormInput& input, std::size_t depth);
-
-bool visible(const Form& form, const Field& field, const FormInput& input, std::size_t depth) {
-  if (!field.show_if) return true;
-  return condition_holds(form, *field.show_if, input, depth + 1);
-}
-
-bool condition_holds(const Form& form, const Condition& c, const FormInput& input, std::size_t depth) {
-  const Field* target = form.field(c.field);
-  if (target == nullptr || depth > form.fields.size()) return false;
-  if (!visible(form, *target, input, depth)) return false;
-  // A hidden field's value is its default, whatever was posted (validate()).
-  if (target->type == FieldType::hidden)
-    return std::find(target->defaults.begin(), target->defaults.end(), c.value) != target->defaults.end();
-  for (std::string_view v : input.values_of(c.field))
-    if (trim(v) == c.value) return true;
-  return false;
 }
 
 class Checker {
@@ -237,16 +219,19 @@ bool is_valid_date(std::string_view t) {
   return is_valid_ymd(num(0, 4), num(5, 2), num(8, 2));
 }
 
-bool field_visible(const Form& form, const Field& field, const FormInput& input) {
-  return visible(form, field, input, 0);
-}
+bool says_checked(std::string_view v) { return v == "yes" || v == "on" || v == "true" || v == "1"; }
 
 Validated validate(const Form& form, FormInput& input, std::string_view lang) {
+  return validate_fields(form, input, lang, nullptr);
+}
+
+Validated validate_fields(const Form& form, FormInput& input, std::string_view lang, const Step* only) {
   Validated out;
   Checker check(form, lang, out);
   for (const Field& f : form.fields) {
-    if (!visible(form, f, input, 0)) continue;
-    bool required_now = f.required || (f.required_if && condition_holds(form, *f.required_if, input, 0));
+    if (only && std::find(only->fields.begin(), only->fields.end(), f.name) == only->fields.end()) continue;
+    if (!field_visible(form, f, input)) continue;
+    bool required_now = f.required || (f.required_if && condition_holds(form, *f.required_if, input));
     if (f.type == FieldType::file) {
       check.check_files(f, input, required_now);
       continue;
@@ -270,7 +255,7 @@ Validated validate(const Form& form, FormInput& input, std::string_view lang) {
       bool checked = false;
       bool bad = false;
       for (const std::string& v : values) {
-        if (v == "yes" || v == "on" || v == "true" || v == "1") checked = true;
+        if (says_checked(v)) checked = true;
         else if (v != "no" && v != "off" && v != "false" && v != "0") bad = true;  // those say: not checked
       }
       if (bad || values.size() > 1) {

@@ -1,7 +1,7 @@
 // Checks a decoded body against a form: every rule of every visible field,
 // all errors at once, in the page's language. What passes comes out cleaned
-// (trimmed, normalized) and ready to be stored; fields hidden by show_if are
-// neither required nor stored.
+// (trimmed, normalized) and ready to be stored; fields hidden by show_if (or
+// in a step hidden by its show_if) are neither required nor stored.
 #pragma once
 
 #include <optional>
@@ -41,8 +41,16 @@ struct Validated {
 // `input`'s files are moved into the result.
 Validated validate(const Form& form, FormInput& input, std::string_view lang);
 
-// Whether show_if lets the field be shown, given the submitted values.
+// validate() for the fields of `only` alone (every field when null): the
+// conditions still see every value of `input` (forms/steps.hpp).
+Validated validate_fields(const Form& form, FormInput& input, std::string_view lang, const Step* only);
+
+// Whether the field is shown, given the submitted values: its show_if holds
+// and, in a multi-step form, its step is shown (forms/steps.cpp).
 bool field_visible(const Form& form, const Field& field, const FormInput& input);
+
+// "yes", "on", "true", "1": a checkbox posted checked.
+bool says_checked(std::string_view value);
 
 // "-12", "3.5", "3,5" (a decimal comma, as Nordic users type it).
 std::optional<double> parse_decimal(std::string_view text);

@@ -113,20 +113,43 @@ char* field_line(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
   });
 }
 
+// A block inside civic_form (field, step): its opening line, each line
+// through `line` (nginx's custom handler, as for types {}), its "}".
+static char* inner_block(ngx_conf_t* cf, void* conf, const char* what, ngx_conf_handler_pt line,
+                         std::string (forms::FormBuilder::*begin)(forms::FormBuilder::Words, int),
+                         std::string (forms::FormBuilder::*end)()) {
+  forms::FormBuilder* parse = parse_of(conf);
+  if (parse == nullptr) return conf_report(cf, std::string("\"") + what + "\" belongs in a civic_form block");
+  auto words = conf_words(cf);
+  if (char* rv = conf_report(cf, (parse->*begin)(words, current_line(cf))); rv != NGX_CONF_OK) return rv;
+  ngx_conf_t saved = *cf;
+  cf->handler = line;
+  cf->handler_conf = reinterpret_cast<char*>(parse);
+  char* rv = ngx_conf_parse(cf, nullptr);
+  *cf = saved;
+  if (rv != NGX_CONF_OK) return rv;
+  return conf_report(cf, (parse->*end)());
+}
+
 // field NAME TYPE { ... }
 char* field_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
   return guard_directive(cf, "civic_form", [&]() -> char* {
-    forms::FormBuilder* parse = parse_of(conf);
-    if (parse == nullptr) return conf_report(cf, "\"field\" belongs in a civic_form block");
-    auto words = conf_words(cf);
-    if (char* rv = conf_report(cf, parse->begin_field(words, current_line(cf))); rv != NGX_CONF_OK) return rv;
-    ngx_conf_t saved = *cf;
-    cf->handler = field_line;
-    cf->handler_conf = reinterpret_cast<char*>(parse);
-    char* rv = ngx_conf_parse(cf, nullptr);
-    *cf = saved;
-    if (rv != NGX_CONF_OK) return rv;
-    return conf_report(cf, parse->end_field());
+    return inner_block(cf, conf, "field", field_line, &forms::FormBuilder::begin_field, &forms::FormBuilder::end_field);
+  });
+}
+
+// One line of a step block.
+char* step_line(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
+  return guard_directive(cf, "civic_form", [&]() -> char* {
+    auto* parse = static_cast<forms::FormBuilder*>(conf);
+    return conf_report(cf, parse->step_setting(conf_words(cf), current_line(cf)));
+  });
+}
+
+// step NAME { title LANG "TEXT"; fields F...; show_if COND; }
+char* step_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
+  return guard_directive(cf, "civic_form", [&]() -> char* {
+    return inner_block(cf, conf, "step", step_line, &forms::FormBuilder::begin_step, &forms::FormBuilder::end_step);
   });
 }
 

@@ -31,6 +31,7 @@ inline constexpr ngx_uint_t kFormBlockConf = 0x00400000;
 char* civic_form_block(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
 char* form_setting(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
 char* field_block(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
+char* step_block(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
 char* civic_form_layout(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
 char* civic_smtp(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
 
@@ -53,6 +54,10 @@ char* civic_smtp(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
        NGX_HTTP_MAIN_CONF_OFFSET, offsetof(civic::module::MainConf, commit_batch), nullptr},              \
       {ngx_string("field"), civic::module::kFormBlockConf | NGX_CONF_BLOCK | NGX_CONF_ANY,                \
        civic::module::field_block, NGX_HTTP_MAIN_CONF_OFFSET, 0, nullptr},                                \
+      {ngx_string("step"), civic::module::kFormBlockConf | NGX_CONF_BLOCK | NGX_CONF_ANY,                 \
+       civic::module::step_block, NGX_HTTP_MAIN_CONF_OFFSET, 0, nullptr},                                 \
+      CIVIC_FORM_SETTING("check_answers"), CIVIC_FORM_SETTING("save_and_return"),                         \
+      CIVIC_FORM_SETTING("max_drafts"), CIVIC_FORM_SETTING("prefill"), CIVIC_FORM_SETTING("fields"),      \
       CIVIC_FORM_SETTING("title"), CIVIC_FORM_SETTING("description"), CIVIC_FORM_SETTING("languages"),    \
       CIVIC_FORM_SETTING("retention"), CIVIC_FORM_SETTING("receipt_prefix"),                              \
       CIVIC_FORM_SETTING("confirm"), CIVIC_FORM_SETTING("confirm_message"),                               \

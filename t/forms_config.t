@@ -64,7 +64,31 @@ my @cases = (
     [ "retenton 30d;\n field a text { }", 3,
       qr/civic_form "f": unknown setting "retenton" \(did you mean "retention"\?\); the settings of a form are: title, description, languages, retention/ ],
     [ "retention 3m later;\n field a text { }", 3, qr/retention takes a duration, as in: retention 30d;/ ],
+    # Multi-step forms (issue 15).
+    [ "field a text { }\n step s { fields a zz; }", 4, qr/step "s": names the field "zz", which this form does not have/ ],
+    [ "field a text { }\n field b text { }\n step s { fields a; }", 4,
+      qr/field "b" is in no step: once a form has steps, every field but hidden ones is listed in one step's fields/ ],
+    [ "prefill a from=query;\n field a consent { }", 3,
+      qr/prefill: field "a" cannot be filled from a URL: consent is given actively/ ],
+    [ "check_answers on;\n field a text { }", 3, qr/check_answers on needs step blocks/ ],
+    [ "field a text { }\n step s {\n feilds a;\n }", 5, qr/step "s": unknown setting "feilds" \(did you mean "fields"\?\)/ ],
 );
+($rc, $out) = config_with(<<'END');
+    civic_form steps {
+        languages fi en;
+        check_answers on;
+        save_and_return on ttl=14d;
+        max_drafts 1000;
+        prefill kind from=query;
+        field kind radios { required; option a en "A"; option b en "B"; }
+        field note text { show_if kind!=a; }
+        field hidden_source hidden { default web; }
+        step first { title en "First"; fields kind; }
+        step second { title en "Second"; show_if kind=a,b; fields note; }
+    }
+END
+is($rc, 0, 'a multi-step form passes nginx -t') or diag($out);
+
 for my $case (@cases) {
     my ($body, $line, $re) = @$case;
     my $block = "    civic_form f {\n languages fi en;\n $body\n }";

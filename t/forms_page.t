@@ -81,7 +81,8 @@ my ($topic) = grep { $_->{name} eq 'topic' } @{ $schema->{fields} };
 is_deeply($topic->{options}[0], { value => 'roads', label => { fi => 'Kadut', sv => 'Gator', en => 'Streets' } },
           'options with labels per language');
 my ($other) = grep { $_->{name} eq 'other_topic' } @{ $schema->{fields} };
-is_deeply($other->{required_if}, { field => 'topic', value => 'other' }, 'rules');
+# The full condition, and "value" as before conditions took several values.
+is_deeply($other->{required_if}, { field => 'topic', op => 'equals', values => ['other'], value => 'other' }, 'rules');
 my ($photo) = grep { $_->{name} eq 'photo' } @{ $schema->{fields} };
 is($photo->{max_size}, 5120, 'file limits');
 ok(length $schema->{submit}{token} > 40, 'a token for front ends');

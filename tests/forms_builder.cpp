@@ -66,7 +66,7 @@ void the_spec_example_builds(void**) {
   assert_false(f.field("postcode")->pattern->matches("2010"));
   assert_int_equal(*f.field("message")->max_length, 5000);
   assert_int_equal(*f.field("email")->max_length, 1000);  // the default
-  assert_string_equal(f.field("other_topic")->required_if->value.c_str(), "other");
+  assert_string_equal(f.field("other_topic")->required_if->text().c_str(), "topic=other");
   assert_string_equal(std::string(f.field("topic")->options[0].label.in("sv", f.languages)).c_str(), "Kadut");
 }
 
@@ -199,6 +199,138 @@ void deliveries_are_configured(void**) {
   assert_contains(error_with(with({"confirm_email email", "field email email", "end"})), "confirm_email field=email;");
 }
 
+// Whether the lines build a form (the error is printed if not).
+bool builds(const std::vector<std::string>& lines) {
+  auto r = build_form("f", lines);
+  if (auto* e = std::get_if<std::string>(&r)) print_error("%s\n", e->c_str());
+  return std::holds_alternative<Form>(r);
+}
+
+// Two steps over fields a (radios x/y), b (checkbox), c (text), h (hidden).
+std::vector<std::string> stepped(std::vector<std::string> extra) {
+  std::vector<std::string> lines = with({"field a radios", "  option x en \"X\"", "  option y en \"Y\"", "end",
+                                         "field b checkbox", "end", "field c text", "end",
+                                         "field h hidden", "  default v", "end"});
+  lines.insert(lines.end(), extra.begin(), extra.end());
+  return lines;
+}
+
+std::string condition_text(const char* written) {
+  auto r = build_form("f", with({"field a text", "end", "field b text", std::string("  show_if ") + written, "end"}));
+  if (auto* e = std::get_if<std::string>(&r)) return "!" + *e;
+  return std::get<Form>(r).field("b")->show_if->text();
+}
+
+void conditions_are_written_three_ways(void**) {
+  assert_string_equal(condition_text("a=x").c_str(), "a=x");
+  assert_string_equal(condition_text("a=x,y").c_str(), "a=x,y");
+  assert_string_equal(condition_text("a!=x,y").c_str(), "a!=x,y");
+  assert_string_equal(condition_text("a").c_str(), "a");
+  assert_contains(condition_text("a=x,"), "is written FIELD=VALUE");
+  assert_contains(condition_text("=x"), "is written FIELD=VALUE");
+  assert_contains(condition_text("a!="), "is written FIELD=VALUE");
+  assert_contains(error_with(with({"field a radios", "  option x en \"X\"", "end", "field b text",
+                                   "  show_if a!=x,z", "end"})), "\"z\" is not an option of field \"a\" (line 6)");
+  assert_contains(error_with(with({"field a checkbox", "end", "field b text", "  show_if a=no", "end"})),
+                  "a checkbox is compared with \"yes\"");
+  assert_contains(error_with(with({"field a consent", "end", "field b text", "  required_if a=yes,no", "end"})),
+                  "a checkbox is compared with \"yes\"");
+  // F, F=yes and F!=yes are what a checkbox takes.
+  assert_string_equal(condition_text("a").c_str(), "a");
+}
+
+// Built once, outside the test bodies (cmocka longjmps past destructors).
+const Form& stepped_form() {
+  static const Form form = [] {
+    auto r = build_form("f", stepped({"check_answers on", "save_and_return on ttl=2w", "max_drafts 500",
+                                      "prefill a c from=query",
+                                      "step one", "  title en \"One\"", "  fields a b", "end",
+                                      "step two", "  show_if a=x", "  fields c", "end"}));
+    if (auto* e = std::get_if<std::string>(&r)) fail_msg("%s", e->c_str());
+    return std::move(std::get<Form>(r));
+  }();
+  return form;
+}
+
+void steps_build(void**) {
+  const Form& f = stepped_form();
+  assert_int_equal(f.steps.size(), 2);
+  assert_true(f.multi_step() && f.check_answers && f.save_and_return);
+  assert_int_equal(f.draft_ttl_seconds, 14 * 86400);
+  assert_int_equal(f.max_drafts, 500);
+  assert_int_equal(f.prefill.size(), 2);
+  assert_string_equal(f.step_of("c")->name.c_str(), "two");
+  assert_null(f.step_of("h"));
+  assert_string_equal(f.steps[1].show_if->text().c_str(), "a=x");
+  assert_string_equal(std::string(f.steps[0].title.in("en", f.languages)).c_str(), "One");
+}
+
+std::int64_t draft_ttl(const char* line) {
+  auto r = build_form("f", stepped({line, "step one", "  fields a b c", "end"}));
+  if (auto* e = std::get_if<std::string>(&r)) fail_msg("%s", e->c_str());
+  return std::get<Form>(r).draft_ttl_seconds;
+}
+
+void drafts_are_kept_as_long_as_said(void**) {
+  assert_int_equal(draft_ttl("save_and_return on"), 30 * 86400);
+  assert_int_equal(draft_ttl("save_and_return on ttl=12h"), 12 * 3600);
+  assert_int_equal(draft_ttl("save_and_return off"), 86400);
+  assert_int_equal(draft_ttl("max_drafts 1"), 86400);
+}
+
+void step_errors(void**) {
+  assert_contains(error_with(stepped({"step one", "  fields a b c zz", "end"})),
+                  "step \"one\": names the field \"zz\", which this form does not have (line 13)");
+  assert_contains(error_with(stepped({"step one", "  fields a b", "end"})), "field \"c\" is in no step");
+  assert_contains(error_with(stepped({"step one", "  fields a b", "end", "step two", "  fields b c", "end"})),
+                  "field \"b\" is already in step \"one\"");
+  assert_contains(error_with(stepped({"step one", "  fields a b c h", "end"})), "hidden fields belong to no step");
+  assert_contains(error_with(stepped({"step check", "  fields a b c", "end"})), "reserved for the check-answers page");
+  assert_contains(error_with(stepped({"step 1x", "  fields a b c", "end"})), "the step name \"1x\" is not valid");
+  assert_contains(error_with(stepped({"step one", "  fields a", "end", "step one", "  fields b c", "end"})),
+                  "duplicate step \"one\"");
+  assert_contains(error_with(stepped({"step one", "  title en \"One\"", "end"})), "needs at least one field");
+  assert_contains(error_with(stepped({"step one", "  title de \"Eins\"", "  fields a b c", "end"})),
+                  "step \"one\": title in \"de\": not one of the form's languages");
+  assert_contains(error_with(stepped({"step one", "  feilds a b c", "end"})), "did you mean \"fields\"");
+  assert_contains(error_with(stepped({"step one", "  required", "end"})), "not a setting of a step");
+  assert_contains(error_with(stepped({"fields a b c"})), "is a setting of a step");
+  // Conditions name earlier steps (a step's) or earlier-or-own (a field's).
+  assert_contains(error_with(stepped({"step one", "  show_if a=x", "  fields a b c", "end"})),
+                  "a step's show_if names a field of an earlier step (line 14)");
+  assert_contains(error_with(with({"field a text", "end", "field b text", "  show_if c", "end", "field c text", "end",
+                                   "step one", "  fields a b", "end", "step two", "  fields c", "end"})),
+                  "of the later step \"two\"");
+  assert_contains(error_with(stepped({"step one", "  fields a", "end", "step two", "  show_if zz", "  fields b c", "end"})),
+                  "step \"two\": show_if names the field \"zz\"");
+  // A field's condition on its own step, or a hidden field, is fine.
+  assert_true(builds(with({"field a text", "end", "field b text", "  show_if a", "end",
+                           "field h hidden", "  default v", "end", "field c text", "  show_if h=v", "end",
+                           "step one", "  fields a b c", "end"})));
+}
+
+void journey_setting_errors(void**) {
+  assert_contains(error_with(with({"check_answers on", "field a text", "end"})), "check_answers on needs step blocks");
+  assert_contains(error_with(with({"save_and_return on", "field a text", "end"})), "save_and_return on needs step blocks");
+  assert_contains(error_with(with({"check_answers maybe", "field a text", "end"})), "check_answers takes on or off");
+  assert_contains(error_with(with({"save_and_return on ttl=soon", "field a text", "end"})), "is not a duration");
+  assert_contains(error_with(with({"save_and_return on for=2d", "field a text", "end"})), "is not ttl=DURATION");
+  assert_contains(error_with(with({"max_drafts 0", "field a text", "end"})), "max_drafts takes a whole number from 1 to 10000000");
+  assert_contains(error_with(with({"max_drafts 10000001", "field a text", "end"})), "max_drafts takes");
+  assert_contains(error_with(with({"max_drafts 5", "max_drafts 6", "field a text", "end"})), "duplicate \"max_drafts\"");
+  assert_contains(error_with(with({"prefill a", "field a text", "end"})), "from=query");
+  assert_contains(error_with(with({"prefill a from=cookie", "field a text", "end"})), "from=query");
+  assert_contains(error_with(with({"prefill zz from=query", "field a text", "end"})),
+                  "prefill names the field \"zz\", which this form does not have (line 2)");
+  assert_contains(error_with(with({"prefill a from=query", "field a consent", "end"})), "consent is given actively");
+  assert_contains(error_with(with({"prefill a from=query", "field a national_id", "end"})), "must not travel in URLs");
+  assert_contains(error_with(with({"prefill a from=query", "field a file", "end"})), "cannot be filled from a URL");
+  assert_contains(error_with(with({"prefill a from=query", "field a hidden", "  default x", "end"})),
+                  "cannot be filled from a URL");
+  // prefill works on a one-page form.
+  assert_true(builds(with({"prefill a from=query", "field a text", "end"})));
+}
+
 }  // namespace
 
 int main() {
@@ -208,6 +340,11 @@ int main() {
       cmocka_unit_test(configuration_errors),
       cmocka_unit_test(durations_as_people_say_them),
       cmocka_unit_test(deliveries_are_configured),
+      cmocka_unit_test(conditions_are_written_three_ways),
+      cmocka_unit_test(steps_build),
+      cmocka_unit_test(drafts_are_kept_as_long_as_said),
+      cmocka_unit_test(step_errors),
+      cmocka_unit_test(journey_setting_errors),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -35,13 +35,14 @@ inline std::vector<std::string> words(std::string_view line) {
   return out;
 }
 
-// Lines: "title en \"X\"" for the form, "field NAME TYPE" to open a field,
-// "  setting ..." (indented) inside it, "end" to close it. Returns the
+// Lines: "title en \"X\"" for the form, "field NAME TYPE" to open a field
+// (or "step NAME" a step), "  setting ..." (indented) inside it, "end" to
+// close it. Returns the
 // form, or the first error text.
 inline std::variant<forms::Form, std::string> build_form(std::string_view name, const std::vector<std::string>& lines) {
   forms::FormBuilder b(name);
   int line_no = 0;
-  bool in_field = false;
+  bool in_field = false, in_step = false;
   for (const std::string& line : lines) {
     ++line_no;
     auto w = words(line);
@@ -49,8 +50,13 @@ inline std::variant<forms::Form, std::string> build_form(std::string_view name, 
     std::string error;
     if (w.empty()) continue;
     if (w[0] == "end") {
-      error = b.end_field();
-      in_field = false;
+      error = in_step ? b.end_step() : b.end_field();
+      in_field = in_step = false;
+    } else if (w[0] == "step" && !in_field && !in_step) {
+      error = b.begin_step(v, line_no);
+      in_step = true;
+    } else if (in_step) {
+      error = b.step_setting(v, line_no);
     } else if (w[0] == "field") {
       error = b.begin_field(v, line_no);
       in_field = true;

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "storage/drafts.hpp"
 #include "storage/submission_store.hpp"
 
 #include <rapidjson/stringbuffer.h>
@@ -81,6 +82,9 @@ Result<StoreStatus> collect_status(Store& store, std::span<const std::string_vie
     auto count = submission_count(*txn, store.db(), form.name);
     if (!count) return count.error();
     figures.submissions = *count;
+    auto drafts = drafts::count(*txn, store.db(), form.name);
+    if (!drafts) return drafts.error();
+    figures.drafts = *drafts;
     auto today = submissions_on_day(*txn, store.db(), form.name, local_day(now));
     if (!today) return today.error();
     figures.today = *today;
@@ -206,6 +210,8 @@ std::string render_status_json(const StoreStatus& status, long pid) {
     w.StartObject();
     w.Key("submissions");
     w.Uint64(f.submissions);
+    w.Key("drafts");
+    w.Uint64(f.drafts);
     w.Key("retired");
     w.Bool(f.retired);
     w.Key("retention_seconds");

@@ -46,6 +46,7 @@ struct DeliveryFigures {
 struct FormFigures {
   std::string name;
   std::uint64_t submissions = 0;
+  std::uint64_t drafts = 0;  // storage/drafts.hpp: kept now (expired ones not yet purged too)
   std::int64_t retention_seconds = 0;
   std::uint64_t today = 0;        // stored on the server's local day
   std::uint64_t max_per_day = 0;

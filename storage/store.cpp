@@ -89,6 +89,9 @@ Result<Databases> open_databases(Txn& txn, bool create) {
       {&Databases::outbox, "outbox"},
       {&Databases::outbox_due, "outbox_due"},
       {&Databases::outbox_stats, "outbox_stats"},
+      {&Databases::drafts, "drafts"},
+      {&Databases::draft_expiry, "draft_expiry"},
+      {&Databases::draft_counts, "draft_counts"},
   };
   for (const auto& named : kDatabases) {
     auto opened = txn.open_db(named.name, create);

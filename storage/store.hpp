@@ -32,6 +32,9 @@ struct Databases {
   Db outbox;         // storage/outbox.hpp (deliveries of submissions)
   Db outbox_due;
   Db outbox_stats;
+  Db drafts;         // storage/drafts.hpp (issue 15: multi-step forms)
+  Db draft_expiry;
+  Db draft_counts;
   // Calendars: see storage/event_store.hpp for the layout.
   Db events;
   Db event_time;

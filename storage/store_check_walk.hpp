@@ -61,5 +61,8 @@ Status check_calendars(Walk& walk);
 // storage/outbox.cpp: each entry belongs to a stored submission, the due
 // index and the counts agree with the entries.
 Status check_outbox(Walk& walk);
+// storage/drafts.cpp: each draft decodes and is in draft_expiry at its time,
+// each expiry entry names such a draft, the counts agree with the drafts.
+Status check_drafts(Walk& walk);
 
 }  // namespace civic::storage::check

@@ -9,6 +9,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "storage/drafts.hpp"
 #include "storage/keys.hpp"
 #include "storage/outbox.hpp"
 #include "storage/submission_keys.hpp"
@@ -170,11 +171,25 @@ Status store_one(Txn& txn, const Databases& db, std::string_view tag, const NewS
       return {};
     }
   }
+  // The last step of a multi-step form: its draft goes with it; a draft
+  // already gone (sent from another tab, expired, erased) stores nothing.
+  if (!s.draft_id.empty()) {
+    auto draft = drafts::read(txn, db, s.form, s.draft_id, now);
+    if (!draft) return draft.error();
+    if (!draft->has_value()) {
+      outcome.draft_gone = true;
+      return {};
+    }
+  }
   auto place = take_daily_place(txn, db, s.form, s.max_per_day, now);
   if (!place) return place.error();
   if (!*place) {
     outcome.over_limit = true;
     return {};
+  }
+  if (!s.draft_id.empty()) {
+    auto removed = drafts::remove(txn, db, s.form, s.draft_id);
+    if (!removed) return removed.error();
   }
   auto counter = read_counter(txn, db, s.form);
   if (!counter) return counter.error();
@@ -289,7 +304,7 @@ Result<std::vector<CommitOutcome>> commit_submissions(Store& store, std::span<co
   bool stored = false;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     if (auto st = store_one(*txn, db, store.receipt_tag(), batch[i], now, outcomes[i]); !st) return st.error();
-    stored = stored || (!outcomes[i].replayed && !outcomes[i].over_limit);
+    stored = stored || (!outcomes[i].replayed && !outcomes[i].over_limit && !outcomes[i].draft_gone);
   }
   // Nothing new: no durable commit for it (a flood of refusals costs no fsync).
   if (!stored) {

@@ -48,11 +48,15 @@ struct NewSubmission {
   std::int64_t replay_expires = 0;       // seconds since the epoch
   std::uint64_t max_per_day = 0;         // the form's max_submissions_per_day; 0: no limit
   std::vector<std::uint32_t> deliveries;  // outbox targets (storage/outbox.hpp), written with it
+  // The draft (storage/drafts.hpp, raw id) this is the final submission of;
+  // empty: none. Removed in the same transaction as the submission is stored.
+  std::string draft_id;
 };
 
 struct CommitOutcome {
   bool replayed = false;    // a repeat: nothing was stored
   bool over_limit = false;  // the form took max_per_day today already: nothing was stored
+  bool draft_gone = false;  // its draft_id names no draft (sent, expired, erased): nothing was stored
   std::string receipt;
   std::uint64_t seq = 0;
 };

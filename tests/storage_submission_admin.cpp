@@ -224,7 +224,7 @@ void status_reports_each_form(void** state) {
   assert_true(status.ok());
   std::string json = render_status_json(*status, 1);
   assert_non_null(strstr(json.c_str(),
-                         "\"feedback\":{\"submissions\":2,\"retired\":false,\"retention_seconds\":86400,"
+                         "\"feedback\":{\"submissions\":2,\"drafts\":0,\"retired\":false,\"retention_seconds\":86400,"
                          "\"submissions_today\":2,\"max_submissions_per_day\":5,"
                          "\"oldest_created_time\":\"1970-01-01T00:16:40Z\",\"oldest_age_seconds\":1000,"
                          "\"last_purge\":{\"time\":\"1970-01-01T00:30:00Z\",\"removed\":0,\"removed_total\":0},"
@@ -232,7 +232,7 @@ void status_reports_each_form(void** state) {
                          "\"pending\":0,\"failed\":0,\"delivered\":0,\"oldest_pending_age_seconds\":null,"
                          "\"last_error\":null}]}"));
   assert_non_null(strstr(json.c_str(),
-                         "\"empty\":{\"submissions\":0,\"retired\":false,\"retention_seconds\":0,\"submissions_today\":0,"
+                         "\"empty\":{\"submissions\":0,\"drafts\":0,\"retired\":false,\"retention_seconds\":0,\"submissions_today\":0,"
                          "\"max_submissions_per_day\":null,\"oldest_created_time\":null,"
                          "\"oldest_age_seconds\":null,\"last_purge\":null,\"deliveries\":[]}"));
 }

@@ -62,6 +62,7 @@ enum class Text {
   not_found_text,
   store_full_text,
   daily_limit_text,   // max_submissions_per_day reached
+  draft_gone_text,    // the draft of a multi-step form was sent already, expired or erased
   too_large_text,     // the body was over client_max_body_size
   server_error_text,
   // Multi-step forms.

@@ -20,6 +20,7 @@ struct Purger {
   std::int64_t interval = 60;  // seconds
   PoolTimer timer;
   std::uint64_t removed = 0;
+  std::uint64_t drafts_removed = 0;
   std::string error;
 };
 
@@ -31,6 +32,7 @@ Purger& purger() {
 // In the pool thread: no logging here, reported() logs on the event loop.
 void purge(Purger& p) {
   p.removed = 0;
+  p.drafts_removed = 0;
   p.error.clear();
   auto& store = worker_store();
   if (!store) return;
@@ -38,6 +40,7 @@ void purge(Purger& p) {
   auto report = forms::purge_if_due(*store, p.forms, now, p.interval);
   if (!report) return;  // another worker has the turn
   p.removed = report->removed;
+  p.drafts_removed = report->drafts_removed;
   p.error = report->problem();
 }
 
@@ -48,6 +51,9 @@ ngx_msec_t reported(Purger& p) {
     ngx_log_error(NGX_LOG_NOTICE, ngx_cycle->log, 0, "civic: retention purge removed %uL submissions",
                   static_cast<uint64_t>(p.removed));
   }
+  if (p.drafts_removed > 0)
+    ngx_log_error(NGX_LOG_NOTICE, ngx_cycle->log, 0, "civic: retention purge removed %uL expired drafts",
+                  static_cast<uint64_t>(p.drafts_removed));
   return static_cast<ngx_msec_t>(p.interval) * 1000;
 }
 

@@ -156,6 +156,17 @@ void answers_the_daily_limit(void**) {
   assert_true(a.reply.has("value=\"Maija &lt;M&gt;\""));  // nothing lost
 }
 
+void answers_a_draft_already_gone(void**) {
+  Answered a = committed(Kind::draft_gone, true);
+  assert_int_equal(a.reply.status, 409);
+  assert_true(a.reply.has("this application was sent already or has expired; nothing was stored"));
+  expect_refused(a, "its draft was sent already, expired or erased");
+  assert_string_equal(a.receipt.c_str(), "");
+  a = committed(Kind::draft_gone, false);
+  assert_int_equal(a.reply.status, 409);
+  assert_true(a.reply.has(escape_html(builtin_text(Text::draft_gone_text, "fi"))));
+}
+
 void answers_a_failed_commit(void**) {
   Answered a = committed(Kind::store_full, true);
   assert_int_equal(a.reply.status, 507);
@@ -188,6 +199,7 @@ int main() {
       cmocka_unit_test(answers_a_stored_submission),
       cmocka_unit_test(redirects_to_the_confirm_url),
       cmocka_unit_test(answers_the_daily_limit),
+      cmocka_unit_test(answers_a_draft_already_gone),
       cmocka_unit_test(answers_a_failed_commit),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);

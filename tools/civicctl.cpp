@@ -2,6 +2,7 @@
 // while nginx serves from the same store.
 #include <fcntl.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -10,6 +11,7 @@
 #include <ctime>
 #include <memory>
 #include <optional>
+#include <span>
 #include <exception>
 #include <string>
 #include <string_view>
@@ -72,6 +74,9 @@ constexpr const char* kUsage =
     "                           the form's deliveries still to make or failed, as JSON\n"
     "                           (as GET /admin/forms/FORM/deliveries answers)\n"
     "  retry FORM ID            put a failed delivery back, to be tried at once\n"
+    "  drafts FORM [--after ID] [--limit M]\n"
+    "                           the drafts of a multi-step form (no answers), as JSON\n"
+    "                           (as GET /admin/forms/FORM/drafts answers)\n"
     "\n"
     "       civicctl webhook-secret FILE\n"
     "                           write a new webhook secret (whsec_...) to FILE, mode 0600,\n"
@@ -167,19 +172,22 @@ std::int64_t now_ms() {
   return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-int cmd_deliveries(const Options& opt) {
-  const char* usage = "usage: civicctl --store DIR deliveries FORM [--state pending|failed] [--since N] [--limit M]";
+// A listing of the admin API (GET /admin/forms/FORM/`what`), its query from
+// the options named in `known` (--state pending: state=pending).
+int admin_listing(const Options& opt, std::string_view what, std::span<const std::string_view> known,
+                  const char* usage) {
   if (opt.args.size() < 2) return fail(usage);
   std::string query;
   for (std::size_t i = 2; i + 1 < opt.args.size(); i += 2) {
     const std::string& a = opt.args[i];
-    if (a != "--state" && a != "--since" && a != "--limit") return fail(std::string("unknown option ") + a + "\n" + usage);
+    if (std::find(known.begin(), known.end(), a) == known.end())
+      return fail(std::string("unknown option ") + a + "\n" + usage);
     query += (query.empty() ? "" : "&") + a.substr(2) + "=" + civic::url::encoded(opt.args[i + 1], civic::url::Keep::unreserved);
   }
   if (opt.args.size() % 2 != 0) return fail(usage);
   // The admin API's own reading of the parameters and its answer.
   civic::forms::AdminRequest request;
-  std::string path = opt.args[1] + "/deliveries";
+  std::string path = opt.args[1] + "/" + std::string(what);
   request.path = path;
   request.args = query;
   auto route = civic::forms::route_admin_path(request.path);
@@ -191,6 +199,17 @@ int cmd_deliveries(const Options& opt) {
   auto store = open_store(opt);
   if (!store) return fail(store.error().message());
   return print_reply(civic::forms::answer_in_pool(*store, std::get<civic::forms::AdminPlan>(planned)));
+}
+
+int cmd_deliveries(const Options& opt) {
+  static constexpr std::string_view kKnown[] = {"--state", "--since", "--limit"};
+  return admin_listing(opt, "deliveries", kKnown,
+                       "usage: civicctl --store DIR deliveries FORM [--state pending|failed] [--since N] [--limit M]");
+}
+
+int cmd_drafts(const Options& opt) {
+  static constexpr std::string_view kKnown[] = {"--after", "--limit"};
+  return admin_listing(opt, "drafts", kKnown, "usage: civicctl --store DIR drafts FORM [--after ID] [--limit M]");
 }
 
 int cmd_retry(const Options& opt) {
@@ -465,6 +484,7 @@ int run(int argc, char** argv) {
   if (command == "import") return cmd_import(opt);
   if (command == "export") return cmd_export(opt);
   if (command == "deliveries") return cmd_deliveries(opt);
+  if (command == "drafts") return cmd_drafts(opt);
   if (command == "retry") return cmd_retry(opt);
   return fail("unknown command \"" + command + "\" (see civicctl --help)");
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/query_string.hpp"
+#include "storage/drafts.hpp"
 
 namespace civic::forms {
 
@@ -51,6 +52,19 @@ std::optional<Reply> read_window(const AdminQuery& q, std::uint64_t max_limit, W
     w.limit = *v;
   }
   return std::nullopt;
+}
+
+// after=ID&limit=M: drafts after the one with id ID (32 hex digits).
+std::optional<Reply> plan_drafts(const AdminRequest& request, AdminPlan& plan) {
+  static constexpr std::string_view kKnown[] = {"after", "limit"};
+  AdminQuery q;
+  if (auto bad = read_query(request.args, kKnown, q)) return bad;
+  if (const std::string* value = q.get("after")) {
+    auto id = storage::drafts::id_from_hex(*value);
+    if (!id) return bad_request("after must be a draft id (32 lower-case hex digits)", "after");
+    plan.draft = std::move(*id);
+  }
+  return read_window(q, kMaxListLimit, plan.window);  // its limit ("since" is not known here)
 }
 
 std::optional<Reply> plan_list(const AdminRequest& request, AdminPlan& plan) {
@@ -125,6 +139,12 @@ std::optional<AdminRoute> route_admin_path(std::string_view path) {
   else if (what == "submissions.csv") route.kind = Kind::csv;
   else if (what == "submissions.xml") route.kind = Kind::xml;
   else if (what == "deliveries") route.kind = Kind::deliveries;
+  else if (what == "drafts") route.kind = Kind::drafts;
+  else if (what.starts_with("drafts/")) {
+    route.kind = Kind::draft;
+    route.draft = what.substr(7);
+    if (route.draft.empty() || route.draft.find('/') != std::string_view::npos) return std::nullopt;
+  }
   else if (what.starts_with("deliveries/") && what.ends_with("/retry") && what.size() > 17) {
     route.kind = Kind::retry;
     route.delivery = what.substr(11, what.size() - 17);
@@ -171,6 +191,14 @@ std::variant<AdminPlan, Reply> plan_admin_request(const AdminRoute& route, const
     plan.action = Action::erase;
     return plan;
   }
+  if (route.kind == Kind::draft) {
+    if (request.method != AdminMethod::erase) return method_not_allowed("DELETE");
+    auto id = storage::drafts::id_from_hex(route.draft);
+    if (!id) return bad_request("a draft id is 32 lower-case hex digits", "id");
+    plan.action = Action::erase_draft;
+    plan.draft = std::move(*id);
+    return plan;
+  }
   if (route.kind == Kind::retry) {
     if (request.method != AdminMethod::post) return method_not_allowed("POST");
     plan.action = Action::retry;
@@ -201,7 +229,12 @@ std::variant<AdminPlan, Reply> plan_admin_request(const AdminRoute& route, const
       plan.action = Action::deliveries;
       refused = plan_deliveries(request, plan);
       break;
+    case Kind::drafts:
+      plan.action = Action::drafts;
+      refused = plan_drafts(request, plan);
+      break;
     case Kind::retry:
+    case Kind::draft:
       break;  // planned above
   }
   if (refused) return std::move(*refused);

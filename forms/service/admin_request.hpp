@@ -8,6 +8,9 @@
 //   GET    {form}/deliveries?state=pending|failed&since=N&limit=M
 //                                                   the outbox (forms/service/delivery_admin.hpp)
 //   POST   {form}/deliveries/{id}/retry             a failed delivery tried again
+//   GET    {form}/drafts?after=ID&limit=M          drafts of a multi-step form
+//                                                   (forms/service/draft_admin.hpp)
+//   DELETE {form}/drafts/{id}                       a draft erased (204)
 //
 // The path names a route; once the form is known, the route, the method and
 // the query make a plan, or a refusal (404, 405, 400) to send as it is.
@@ -38,11 +41,12 @@ struct AdminRequest {
 };
 
 struct AdminRoute {
-  enum class Kind { list, csv, xml, one, file, deliveries, retry } kind = Kind::list;
+  enum class Kind { list, csv, xml, one, file, deliveries, retry, drafts, draft } kind = Kind::list;
   std::string_view form;
   std::string_view receipt;  // one, file
   std::string_view field;    // file
   std::string_view delivery; // retry: the delivery's id
+  std::string_view draft;    // draft: its id, 32 hex digits as sent
 };
 
 // What the path names; nullopt: nothing (404).
@@ -70,7 +74,7 @@ struct ExportPlan {
 };
 
 struct AdminPlan {
-  enum class Action { list, export_rows, one, file, erase, deliveries, retry } action = Action::list;
+  enum class Action { list, export_rows, one, file, erase, deliveries, retry, drafts, erase_draft } action = Action::list;
   std::string form;
   std::string receipt;  // one, file, erase
   std::string field;    // file
@@ -78,6 +82,7 @@ struct AdminPlan {
   Window window;            // list, export_rows, deliveries
   std::string state;        // deliveries: "pending", "failed" or "" (both)
   std::string delivery;     // retry: the delivery's id
+  std::string draft;        // erase_draft: the raw id; drafts: list after this raw id ("" from the first)
   ExportPlan export_plan;   // export_rows
 };
 

@@ -156,6 +156,12 @@ PublicAnswer commit_answer(const FormVisit& visit, const CommitResult& result, c
       r.headers.insert(r.headers.begin(), {"Retry-After", std::to_string(storage::seconds_left_in_day(now))});
       return refusal(form, "max_submissions_per_day reached", std::move(r));
     }
+    case Kind::draft_gone: {
+      // Sent from another tab, expired or erased: nothing to finish.
+      Reply r = visit.wants_json ? error_reply(409, "this application was sent already or has expired; nothing was stored")
+                                 : form_again(visit, now, 409, submitted, Text::draft_gone_text);
+      return refusal(form, "its draft was sent already, expired or erased", std::move(r));
+    }
     case Kind::store_full:
     case Kind::failed: {
       bool full = result.kind == Kind::store_full;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "storage/drafts.hpp"
 #include "storage/retention.hpp"
 
 namespace civic::forms {
@@ -10,7 +11,9 @@ std::vector<FormRetention> forms_to_purge(const Forms& configured, std::span<con
   std::vector<FormRetention> out;
   for (std::string_view name : configured.names()) {
     const Form* f = configured.find(name);
-    if (f != nullptr && f->retention_seconds > 0) out.push_back({f->name, f->retention_seconds});
+    // A multi-step form without a retention is there for its drafts' expiry
+    // (purge_forms purges the drafts of every form; its submissions are kept).
+    if (f != nullptr && (f->retention_seconds > 0 || f->multi_step())) out.push_back({f->name, f->retention_seconds});
   }
   for (const auto& r : retired)
     if (r.retention_seconds > 0) out.push_back({r.name, r.retention_seconds});
@@ -27,10 +30,28 @@ std::int64_t purge_interval(std::span<const FormRetention> forms) {
   std::int64_t shortest = 0;
   for (const auto& f : forms)
     if (f.retention_seconds > 0) shortest = shortest == 0 ? f.retention_seconds : std::min(shortest, f.retention_seconds);
+  if (shortest == 0) return 60;  // only drafts to expire: a minute late is fine
   return std::clamp<std::int64_t>(shortest / 4, 1, 60);
 }
 
 namespace {
+
+// Drafts one round removes at most (one write transaction; the rest wait
+// for the next round, as a flood of expired drafts must not hold the writer).
+constexpr std::size_t kDraftsPerRound = 1000;
+
+Result<std::uint64_t> purge_expired_drafts(storage::Store& store, std::int64_t now) {
+  auto txn = storage::Txn::begin_write(store.env());
+  if (!txn) return txn.error();
+  auto removed = storage::drafts::purge_expired(*txn, store.db(), now, kDraftsPerRound);
+  if (!removed) return removed.error();
+  if (*removed == 0) {
+    txn->abort();
+    return std::uint64_t{0};
+  }
+  if (auto st = txn->commit(); !st) return st.error();
+  return std::uint64_t{*removed};
+}
 
 Result<std::uint64_t> count_expired(storage::Store& store, std::string_view form, std::int64_t cutoff) {
   auto txn = storage::Txn::begin_read(store.env());
@@ -63,6 +84,15 @@ PurgeReport purge_forms(storage::Store& store, std::span<const FormRetention> fo
     }
     report.removed += done.removed;
     report.forms.push_back(std::move(done));
+  }
+  // Expired drafts, of every form at once (one index of expiry times).
+  if (!dry_run) {
+    auto drafts = purge_expired_drafts(store, now);
+    if (!drafts) {
+      report.error = drafts.error();
+      return report;
+    }
+    report.drafts_removed = *drafts;
   }
   return report;
 }

@@ -41,6 +41,7 @@ struct FormPurged {
 struct PurgeReport {
   std::vector<FormPurged> forms;  // those done, in order, up to a failure
   std::uint64_t removed = 0;
+  std::uint64_t drafts_removed = 0;  // expired drafts (storage/drafts.hpp), not in a dry run
   std::optional<Error> error;  // the run stopped at form `failed_form`
   std::string failed_form;
 
@@ -49,7 +50,8 @@ struct PurgeReport {
 };
 
 // Removes (a dry run: counts) each form's submissions older than its
-// retention at `now`.
+// retention at `now`; then (not in a dry run) expired drafts of every form,
+// a bounded number per run.
 PurgeReport purge_forms(storage::Store& store, std::span<const FormRetention> forms, std::int64_t now,
                         bool dry_run = false);
 

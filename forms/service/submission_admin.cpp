@@ -6,6 +6,7 @@
 
 #include "forms/file_type.hpp"
 #include "forms/service/delivery_admin.hpp"
+#include "forms/service/draft_admin.hpp"
 #include "forms/service/form_definition.hpp"
 #include "forms/service/stored_file.hpp"
 #include "storage/submission_removal.hpp"
@@ -73,6 +74,8 @@ AdminAnswer answer_admin(const Forms& configured, storage::Store* store, const A
     case Action::erase:
     case Action::deliveries:
     case Action::retry:
+    case Action::drafts:
+    case Action::erase_draft:
       answer.in_pool = std::move(plan);
       break;
     case Action::export_rows:
@@ -94,6 +97,8 @@ Reply answer_in_pool(storage::Store& store, const AdminPlan& plan) {
   if (plan.action == AdminPlan::Action::erase) return erasure(store, plan.form, plan.receipt);
   if (plan.action == AdminPlan::Action::deliveries) return delivery_list(store, plan.form, plan.state, plan.window);
   if (plan.action == AdminPlan::Action::retry) return delivery_retry(store, plan.form, plan.delivery, now_ms());
+  if (plan.action == AdminPlan::Action::drafts) return draft_list(store, plan.form, plan.draft, plan.window);
+  if (plan.action == AdminPlan::Action::erase_draft) return draft_erasure(store, plan.form, plan.draft);
   return submission_list(store, plan.form, plan.window);
 }
 

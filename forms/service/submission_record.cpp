@@ -44,8 +44,10 @@ CommitResult commit_result(const Result<std::vector<storage::CommitOutcome>>& ba
   const storage::CommitOutcome& outcome = batch.value()[i];
   result.kind = outcome.replayed     ? CommitResult::Kind::replayed
                 : outcome.over_limit ? CommitResult::Kind::over_limit
+                : outcome.draft_gone ? CommitResult::Kind::draft_gone
                                      : CommitResult::Kind::stored;
-  if (result.kind != CommitResult::Kind::over_limit) result.receipt = outcome.receipt;
+  if (result.kind == CommitResult::Kind::stored || result.kind == CommitResult::Kind::replayed)
+    result.receipt = outcome.receipt;
   return result;
 }
 

@@ -24,7 +24,8 @@ storage::NewSubmission submission_record(const Form& form, std::string_view lang
 // What became of one submission of a committed batch.
 struct CommitResult {
   // over_limit: the form's max_submissions_per_day is reached for today.
-  enum class Kind { stored, replayed, over_limit, store_full, failed } kind = Kind::failed;
+  // draft_gone: the draft it finishes was sent already, expired or erased.
+  enum class Kind { stored, replayed, over_limit, draft_gone, store_full, failed } kind = Kind::failed;
   std::string receipt;  // stored, replayed
   std::string error;    // store_full, failed: for the log
 };

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "forms/service/retention_purge.hpp"
+#include "storage/drafts.hpp"
 #include "storage/submission_store.hpp"
 #include "tests/support/forms_admin.hpp"
 #include "tests/support/cmocka.hpp"  // last
@@ -43,6 +44,60 @@ std::string covered(bool by_nginx) {
   std::string out;
   for (const auto& f : forms) out += f.name + ":" + std::to_string(f.retention_seconds) + " ";
   return out;
+}
+
+// A multi-step form without a retention: covered for its drafts.
+std::string covered_with_steps() {
+  Forms configured;
+  Form steps = test::feedback_form();
+  steps.name = "steps";
+  steps.retention_seconds = 0;
+  steps.steps.push_back({"contact", 1, {}, {"name"}, std::nullopt});
+  configured.add(steps);
+  auto forms = forms_to_purge(configured, {});
+  std::string out;
+  for (const auto& f : forms) out += f.name + ":" + std::to_string(f.retention_seconds) + " ";
+  return out + std::to_string(purge_interval(forms));
+}
+
+void covers_multi_step_forms_for_their_drafts(void**) {
+  assert_string_equal(covered_with_steps().c_str(), "steps:0 60");  // a minute late is fine for drafts
+}
+
+// Drafts of "feedback" expiring at kNow - 1 (`expired` of them) and kNow + 100.
+bool put_drafts(storage::Store& store, int expired) {
+  auto txn = storage::Txn::begin_write(store.env());
+  if (!txn) return false;
+  for (int i = 0; i <= expired; ++i) {
+    storage::drafts::Draft d;
+    d.form = "feedback";
+    d.id = std::string(storage::drafts::kIdBytes, static_cast<char>('a' + i));
+    d.expires = i < expired ? kNow - 1 : kNow + 100;
+    auto put = storage::drafts::put(*txn, store.db(), d, 100);
+    if (!put || *put != storage::drafts::PutOutcome::stored) return false;
+  }
+  return txn->commit().ok();
+}
+
+std::uint64_t drafts_left(storage::Store& store) {
+  auto txn = storage::Txn::begin_read(store.env());
+  return txn ? storage::drafts::count(*txn, store.db(), "feedback").value() : 0;
+}
+
+// drafts_removed of a run (a dry run too) over no form at all.
+std::uint64_t drafts_purged(storage::Store& store, bool dry_run) {
+  PurgeReport report = purge_forms(store, {}, kNow, dry_run);
+  return report.error ? 999 : report.drafts_removed;
+}
+
+void removes_expired_drafts(void** state) {
+  auto& f = test::forms_store(state);
+  assert_true(put_drafts(*f.store, 2));
+  assert_int_equal(drafts_purged(*f.store, true), 0);  // a dry run removes nothing
+  assert_int_equal(drafts_left(*f.store), 3);
+  assert_int_equal(drafts_purged(*f.store, false), 2);
+  assert_int_equal(drafts_left(*f.store), 1);
+  assert_int_equal(drafts_purged(*f.store, false), 0);
 }
 
 void covers_the_forms_with_a_retention(void**) {
@@ -133,6 +188,8 @@ int main() {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(covers_the_forms_with_a_retention),
       cmocka_unit_test(runs_a_quarter_of_the_shortest_retention),
+      cmocka_unit_test(covers_multi_step_forms_for_their_drafts),
+      cmocka_unit_test_setup_teardown(removes_expired_drafts, test::forms_store_setup, test::forms_store_teardown),
       cmocka_unit_test(a_stopped_run_names_its_form),
       cmocka_unit_test_setup_teardown(removes_what_outlived_its_retention, setup, test::forms_store_teardown),
       cmocka_unit_test_setup_teardown(one_process_per_turn, setup, test::forms_store_teardown),

@@ -281,6 +281,28 @@ void verify_checks_the_drafts(void** state) {
                                    "draft_counts: f counts 5 drafts; drafts holds 1\n");
 }
 
+// A store made before drafts (issue 15): the three databases dropped, the
+// store closed and opened again; true if it then keeps a draft.
+bool older_store_gets_the_databases(Fixture& f) {
+  {
+    auto txn = Txn::begin_write(f.store->env());
+    if (!txn) return false;
+    const Databases& db = f.store->db();
+    for (Db d : {db.drafts, db.draft_expiry, db.draft_counts})
+      if (mdb_drop(txn->handle(), d.dbi, 1) != 0) return false;
+    if (!txn->commit()) return false;
+  }
+  f.store.reset();
+  if (!f.open()) return false;
+  return std::string_view(put(f, "f", 'a', 1000)) == "stored" && count(f, "f") == 1;
+}
+
+void an_older_store_gets_the_drafts_databases(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  assert_true(older_store_gets_the_databases(f));
+  assert_string_equal(verified(f), "");
+}
+
 }  // namespace
 
 int main() {
@@ -296,6 +318,7 @@ int main() {
       cmocka_unit_test_setup_teardown(an_expired_or_unknown_draft_stores_nothing, setup,
                                       test::delete_fixture<Fixture>),
       cmocka_unit_test_setup_teardown(verify_checks_the_drafts, setup, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(an_older_store_gets_the_drafts_databases, setup, test::delete_fixture<Fixture>),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -201,6 +201,21 @@ bool mail_resume_link(const delivery::SmtpConfig& smtp, const FormVisit& visit, 
   return !results.empty() && results.front().delivered;
 }
 
+// The record of a Send whose draft is gone: nothing to store, only the
+// keys that recognize a repeat of a Send that was stored.
+storage::NewSubmission submission_record_without_answers(const Form& form, std::string_view lang,
+                                                         std::string_view nonce, std::string_view draft_id,
+                                                         std::int64_t now) {
+  Intake intake;
+  intake.result = IntakeResult::accepted;
+  intake.data_json = "{}";
+  intake.replay_keys.push_back("T:" + std::string(nonce));
+  intake.replay_expires = now + std::max(form.token_lifetime_seconds, kReplaySeconds);
+  storage::NewSubmission record = submission_record(form, lang, intake);
+  record.draft_id = std::string(draft_id);
+  return record;
+}
+
 // An intake refused before the draft is touched (undecodable, honeypot,
 // token): answered as a one-page form's would be, on the step posted.
 PublicAnswer refused(const FormVisit& visit, IntakeResult result, TokenCheck token, FormInput input,
@@ -376,6 +391,13 @@ JourneyOutcome take_journey_step(const Submission& submission, std::string_view 
       out.answer = {internal_error("reading a draft", found.error().message()), {}, {}};
       return out;
     }
+    if (!found.value() && on_check) {
+      // Send again after it was stored (a reload, a double click): to the
+      // commit, which knows this page's token and answers with the receipt
+      // it got; anything else finds the draft gone and stores nothing.
+      out.record = submission_record_without_answers(form, visit.lang, verified.nonce, *id, now);
+      return out;
+    }
     if (!found.value()) {
       out.answer = draft_missing(visit, 410, true, secure);
       return out;
@@ -498,6 +520,13 @@ JourneyOutcome take_journey_step(const Submission& submission, std::string_view 
 
 PublicAnswer journey_commit_answer(const FormVisit& visit, const CommitResult& result, const FormInput* answers,
                                    bool secure, std::int64_t now) {
+  // Sent already (another tab, an old page) or expired meanwhile: nothing
+  // was stored, and the citizen is told so, with a way to start again.
+  if (result.kind == CommitResult::Kind::draft_gone) {
+    PublicAnswer gone = draft_missing(visit, 410, true, secure);
+    gone.refused = "the draft was sent already, expired or erased; nothing stored";
+    return gone;
+  }
   PublicAnswer answer = commit_answer(visit, result, answers, now);
   if (result.kind == CommitResult::Kind::stored || result.kind == CommitResult::Kind::replayed)
     answer.reply.header("Set-Cookie", cleared_draft_cookie(visit.url, secure));

@@ -57,9 +57,17 @@ my $permit = <<'END';
         min_fill_time 0;
         max_drafts 2;
         step one { fields a; }
-        step two { fields b; }
+        step two { fields b news; }
         field a text { required; label en "A"; }
         field b text { label en "B"; }
+        field news checkbox { default yes; label en "Newsletter"; }
+    }
+    civic_form contact {
+        title en "Contact";
+        languages en;
+        prefill name from=query;
+        field name text { required; label en "Name"; }
+        field topic select { default general; label en "Topic"; option general en "General"; option other en "Other"; }
     }
 END
 
@@ -277,6 +285,14 @@ for my $s (@small) {
     push @status, $s->submit(fields => [a => 'x'], action => 'continue', follow => 0)->{status};
 }
 is_deeply(\@status, [303, 303, 503], 'max_drafts: the third draft is refused');
+$p = $small[0]->get('/forms/small?step=two');
+like(html($p), qr/name="news" value="yes" checked/, 'a later step shows its defaults the first time');
+$p = $small[0]->submit(fields => [b => 'y'], action => 'back');
+$p = $small[0]->get('/forms/small?step=two');
+unlike(html($p), qr/name="news" value="yes" checked/, 'and what was answered after that (unticked stays unticked)');
+$p = Civic::Browser->new($t)->get('/forms/contact?name=Liisa');
+like(html($p), qr/name="name" value="Liisa"/, 'prefill works on a one-page form');
+like(html($p), qr/<option value="general" selected>/, 'with the other fields\' defaults kept');
 like(html($small[2]->page), qr/too many unfinished forms/, 'saying so');
 
 $b = Civic::Browser->new($t);

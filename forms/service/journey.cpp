@@ -22,6 +22,8 @@ namespace drafts = storage::drafts;
 constexpr std::string_view kCheckPage = "check";
 constexpr std::string_view kSavedPage = "saved";
 constexpr std::string_view kPrefillPrefix = "_prefill.";
+// A draft's note that a step was answered (its value: the step's name).
+constexpr std::string_view kSeenMark = "_seen";
 // A ?F= prefill value longer than this is not a value anyone types.
 constexpr std::size_t kMaxPrefillBytes = 2000;
 // Idempotency of the final Submit: as long as a form token may be replayed.
@@ -66,11 +68,30 @@ bool has_value(const FormInput& in, std::string_view name) {
   return std::any_of(in.values.begin(), in.values.end(), [&](const auto& v) { return v.first == name; });
 }
 
+bool step_seen(const FormInput& answers, const Step& step) {
+  return std::any_of(answers.values.begin(), answers.values.end(),
+                     [&](const auto& v) { return v.first == kSeenMark && v.second == step.name; });
+}
+
+// A step shown for the first time shows its fields' defaults (and what
+// prefill gave).
+void add_defaults(const Form& form, const Step& step, FormInput& answers) {
+  if (step_seen(answers, step)) return;
+  for (const std::string& name : step.fields) {
+    const Field* f = form.field(name);
+    if (f == nullptr || has_value(answers, name)) continue;
+    for (const std::string& d : f->defaults) answers.values.emplace_back(name, d);
+  }
+}
+
 // The step's answers as posted replace what the draft had for its fields
 // (a checkbox left unticked is no longer ticked); a file field keeps its
 // files unless new ones were chosen. Prefilled values carried from the
 // first page fill fields of later steps that have no answer yet.
 void merge_step(const Form& form, const Step& step, FormInput& posted, FormInput& answers) {
+  // The step has been answered: from now on its fields show what is in the
+  // draft, not their defaults (an unticked default checkbox stays unticked).
+  if (!step_seen(answers, step)) answers.values.emplace_back(kSeenMark, step.name);
   for (const std::string& name : step.fields) {
     const Field* f = form.field(name);
     if (f == nullptr) continue;
@@ -123,6 +144,8 @@ PublicAnswer go_to(const FormVisit& visit, std::string_view place, std::string_v
   return {std::move(r), {}, {}};
 }
 
+}  // namespace
+
 // Prefill from the query string, for a first visit: each value as a
 // citizen would have typed it, kept only if it passes the field's checks.
 FormInput prefilled(const Form& form, std::string_view args, std::string_view lang) {
@@ -140,6 +163,8 @@ FormInput prefilled(const Form& form, std::string_view args, std::string_view la
   }
   return in;
 }
+
+namespace {
 
 // Whether every step shown before `step` passes its checks: the pages
 // cannot be skipped by editing the address.
@@ -292,6 +317,7 @@ PublicAnswer journey_page(const PublicSite& site, const PublicRequest& request, 
       else visit.carried.emplace_back(name, value);
     }
     visit.step = first;
+    add_defaults(form, *first, here);
     reply = form_page(visit, site.now, 200, &here);
     if (!cookie.empty()) reply.header("Set-Cookie", cleared_draft_cookie(visit.url, request.https));
     return {std::move(reply), {}, {}};
@@ -312,6 +338,7 @@ PublicAnswer journey_page(const PublicSite& site, const PublicRequest& request, 
         step = blocked ? blocked : first_shown(form, answers);
       visit.step = step;
       visit.return_to_check = form.check_answers && query_value(request.args, "return") == "check";
+      add_defaults(form, *step, answers);
       reply = form_page(visit, site.now, 200, &answers);
     }
   }
@@ -516,6 +543,14 @@ JourneyOutcome take_journey_step(const Submission& submission, std::string_view 
   out.record->draft_id = draft.id;
   out.answers = std::move(answers);
   return out;
+}
+
+FormInput first_visit_answers(const Form& form, std::string_view args, std::string_view lang) {
+  FormInput in = prefilled(form, args, lang);
+  for (const Field& f : form.fields)
+    if (!has_value(in, f.name))
+      for (const std::string& d : f.defaults) in.values.emplace_back(f.name, d);
+  return in;
 }
 
 PublicAnswer journey_commit_answer(const FormVisit& visit, const CommitResult& result, const FormInput* answers,

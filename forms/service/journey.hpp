@@ -50,6 +50,12 @@ struct JourneyOutcome {
 JourneyOutcome take_journey_step(const Submission& submission, std::string_view body, storage::Store& store,
                                  std::int64_t now);
 
+// Prefill (`prefill F... from=query`): the values of the query string `args`
+// for the listed fields, each kept only if it passes the field's checks.
+FormInput prefilled(const Form& form, std::string_view args, std::string_view lang);
+// What a one-page form shows on a first visit: prefill, and the defaults.
+FormInput first_visit_answers(const Form& form, std::string_view args, std::string_view lang);
+
 // The answer to the final commit: commit_answer, and the draft's cookie
 // cleared once the submission is stored.
 PublicAnswer journey_commit_answer(const FormVisit& visit, const CommitResult& result, const FormInput* answers,

@@ -91,8 +91,12 @@ std::variant<Submission, PublicAnswer> plan_public_request(const PublicSite& sit
 
   if (request.body_too_large && !route->schema) return too_large(visit, s.content_type, request.accept, site.now);
   if (route->schema) return schema(visit, request.method, site.now);
-  if (reads(request.method))
-    return form->multi_step() ? journey_page(site, request, visit) : PublicAnswer{form_page(visit, site.now, 200), {}, {}};
+  if (reads(request.method)) {
+    if (form->multi_step()) return journey_page(site, request, visit);
+    if (form->prefill.empty()) return PublicAnswer{form_page(visit, site.now, 200), {}, {}};
+    FormInput first = first_visit_answers(*form, request.args, visit.lang);
+    return PublicAnswer{form_page(visit, site.now, 200, &first), {}, {}};
+  }
   if (request.method != PublicMethod::post) return PublicAnswer{method_not_allowed("GET, HEAD, POST"), {}, {}};
 
   visit.wants_json = s.content_type.kind == BodyKind::json || prefers_json(request.accept);

@@ -78,7 +78,8 @@ is($out, '', 'and from civicctl');
 is($s->{forms}{pitka}{submissions}, 1, 'the 30-day form keeps its submission');
 # One purge, or two when the submissions' ages straddled a run.
 my $logged = 0;
-$logged += $1 while $t->error_log =~ /retention purge removed (\d+) submissions/g;
+my $log_text = $t->error_log;
+$logged += $1 while $log_text =~ /retention purge removed (\d+) submissions/g;
 is($logged, 5, 'the purge is logged');
 
 # --- erasure, and a compacted backup without it

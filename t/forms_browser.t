@@ -10,13 +10,10 @@ use lib 't/lib';
 use Test::More;
 use JSON::PP;
 use Civic::Test;
+use Civic::E2E qw(require_browser run_browser);
 use Civic::Forms qw(feedback_form);
 
-my $e2e = "$Civic::Test::ROOT/t/e2e";
-ok(-d "$e2e/node_modules/playwright-core" && -d "$e2e/node_modules/axe-core",
-   'playwright-core and axe-core are installed (scripts/test runs npm ci in t/e2e)')
-    or BAIL_OUT("run: (cd t/e2e && npm ci)");
-ok(-x '/usr/bin/chromium', "Debian's chromium is installed") or BAIL_OUT('apt-get install chromium');
+require_browser();
 
 my $form = feedback_form(confirm => 'message');
 my $t = Civic::Test->new(http => <<"END");
@@ -30,14 +27,7 @@ $form
 END
 $t->start;
 
-my ($rc, $out, $err) = Civic::Test::run_command(
-    [ 'node', "$e2e/form.mjs", 'http://' . $t->addr, '/forms/feedback', qw(fi sv en) ]);
-for my $line (split /\n/, $out) {
-    if ($line =~ /^ok - (.*)/) { pass($1) }
-    elsif ($line =~ /^not ok - (.*)/) { fail($1) }
-    elsif ($line =~ /^# (.*)/) { diag($1) if $rc }
-}
-is($rc, 0, 'the browser run passed') or diag($err);
+my ($rc, $out) = run_browser('form.mjs', 'http://' . $t->addr, '/forms/feedback', qw(fi sv en));
 like($out, qr/^ok - \[sv\] the citizen sees a receipt/m, 'the Swedish submission got its receipt');
 
 my $status = decode_json($t->get('/admin/status')->{content});

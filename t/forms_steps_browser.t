@@ -10,12 +10,9 @@ use lib 't/lib';
 use Test::More;
 use JSON::PP;
 use Civic::Test;
+use Civic::E2E qw(require_browser run_browser);
 
-my $e2e = "$Civic::Test::ROOT/t/e2e";
-ok(-d "$e2e/node_modules/playwright-core" && -d "$e2e/node_modules/axe-core",
-   'playwright-core and axe-core are installed (scripts/test runs npm ci in t/e2e)')
-    or BAIL_OUT("run: (cd t/e2e && npm ci)");
-ok(-x '/usr/bin/chromium', "Debian's chromium is installed") or BAIL_OUT('apt-get install chromium');
+require_browser();
 
 # The demo's form as it is, but for the minimum fill time (a script is fast).
 my $demo = Civic::Test::read_file("$Civic::Test::ROOT/conf/demo.conf");
@@ -34,14 +31,7 @@ $form
 END
 $t->start;
 
-my ($rc, $out, $err) = Civic::Test::run_command(
-    [ 'node', "$e2e/steps.mjs", 'http://' . $t->addr, '/forms/permit', qw(fi sv en) ]);
-for my $line (split /\n/, $out) {
-    if ($line =~ /^ok - (.*)/) { pass($1) }
-    elsif ($line =~ /^not ok - (.*)/) { fail($1) }
-    elsif ($line =~ /^# (.*)/) { diag($1) if $rc }
-}
-is($rc, 0, 'the browser runs passed') or diag($err);
+my ($rc, $out) = run_browser('steps.mjs', 'http://' . $t->addr, '/forms/permit', qw(fi sv en));
 
 my $status = decode_json($t->get('/admin/status')->{content});
 is($status->{forms}{permit}{submissions}, 6, 'six walks, six submissions: each committed once');

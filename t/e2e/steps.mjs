@@ -7,33 +7,12 @@
 //   node t/e2e/steps.mjs BASE_URL FORM_PATH LANG...
 // The form is t/forms_steps_browser.t's permit form. Prints one line per
 // check ("ok - ..." / "not ok - ..."); exits 1 if any failed.
-import { chromium } from 'playwright-core';
-import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { axe as axeCheck, check, finish, withBrowser } from './browser.mjs';
 
-const require = createRequire(import.meta.url);
-const axePath = require.resolve('axe-core/axe.min.js');
 const [base, formPath, ...langs] = process.argv.slice(2);
-let failures = 0;
-
-function check(ok, name, detail) {
-  console.log(`${ok ? 'ok' : 'not ok'} - ${name}`);
-  if (!ok) {
-    failures++;
-    if (detail) console.log(`# ${String(detail).split('\n').join('\n# ')}`);
-  }
-}
 
 async function axe(page, what, scripted) {
-  if (!scripted) return;
-  await page.addScriptTag({ path: axePath });
-  const result = await page.evaluate(async () => {
-    const r = await window.axe.run(document, { resultTypes: ['violations'] });
-    return r.violations.map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map(n => n.target.join(' ')).join(', ')}`);
-  });
-  check(result.length === 0, `axe: no violations on ${what}`, result.join('\n'));
+  if (scripted) await axeCheck(page, what);
 }
 
 const progress = async page => ((await page.locator('.civic-progress').textContent()) || '').trim();
@@ -101,18 +80,8 @@ async function walk(context, lang, scripted) {
   return receipt;
 }
 
-const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-              '--disable-background-networking', '--disable-component-update', '--disable-sync',
-              '--disable-dev-shm-usage'];
 for (const scripted of [false, true]) {
-  const profile = mkdtempSync(join(tmpdir(), 'civic-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CIVIC_CHROMIUM || '/usr/bin/chromium',
-    headless: true,
-    javaScriptEnabled: scripted,
-    args,
-  });
-  try {
+  await withBrowser(scripted, async context => {
     for (const lang of langs) {
       try {
         await walk(context, lang, scripted);
@@ -120,10 +89,6 @@ for (const scripted of [false, true]) {
         check(false, `[${lang}, JavaScript ${scripted ? 'on' : 'off'}] the walk ran to the end`, e.stack);
       }
     }
-  } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
+  });
 }
-console.log(`# ${failures} failed`);
-process.exit(failures ? 1 : 0);
+finish();

@@ -23,7 +23,13 @@ struct Answered {
 Answered seen(const PublicAnswer& a) { return {test::seen(a.reply), a.refused, a.receipt}; }
 
 FormVisit visit_of(const Form& form, bool json, std::string lang = "fi") {
-  return FormVisit{&form, nullptr, &test::test_signer(), std::move(lang), "/forms/feedback", json};
+  FormVisit visit;
+  visit.form = &form;
+  visit.signer = &test::test_signer();
+  visit.lang = std::move(lang);
+  visit.url = "/forms/feedback";
+  visit.wants_json = json;
+  return visit;
 }
 
 Answered refused(IntakeResult result, bool json, TokenCheck token = TokenCheck::missing) {

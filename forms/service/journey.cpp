@@ -82,8 +82,6 @@ using namespace journey;
 
 namespace {
 
-const Layout& layout_of(const FormVisit& visit) { return visit.layout ? *visit.layout : Layout::builtin(); }
-
 // A step shown for the first time shows its fields' defaults (and what
 // prefill gave).
 void add_defaults(const Form& form, const Step& step, FormInput& answers) {

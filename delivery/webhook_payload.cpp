@@ -7,9 +7,12 @@
 #include <sodium.h>
 
 #include "common/hex.hpp"
-#include "delivery/sodium_text.hpp"
+#include "sealing/sodium_text.hpp"
 
 namespace civic::delivery {
+
+using sealing::sodium_ready;
+using sealing::to_base64;
 
 namespace {
 

@@ -8,9 +8,12 @@
 #include <cerrno>
 #include <string_view>
 
-#include "delivery/sodium_text.hpp"
+#include "sealing/sodium_text.hpp"
 
 namespace civic::delivery {
+
+using sealing::sodium_ready;
+using sealing::to_base64;
 
 namespace {
 

@@ -2,9 +2,12 @@
 
 #include <sodium.h>
 
-#include "delivery/sodium_text.hpp"
+#include "sealing/sodium_text.hpp"
 
 namespace civic::delivery {
+
+using sealing::sodium_ready;
+using sealing::to_base64;
 
 std::string webhook_signature(std::string_view key, std::string_view msg_id, std::int64_t timestamp,
                               std::string_view body) {

@@ -15,6 +15,7 @@
 
 #include "forms/delivery.hpp"
 #include "forms/pattern.hpp"
+#include "sealing/seal_keys.hpp"
 
 namespace civic::forms {
 
@@ -152,6 +153,10 @@ struct Form {
   std::int64_t draft_ttl_seconds = 24 * 3600;
   std::uint64_t max_drafts = 10000;  // `max_drafts N`: drafts kept at once
   std::vector<std::string> prefill;  // `prefill F... from=query`: fields ?F= fills
+  // `seal FILE`: submissions are sealed for this public key before they
+  // are stored (docs/sealing.md); null: stored as sent.
+  std::optional<sealing::PublicKey> seal;
+  std::string seal_file;  // where the key was read from (for messages)
 
   const Field* field(std::string_view name) const;
   bool has_files() const;

@@ -43,7 +43,7 @@ std::string record_json(const NewSubmission& s, std::string_view receipt, std::u
   str(iso_utc(now));
   w.Key("language");
   str(s.language);
-  w.Key("data");
+  w.Key(s.sealed ? "sealed" : "data");
   w.RawValue(s.data_json.data(), s.data_json.size(), rapidjson::kObjectType);
   w.EndObject();
   return std::string(out.GetString(), out.GetSize());

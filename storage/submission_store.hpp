@@ -13,6 +13,8 @@
 // and is never reused, even after an erasure: the counter only goes up. The
 // stored JSON is what the admin API returns:
 //   {"receipt","form","seq","created_time","language","data":{...}}
+// or, for a sealed form, "sealed":{...} in place of "data" (the answers
+// sealed, sealing/sealed_record.hpp) and each attachment an envelope.
 // A replay record remembers the receipt a token nonce ("T:...") or an
 // Idempotency-Key ("K:...") got, so that a repeat gets the same receipt.
 // form_days counts the submissions a form stored on one day (local_day: the
@@ -43,11 +45,19 @@ struct NewSubmission {
   std::string receipt_prefix;
   std::string language;
   std::string data_json;  // the values, encoded by forms/record.hpp
+  // A sealed form's submission (sealing/sealed_record.hpp): data_json is the
+  // "sealed" member's value and each file's content is its envelope.
+  bool sealed = false;
   std::vector<File> files;
   std::vector<std::string> replay_keys;  // a repeat of any of them gets the first receipt
   std::int64_t replay_expires = 0;       // seconds since the epoch
   std::uint64_t max_per_day = 0;         // the form's max_submissions_per_day; 0: no limit
   std::vector<std::uint32_t> deliveries;  // outbox targets (storage/outbox.hpp), written with it
+  // A sealed form's confirmation: the target that sends it and the
+  // citizen's address, kept in that outbox entry (not in the sealed data)
+  // until the message is sent. 0 and empty: none.
+  std::uint32_t confirmation_target = 0;
+  std::string confirmation_address;
   // The draft (storage/drafts.hpp, raw id) this is the final submission of;
   // empty: none. Removed in the same transaction as the submission is stored.
   std::string draft_id;

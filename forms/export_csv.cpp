@@ -92,6 +92,10 @@ class CsvExport final : public SubmissionExport {
     if (!options_.file_url_base.empty())
       for (const CsvColumn& c : columns_)
         if (c.file) column(c.header + " (link)");
+    if (options_.sealed) {
+      column("key_id");
+      column("sealed");
+    }
     out += "\r\n";
   }
 
@@ -123,6 +127,7 @@ class CsvExport final : public SubmissionExport {
     }
     cell(member(doc, "language"));
     const rapidjson::Value& data = member(doc, "data");
+    const rapidjson::Value& sealed = member(doc, "sealed");
     for (const CsvColumn& c : columns_) {
       const rapidjson::Value& v = member(data, c.field);
       if (c.option_labels.empty()) {
@@ -148,13 +153,24 @@ class CsvExport final : public SubmissionExport {
       std::string base = options_.file_url_base + (receipt.IsString() ? url_segment(receipt.GetString()) : "") + "/files/";
       for (const CsvColumn& c : columns_) {
         if (!c.file) continue;
-        const rapidjson::Value& files = member(data, c.field);
         std::string links;
+        auto link = [&](std::uint64_t i) {
+          links += (links.empty() ? "" : std::string(kJoin)) + base + url_segment(c.field) + "?index=" + std::to_string(i);
+        };
+        const rapidjson::Value& files = member(data, c.field);
         if (files.IsArray())
-          for (rapidjson::SizeType i = 0; i < files.Size(); ++i)
-            links += (links.empty() ? "" : std::string(kJoin)) + base + url_segment(c.field) + "?index=" + std::to_string(i);
+          for (rapidjson::SizeType i = 0; i < files.Size(); ++i) link(i);
+        // A sealed record lists its files' envelopes by field and index.
+        const rapidjson::Value& sealed_files = member(sealed, "files");
+        if (sealed_files.IsArray())
+          for (const auto& f : sealed_files.GetArray())
+            if (scalar_text(member(f, "field")) == c.field && member(f, "index").IsUint()) link(member(f, "index").GetUint());
         cell_text(links);
       }
+    }
+    if (options_.sealed) {
+      cell(member(sealed, "key_id"));
+      cell(member(sealed, "data"));
     }
     out += "\r\n";
     return true;
@@ -233,6 +249,7 @@ std::optional<QueryError> csv_export_request(const Form& form, std::span<const Q
   }
   columns = csv_columns(form, labels ? lang : std::string_view());
   options.time_zone = form.timezone;
+  options.sealed = form.seal.has_value();
   return std::nullopt;
 }
 

@@ -76,6 +76,12 @@ class XmlExport final : public SubmissionExport {
       auto it = doc.FindMember(name);
       if (it != doc.MemberEnd()) attribute(name, scalar(it->value));
     }
+    if (auto sealed = doc.FindMember("sealed"); sealed != doc.MemberEnd()) {
+      sealed_element(sealed->value);
+      xmlTextWriterEndElement(w);  // submission
+      take(out);
+      return true;
+    }
     xmlTextWriterStartElement(w, x("data"));
     auto data = doc.FindMember("data");
     if (data != doc.MemberEnd() && data->value.IsObject()) {
@@ -102,6 +108,37 @@ class XmlExport final : public SubmissionExport {
     rapidjson::Writer<rapidjson::StringBuffer> w(out);
     v.Accept(w);
     return std::string(out.GetString(), out.GetSize());
+  }
+
+  // A sealed record (sealing/sealed_record.hpp): <sealed key_id size>
+  // the answers' envelope in base64, then <file field index size/> for
+  // each sealed file.
+  void sealed_element(const rapidjson::Value& sealed) {
+    xmlTextWriter* w = writer_.get();
+    xmlTextWriterStartElement(w, x("sealed"));
+    if (sealed.IsObject()) {
+      for (const char* name : {"key_id", "size"}) {
+        auto it = sealed.FindMember(name);
+        if (it != sealed.MemberEnd()) attribute(name, scalar(it->value));
+      }
+      if (auto data = sealed.FindMember("data"); data != sealed.MemberEnd() && data->value.IsString()) {
+        xmlTextWriterStartElement(w, x("data"));
+        xmlTextWriterWriteString(w, x(xml_text(scalar(data->value)).c_str()));
+        xmlTextWriterEndElement(w);
+      }
+      if (auto files = sealed.FindMember("files"); files != sealed.MemberEnd() && files->value.IsArray()) {
+        for (const auto& f : files->value.GetArray()) {
+          if (!f.IsObject()) continue;
+          xmlTextWriterStartElement(w, x("file"));
+          for (const char* name : {"field", "index", "size"}) {
+            auto it = f.FindMember(name);
+            if (it != f.MemberEnd()) attribute(name, scalar(it->value));
+          }
+          xmlTextWriterEndElement(w);
+        }
+      }
+    }
+    xmlTextWriterEndElement(w);  // sealed
   }
 
   void attribute(const char* name, std::string_view value) {

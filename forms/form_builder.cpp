@@ -44,7 +44,7 @@ constexpr std::string_view kFormSettings[] = {
     "title", "description", "languages", "retention", "receipt_prefix", "confirm", "confirm_message",
     "honeypot", "min_fill_time", "token_lifetime", "max_submissions_per_day", "country", "timezone",
     "json_submissions", "deliver", "confirm_email", "field", "step", "check_answers", "save_and_return",
-    "max_drafts", "prefill"};
+    "max_drafts", "prefill", "seal"};
 
 }  // namespace
 
@@ -116,6 +116,7 @@ std::string FormBuilder::form_setting(Words words, int line) {
     return set_journey(words, line);
   }
   if (setting == "confirm_email") return set_confirm_email(words, line);
+  if (setting == "seal") return set_seal(words, line);
   if (setting == "description") return set_text(form_.description, words, line, "description", false);
   if (setting == "confirm_message") return set_text(form_.confirm_message, words, line, "confirm_message", false);
 
@@ -307,6 +308,7 @@ std::variant<Form, FieldError> FormBuilder::finish() {
   }
 
   if (auto e = check_deliveries(); !e.empty()) return refusal(form_error(e));
+  if (auto e = check_seal()) return *e;
 
   auto in_languages = [this](std::string_view lang) {
     return std::find(form_.languages.begin(), form_.languages.end(), lang) != form_.languages.end();

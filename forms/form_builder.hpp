@@ -90,6 +90,10 @@ class FormBuilder {
   std::optional<FieldError> check_steps() const;
   std::optional<FieldError> check_conditions() const;
 
+  // `seal FILE` and what it excludes (forms/seal_setting.cpp).
+  std::string set_seal(Words words, int line);
+  std::optional<FieldError> check_seal() const;
+
   // Delivery lines (forms/delivery_settings.cpp).
   std::string set_delivery(Words words, int line);
   std::string set_confirm_email(Words words, int line);
@@ -111,6 +115,7 @@ class FormBuilder {
   int save_and_return_line_ = 0;  // of `save_and_return on`
   int prefill_line_ = 0;
   int languages_line_ = 0;
+  int seal_line_ = 0;
   bool country_given_ = false;
 };
 

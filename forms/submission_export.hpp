@@ -7,7 +7,8 @@
 // columns receipt, seq, created_time (UTC), created_local (the form's time
 // zone), language, then the form's fields in its order (several values joined
 // with ", "; files by their names), then for each file field a column of
-// links to its files in the admin API. A cell that a spreadsheet would run as
+// links to its files in the admin API (then, for a sealed form, key_id and
+// sealed: docs/sealing.md). A cell that a spreadsheet would run as
 // a formula (one starting with = + - @, a tab or a carriage return) gets a
 // leading apostrophe (OWASP "CSV injection"), unless it is a plain negative
 // number such as -5: "+358401234567" and "+358 40 123 4567" alike.
@@ -29,6 +30,7 @@
 
 #include "common/query_string.hpp"
 #include "forms/form.hpp"
+#include "sealing/seal_keys.hpp"
 
 namespace civic::forms {
 
@@ -49,6 +51,9 @@ struct CsvOptions {
   bool bom = false;      // a UTF-8 byte order mark first (for Excel)
   std::string time_zone;      // of created_local; "" leaves the column out
   std::string file_url_base;  // ".../submissions/": the link columns; "" leaves them out
+  // A sealed form's: key_id and sealed columns last; a sealed record fills
+  // them (the answers' envelope in base64) and its links, not its fields.
+  bool sealed = false;
 };
 
 // One field's column: its name in the data, its header, and (labels) what
@@ -77,6 +82,13 @@ std::optional<QueryError> csv_export_request(const Form& form, std::span<const Q
 std::unique_ptr<SubmissionExport> make_xml_export(std::string form);
 // One stored JSON record a line, as stored (export_json_lines.cpp).
 std::unique_ptr<SubmissionExport> make_json_lines_export();
+
+// On a case worker's machine (civicctl --key): each record opened with
+// `keys` before `inner` writes it, so that a sealed form's export is the one
+// an unsealed form gives (unsealed records pass through). A record that does
+// not open sets `error` (which must outlive the export) and ends the rows.
+std::unique_ptr<SubmissionExport> make_opened_export(std::unique_ptr<SubmissionExport> inner,
+                                                     const sealing::KeyRing& keys, std::string& error);
 
 // One CSV cell: neutralised against formula injection, quoted if needed.
 std::string csv_cell(std::string_view value, char delimiter);

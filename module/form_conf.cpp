@@ -7,6 +7,7 @@
 #include "delivery/smtp_config.hpp"
 #include "forms/form_builder.hpp"
 #include "forms/layout.hpp"
+#include "forms/seal_setting.hpp"
 #include "module/conf_text.hpp"
 #include "module/guard.hpp"
 #include "module/module.hpp"
@@ -91,6 +92,14 @@ char* civic_form_block(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
     // Read here, in the master: the workers' user may not read the keys.
     auto& form = std::get<forms::Form>(built);
     if (auto e = forms::load_secrets(form.deliveries); !e.empty()) return conf_report(cf, "civic_form \"" + form_name + "\": " + e);
+    if (!form.seal_file.empty()) {
+      // A relative name is relative to nginx's configuration directory.
+      ngx_str_t path{form.seal_file.size(), reinterpret_cast<u_char*>(form.seal_file.data())};
+      if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) return conf_error();
+      std::string full(ngx::view(path));
+      form.seal_file = std::move(full);
+      if (auto e = forms::load_seal_key(form); !e.empty()) return conf_report(cf, "civic_form \"" + form_name + "\": " + e);
+    }
     mc->forms->add(std::move(form));
     return NGX_CONF_OK;
   });

@@ -64,7 +64,7 @@ char* civic_smtp(ngx_conf_t* cf, ngx_command_t* cmd, void* conf) noexcept;
       CIVIC_FORM_SETTING("honeypot"), CIVIC_FORM_SETTING("min_fill_time"),                                \
       CIVIC_FORM_SETTING("token_lifetime"), CIVIC_FORM_SETTING("max_submissions_per_day"),               \
       CIVIC_FORM_SETTING("json_submissions"), CIVIC_FORM_SETTING("timezone"),                              \
-      CIVIC_FORM_SETTING("deliver"), CIVIC_FORM_SETTING("confirm_email"),                                 \
+      CIVIC_FORM_SETTING("deliver"), CIVIC_FORM_SETTING("confirm_email"), CIVIC_FORM_SETTING("seal"),     \
       CIVIC_FIELD_SETTING("required"),                                                                    \
       CIVIC_FIELD_SETTING("required_if"), CIVIC_FIELD_SETTING("show_if"), CIVIC_FIELD_SETTING("label"),   \
       CIVIC_FIELD_SETTING("help"), CIVIC_FIELD_SETTING("min_length"), CIVIC_FIELD_SETTING("max_length"),  \

@@ -110,17 +110,27 @@ class JourneyJob final : public Job {
 };
 
 // After decoding and validation: to the commit queue, or refused now.
-ngx_int_t respond(ngx_http_request_t* r, forms::Intake intake) {
+// `record`: the accepted intake's record if it was made already (sealed in
+// a pool thread).
+ngx_int_t respond(ngx_http_request_t* r, forms::Intake intake,
+                  std::optional<Result<storage::NewSubmission>> record = std::nullopt) {
   FormRequest* ctx = request_ctx<FormRequest>(r);
   if (ctx == nullptr) return NGX_HTTP_INTERNAL_SERVER_ERROR;
   const forms::FormVisit& visit = ctx->submission.visit;
   if (intake.result != forms::IntakeResult::accepted) return send_answer(r, forms::intake_answer(visit, intake, now()));
-  storage::NewSubmission record = forms::submission_record(*visit.form, visit.lang, intake);
+  if (!record) record = forms::submission_record(*visit.form, visit.lang, intake);
   ctx->submitted = std::move(intake.input);
-  return enqueue_submission(r, std::move(record), answer_commit);
+  if (!*record) {
+    forms::CommitResult failed;
+    failed.error = record->error().message();
+    return answer_commit(r, failed);
+  }
+  return enqueue_submission(r, std::move(record->value()), answer_commit);
 }
 
-// A body in nginx's temp files: read, decoded and validated in a pool thread.
+// A body in nginx's temp files, or any body of a sealed form (sealing takes
+// a few X25519 operations per file): read, decoded, validated and sealed in
+// a pool thread.
 class IntakeJob final : public Job {
  public:
   IntakeJob(RequestBody body, forms::Submission submission, std::vector<std::string> idempotency_keys)
@@ -128,7 +138,11 @@ class IntakeJob final : public Job {
 
   void run() override {
     std::string bytes;
-    if (body_.read_into(bytes)) intake_ = forms::take_in_submission(submission_, bytes, keys_, now_);
+    if (!body_.read_into(bytes)) return;
+    intake_ = forms::take_in_submission(submission_, bytes, keys_, now_);
+    const forms::FormVisit& visit = submission_.visit;
+    if (intake_->result == forms::IntakeResult::accepted && visit.form->seal)
+      record_ = forms::submission_record(*visit.form, visit.lang, *intake_);
   }
 
   ngx_int_t answer(ngx_http_request_t* r) override {
@@ -136,7 +150,7 @@ class IntakeJob final : public Job {
       ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "civic: could not read the request body's temp file");
       return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
-    return respond(r, std::move(*intake_));
+    return respond(r, std::move(*intake_), std::move(record_));
   }
 
  private:
@@ -145,6 +159,7 @@ class IntakeJob final : public Job {
   std::vector<std::string> keys_;
   std::int64_t now_;
   std::optional<forms::Intake> intake_;
+  std::optional<Result<storage::NewSubmission>> record_;
 };
 
 void body_read(ngx_http_request_t* r) {
@@ -156,7 +171,7 @@ void body_read(ngx_http_request_t* r) {
   if (!body) return ngx_http_finalize_request(r, NGX_HTTP_BAD_REQUEST);
   if (ctx->submission.journey)
     return offload_after_body(r, std::make_unique<JourneyJob>(std::move(*body), ctx->submission));
-  if (!body->in_memory())
+  if (!body->in_memory() || ctx->submission.visit.form->seal)
     return offload_after_body(r, std::make_unique<IntakeJob>(std::move(*body), ctx->submission, std::move(keys)));
   std::string bytes;
   if (!body->read_into(bytes)) return ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);

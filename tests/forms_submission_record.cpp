@@ -35,7 +35,7 @@ struct Record {
 
 Record record_of(const Form& form, std::string_view lang, std::initializer_list<const char*> fields) {
   Intake intake = accepted(fields);
-  storage::NewSubmission s = submission_record(form, lang, intake);
+  storage::NewSubmission s = std::move(submission_record(form, lang, intake).value());
   Record r{s.form, s.receipt_prefix, s.language, s.data_json, {}, {}, s.replay_expires, s.max_per_day,
            intake.input.values.size()};
   for (const auto& k : s.replay_keys) r.keys += k + ";";
@@ -60,7 +60,7 @@ void records_the_submission(void**) {
 std::string deliveries_of(const Form& form, const char* address) {
   Intake intake = accepted({});
   if (address) intake.validated.values.push_back(CleanValue{form.field("mail"), {address}});
-  storage::NewSubmission s = submission_record(form, "fi", intake);
+  storage::NewSubmission s = std::move(submission_record(form, "fi", intake).value());
   std::string out;
   for (std::uint32_t t : s.deliveries) out += std::to_string(t) + " ";
   return out;

@@ -44,6 +44,8 @@
 #include "storage/store_check.hpp"
 #include "storage/submission_store.hpp"
 #include "storage/store.hpp"
+#include "sealing/seal_keys.hpp"
+#include "tools/sealed_commands.hpp"
 
 namespace {
 
@@ -63,7 +65,8 @@ constexpr const char* kUsage =
     "  export CAL [--lang L]    calendar CAL as an .ics file on stdout\n"
     "  submissions FORM [--json|--csv [--delimiter ;]] [--since N]\n"
     "                           the form's submissions, oldest first: one JSON object a\n"
-    "                           line (default) or CSV as the admin API exports it\n"
+    "                           line (default) or CSV as the admin API exports it; a\n"
+    "                           sealed form's opened with --key FILE|DIR\n"
     "  purge [--dry-run]        remove every submission older than its form's retention\n"
     "                           now (nginx also does this on a timer); --dry-run counts\n"
     "  backup DEST              a consistent, compacted copy of the store into the new\n"
@@ -77,6 +80,16 @@ constexpr const char* kUsage =
     "  drafts FORM [--after ID] [--limit M]\n"
     "                           the drafts of a multi-step form (no answers), as JSON\n"
     "                           (as GET /admin/forms/FORM/drafts answers)\n"
+    "\n"
+    "       civicctl keygen DIR\n"
+    "                           a key pair for a sealed form (seal FILE in civic_form):\n"
+    "                           DIR/ID.pub for nginx.conf, DIR/ID.secret (mode 0600) for\n"
+    "                           the case workers' machines only; prints the key id ID\n"
+    "       civicctl open --key FILE|DIR < SEALED\n"
+    "                           open what a sealed form stored, with the secret key (or a\n"
+    "                           directory of them): a downloaded file, a submission, a page\n"
+    "                           of the admin API or submissions' JSON lines; writes what an\n"
+    "                           unsealed form gives\n"
     "\n"
     "       civicctl webhook-secret FILE\n"
     "                           write a new webhook secret (whsec_...) to FILE, mode 0600,\n"
@@ -100,6 +113,7 @@ struct Options {
   std::string store;
   std::size_t max_size = 0;
   std::vector<std::string> args;
+  std::string key;  // --key: secret key file or directory (sealed forms)
 };
 
 bool parse_size(std::string_view text, std::size_t& out) {
@@ -237,7 +251,8 @@ int cmd_webhook_secret(const std::string& path) {
 }
 
 int cmd_submissions(const Options& opt) {
-  const char* usage = "usage: civicctl --store DIR submissions FORM [--json|--csv [--delimiter ;]] [--since N]";
+  const char* usage =
+      "usage: civicctl --store DIR submissions FORM [--json|--csv [--delimiter ;]] [--since N] [--key FILE|DIR]";
   if (opt.args.size() < 2) return fail(usage);
   const std::string& form = opt.args[1];
   bool csv = false;
@@ -264,6 +279,10 @@ int cmd_submissions(const Options& opt) {
       return fail(std::string("unknown option ") + a + "\n" + usage);
     }
   }
+  civic::sealing::KeyRing keys;
+  if (!opt.key.empty()) {
+    if (auto loaded = keys.load(opt.key); !loaded) return fail(loaded.error().message());
+  }
   auto store = open_store(opt);
   if (!store) return fail(store.error().message());
   auto txn = civic::storage::Txn::begin_read(store->env());
@@ -275,6 +294,10 @@ int cmd_submissions(const Options& opt) {
   auto writer = csv ? civic::forms::make_csv_export(civic::forms::csv_columns(civic::forms::form_of(*def.value())),
                                                     csv_options)
                     : civic::forms::make_json_lines_export();
+  std::string open_error;
+  // CSV has no place for a sealed record's envelope: it is opened, or refused
+  // (no --key) with a message that says to give one. JSON lines show it as stored.
+  if (!opt.key.empty() || csv) writer = civic::forms::make_opened_export(std::move(writer), keys, open_error);
   civic::forms::ExportPager pager(form, std::move(writer), after);
   // One read transaction: a consistent snapshot, written out a page at a time.
   std::string out;
@@ -282,6 +305,11 @@ int cmd_submissions(const Options& opt) {
     if (auto st = pager.next_page(*txn, store->db(), out); !st) return fail(st.error().message());
     if (!write_out(out)) return fail("cannot write to stdout");
     out.clear();
+    if (!open_error.empty()) {
+      if (opt.key.empty())
+        return fail("form \"" + form + "\" holds sealed submissions: give --key FILE|DIR to open them (or --json for them as stored): " + open_error);
+      return fail(open_error);
+    }
   }
   if (std::fflush(stdout) != 0) return fail("cannot write to stdout");
   return 0;
@@ -449,6 +477,8 @@ int run(int argc, char** argv) {
     } else if (a == "--lang" && i + 1 < argc) {
       opt.args.emplace_back(a);
       opt.args.emplace_back(argv[++i]);
+    } else if (a == "--key" && i + 1 < argc) {
+      opt.key = argv[++i];
     } else if (a == "--receipt-tag" && i + 1 < argc) {
       receipt_tag = argv[++i];
     } else if (a == "--max-size" && i + 1 < argc) {
@@ -461,6 +491,15 @@ int run(int argc, char** argv) {
     std::fputs(kUsage, stderr);
     return 2;
   }
+  if (opt.args[0] == "keygen") {
+    if (opt.args.size() != 2) return fail("usage: civicctl keygen DIR");
+    return civic::tools::keygen(opt.args[1]);
+  }
+  if (opt.args[0] == "open") {
+    if (opt.args.size() != 1) return fail("usage: civicctl open --key FILE|DIR < SEALED");
+    return civic::tools::open(opt.key);
+  }
+  if (!opt.key.empty() && opt.args[0] != "submissions") return fail("--key belongs to submissions and open");
   if (opt.args[0] == "webhook-secret") {
     if (opt.args.size() != 2) return fail("usage: civicctl webhook-secret FILE");
     return cmd_webhook_secret(opt.args[1]);

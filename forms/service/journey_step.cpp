@@ -106,17 +106,27 @@ bool mail_resume_link(const delivery::SmtpConfig& smtp, const FormVisit& visit, 
 
 // The record of a Send whose draft is gone: nothing to store, only the
 // keys that recognize a repeat of a Send that was stored.
-storage::NewSubmission submission_record_without_answers(const Form& form, std::string_view lang,
-                                                         std::string_view nonce, std::string_view draft_id,
-                                                         std::int64_t now) {
+Result<storage::NewSubmission> submission_record_without_answers(const Form& form, std::string_view lang,
+                                                                 std::string_view nonce, std::string_view draft_id,
+                                                                 std::int64_t now) {
   Intake intake;
   intake.result = IntakeResult::accepted;
   intake.data_json = "{}";
   intake.replay_keys.push_back("T:" + std::string(nonce));
   intake.replay_expires = now + std::max(form.token_lifetime_seconds, kReplaySeconds);
-  storage::NewSubmission record = submission_record(form, lang, intake);
-  record.draft_id = std::string(draft_id);
+  auto record = submission_record(form, lang, intake);
+  if (record) record->draft_id = std::string(draft_id);
   return record;
+}
+
+// A sealed form whose record could not be sealed (libsodium failed): not
+// stored, answered as a failed commit (the answers shown again).
+JourneyOutcome sealing_failed(const FormVisit& visit, const Error& error, bool secure, std::int64_t now,
+                              JourneyOutcome out) {
+  CommitResult failed;
+  failed.error = error.message();
+  out.answer = journey_commit_answer(visit, failed, &out.answers, secure, now);
+  return out;
 }
 
 // An intake refused before the draft is touched (undecodable, honeypot,
@@ -214,7 +224,9 @@ JourneyOutcome take_journey_step(const Submission& submission, std::string_view 
       // Send again after it was stored (a reload, a double click): to the
       // commit, which knows this page's token and answers with the receipt
       // it got; anything else finds the draft gone and stores nothing.
-      out.record = submission_record_without_answers(form, visit.lang, verified.nonce, *id, now);
+      auto record = submission_record_without_answers(form, visit.lang, verified.nonce, *id, now);
+      if (!record) return sealing_failed(visit, record.error(), secure, now, std::move(out));
+      out.record = std::move(*record);
       return out;
     }
     if (!found.value()) {
@@ -331,7 +343,12 @@ JourneyOutcome take_journey_step(const Submission& submission, std::string_view 
   intake.replay_keys.push_back("T:" + verified.nonce);
   intake.replay_expires = now + std::max(form.token_lifetime_seconds, kReplaySeconds);
   intake.result = IntakeResult::accepted;
-  out.record = submission_record(form, visit.lang, intake);
+  auto record = submission_record(form, visit.lang, intake);
+  if (!record) {
+    out.answers = std::move(answers);
+    return sealing_failed(visit, record.error(), secure, now, std::move(out));
+  }
+  out.record = std::move(*record);
   out.record->draft_id = draft.id;
   out.answers = std::move(answers);
   return out;

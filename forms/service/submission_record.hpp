@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "forms/form.hpp"
+#include "common/result.hpp"
 #include "forms/intake.hpp"
 #include "storage/submission_store.hpp"
 
@@ -19,7 +20,12 @@ namespace civic::forms {
 // (intake.input) stays, to show the form again if the commit fails. A file's
 // index is its place among the files of its field (0, 1, ...), as the admin
 // API names it (?index=).
-storage::NewSubmission submission_record(const Form& form, std::string_view lang, Intake& intake);
+//
+// A form with `seal` (docs/sealing.md): the data and each file are sealed
+// for its key (sealing/sealed_record.hpp), their plaintext wiped, and an
+// Idempotency-Key is kept only as its hash. An error only if libsodium
+// cannot seal (it was tried with the key when the configuration was read).
+Result<storage::NewSubmission> submission_record(const Form& form, std::string_view lang, Intake& intake);
 
 // What became of one submission of a committed batch.
 struct CommitResult {

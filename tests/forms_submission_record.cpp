@@ -4,7 +4,10 @@
 #include <string>
 
 #include "forms/service/submission_record.hpp"
+#include "sealing/envelope.hpp"
+#include "sealing/sealed_record.hpp"
 #include "tests/support/public_forms.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/support/cmocka.hpp"  // last
 
 using namespace civic;
@@ -128,11 +131,68 @@ void reads_a_failed_batch(void**) {
 
 }  // namespace
 
+// A form with `seal`: nothing of the answers, files or Idempotency-Key
+// stays readable in the record; the secret key opens data and files; the
+// confirmation's address waits beside them.
+struct Sealed {
+  bool ok = false;
+  std::string record, data, files, keys, address;
+  std::uint32_t target = 0, confirmation = 0;
+};
+
+Sealed sealed_record(const char* key_dir) {
+  Sealed out;
+  auto pair = sealing::write_key_pair(key_dir);
+  if (!pair) return out;
+  Form form = test::public_form({"confirm_email field=mail", "field mail email", "end"});
+  auto pub = sealing::read_public_key(pair->public_path);
+  if (!pub) return out;
+  form.seal = *pub;
+  Intake intake = accepted({"photo", "photo"});
+  intake.replay_keys = {"T:nonce", "K:my-secret-key"};
+  intake.validated.values.push_back(CleanValue{form.field("mail"), {"maija@example.fi"}});
+  auto s = submission_record(form, "fi", intake);
+  if (!s || !s->sealed) return out;
+  out.record = s->data_json;
+  for (const auto& k : s->replay_keys) out.keys += k + ";";
+  out.address = s->confirmation_address;
+  out.target = s->confirmation_target;
+  out.confirmation = form.deliveries[0].target_id();
+  sealing::KeyRing ring;
+  if (!ring.load(pair->secret_path)) return out;
+  auto opened = sealing::open_record("{\"receipt\":\"R\",\"sealed\":" + s->data_json + "}", ring);
+  if (!opened) return out;
+  out.data = *opened;
+  for (const auto& f : s->files) {
+    auto file = sealing::open(f.content, ring);
+    if (!file) return out;
+    out.files += f.field + " " + std::to_string(f.index) + " " + *file + "; ";
+  }
+  out.ok = true;
+  return out;
+}
+
+void a_sealed_form_seals_its_record(void**) {
+  std::string dir = test::make_temp_dir();
+  Sealed s = sealed_record(dir.c_str());
+  test::remove_dir(dir);
+  assert_true(s.ok);
+  assert_true(s.record.find("Maija") == std::string::npos);
+  assert_true(s.record.find("\"files\":[{\"field\":\"photo\",\"index\":0,") != std::string::npos);
+  assert_string_equal(s.data.c_str(), R"({"receipt":"R","data":{"name":"Maija"}})");
+  assert_string_equal(s.files.c_str(), "photo 0 content 0; photo 1 content 1; ");
+  assert_true(s.keys.starts_with("T:nonce;K#"));
+  assert_true(s.keys.find("my-secret-key") == std::string::npos);
+  assert_string_equal(s.address.c_str(), "maija@example.fi");
+  assert_int_equal(s.target, s.confirmation);
+}
+
 int main() {
   const CMUnitTest tests[] = {
       cmocka_unit_test(records_the_submission),
       cmocka_unit_test(numbers_files_per_field),
       cmocka_unit_test(goes_to_every_delivery),
+      cmocka_unit_test(a_sealed_form_seals_its_record),
       cmocka_unit_test(reads_each_outcome_of_a_batch),
       cmocka_unit_test(reads_a_failed_batch),
   };

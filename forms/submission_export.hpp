@@ -29,6 +29,7 @@
 #include <vector>
 
 #include "common/query_string.hpp"
+#include "common/result.hpp"
 #include "forms/form.hpp"
 #include "sealing/seal_keys.hpp"
 
@@ -89,6 +90,11 @@ std::unique_ptr<SubmissionExport> make_json_lines_export();
 // not open sets `error` (which must outlive the export) and ends the rows.
 std::unique_ptr<SubmissionExport> make_opened_export(std::unique_ptr<SubmissionExport> inner,
                                                      const sealing::KeyRing& keys, std::string& error);
+
+// A sealed form's CSV export (as the admin API writes it: key_id and sealed
+// last) opened with `keys`: the CSV an unsealed form gives with the same
+// options, byte for byte. Needs the field names as headers (not labels=1).
+Result<std::string> open_csv_export(std::string_view csv, const sealing::KeyRing& keys);
 
 // One CSV cell: neutralised against formula injection, quoted if needed.
 std::string csv_cell(std::string_view value, char delimiter);

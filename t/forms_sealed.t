@@ -206,6 +206,17 @@ is($cs, 0, 'civicctl open < a page of the admin API') or diag($err);
 my $page = decode_json($out);
 is(scalar @{ $page->{data} }, 2, '... opens each record of the page');
 ok(exists $page->{next_since}, '... and keeps the page\'s other members');
+# ... and the admin API's CSV export: the unsealed twin's CSV, field for field.
+my $sealed_csv = $t->get('/admin/forms/tiivis/submissions.csv?delimiter=;&bom=1')->{content};
+my $twin_csv_api = $t->get('/admin/forms/avoin/submissions.csv?delimiter=;&bom=1')->{content};
+($cs, $out, $err) = Civic::Test::run_command([$ctl, 'open', '--key', $keys], input => $sealed_csv);
+is($cs, 0, 'civicctl open < the CSV export (; and a BOM)') or diag($err);
+my @open_rows = split /\r\n/, $out;
+my @twin_rows = split /\r\n/, $twin_csv_api;
+is($open_rows[0], $twin_rows[0], '... has the unsealed form\'s header, BOM and all');
+my $after_links = sub { my @c = split /;/, $_[0]; join ";", @c[3 .. 19] };  # created_local, language, the fields (no receipt, no links)
+is($after_links->($open_rows[-1]), $after_links->($twin_rows[-1]), '... and the fields of the last row are the twin\'s');
+is(scalar(@open_rows), 4, '... a header and the three sealed submissions');
 for my $i (0, 1) {
     $f = $t->get("/admin/forms/tiivis/submissions/$first->{tiivis}/files/liite?index=$i");
     ($cs, $out, $err) = Civic::Test::run_command([$ctl, 'open', '--key', $keys], input => $f->{content});

@@ -11,6 +11,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "forms/submission_export.hpp"
 #include "sealing/envelope.hpp"
 #include "sealing/seal_keys.hpp"
 #include "sealing/sealed_record.hpp"
@@ -103,6 +104,14 @@ int open(const std::string& key_path) {
     auto plain = sealing::open(input, keys);
     if (!plain) return fail(plain.error().message());
     if (!write_all(*plain) || std::fflush(stdout) != 0) return fail("cannot write to stdout");
+    return 0;
+  }
+  std::string_view text = input;
+  if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+  if (text.starts_with("receipt")) {  // the admin API's CSV export
+    auto csv = forms::open_csv_export(input, keys);
+    if (!csv) return fail(csv.error().message());
+    if (!write_all(*csv) || std::fflush(stdout) != 0) return fail("cannot write to stdout");
     return 0;
   }
   // JSON: one text, or one a line (civicctl submissions).

@@ -70,6 +70,18 @@ $fields
         receipt_prefix AVO;
 $fields
     }
+    civic_form vaiheet {
+        languages en;
+        min_fill_time 0;
+        receipt_prefix VAI;
+        seal $pub;
+        save_and_return on;
+        step who { title en "Who"; fields name; }
+        step what { title en "What"; fields story liite; }
+        field name text { required; label en "Name"; }
+        field story textarea { required; label en "Story"; }
+        field liite file { max_size 64k; accept text/plain; label en "File"; }
+    }
     server {
         listen %%ADDR%%;
         location /forms/ { civic_forms; }
@@ -253,6 +265,25 @@ is(scalar(grep { length } split /\n/, $out), 4, '... all four');
 ($cs, $out, $err) = $t->civicctl('submissions', 'tiivis', '--key', "$keys/$id.secret");
 isnt($cs, 0, 'the old secret alone does not open the new record');
 like($err, qr/sealed for key \Q$other\E/, '... and says which key it needs');
+
+# --- a form in steps: sealed when Send is pressed, the file uploaded on a step too
+use Civic::Browser;
+my $br = Civic::Browser->new($t);
+my $p = $br->get('/forms/vaiheet?lang=en');
+$p = $br->submit(fields => [name => 'Vaiheellinen Veikko'], action => 'continue');
+$p = $br->submit(fields => [story => 'askelten tarina 555', liite => { filename => 'vaihe.txt', type => 'text/plain', content => "vaiheen liite 777\n" }],
+                 action => 'continue');  # the last step's Continue sends (no check_answers)
+my ($steps_receipt) = $p->{content} =~ /(VAI-[0-9A-Z-]+)/;
+ok($steps_receipt, 'a form in steps with seal: Send gives a receipt') or diag($p->{content});
+$rec = decode_json($t->get("/admin/forms/vaiheet/submissions/$steps_receipt")->{content});
+is($rec->{sealed}{key_id}, $other, '... its record is sealed');
+($cs, $out, $err) = Civic::Test::run_command([$ctl, 'open', '--key', $keys], input => encode_json($rec));
+is_deeply(decode_json($out)->{data}, { name => 'Vaiheellinen Veikko', story => 'askelten tarina 555',
+                                       liite => [{ filename => 'vaihe.txt', content_type => 'text/plain', size => 18 }] },
+          '... and opens into the answers of every step') or diag($err);
+$f = $t->get("/admin/forms/vaiheet/submissions/$steps_receipt/files/liite?index=0");
+($cs, $out) = Civic::Test::run_command([$ctl, 'open', '--key', $keys], input => $f->{content});
+is($out, "vaiheen liite 777\n", '... the file uploaded on a step too');
 
 # --- nginx -t refuses a wrong seal
 my $c = Civic::Test->new(http => '');

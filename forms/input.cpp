@@ -1,5 +1,7 @@
 #include "forms/input.hpp"
 
+#include <sodium.h>
+
 namespace civic::forms {
 
 std::vector<std::string_view> FormInput::values_of(std::string_view name) const {
@@ -20,6 +22,18 @@ const std::string* FormInput::first(std::string_view name) const {
   for (const auto& [n, v] : values)
     if (n == name) return &v;
   return nullptr;
+}
+
+void FormInput::wipe() noexcept {
+  auto zero = [](std::string& s) { sodium_memzero(s.data(), s.size()); };
+  for (auto& [name, value] : values) {
+    zero(name);
+    zero(value);
+  }
+  for (UploadedFile& f : files) {
+    zero(f.filename);
+    zero(f.content);
+  }
 }
 
 }  // namespace civic::forms

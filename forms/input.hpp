@@ -27,6 +27,9 @@ struct FormInput {
   std::vector<const UploadedFile*> files_of(std::string_view name) const;
   // The first value of `name`, or nullptr.
   const std::string* first(std::string_view name) const;
+  // Overwrites every value and file with zeros (a sealed form's, when it is
+  // no longer needed: sodium_memzero, which the compiler may not drop).
+  void wipe() noexcept;
 };
 
 // A body that cannot be read at all (as opposed to values that break a

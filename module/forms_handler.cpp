@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "forms/seal_setting.hpp"
 #include "forms/service/journey.hpp"
 #include "forms/service/public_request.hpp"
 #include "forms/service/submission_record.hpp"
@@ -31,12 +32,23 @@ namespace {
 
 // Per request, in its pool (module/request_ctx.hpp): a post, from its body
 // to its answer.
+bool sealed(const forms::Submission& s) { return s.visit.form != nullptr && s.visit.form->seal.has_value(); }
+
+// What was read of a sealed form's body, once it is decoded.
+void wipe_body(const forms::Submission& s, std::string& bytes) {
+  if (sealed(s)) forms::wipe(bytes);
+}
+
 struct FormRequest {
   forms::Submission submission;
   // What the citizen sent, while it waits for its commit: if it is not
   // stored after all, the form is shown again with it.
   std::optional<forms::FormInput> submitted;
   std::string receipt;  // $civic_receipt
+
+  ~FormRequest() {
+    if (submitted && sealed(submission)) submitted->wipe();
+  }
 };
 
 std::int64_t now() { return static_cast<std::int64_t>(ngx_time()); }
@@ -141,6 +153,7 @@ class IntakeJob final : public Job {
     std::string bytes;
     if (!body_.read_into(bytes)) return;
     intake_ = forms::take_in_submission(submission_, bytes, keys_, now_);
+    wipe_body(submission_, bytes);
     const forms::FormVisit& visit = submission_.visit;
     if (intake_->result == forms::IntakeResult::accepted && visit.form->seal)
       record_ = forms::submission_record(*visit.form, visit.lang, *intake_);
@@ -176,7 +189,9 @@ void body_read(ngx_http_request_t* r) {
     return offload_after_body(r, std::make_unique<IntakeJob>(std::move(*body), ctx->submission, std::move(keys)));
   std::string bytes;
   if (!body->read_into(bytes)) return ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
-  ngx_http_finalize_request(r, respond(r, forms::take_in_submission(ctx->submission, bytes, keys, now())));
+  forms::Intake intake = forms::take_in_submission(ctx->submission, bytes, keys, now());
+  wipe_body(ctx->submission, bytes);
+  ngx_http_finalize_request(r, respond(r, std::move(intake)));
 }
 
 // "https://lomakkeet.example.fi": where links that leave the browser (a

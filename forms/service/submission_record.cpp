@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "common/hex.hpp"
+#include "forms/seal_setting.hpp"
 #include "sealing/envelope.hpp"
 #include "sealing/sealed_record.hpp"
 
@@ -14,8 +15,8 @@ namespace civic::forms {
 
 namespace {
 
-void wipe(std::string& s) {
-  sodium_memzero(s.data(), s.size());
+void wipe_out(std::string& s) {
+  wipe(s);
   s.clear();
 }
 
@@ -34,13 +35,13 @@ Status seal_record(const sealing::PublicKey& key, storage::NewSubmission& s) {
   member.key_id = key.id;
   for (storage::NewSubmission::File& f : s.files) {
     auto envelope = sealing::seal(f.content, key);
-    wipe(f.content);
+    wipe_out(f.content);
     if (!envelope) return envelope.error();
     f.content = std::move(*envelope);
     member.files.push_back({f.field, f.index, f.content.size()});
   }
   auto data = sealing::seal(s.data_json, key);
-  wipe(s.data_json);
+  wipe_out(s.data_json);
   if (!data) return data.error();
   member.data = std::move(*data);
   s.data_json = sealing::sealed_member_json(member);

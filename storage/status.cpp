@@ -90,6 +90,7 @@ Result<StoreStatus> collect_status(Store& store, std::span<const std::string_vie
     figures.today = *today;
     figures.max_per_day = form.max_per_day;
     figures.retired = form.retired;
+    figures.seal_key_id = form.seal_key_id;
     auto oldest = oldest_submission_time(*txn, store.db(), form.name);
     if (!oldest) return oldest.error();
     figures.oldest_created = *oldest;
@@ -220,6 +221,9 @@ std::string render_status_json(const StoreStatus& status, long pid) {
     w.Uint64(f.today);
     w.Key("max_submissions_per_day");
     if (f.max_per_day) w.Uint64(f.max_per_day);
+    else w.Null();
+    w.Key("sealed_for");
+    if (!f.seal_key_id.empty()) w.String(f.seal_key_id.data(), static_cast<rapidjson::SizeType>(f.seal_key_id.size()));
     else w.Null();
     w.Key("oldest_created_time");
     if (f.oldest_created) {

@@ -34,6 +34,7 @@ struct FormToReport {
   std::uint64_t max_per_day = 0;  // max_submissions_per_day; 0: none (or not known)
   bool retired = false;           // no longer configured (storage/form_definitions.hpp)
   std::vector<TargetToReport> targets = {};
+  std::string seal_key_id = {};   // `seal`: the key new submissions are sealed for; "": not sealed
 };
 
 struct DeliveryFigures {
@@ -51,6 +52,7 @@ struct FormFigures {
   std::uint64_t today = 0;        // stored on the server's local day
   std::uint64_t max_per_day = 0;
   bool retired = false;
+  std::string seal_key_id;  // "": not sealed
   std::optional<std::int64_t> oldest_created;  // seconds since the epoch
   std::optional<PurgeRecord> last_purge;
   std::vector<DeliveryFigures> deliveries;  // configured targets first, then others with counts
@@ -74,7 +76,7 @@ Result<StoreStatus> collect_status(Store& store, std::span<const std::string_vie
 
 // {"store":{...},"calendars":{name:{"events":N}},
 //  "forms":{name:{"submissions":N,"retired":B,"retention_seconds":R,"submissions_today":D,
-//                 "max_submissions_per_day":M|null,"oldest_created_time":T,
+//                 "max_submissions_per_day":M|null,"sealed_for":KEYID|null,"oldest_created_time":T,
 //                 "oldest_age_seconds":A,"last_purge":{"time","removed","removed_total"},
 //                 "deliveries":[{"target","id","pending","failed","delivered",
 //                                "oldest_pending_age_seconds","last_error":{"text","time"}|null}]}},"pid":P}

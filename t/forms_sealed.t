@@ -131,6 +131,9 @@ is_deeply([grep { index($live, $_) >= 0 } 'Jsonin Jaana', 'json-tarina-xyz', $id
           'the live store file holds neither the JSON answers nor the Idempotency-Key');
 
 # --- what the admin API shows
+my $status = decode_json($t->get('/admin/status')->{content});
+is($status->{forms}{tiivis}{sealed_for}, $id, '/admin/status names the key a sealed form seals for');
+is($status->{forms}{avoin}{sealed_for}, undef, '... and null for an unsealed form');
 my $rec = decode_json($t->get("/admin/forms/tiivis/submissions/$first->{tiivis}")->{content});
 is_deeply([sort keys %$rec], [qw(created_time form language receipt sealed seq)], 'a sealed record: metadata and "sealed", no "data"');
 is($rec->{sealed}{key_id}, $id, 'it names the key it was sealed for');
@@ -259,6 +262,10 @@ $t->start;
 my $rotated = send_both();
 $rec = decode_json($t->get("/admin/forms/tiivis/submissions/$rotated->{tiivis}")->{content});
 is($rec->{sealed}{key_id}, $other, 'after the rotation a new record names the new key');
+is(decode_json($t->get('/admin/status')->{content})->{forms}{tiivis}{sealed_for}, $other, '... as /admin/status does');
+is($t->delete("/admin/forms/tiivis/submissions/$rotated->{tiivis}")->{status}, 204, 'a sealed submission is erased as any other');
+is($t->get("/admin/forms/tiivis/submissions/$rotated->{tiivis}/files/liite?index=0")->{status}, 404, '... its sealed files with it');
+$rotated = send_both();
 ($cs, $out, $err) = $t->civicctl('submissions', 'tiivis', '--key', $keys);
 is($cs, 0, 'a key directory with both secrets opens old and new records') or diag($err);
 is(scalar(grep { length } split /\n/, $out), 4, '... all four');

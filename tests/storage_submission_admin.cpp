@@ -219,13 +219,14 @@ void status_reports_each_form(void** state) {
   commit(store, {sample("one")}, 1000);
   commit(store, {sample("two")}, 1500);
   assert_true(purge_expired(store, "feedback", 500, 1800).ok());
-  FormToReport forms[] = {{"feedback", 86400, 5, false, {{0xA1, "webhook https://cases.example.fi/in"}}}, {"empty", 0}};
+  FormToReport forms[] = {{"feedback", 86400, 5, false, {{0xA1, "webhook https://cases.example.fi/in"}}, "0123456789abcdef"},
+                          {"empty", 0}};
   auto status = collect_status(store, {}, forms, 2000);
   assert_true(status.ok());
   std::string json = render_status_json(*status, 1);
   assert_non_null(strstr(json.c_str(),
                          "\"feedback\":{\"submissions\":2,\"drafts\":0,\"retired\":false,\"retention_seconds\":86400,"
-                         "\"submissions_today\":2,\"max_submissions_per_day\":5,"
+                         "\"submissions_today\":2,\"max_submissions_per_day\":5,\"sealed_for\":\"0123456789abcdef\","
                          "\"oldest_created_time\":\"1970-01-01T00:16:40Z\",\"oldest_age_seconds\":1000,"
                          "\"last_purge\":{\"time\":\"1970-01-01T00:30:00Z\",\"removed\":0,\"removed_total\":0},"
                          "\"deliveries\":[{\"target\":\"webhook https://cases.example.fi/in\",\"id\":\"000000a1\","
@@ -233,7 +234,7 @@ void status_reports_each_form(void** state) {
                          "\"last_error\":null}]}"));
   assert_non_null(strstr(json.c_str(),
                          "\"empty\":{\"submissions\":0,\"drafts\":0,\"retired\":false,\"retention_seconds\":0,\"submissions_today\":0,"
-                         "\"max_submissions_per_day\":null,\"oldest_created_time\":null,"
+                         "\"max_submissions_per_day\":null,\"sealed_for\":null,\"oldest_created_time\":null,"
                          "\"oldest_age_seconds\":null,\"last_purge\":null,\"deliveries\":[]}"));
 }
 

@@ -14,7 +14,8 @@ Reply store_status(storage::Store& store, std::span<const std::string_view> cale
     const Form* form = configured.find(name);
     std::vector<storage::TargetToReport> targets;
     for (const Delivery& d : form->deliveries) targets.push_back({d.target_id(), d.describe()});
-    forms.push_back({name, form->retention_seconds, form->max_submissions_per_day, false, std::move(targets)});
+    forms.push_back({name, form->retention_seconds, form->max_submissions_per_day, false, std::move(targets),
+                     form->seal ? form->seal->id : std::string()});
   }
   // Forms no longer configured, with their stored submissions.
   std::vector<storage::FormDefinition> retired = retired_forms(store);

@@ -9,6 +9,9 @@
 #include <libxml/xpath.h>
 
 #include "forms/submission_export.hpp"
+#include "sealing/envelope.hpp"
+#include "sealing/sealed_record.hpp"
+#include "sealing/sodium_text.hpp"
 #include "tests/support/form_lines.hpp"
 #include "tests/support/cmocka.hpp"  // last
 
@@ -153,12 +156,68 @@ void xml_is_well_formed_in_pieces(void**) {
 
 }  // namespace
 
+// A sealed form's CSV export (key_id and sealed last, the fields empty)
+// opened with the secret key is the unsealed form's CSV, byte for byte,
+// with every option: delimiter, BOM, local times, file links.
+std::string csv_of(const std::string& record, bool sealed) {
+  std::vector<CsvColumn> columns;
+  for (const char* f : {"name", "topics", "note", "age", "photo", "ok"}) {
+    CsvColumn c;
+    c.field = c.header = f;
+    c.file = std::strcmp(f, "photo") == 0;
+    columns.push_back(c);
+  }
+  CsvOptions options;
+  options.delimiter = ';';
+  options.bom = true;
+  options.time_zone = "Europe/Helsinki";
+  options.file_url_base = "https://x.example.fi/admin/forms/f/submissions/";
+  options.sealed = sealed;
+  auto csv = make_csv_export(columns, options);
+  std::string out;
+  csv->begin(out);
+  csv->row(record, out);
+  csv->end(1, out);
+  return out;
+}
+
+std::string sealed_record_of(const char* record, const civic::sealing::PublicKey& key) {
+  std::string r = record;
+  std::size_t at = r.find("\"data\":");
+  std::string data = r.substr(at + 7, r.size() - at - 8);
+  civic::sealing::SealedMember m;
+  m.key_id = key.id;
+  m.data = civic::sealing::seal(data, key).value();
+  m.files.push_back({"photo", 0, 69 + civic::sealing::envelope_overhead()});
+  return r.substr(0, at) + "\"sealed\":" + civic::sealing::sealed_member_json(m) + "}";
+}
+
+void a_sealed_csv_export_opens_into_the_unsealed_one(void**) {
+  auto secret = civic::sealing::parse_secret_key("civic-seal-secret-key " + civic::sealing::to_base64(std::string(32, '\7')));
+  assert_true(secret.ok());
+  std::string sealed_csv = csv_of(sealed_record_of(kRecord1, secret->public_key), true);
+  assert_null(strstr(sealed_csv.c_str(), "calc"));
+  assert_non_null(strstr(sealed_csv.c_str(), ";photo (link);key_id;sealed\r\n"));
+  assert_non_null(strstr(sealed_csv.c_str(), "/PAL-2026-000001/files/photo?index=0;"));
+  civic::sealing::KeyRing ring;
+  ring.add(std::move(secret.value()));
+  auto opened = open_csv_export(sealed_csv, ring);
+  assert_true(opened.ok());
+  assert_string_equal(opened->c_str(), csv_of(kRecord1, false).c_str());
+  civic::sealing::KeyRing none;
+  auto refused = open_csv_export(sealed_csv, none);
+  assert_false(refused.ok());
+  assert_non_null(strstr(refused.error().message().c_str(), "the secret keys given are none"));
+  assert_false(open_csv_export(csv_of(kRecord1, false), ring).ok());  // no sealed column: not a sealed export
+}
+
 int main() {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(cells_are_neutralised_and_quoted),
       cmocka_unit_test(csv_rows_follow_the_form),
       cmocka_unit_test(csv_for_spreadsheets),
       cmocka_unit_test(xml_is_well_formed_in_pieces),
+      cmocka_unit_test(a_sealed_csv_export_opens_into_the_unsealed_one),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -206,13 +206,20 @@ bool submit_confirmed(Fixture& f, std::string address, std::int64_t now) {
   return commit_submissions(*f.store, batch, now).ok();
 }
 
-// "seq/target=address" of every entry listed, as storage gives them.
-const char* addresses(Fixture& f) {
-  f.text.clear();
+// Every entry of form f, as storage lists them; nullopt if it cannot.
+std::optional<std::vector<outbox::Listed>> entries(Fixture& f) {
   auto txn = Txn::begin_read(f.store->env());
-  if (!txn) return "no txn";
+  if (!txn) return std::nullopt;
   auto l = outbox::list(*txn, f.store->db(), "f", std::nullopt, 0, 10);
+  if (!l) return std::nullopt;
+  return std::move(*l);
+}
+
+// "seq/target=address" of every entry.
+const char* addresses(Fixture& f) {
+  auto l = entries(f);
   if (!l) return "failed";
+  f.text.clear();
   for (const auto& e : *l)
     f.text += (f.text.empty() ? "" : " ") + std::to_string(e.key.seq) + "/" + std::to_string(e.key.target) + "=" +
               e.entry.address;
@@ -287,11 +294,9 @@ bool put_old_entry(Fixture& f) {
 
 // "state attempts last_error address" of submission 1's webhook entry.
 const char* old_entry(Fixture& f) {
-  f.text.clear();
-  auto txn = Txn::begin_read(f.store->env());
-  if (!txn) return "no txn";
-  auto l = outbox::list(*txn, f.store->db(), "f", std::nullopt, 0, 10);
+  auto l = entries(f);
   if (!l) return "failed";
+  f.text.clear();
   for (const auto& e : *l)
     if (e.key.target == kHook)
       f.text = std::to_string(static_cast<int>(e.entry.state)) + " " + std::to_string(e.entry.attempts) + " " +

@@ -7,6 +7,7 @@
 #include <sodium.h>
 
 #include "common/hex.hpp"
+#include "sealing/sealed_record.hpp"
 #include "sealing/sodium_text.hpp"
 
 namespace civic::delivery {
@@ -54,6 +55,21 @@ std::string sha256_hex(std::string_view bytes) {
   return to_hex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
+// One stored file, checked against the size the record gives it: an error
+// names it if it is missing or has other bytes.
+Result<const FileContent*> listed_file(std::span<const FileContent> files, std::string_view field,
+                                       std::uint32_t index, std::uint64_t size) {
+  const FileContent* file = find_file(files, field, index);
+  const std::string where = "file " + std::to_string(index) + " of field '" + std::string(field) + "'";
+  if (file == nullptr) return Error(Error::kCorrupt, kOperation, where + " is missing from the store");
+  if (file->bytes.size() != size) {
+    return Error(Error::kCorrupt, kOperation,
+                 where + " has " + std::to_string(file->bytes.size()) + " bytes in the store, the submission says " +
+                     std::to_string(size));
+  }
+  return file;
+}
+
 // The "files" array, in the data's order.
 Status write_files(Writer& w, const rapidjson::Value& data, std::span<const FileContent> files, bool files_inline) {
   auto str = [&w](std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); };
@@ -64,15 +80,10 @@ Status write_files(Writer& w, const rapidjson::Value& data, std::span<const File
     const std::string_view field = text_of(member.name);
     std::uint32_t index = 0;
     for (const auto& item : member.value.GetArray()) {
-      const FileContent* file = find_file(files, field, index);
-      const std::string where = "file " + std::to_string(index) + " of field '" + std::string(field) + "'";
-      if (file == nullptr) return Error(Error::kCorrupt, kOperation, where + " is missing from the store");
       const std::uint64_t size = item["size"].GetUint64();
-      if (file->bytes.size() != size) {
-        return Error(Error::kCorrupt, kOperation,
-                     where + " has " + std::to_string(file->bytes.size()) + " bytes in the store, the submission says " +
-                         std::to_string(size));
-      }
+      auto found = listed_file(files, field, index, size);
+      if (!found) return found.error();
+      const FileContent* file = *found;
       w.StartObject();
       w.Key("field");
       str(field);
@@ -98,6 +109,46 @@ Status write_files(Writer& w, const rapidjson::Value& data, std::span<const File
   return {};
 }
 
+// The "sealed" member: the stored one, each listed file with its
+// envelope's hash (and bytes, inline). Nothing is opened here.
+Status write_sealed(Writer& w, const rapidjson::Value& stored, std::string_view stored_json,
+                    std::span<const FileContent> files, bool files_inline) {
+  auto str = [&w](std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); };
+  // Checks the key id and size against the envelope, and reads the file list.
+  auto member = sealing::sealed_member_of(stored_json);
+  if (!member) return Error(Error::kCorrupt, kOperation, "the stored submission is damaged: " + member.error().message());
+  if (!member.value()) return Error(Error::kCorrupt, kOperation, "the stored submission has no \"sealed\"");
+  w.Key("sealed");
+  w.StartObject();
+  for (const char* name : {"key_id", "size", "data"}) {
+    w.Key(name);
+    stored[name].Accept(w);  // as stored: the base64 is the receiver's to decode
+  }
+  w.Key("files");
+  w.StartArray();
+  for (const sealing::SealedFile& listed : member.value()->files) {
+    auto file = listed_file(files, listed.field, listed.index, listed.size);
+    if (!file) return file.error();
+    w.StartObject();
+    w.Key("field");
+    str(listed.field);
+    w.Key("index");
+    w.Uint(listed.index);
+    w.Key("size");
+    w.Uint64(listed.size);
+    w.Key("sha256");
+    str(sha256_hex((*file)->bytes));
+    if (files_inline) {
+      w.Key("content_base64");
+      str(to_base64((*file)->bytes));
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return {};
+}
+
 }  // namespace
 
 Result<std::string> webhook_body(std::string_view stored_json, std::span<const FileContent> files, bool files_inline) {
@@ -109,14 +160,20 @@ Result<std::string> webhook_body(std::string_view stored_json, std::span<const F
   }
   if (!doc.IsObject()) return Error(Error::kCorrupt, kOperation, "the stored submission is not a JSON object");
   // The envelope in a fixed order, each value copied as stored.
-  static constexpr const char* kEnvelope[] = {"form", "receipt", "seq", "created_time", "language", "data"};
+  static constexpr const char* kEnvelope[] = {"form", "receipt", "seq", "created_time", "language"};
+  // A sealed form's record has "sealed" where an unsealed one has "data".
+  const bool sealed = doc.HasMember("sealed") && !doc.HasMember("data");
   for (const char* name : kEnvelope) {
     if (!doc.HasMember(name)) {
       return Error(Error::kCorrupt, kOperation, std::string("the stored submission has no \"") + name + "\"");
     }
   }
-  const rapidjson::Value& data = doc["data"];
-  if (!data.IsObject()) return Error(Error::kCorrupt, kOperation, "the stored submission's \"data\" is not an object");
+  if (!sealed && !doc.HasMember("data")) {
+    return Error(Error::kCorrupt, kOperation, "the stored submission has no \"data\"");
+  }
+  if (!sealed && !doc["data"].IsObject()) {
+    return Error(Error::kCorrupt, kOperation, "the stored submission's \"data\" is not an object");
+  }
 
   rapidjson::StringBuffer out;
   Writer w(out);
@@ -127,7 +184,13 @@ Result<std::string> webhook_body(std::string_view stored_json, std::span<const F
     w.Key(name);
     doc[name].Accept(w);
   }
-  if (Status s = write_files(w, data, files, files_inline); !s) return s.error();
+  if (sealed) {
+    if (Status s = write_sealed(w, doc["sealed"], stored_json, files, files_inline); !s) return s.error();
+  } else {
+    w.Key("data");
+    doc["data"].Accept(w);
+    if (Status s = write_files(w, doc["data"], files, files_inline); !s) return s.error();
+  }
   w.EndObject();
   return std::string(out.GetString(), out.GetSize());
 }

@@ -52,6 +52,9 @@ std::string encode(const OutboxEntry& e) {
   w.i64(e.last_attempt_ms);
   w.u32(e.lease_owner);
   w.str16(std::string_view(e.last_error).substr(0, kMaxErrorText));
+  // Only when there is one: an entry without it reads as it did before
+  // sealed forms (and an older civic reads this one, ignoring the rest).
+  if (!e.address.empty()) w.str16(e.address);
   return w.take();
 }
 
@@ -67,7 +70,8 @@ Result<OutboxEntry> decode(std::string_view v) {
   e.last_attempt_ms = r.i64();
   e.lease_owner = r.u32();
   e.last_error = r.str16();
-  if (!r.ok() || (state != 1 && state != 2)) return damaged("outbox entry");
+  if (r.ok() && !r.at_end()) e.address = r.str16();
+  if (!r.ok() || !r.at_end() || (state != 1 && state != 2)) return damaged("outbox entry");
   e.state = static_cast<State>(state);
   return e;
 }
@@ -151,12 +155,19 @@ Result<std::optional<OutboxEntry>> read_entry(const Txn& txn, const Databases& d
 }  // namespace
 
 Status add(Txn& txn, const Databases& db, std::string_view form, std::uint64_t seq,
-           std::span<const std::uint32_t> targets, std::int64_t now_ms) {
+           std::span<const std::uint32_t> targets, std::int64_t now_ms, std::uint32_t address_target,
+           std::string_view address) {
+  if (address.size() > kMaxAddressBytes) {
+    return Error(Error::kInvalid, "store a confirmation address",
+                 "the address has " + std::to_string(address.size()) + " bytes, at most " +
+                     std::to_string(kMaxAddressBytes) + " can be kept");
+  }
   for (std::uint32_t target : targets) {
     OutboxEntry e;
     e.created_ms = now_ms;
     e.retry_from_ms = now_ms;
     e.due_ms = now_ms;
+    if (target == address_target) e.address = address;
     if (auto st = put_entry(txn, db, entry_key({std::string(form), seq, target}), e); !st) return st;
     if (auto st = update_stats(txn, db, form, target, [](TargetStats& s) { ++s.pending; }); !st) return st;
   }

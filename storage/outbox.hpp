@@ -17,6 +17,10 @@
 // A delivered entry is removed (its target's delivered count goes up); a
 // failed one stays, out of outbox_due, until it is retried or its
 // submission is erased or purged.
+//
+// A sealed form's confirmation keeps the citizen's address in its entry
+// (OutboxEntry::address), since the stored answers cannot be read here: it
+// lives as long as that entry and no longer.
 #pragma once
 
 #include <cstdint>
@@ -43,6 +47,9 @@ struct OutboxEntry {
   std::int64_t last_attempt_ms = 0;   // 0: never tried
   std::uint32_t lease_owner = 0;      // the process that holds it (0: none)
   std::string last_error;             // what the last attempt got, for people
+  // Where a sealed form's confirmation goes (empty: read it from the
+  // answers). Never shown by the admin API.
+  std::string address;
 };
 
 struct DeliveryKey {
@@ -60,9 +67,15 @@ struct TargetStats {
   std::string last_error;
 };
 
-// One entry per target for a submission just stored (same transaction).
+// A confirmation address longer than this is refused (RFC 5321's path
+// limit, as forms/validate.cpp's check of an email field).
+inline constexpr std::size_t kMaxAddressBytes = 254;
+
+// One entry per target for a submission just stored (same transaction);
+// the entry of `address_target`, if it is one of them, keeps `address`.
 Status add(Txn& txn, const Databases& db, std::string_view form, std::uint64_t seq,
-           std::span<const std::uint32_t> targets, std::int64_t now_ms);
+           std::span<const std::uint32_t> targets, std::int64_t now_ms, std::uint32_t address_target = 0,
+           std::string_view address = {});
 
 struct Claimed {
   DeliveryKey key;

@@ -4,7 +4,9 @@
 //
 //   forms      every submission decodes, names its own form, seq and a
 //              receipt whose index entry points back to it; every file it
-//              lists is stored with that size; receipts, attachments, replay
+//              lists is stored with that size (a sealed form's record: its
+//              envelopes name its key and have the sizes it lists; nothing
+//              is opened); receipts, attachments, replay
 //              records, their expiry and owner entries all point at what
 //              exists; each form's live count and last seq hold.
 //   calendars  every event decodes; its modification entry, tombstone,

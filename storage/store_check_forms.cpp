@@ -5,6 +5,8 @@
 
 #include <rapidjson/document.h>
 
+#include "sealing/envelope.hpp"
+#include "sealing/sealed_record.hpp"
 #include "storage/form_definitions.hpp"
 #include "storage/retention.hpp"
 #include "storage/store_check_walk.hpp"
@@ -93,16 +95,52 @@ class FormsCheck {
     auto receipt = str("receipt");
     auto stored_seq = doc.FindMember("seq");
     auto data = doc.FindMember("data");
+    // A sealed form's record has "sealed" in place of "data".
+    const bool sealed = data == doc.MemberEnd() && doc.HasMember("sealed");
     if (!receipt || str("form") != std::optional<std::string_view>(form) || !str("created_time") ||
         !str("language") || stored_seq == doc.MemberEnd() || !stored_seq->value.IsUint64() ||
-        data == doc.MemberEnd() || !data->value.IsObject()) {
+        (!sealed && (data == doc.MemberEnd() || !data->value.IsObject()))) {
       w_.problem(where + "the stored JSON lacks receipt, form, seq, created_time, language or data, or names another form");
       return {};
     }
     if (stored_seq->value.GetUint64() != seq)
       w_.problem(where + "the stored JSON names seq " + std::to_string(stored_seq->value.GetUint64()));
     if (auto st = receipt_leads_back(form, seq, *receipt, where); !st) return st;
+    if (sealed) return sealed_files(form, seq, value, where, c);
     return listed_files(form, seq, data->value, where, c);
+  }
+
+  // A sealed record is checked as envelopes, never opened (verify holds no
+  // key): its answers' envelope agrees with the key id and size the record
+  // gives, and each file it lists is stored as an envelope for the same key,
+  // of the listed size.
+  Status sealed_files(const std::string& form, std::uint64_t seq, std::string_view json, const std::string& where,
+                      FormCounts& c) {
+    auto member = sealing::sealed_member_of(json);
+    if (!member || !member.value()) {
+      w_.problem(where + (member ? std::string("has no \"sealed\" member") : member.error().message()));
+      return {};
+    }
+    const sealing::SealedMember& m = **member;
+    for (const sealing::SealedFile& f : m.files) {
+      c.files_listed++;
+      auto file = w_.txn.get(w_.db.attachments, submission_keys::attachment_key(form, seq, f.field, f.index));
+      if (!file) return file.error();
+      std::string which = "sealed file " + f.field + "[" + std::to_string(f.index) + "]";
+      if (!file.value()) {
+        w_.problem(where + which + " is listed but not stored");
+        continue;
+      }
+      auto key_id = sealing::envelope_key_id(**file);
+      if (!key_id)
+        w_.problem(where + which + " is not a sealed envelope");
+      else if (*key_id != m.key_id)
+        w_.problem(where + which + " is sealed for key " + *key_id + ", the record names " + m.key_id);
+      if (file.value()->size() != f.size)
+        w_.problem(where + which + " has " + std::to_string(file.value()->size()) + " bytes, the record lists " +
+                   std::to_string(f.size));
+    }
+    return {};
   }
 
   Status receipt_leads_back(const std::string& form, std::uint64_t seq, std::string_view receipt,

@@ -233,7 +233,9 @@ Status store_one(Txn& txn, const Databases& db, std::string_view tag, const NewS
   keys::append_u64(counter_value, counter->live + 1);
   if (auto st = txn.put(db.form_counters, form_key(s.form), counter_value); !st) return st;
 
-  if (auto st = outbox::add(txn, db, s.form, seq, s.deliveries, now * 1000); !st) return st;
+  auto st = outbox::add(txn, db, s.form, seq, s.deliveries, now * 1000, s.confirmation_target,
+                        s.confirmation_address);
+  if (!st) return st;
 
   outcome.receipt = std::move(receipt);
   outcome.seq = seq;

@@ -1,9 +1,16 @@
 // What decides a delivery round without sending anything: when rounds run,
-// the id receivers deduplicate on, and nginx -t's check for civic_smtp.
+// the id receivers deduplicate on, and nginx -t's check for civic_smtp; and
+// that the admin API's deliveries list never shows the address a sealed
+// form's confirmation keeps in its outbox entry.
+#include <cstring>
 #include <string>
+#include <vector>
 
+#include "forms/service/delivery_admin.hpp"
 #include "forms/service/delivery_round.hpp"
+#include "storage/submission_store.hpp"
 #include "tests/support/form_lines.hpp"
+#include "tests/support/temp_store.hpp"
 #include "tests/support/cmocka.hpp"  // last
 
 using namespace civic::forms;
@@ -67,6 +74,42 @@ void email_needs_a_relay(void**) {
   assert_true(smtp_check({"confirm_email field=email"}, false).find("confirm_email needs civic_smtp") != std::string::npos);
 }
 
+struct ListFixture : civic::test::TempStore {
+  std::string text;
+};
+
+int open_store(void** state) {
+  auto* f = new ListFixture;
+  *state = f;
+  return f->open() ? 0 : -1;
+}
+
+// A submission whose confirmation (target 0xB2) keeps `address`, beside a
+// webhook (0xA1); then the deliveries list's body.
+const char* listed_with_address(ListFixture& f, const char* address) {
+  std::vector<civic::storage::NewSubmission> batch(1);
+  auto& s = batch[0];
+  s.form = "f";
+  s.receipt_prefix = "PAL";
+  s.language = "fi";
+  s.sealed = true;
+  s.data_json = "{}";
+  s.deliveries = {0xA1, 0xB2};
+  s.confirmation_target = 0xB2;
+  s.confirmation_address = address;
+  if (!civic::storage::commit_submissions(*f.store, batch, 1000)) return "not stored";
+  civic::Reply r = delivery_list(*f.store, "f", "", Window{});
+  f.text = r.shared ? *r.shared : r.body.str();
+  return f.text.c_str();
+}
+
+void the_deliveries_list_keeps_the_address_back(void** state) {
+  auto& f = *static_cast<ListFixture*>(*state);
+  const char* body = listed_with_address(f, "matti@example.fi");
+  assert_non_null(strstr(body, "\"target\":\"000000b2\",\"state\":\"pending\""));
+  assert_null(strstr(body, "matti"));
+}
+
 }  // namespace
 
 int main() {
@@ -74,6 +117,8 @@ int main() {
       cmocka_unit_test(rounds_follow_progress),
       cmocka_unit_test(ids_name_receipt_and_target),
       cmocka_unit_test(email_needs_a_relay),
+      cmocka_unit_test_setup_teardown(the_deliveries_list_keeps_the_address_back, open_store,
+                                      civic::test::delete_fixture<ListFixture>),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

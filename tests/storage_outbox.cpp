@@ -1,12 +1,15 @@
 // The outbox of deliveries (storage/outbox.hpp): entries written with their
 // submission, claimed under a lease, recorded, retried, listed, counted and
-// removed with their submission.
+// removed with their submission; a sealed form's confirmation address kept
+// in its entry for as long as the entry.
 #include <string>
 #include <vector>
 
 #include "storage/outbox.hpp"
+#include "storage/record_codec.hpp"
 #include "storage/store_check.hpp"
 #include "storage/submission_removal.hpp"
+#include "storage/submission_keys.hpp"
 #include "storage/submission_store.hpp"
 #include "tests/support/temp_store.hpp"
 #include "tests/support/cmocka.hpp"  // last
@@ -186,6 +189,128 @@ void verify_checks_the_outbox(void** state) {
                                    "outbox: f #1 target 178 is pending but not in outbox_due\n");
 }
 
+constexpr const char* kAddress = "matti.meikalainen@example.fi";
+
+// Submission `n` of form f (a sealed one's record is not needed here): both
+// targets, the mail target the confirmation that keeps `address`.
+bool submit_confirmed(Fixture& f, std::string address, std::int64_t now) {
+  std::vector<NewSubmission> batch(1);
+  NewSubmission& s = batch[0];
+  s.form = "f";
+  s.receipt_prefix = "PAL";
+  s.language = "fi";
+  s.data_json = "{}";
+  s.deliveries = {kHook, kMail};
+  s.confirmation_target = kMail;
+  s.confirmation_address = std::move(address);
+  return commit_submissions(*f.store, batch, now).ok();
+}
+
+// Every entry of form f, as storage lists them; nullopt if it cannot.
+std::optional<std::vector<outbox::Listed>> entries(Fixture& f) {
+  auto txn = Txn::begin_read(f.store->env());
+  if (!txn) return std::nullopt;
+  auto l = outbox::list(*txn, f.store->db(), "f", std::nullopt, 0, 10);
+  if (!l) return std::nullopt;
+  return std::move(*l);
+}
+
+// "seq/target=address" of every entry.
+const char* addresses(Fixture& f) {
+  auto l = entries(f);
+  if (!l) return "failed";
+  f.text.clear();
+  for (const auto& e : *l)
+    f.text += (f.text.empty() ? "" : " ") + std::to_string(e.key.seq) + "/" + std::to_string(e.key.target) + "=" +
+              e.entry.address;
+  return f.text.c_str();
+}
+
+// The address each claimed entry carries, "target=address ...".
+const char* claimed_addresses(Fixture& f, std::int64_t now_ms) {
+  f.text.clear();
+  auto txn = Txn::begin_write(f.store->env());
+  if (!txn) return "no txn";
+  auto claimed = outbox::claim_due(*txn, f.store->db(), now_ms, 60 * kSecond, 7, 10);
+  if (!claimed || !txn->commit()) return "failed";
+  for (const auto& c : *claimed)
+    f.text += (f.text.empty() ? "" : " ") + std::to_string(c.key.target) + "=" + c.entry.address;
+  return f.text.c_str();
+}
+
+void a_sealed_confirmation_keeps_its_address(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  assert_true(submit_confirmed(f, kAddress, 1000));
+  // Only in the confirmation's entry.
+  assert_string_equal(addresses(f), "1/161= 1/178=matti.meikalainen@example.fi");
+  // The round that sends it gets it with the claim.
+  assert_string_equal(claimed_addresses(f, 1000 * kSecond), "161= 178=matti.meikalainen@example.fi");
+  // A failed confirmation keeps it, for a retry by hand.
+  assert_true(record(f, 1, kMail, outbox::Outcome::failed, 1001 * kSecond));
+  assert_true(record(f, 1, kHook, outbox::Outcome::delivered, 1001 * kSecond));
+  assert_string_equal(addresses(f), "1/178=matti.meikalainen@example.fi");
+  assert_true(retry(f, kMail));
+  assert_string_equal(claimed_addresses(f, 2000 * kSecond), "178=matti.meikalainen@example.fi");
+  assert_string_equal(verified(f), "");
+  // Sent: gone with its entry.
+  assert_true(record(f, 1, kMail, outbox::Outcome::delivered, 2001 * kSecond));
+  assert_string_equal(addresses(f), "");
+}
+
+void the_address_goes_with_an_erased_submission(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  assert_true(submit_confirmed(f, kAddress, 1000));
+  assert_true(submit_confirmed(f, "liisa@example.fi", 1000));
+  assert_true(erase(f, 1));
+  assert_string_equal(addresses(f), "2/161= 2/178=liisa@example.fi");
+  assert_string_equal(verified(f), "");
+}
+
+void an_overlong_address_is_refused(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  assert_false(submit_confirmed(f, std::string(250, 'a') + "@x.fi", 1000));
+  // Nothing of the batch was stored.
+  assert_string_equal(addresses(f), "");
+  assert_true(submit_confirmed(f, std::string(249, 'a') + "@x.fi", 1000));
+}
+
+// An entry as civic wrote them before sealed forms: format 1, no address.
+bool put_old_entry(Fixture& f) {
+  RecordWriter w;
+  w.u8(1);
+  w.u8(2);  // failed
+  w.u32(3);
+  w.i64(1000 * kSecond);
+  w.i64(1000 * kSecond);
+  w.i64(1500 * kSecond);
+  w.i64(1400 * kSecond);
+  w.u32(0);
+  w.str16("HTTP 500");
+  std::string key = submission_keys::seq_key("f", 1);
+  keys::append_u32(key, kHook);
+  auto txn = Txn::begin_write(f.store->env());
+  return txn && txn->put(f.store->db().outbox, key, w.take()).ok() && txn->commit().ok();
+}
+
+// "state attempts last_error address" of submission 1's webhook entry.
+const char* old_entry(Fixture& f) {
+  auto l = entries(f);
+  if (!l) return "failed";
+  f.text.clear();
+  for (const auto& e : *l)
+    if (e.key.target == kHook)
+      f.text = std::to_string(static_cast<int>(e.entry.state)) + " " + std::to_string(e.entry.attempts) + " " +
+               e.entry.last_error + " [" + e.entry.address + "]";
+  return f.text.c_str();
+}
+
+void an_entry_without_address_still_reads(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  assert_true(submit(f, 1, 1000));
+  assert_true(put_old_entry(f));
+  assert_string_equal(old_entry(f), "2 3 HTTP 500 []");
+}
+
 }  // namespace
 
 int main() {
@@ -195,6 +320,11 @@ int main() {
       cmocka_unit_test_setup_teardown(a_failed_entry_is_retried_by_hand, setup, test::delete_fixture<Fixture>),
       cmocka_unit_test_setup_teardown(erasure_takes_the_deliveries_along, setup, test::delete_fixture<Fixture>),
       cmocka_unit_test_setup_teardown(verify_checks_the_outbox, setup, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(a_sealed_confirmation_keeps_its_address, setup, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(the_address_goes_with_an_erased_submission, setup,
+                                      test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(an_overlong_address_is_refused, setup, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(an_entry_without_address_still_reads, setup, test::delete_fixture<Fixture>),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

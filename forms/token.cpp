@@ -79,7 +79,9 @@ std::string TokenSigner::mac(std::string_view purpose, std::string_view form, st
   unsigned int len = 0;
   if (HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
            reinterpret_cast<const unsigned char*>(message.data()), message.size(), out, &len) == nullptr)
-    return {};
+    len = 0;
+  // A draft reference's signed bytes hold its key: no copy of it is left behind.
+  OPENSSL_cleanse(message.data(), message.size());
   return std::string(reinterpret_cast<const char*>(out), len);
 }
 

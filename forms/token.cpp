@@ -26,6 +26,12 @@ constexpr std::size_t kDraftRefBytes = kDraftIdBytes + kDraftKeyBytes + kDraftMa
 
 }  // namespace
 
+DraftRef::~DraftRef() {
+  // The whole buffer: a key moved out of a short string leaves its bytes behind.
+  key.resize(key.capacity());
+  OPENSSL_cleanse(key.data(), key.size());
+}
+
 std::string_view describe(TokenCheck check) {
   switch (check) {
     case TokenCheck::ok: return "valid";

@@ -25,6 +25,7 @@ struct VerifiedToken {
 struct DraftRef {
   std::string id;   // 16 bytes
   std::string key;  // 32 bytes; never stored, never logged
+  ~DraftRef();      // wipes the key
 };
 
 class TokenSigner {

@@ -198,7 +198,7 @@ JourneyOutcome take_journey_step(const Submission& submission, std::string_view 
   }
   drafts::Draft draft;
   FormInput answers;
-  std::string key;  // of the draft's answers: from its reference, or new
+  DraftRef held;  // its key: from its reference, or new (wiped when it goes)
   if (named) {
     auto found = drafts::read(*txn, store.db(), form.name, named->id, now);
     if (!found) {
@@ -225,17 +225,17 @@ JourneyOutcome take_journey_step(const Submission& submission, std::string_view 
       return out;
     }
     answers = std::move(*opened);
-    key = std::move(named->key);
+    held.key = std::move(named->key);
   } else {
     draft.form = form.name;
     draft.id = TokenSigner::new_draft_id();
-    key = TokenSigner::new_draft_key();
+    held.key = TokenSigner::new_draft_key();
     draft.created = now;
-    if (draft.id.empty() || key.empty()) {
+    if (draft.id.empty() || held.key.empty()) {
       out.answer = {internal_error("making a draft", "no random bytes"), {}, {}};
       return out;
     }
-    ref = signer.draft_ref(form.name, draft.id, key);
+    ref = signer.draft_ref(form.name, draft.id, held.key);
     visit.draft_ref = ref;
   }
   bool has_cookie = !submission.cookie_ref.empty() && submission.cookie_ref == ref;
@@ -301,7 +301,7 @@ JourneyOutcome take_journey_step(const Submission& submission, std::string_view 
   if (!place.empty()) draft.step = place == kSavedPage ? step->name : place;
 
   // Bounds, then the draft, before anything is sent on.
-  if (auto sealed = seal_answers(draft, answers, key); !sealed) {
+  if (auto sealed = seal_answers(draft, answers, held.key); !sealed) {
     out.answer = {internal_error("encrypting a draft", sealed.error().message()), {}, {}};
     return out;
   }

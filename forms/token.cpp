@@ -20,9 +20,17 @@ constexpr std::int64_t kClockSkew = 60;  // seconds a token may seem to come fro
 constexpr std::string_view kTokenPurpose = "civic form token";
 constexpr std::string_view kDraftPurpose = "civic draft";
 constexpr std::size_t kDraftIdBytes = 16;
+constexpr std::size_t kDraftKeyBytes = 32;  // crypto_secretbox_KEYBYTES
 constexpr std::size_t kDraftMacBytes = 16;  // 128 bits: as strong as the id is unguessable
+constexpr std::size_t kDraftRefBytes = kDraftIdBytes + kDraftKeyBytes + kDraftMacBytes;
 
 }  // namespace
+
+DraftRef::~DraftRef() {
+  // The whole buffer: a key moved out of a short string leaves its bytes behind.
+  key.resize(key.capacity());
+  OPENSSL_cleanse(key.data(), key.size());
+}
 
 std::string_view describe(TokenCheck check) {
   switch (check) {
@@ -77,7 +85,9 @@ std::string TokenSigner::mac(std::string_view purpose, std::string_view form, st
   unsigned int len = 0;
   if (HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
            reinterpret_cast<const unsigned char*>(message.data()), message.size(), out, &len) == nullptr)
-    return {};
+    len = 0;
+  // A draft reference's signed bytes hold its key: no copy of it is left behind.
+  OPENSSL_cleanse(message.data(), message.size());
   return std::string(reinterpret_cast<const char*>(out), len);
 }
 
@@ -126,28 +136,41 @@ VerifiedToken TokenSigner::verify(std::string_view token, std::string_view form,
   return v;
 }
 
-std::string TokenSigner::draft_ref(std::string_view form, std::string_view id) const {
-  std::string m = mac(kDraftPurpose, form, id);
-  if (id.size() != kDraftIdBytes || m.size() < kDraftMacBytes) return {};
-  return base64url_encode(std::string(id) + m.substr(0, kDraftMacBytes));
+std::string TokenSigner::draft_ref(std::string_view form, std::string_view id, std::string_view key) const {
+  if (id.size() != kDraftIdBytes || key.size() != kDraftKeyBytes) return {};
+  std::string signed_bytes = std::string(id) + std::string(key);
+  std::string m = mac(kDraftPurpose, form, signed_bytes);
+  if (m.size() < kDraftMacBytes) return {};
+  std::string ref = base64url_encode(signed_bytes + m.substr(0, kDraftMacBytes));
+  OPENSSL_cleanse(signed_bytes.data(), signed_bytes.size());
+  return ref;
 }
 
-std::optional<std::string> TokenSigner::draft_id(std::string_view ref, std::string_view form) const {
+std::optional<DraftRef> TokenSigner::draft_id(std::string_view ref, std::string_view form) const {
   std::string bytes;
-  if (ref.size() > 64 || !base64url_decode(ref, bytes) || bytes.size() != kDraftIdBytes + kDraftMacBytes)
-    return std::nullopt;
-  std::string id = bytes.substr(0, kDraftIdBytes);
-  std::string expected = mac(kDraftPurpose, form, id);
+  if (ref.size() > 128 || !base64url_decode(ref, bytes) || bytes.size() != kDraftRefBytes) return std::nullopt;
+  std::string_view signed_bytes = std::string_view(bytes).substr(0, kDraftIdBytes + kDraftKeyBytes);
+  std::string expected = mac(kDraftPurpose, form, signed_bytes);
   if (expected.size() < kDraftMacBytes ||
-      CRYPTO_memcmp(expected.data(), bytes.data() + kDraftIdBytes, kDraftMacBytes) != 0)
+      CRYPTO_memcmp(expected.data(), bytes.data() + signed_bytes.size(), kDraftMacBytes) != 0)
     return std::nullopt;
-  return id;
+  DraftRef named{bytes.substr(0, kDraftIdBytes), bytes.substr(kDraftIdBytes, kDraftKeyBytes)};
+  OPENSSL_cleanse(bytes.data(), bytes.size());
+  return named;
 }
 
 std::string TokenSigner::new_draft_id() {
   char id[kDraftIdBytes];
   if (::getrandom(id, sizeof id, 0) != static_cast<ssize_t>(sizeof id)) return {};
   return std::string(id, sizeof id);
+}
+
+std::string TokenSigner::new_draft_key() {
+  char key[kDraftKeyBytes];
+  if (::getrandom(key, sizeof key, 0) != static_cast<ssize_t>(sizeof key)) return {};
+  std::string out(key, sizeof key);
+  OPENSSL_cleanse(key, sizeof key);
+  return out;
 }
 
 }  // namespace civic::forms

@@ -21,6 +21,13 @@ struct VerifiedToken {
   std::string nonce;  // hex; the key that recognizes a repeat
 };
 
+// What a draft's reference names: the draft, and the key of its answers.
+struct DraftRef {
+  std::string id;   // 16 bytes
+  std::string key;  // 32 bytes; never stored, never logged
+  ~DraftRef();      // wipes the key
+};
+
 class TokenSigner {
  public:
   // `secret`: at least 32 random bytes.
@@ -35,14 +42,19 @@ class TokenSigner {
                        std::int64_t lifetime_seconds) const;
 
   // A draft's reference (a multi-step form's unfinished answers): its id
-  // (16 random bytes) and a MAC binding it to `form`, base64url; what the
-  // citizen's cookie, page and resume link carry. Whoever holds it may go
-  // on with the draft, as with any link that is sent to one person.
-  std::string draft_ref(std::string_view form, std::string_view id) const;
-  // The id a reference names, if it was made by this signer for `form`.
-  std::optional<std::string> draft_id(std::string_view ref, std::string_view form) const;
+  // (16 random bytes), the key its answers are encrypted with (32 random
+  // bytes, sealing/draft_box.hpp) and a MAC binding both to `form`,
+  // base64url (86 characters); what the citizen's cookie, page and resume
+  // link carry. The key is in no other place: whoever holds the reference
+  // may go on with the draft, and without it nobody can read it.
+  std::string draft_ref(std::string_view form, std::string_view id, std::string_view key) const;
+  // The id and key a reference names, if it was made by this signer for
+  // `form` (a changed id or key fails the MAC before any decryption).
+  std::optional<DraftRef> draft_id(std::string_view ref, std::string_view form) const;
   // 16 random bytes; empty if the system has no randomness to give.
   static std::string new_draft_id();
+  // 32 random bytes (a draft's key); empty likewise.
+  static std::string new_draft_key();
 
  private:
   std::string mac(std::string_view purpose, std::string_view form, std::string_view signed_bytes) const;

@@ -11,7 +11,10 @@ namespace civic::storage::drafts {
 
 namespace {
 
-constexpr std::uint8_t kDraftFormat = 1;
+// Format 1 (issue 15) held the answers in plaintext; format 2 holds them
+// encrypted. Both start with the same dates, language and step.
+constexpr std::uint8_t kPlaintextFormat = 1;
+constexpr std::uint8_t kDraftFormat = 2;
 constexpr std::size_t kMaxShort = std::numeric_limits<std::uint16_t>::max();
 constexpr std::size_t kMaxLong = std::numeric_limits<std::uint32_t>::max();
 
@@ -42,12 +45,8 @@ Status check_encodable(const Draft& d) {
   if (d.form.empty() || d.form.find('\0') != std::string::npos) return refuse("the form name is empty or has a NUL");
   if (d.id.size() != kIdBytes) return refuse("the draft id is not 16 bytes");
   if (!fits16(d.language) || !fits16(d.step)) return refuse("its language or step name is too long");
-  if (d.values.size() > kMaxLong || d.files.size() > kMaxLong) return refuse("it has too many answers");
-  for (const auto& [name, value] : d.values)
-    if (!fits16(name) || !fits32(value)) return refuse("an answer is too long");
-  for (const DraftFile& f : d.files)
-    if (!fits16(f.field) || !fits16(f.filename) || !fits16(f.media_type) || !fits32(f.content))
-      return refuse("a file or its name is too large");
+  if (d.values > kMaxLong || d.files > kMaxLong) return refuse("it has too many answers");
+  if (!fits32(d.box)) return refuse("its answers are too large");
   return {};
 }
 
@@ -59,25 +58,27 @@ std::string encode(const Draft& d) {
   w.i64(d.expires);
   w.str16(d.language);
   w.str16(d.step);
-  w.u32(static_cast<std::uint32_t>(d.values.size()));
-  for (const auto& [name, value] : d.values) {
-    w.str16(name);
-    w.str32(value);
-  }
-  w.u32(static_cast<std::uint32_t>(d.files.size()));
-  for (const DraftFile& f : d.files) {
-    w.str16(f.field);
-    w.str16(f.filename);
-    w.str16(f.media_type);
-    w.str32(f.content);
-  }
+  w.u32(static_cast<std::uint32_t>(d.values));
+  w.u32(static_cast<std::uint32_t>(d.files));
+  w.u64(d.bytes);
+  w.str32(d.box);
   return w.take();
 }
 
-Result<Draft> decode(std::string_view form, std::string_view id, std::string_view v) {
+// A stored draft; `plaintext` set for a format-1 record, whose answers are
+// not read (nobody holds a key for them: they are gone to the citizen and
+// wait for their expiry).
+struct Stored {
+  Draft draft;
+  bool plaintext = false;
+};
+
+Result<Stored> decode(std::string_view form, std::string_view id, std::string_view v) {
   RecordReader r(v);
-  Draft d;
-  if (r.u8() != kDraftFormat) return damaged("draft");
+  Stored s;
+  Draft& d = s.draft;
+  std::uint8_t format = r.u8();
+  if (format != kDraftFormat && format != kPlaintextFormat) return damaged("draft");
   d.form = std::string(form);
   d.id = std::string(id);
   d.created = r.i64();
@@ -85,36 +86,27 @@ Result<Draft> decode(std::string_view form, std::string_view id, std::string_vie
   d.expires = r.i64();
   d.language = r.str16();
   d.step = r.str16();
-  // Each answer takes at least 6 bytes: a count larger than what is left is damage.
-  std::uint32_t values = r.u32();
-  if (!r.ok() || values > r.rest().size() / 6) return damaged("draft");
-  for (std::uint32_t i = 0; i < values && r.ok(); ++i) {
-    std::string name(r.str16());
-    std::string value(r.str32());
-    d.values.emplace_back(std::move(name), std::move(value));
+  if (format == kPlaintextFormat) {
+    if (!r.ok()) return damaged("draft");
+    s.plaintext = true;
+    return s;
   }
-  std::uint32_t files = r.u32();
-  if (!r.ok() || files > r.rest().size() / 10) return damaged("draft");
-  for (std::uint32_t i = 0; i < files && r.ok(); ++i) {
-    DraftFile f;
-    f.field = r.str16();
-    f.filename = r.str16();
-    f.media_type = r.str16();
-    f.content = r.str32();
-    d.files.push_back(std::move(f));
-  }
+  d.values = r.u32();
+  d.files = r.u32();
+  d.bytes = static_cast<std::size_t>(r.u64());
+  d.box = r.str32();
   if (!r.ok() || !r.at_end()) return damaged("draft");
-  return d;
+  return s;
 }
 
-Result<std::optional<Draft>> read_any(const Txn& txn, const Databases& db, std::string_view form,
-                                      std::string_view id) {
+Result<std::optional<Stored>> read_any(const Txn& txn, const Databases& db, std::string_view form,
+                                       std::string_view id) {
   auto v = txn.get(db.drafts, draft_key(form, id));
   if (!v) return v.error();
-  if (!v.value()) return std::optional<Draft>{};
+  if (!v.value()) return std::optional<Stored>{};
   auto d = decode(form, id, **v);
   if (!d) return d.error();
-  return std::optional<Draft>{std::move(*d)};
+  return std::optional<Stored>{std::move(*d)};
 }
 
 // Adds `delta` (+1 or -1) to a form's count; the entry goes at zero.
@@ -144,19 +136,12 @@ Status remove_known(Txn& txn, const Databases& db, std::string_view form, std::s
 
 }  // namespace
 
-std::size_t Draft::size() const noexcept {
-  std::size_t n = 0;
-  for (const auto& [name, value] : values) n += name.size() + value.size();
-  for (const DraftFile& f : files) n += f.field.size() + f.filename.size() + f.media_type.size() + f.content.size();
-  return n;
-}
-
 Result<std::optional<Draft>> read(const Txn& txn, const Databases& db, std::string_view form, std::string_view id,
                                   std::int64_t now) {
   auto d = read_any(txn, db, form, id);
   if (!d) return d.error();
-  if (d->has_value() && (*d)->expires <= now) return std::optional<Draft>{};
-  return d;
+  if (!d->has_value() || (*d)->plaintext || (*d)->draft.expires <= now) return std::optional<Draft>{};
+  return std::optional<Draft>{std::move((*d)->draft)};
 }
 
 Result<PutOutcome> put(Txn& txn, const Databases& db, const Draft& draft, std::uint64_t max_drafts) {
@@ -164,7 +149,7 @@ Result<PutOutcome> put(Txn& txn, const Databases& db, const Draft& draft, std::u
   auto old = read_any(txn, db, draft.form, draft.id);
   if (!old) return old.error();
   if (old->has_value()) {
-    if (auto d = txn.del(db.draft_expiry, expiry_key((*old)->expires, draft.form, draft.id)); !d) return d.error();
+    if (auto d = txn.del(db.draft_expiry, expiry_key((*old)->draft.expires, draft.form, draft.id)); !d) return d.error();
   } else {
     auto n = count(txn, db, draft.form);
     if (!n) return n.error();
@@ -181,7 +166,7 @@ Result<bool> remove(Txn& txn, const Databases& db, std::string_view form, std::s
   auto old = read_any(txn, db, form, id);
   if (!old) return old.error();
   if (!old->has_value()) return false;
-  if (auto st = remove_known(txn, db, form, id, (*old)->expires); !st) return st.error();
+  if (auto st = remove_known(txn, db, form, id, (*old)->draft.expires); !st) return st.error();
   return true;
 }
 
@@ -210,7 +195,7 @@ Result<std::size_t> purge_expired(Txn& txn, const Databases& db, std::int64_t no
     // was its old time only if the record says so.
     auto old = read_any(txn, db, *form, rest);
     if (!old) return old.error();
-    if (!old->has_value() || (*old)->expires > now) continue;
+    if (!old->has_value() || (*old)->draft.expires > now) continue;
     if (auto del = txn.del(db.drafts, draft_key(*form, rest)); !del) return del.error();
     if (auto st = add_to_count(txn, db, *form, -1); !st) return st.error();
     ++removed;
@@ -241,10 +226,10 @@ Result<std::vector<DraftInfo>> list(const Txn& txn, const Databases& db, std::st
     if (!pos.value() || !pos.value()->key.starts_with(prefix)) break;
     std::string_view id = pos.value()->key.substr(prefix.size());
     if (id == after) continue;  // the listing goes on after it
-    auto d = decode(form, id, pos.value()->value);
-    if (!d) return d.error();
-    out.push_back({d->id, d->created, d->updated, d->expires, d->language, d->step, d->values.size(),
-                   d->files.size(), d->size()});
+    auto s = decode(form, id, pos.value()->value);
+    if (!s) return s.error();
+    const Draft& d = s->draft;
+    out.push_back({d.id, d.created, d.updated, d.expires, d.language, d.step, d.values, d.files, d.bytes});
     if (out.size() >= limit) break;
   }
   return out;
@@ -298,7 +283,7 @@ Status check_drafts(Walk& w) {
       return {};
     }
     counted[std::string(*form)]++;
-    auto indexed = w.exists(w.db.draft_expiry, expiry_key(d->expires, *form, rest));
+    auto indexed = w.exists(w.db.draft_expiry, expiry_key(d->draft.expires, *form, rest));
     if (!indexed) return indexed.error();
     if (!*indexed)
       w.problem("drafts: " + std::string(*form) + " draft " + id_hex(rest) + " is not in draft_expiry at its expiry time");
@@ -316,7 +301,7 @@ Status check_drafts(Walk& w) {
     }
     auto d = read_any(w.txn, w.db, *form, rest);
     if (!d) return d.error();
-    if (!d->has_value() || (*d)->expires != *at)
+    if (!d->has_value() || (*d)->draft.expires != *at)
       w.problem("draft_expiry: " + printable(e.key) + " names no draft expiring then");
     return {};
   });

@@ -3,13 +3,15 @@
 // data, as submissions do, but are never part of a submission export.
 // Databases (keys in the encodings of keys.hpp):
 //
-//   drafts        form\0 id(16 bytes)         -> a Draft (record_codec)
+//   drafts        form\0 id(16 bytes)         -> a Draft (record_codec): its
+//                                               dates, step and counts, and
+//                                               its answers' encrypted box
 //   draft_expiry  expires(i64) form\0 id      -> (empty)
 //   draft_counts  form\0                      -> count(u64)
 //
-// `id` is 16 random bytes (forms/draft_ref.hpp signs it for the citizen's
-// cookie, page and resume link); admin API and civicctl name it in 32
-// lower-case hex digits. A draft is in draft_expiry at its `expires` time,
+// `id` is 16 random bytes (forms/token.hpp draft_ref signs it, with the
+// box's key, for the citizen's cookie, page and resume link); admin API and
+// civicctl name it in 32 lower-case hex digits. A draft is in draft_expiry at its `expires` time,
 // and draft_counts holds how many a form has, for its max_drafts.
 #pragma once
 
@@ -28,13 +30,6 @@ namespace civic::storage::drafts {
 
 inline constexpr std::size_t kIdBytes = 16;
 
-struct DraftFile {
-  std::string field;
-  std::string filename;
-  std::string media_type;
-  std::string content;
-};
-
 struct Draft {
   std::string form;
   std::string id;                 // kIdBytes raw bytes
@@ -43,14 +38,17 @@ struct Draft {
   std::int64_t expires = 0;       // removed by purge_expired once past
   std::string language;           // of the pages the citizen saw
   std::string step;               // the step last shown: where a resume link opens
-  std::vector<std::pair<std::string, std::string>> values;  // answers as typed
-  std::vector<DraftFile> files;
-
-  // Bytes of values and files together (what max draft size limits).
-  std::size_t size() const noexcept;
+  // The answers (values and files as typed), encrypted with a key only the
+  // citizen's reference holds (sealing/draft_box.hpp): opaque here.
+  std::string box;
+  // What the admin listing shows of them: how many answers and files, and
+  // their bytes (sealing::DraftAnswers::size()).
+  std::size_t values = 0;
+  std::size_t files = 0;
+  std::size_t bytes = 0;
 };
 
-// What a listing shows (no answers: those are personal data).
+// What a listing shows (no answers: those are personal data, and sealed).
 struct DraftInfo {
   std::string id;  // raw
   std::int64_t created = 0;
@@ -60,10 +58,11 @@ struct DraftInfo {
   std::string step;
   std::size_t values = 0;   // how many answers
   std::size_t files = 0;
-  std::size_t bytes = 0;    // Draft::size()
+  std::size_t bytes = 0;    // Draft::bytes
 };
 
-// Null if there is none (or it has expired: `now` past its expires).
+// Null if there is none (or it has expired: `now` past its expires, or it
+// was stored before drafts were encrypted: nobody holds a key for it).
 Result<std::optional<Draft>> read(const Txn& txn, const Databases& db, std::string_view form, std::string_view id,
                                   std::int64_t now);
 

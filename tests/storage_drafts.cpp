@@ -1,11 +1,13 @@
 // Drafts of multi-step forms (storage/drafts.hpp): written, read, replaced,
 // removed, expired, purged, counted against max_drafts, listed in pages, and
-// named in hex.
+// named in hex; their answers an opaque box (encrypted by the journey), and a
+// draft stored in plaintext before issue 16 gone to readers but purged.
 #include <string>
 #include <vector>
 
 #include "storage/drafts.hpp"
 #include "storage/keys.hpp"
+#include "storage/record_codec.hpp"
 #include "storage/store_check.hpp"
 #include "storage/submission_store.hpp"
 #include "tests/support/temp_store.hpp"
@@ -39,8 +41,10 @@ drafts::Draft draft(std::string_view form, char id, std::int64_t expires, std::s
   d.expires = expires;
   d.language = "fi";
   d.step = "contact";
-  d.values = {{"name", std::string(answer)}, {"topic", "streets"}};
-  d.files = {{"photo", "a.jpg", "image/jpeg", std::string(10, 'x')}};
+  d.box = "BOX:" + std::string(answer);  // storage does no crypto: any bytes
+  d.values = 2;
+  d.files = 1;
+  d.bytes = 50;
   return d;
 }
 
@@ -59,11 +63,11 @@ const char* put(Fixture& f, std::string_view form, char id, std::int64_t expires
   return put(f, draft(form, id, expires, answer), max);
 }
 
-// A draft the record format cannot hold: `what` 0 a short id, 1 a long field name.
+// A draft the record format cannot hold: `what` 0 a short id, 1 a long step name.
 const char* put_odd(Fixture& f, int what) {
   drafts::Draft d = draft("f", 'a', 1000);
   if (what == 0) d.id = "short";
-  else d.values[0].first = std::string(70000, 'n');
+  else d.step = std::string(70000, 'n');
   return put(f, d, 100);
 }
 
@@ -77,7 +81,7 @@ const char* sample_hex(Fixture& f) {
   return f.text.c_str();
 }
 
-// "step:name=value,...;files" of a draft read at `now`, "none" or "failed".
+// "step:box;values/files/bytes" of a draft read at `now`, "none" or "failed".
 const char* read(Fixture& f, std::string_view form, char id, std::int64_t now) {
   auto txn = Txn::begin_read(f.store->env());
   if (!txn) return "failed";
@@ -85,9 +89,8 @@ const char* read(Fixture& f, std::string_view form, char id, std::int64_t now) {
   if (!d) return "failed";
   if (!d->has_value()) return "none";
   const drafts::Draft& x = **d;
-  f.text = x.step + ":";
-  for (const auto& [k, v] : x.values) f.text += k + "=" + v + ",";
-  f.text += ";" + std::to_string(x.files.size()) + "/" + x.files[0].content;
+  f.text = x.step + ":" + x.box + ";" + std::to_string(x.values) + "/" + std::to_string(x.files) + "/" +
+           std::to_string(x.bytes);
   return f.text.c_str();
 }
 
@@ -155,13 +158,13 @@ long submissions(Fixture& f) {
 void put_read_replace_remove(void** state) {
   auto& f = *static_cast<Fixture*>(*state);
   assert_string_equal(put(f, "f", 'a', 1000), "stored");
-  assert_string_equal(read(f, "f", 'a', 500), "contact:name=Anna,topic=streets,;1/xxxxxxxxxx");
+  assert_string_equal(read(f, "f", 'a', 500), "contact:BOX:Anna;2/1/50");
   assert_string_equal(read(f, "f", 'b', 500), "none");
   assert_string_equal(read(f, "g", 'a', 500), "none");  // another form's id space
   assert_int_equal(count(f, "f"), 1);
 
   assert_string_equal(put(f, "f", 'a', 2000, 100, "Bertil"), "stored");  // replaces, not a second one
-  assert_string_equal(read(f, "f", 'a', 1500), "contact:name=Bertil,topic=streets,;1/xxxxxxxxxx");
+  assert_string_equal(read(f, "f", 'a', 1500), "contact:BOX:Bertil;2/1/50");
   assert_int_equal(count(f, "f"), 1);
 
   assert_int_equal(remove(f, "f", 'a'), 1);
@@ -177,7 +180,7 @@ void expired_drafts_are_not_read_and_are_purged(void** state) {
   assert_string_equal(put(f, "g", 'c', 1200), "stored");
   assert_string_equal(put(f, "f", 'd', 5000), "stored");
   assert_string_equal(read(f, "f", 'a', 1000), "none");  // at its expiry time: gone
-  assert_string_equal(read(f, "f", 'a', 999), "contact:name=Anna,topic=streets,;1/xxxxxxxxxx");
+  assert_string_equal(read(f, "f", 'a', 999), "contact:BOX:Anna;2/1/50");
 
   // A re-saved draft's old expiry time does not purge it.
   assert_string_equal(put(f, "f", 'b', 6000), "stored");
@@ -185,8 +188,8 @@ void expired_drafts_are_not_read_and_are_purged(void** state) {
   assert_int_equal(purge(f, 1300, 1), 1);  // the limit holds
   assert_int_equal(purge(f, 1300, 10), 1);
   assert_int_equal(purge(f, 1300, 10), 0);
-  assert_string_equal(read(f, "f", 'b', 1300), "contact:name=Anna,topic=streets,;1/xxxxxxxxxx");
-  assert_string_equal(read(f, "f", 'd', 1300), "contact:name=Anna,topic=streets,;1/xxxxxxxxxx");
+  assert_string_equal(read(f, "f", 'b', 1300), "contact:BOX:Anna;2/1/50");
+  assert_string_equal(read(f, "f", 'd', 1300), "contact:BOX:Anna;2/1/50");
   assert_int_equal(count(f, "f"), 2);
   assert_int_equal(count(f, "g"), 0);
 }
@@ -206,7 +209,7 @@ void listing_goes_in_pages(void** state) {
   auto& f = *static_cast<Fixture*>(*state);
   for (char c : {'c', 'a', 'b', 'd'}) assert_string_equal(put(f, "f", c, 1000), "stored");
   assert_string_equal(put(f, "fg", 'a', 1000), "stored");  // a form whose name starts with "f"
-  // values 2, files 1, bytes: name+Anna, topic+streets, photo+a.jpg+image/jpeg+10.
+  // values, files and bytes as the draft was put with them.
   assert_string_equal(list(f, "", 2), "a:2/1/50 contact b:2/1/50 contact");
   assert_string_equal(list(f, id_of('b'), 2), "c:2/1/50 contact d:2/1/50 contact");
   assert_string_equal(list(f, id_of('d'), 2), "");
@@ -281,6 +284,47 @@ void verify_checks_the_drafts(void** state) {
                                    "draft_counts: f counts 5 drafts; drafts holds 1\n");
 }
 
+// A draft as issue 15 stored it (format 1: the answers in plaintext),
+// expiring at `expires`, with its expiry entry and count.
+bool put_plaintext_draft(Fixture& f, char id, std::int64_t expires) {
+  RecordWriter w;
+  w.u8(1);
+  w.i64(100);
+  w.i64(100);
+  w.i64(expires);
+  w.str16("fi");
+  w.str16("contact");
+  w.u32(1);
+  w.str16("name");
+  w.str32("Anna");
+  w.u32(0);
+  std::string key = keys::name_prefix("f") + id_of(id);
+  std::string at;
+  keys::append_i64(at, expires);
+  std::string one;
+  keys::append_u64(one, 1);
+  auto txn = Txn::begin_write(f.store->env());
+  if (!txn) return false;
+  const Databases& db = f.store->db();
+  return txn->put(db.drafts, key, w.take()).ok() && txn->put(db.draft_expiry, at + key, {}).ok() &&
+         txn->put(db.draft_counts, keys::name_prefix("f"), one).ok() && txn->commit().ok();
+}
+
+void a_plaintext_draft_is_gone_until_purged(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  assert_true(put_plaintext_draft(f, 'a', 1000));
+  assert_string_equal(read(f, "f", 'a', 500), "none");  // nobody holds a key for it
+  assert_string_equal(submit(f, 'a', "k1", 500), "gone");
+  assert_string_equal(list(f, "", 10), "a:0/0/0 contact");
+  assert_string_equal(verified(f), "");
+  assert_int_equal(purge(f, 1000, 10), 1);
+  assert_int_equal(count(f, "f"), 0);
+  assert_string_equal(verified(f), "");
+  assert_true(put_plaintext_draft(f, 'b', 2000));
+  assert_int_equal(remove(f, "f", 'b'), 1);
+  assert_int_equal(count(f, "f"), 0);
+}
+
 // A store made before drafts (issue 15): the three databases dropped, the
 // store closed and opened again; true if it then keeps a draft.
 bool older_store_gets_the_databases(Fixture& f) {
@@ -319,6 +363,7 @@ int main() {
                                       test::delete_fixture<Fixture>),
       cmocka_unit_test_setup_teardown(verify_checks_the_drafts, setup, test::delete_fixture<Fixture>),
       cmocka_unit_test_setup_teardown(an_older_store_gets_the_drafts_databases, setup, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(a_plaintext_draft_is_gone_until_purged, setup, test::delete_fixture<Fixture>),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

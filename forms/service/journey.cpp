@@ -7,6 +7,7 @@
 #include "forms/render_page.hpp"
 #include "forms/service/journey_parts.hpp"
 #include "forms/steps.hpp"
+#include "sealing/draft_box.hpp"
 #include "storage/drafts.hpp"
 
 namespace civic::forms {
@@ -40,11 +41,35 @@ PublicAnswer draft_missing(const FormVisit& visit, int status, bool clear_cookie
   return {std::move(r), {}, {}};
 }
 
-FormInput answers_of(const drafts::Draft& draft) {
+Result<FormInput> open_answers(const drafts::Draft& draft, std::string_view key) {
+  auto opened = sealing::open_draft(draft.box, key);
+  if (!opened) return opened.error();
+  // Moved out: what is left behind is wiped with `opened`.
   FormInput in;
-  in.values = draft.values;
-  for (const drafts::DraftFile& f : draft.files) in.files.push_back(UploadedFile{f.field, f.filename, f.media_type, f.content});
+  in.values = std::move(opened->values);
+  for (sealing::DraftFile& f : opened->files)
+    in.files.push_back(UploadedFile{std::move(f.field), std::move(f.filename), std::move(f.media_type),
+                                    std::move(f.content)});
   return in;
+}
+
+Status seal_answers(drafts::Draft& draft, const FormInput& answers, std::string_view key) {
+  sealing::DraftAnswers plain;  // wiped when it goes
+  plain.values = answers.values;
+  for (const UploadedFile& f : answers.files)
+    plain.files.push_back(sealing::DraftFile{f.field, f.filename, f.declared_type, f.content});
+  auto box = sealing::seal_draft(plain, key);
+  if (!box) return box.error();
+  draft.box = std::move(*box);
+  draft.values = plain.values.size();
+  draft.files = plain.files.size();
+  draft.bytes = plain.size();
+  return {};
+}
+
+std::string unopened_draft(const Form& form, const drafts::Draft& draft, const Error& why) {
+  return "form \"" + form.name + "\": draft " + drafts::id_hex(draft.id) +
+         " does not open with the key of the reference that named it (" + why.message() + "); taken as gone";
 }
 
 bool has_value(const FormInput& in, std::string_view name) {
@@ -180,16 +205,31 @@ PublicAnswer journey_page(const PublicSite& site, const PublicRequest& request, 
   std::string_view ref = linked.empty() ? cookie : linked;
 
   std::optional<drafts::Draft> draft;
+  FormInput answers;
+  std::string unopened;  // why a draft its reference named did not open, for the log
   if (!ref.empty()) {
-    if (auto id = visit.signer->draft_id(ref, form.name)) {
+    if (auto named = visit.signer->draft_id(ref, form.name)) {
       auto txn = storage::Txn::begin_read(site.store->env());
       if (!txn) return {internal_error("reading a draft", txn.error().message()), {}, {}};
-      auto found = drafts::read(*txn, site.store->db(), form.name, *id, site.now);
+      auto found = drafts::read(*txn, site.store->db(), form.name, named->id, site.now);
       if (!found) return {internal_error("reading a draft", found.error().message()), {}, {}};
       draft = std::move(found.value());
+      if (draft) {
+        auto opened = open_answers(*draft, named->key);
+        if (opened) {
+          answers = std::move(*opened);
+        } else {
+          unopened = unopened_draft(form, *draft, opened.error());
+          draft.reset();
+        }
+      }
     }
     // A resume link that leads nowhere says so; a stale cookie is dropped.
-    if (!draft && !linked.empty()) return draft_missing(visit, 404, true, request.https);
+    if (!draft && !linked.empty()) {
+      PublicAnswer gone = draft_missing(visit, 404, true, request.https);
+      gone.refused = std::move(unopened);
+      return gone;
+    }
   }
 
   Reply reply;
@@ -205,11 +245,10 @@ PublicAnswer journey_page(const PublicSite& site, const PublicRequest& request, 
     add_defaults(form, *first, here);
     reply = form_page(visit, site.now, 200, &here);
     if (!cookie.empty()) reply.header("Set-Cookie", cleared_draft_cookie(visit.url, request.https));
-    return {std::move(reply), {}, {}};
+    return {std::move(reply), std::move(unopened), {}};
   }
 
   visit.draft_ref = std::string(ref);
-  FormInput answers = answers_of(*draft);
   std::string_view where = place.empty() ? std::string_view(draft->step) : place;
   if (where == kSavedPage && form.save_and_return) {
     reply = saved_page(visit, *draft, request.site, site.smtp != nullptr, {}, false, site.now);

@@ -6,8 +6,9 @@
 //   POST {form}  with _step, _action (continue, back, save, submit,
 //        email_link), _token, _draft and the step's fields
 //
-// The answers live in a draft in the store (storage/drafts.hpp) named by a
-// signed reference (TokenSigner::draft_ref) that the page carries in
+// The answers live in a draft in the store (storage/drafts.hpp), encrypted
+// with a key that only its signed reference holds (TokenSigner::draft_ref,
+// sealing/draft_box.hpp): the reference the page carries in
 // `_draft`, the browser in the `civic_draft` cookie (scoped to the form's
 // path), and a resume link in ?draft=. Every post is answered with a
 // redirect to the page to show next (303, so that reload and Back never post

@@ -9,6 +9,7 @@
 
 #include "forms/service/journey.hpp"
 #include "forms/html.hpp"
+#include "common/result.hpp"
 #include "storage/drafts.hpp"
 
 namespace civic::forms::journey {
@@ -34,8 +35,14 @@ std::string page_url(const FormVisit& visit);
 // "The saved answers have expired ...", with a link to the form's start.
 PublicAnswer draft_missing(const FormVisit& visit, int status, bool clear_cookie, bool secure);
 
-// A draft's answers and files as the checks and pages read them.
-FormInput answers_of(const drafts::Draft& draft);
+// A draft's answers and files as the checks and pages read them, opened
+// with the key of its reference; an error when that key does not open them
+// (a reference to another draft's box, a damaged box).
+Result<FormInput> open_answers(const drafts::Draft& draft, std::string_view key);
+// `answers` encrypted into `draft` with `key` (its box, counts and bytes).
+Status seal_answers(drafts::Draft& draft, const FormInput& answers, std::string_view key);
+// The log line of a draft its reference does not open (the id, never the key).
+std::string unopened_draft(const Form& form, const drafts::Draft& draft, const Error& why);
 
 bool has_value(const FormInput& in, std::string_view name);
 // Whether the citizen has answered `step` (kSeenMark in the draft).

@@ -21,13 +21,6 @@ using namespace journey;
 
 namespace {
 
-void keep_answers(drafts::Draft& draft, const FormInput& answers) {
-  draft.values = answers.values;
-  draft.files.clear();
-  for (const UploadedFile& f : answers.files)
-    draft.files.push_back(drafts::DraftFile{f.field, f.filename, f.declared_type, f.content});
-}
-
 // The step's answers as posted replace what the draft had for its fields
 // (a checkbox left unticked is no longer ticked); a file field keeps its
 // files unless new ones were chosen. Prefilled values carried from the
@@ -195,15 +188,15 @@ JourneyOutcome take_journey_step(const Submission& submission, std::string_view 
     return out;
   }
 
-  std::optional<std::string> id;
+  std::optional<DraftRef> named;
   if (!ref.empty()) {
-    id = signer.draft_id(ref, form.name);
-    if (!id) {
+    named = signer.draft_id(ref, form.name);
+    if (!named) {
       out.answer = refusal(form, "a forged draft reference", error_reply(400, "the draft reference is not valid", "_draft"));
       return out;
     }
   }
-  if (!id && (on_check || on_saved)) {
+  if (!named && (on_check || on_saved)) {
     out.answer = draft_missing(visit, 410, true, secure);
     return out;
   }
@@ -214,8 +207,10 @@ JourneyOutcome take_journey_step(const Submission& submission, std::string_view 
     return out;
   }
   drafts::Draft draft;
-  if (id) {
-    auto found = drafts::read(*txn, store.db(), form.name, *id, now);
+  FormInput answers;
+  DraftRef held;  // its key: from its reference, or new (wiped when it goes)
+  if (named) {
+    auto found = drafts::read(*txn, store.db(), form.name, named->id, now);
     if (!found) {
       out.answer = {internal_error("reading a draft", found.error().message()), {}, {}};
       return out;
@@ -224,7 +219,7 @@ JourneyOutcome take_journey_step(const Submission& submission, std::string_view 
       // Send again after it was stored (a reload, a double click): to the
       // commit, which knows this page's token and answers with the receipt
       // it got; anything else finds the draft gone and stores nothing.
-      auto record = submission_record_without_answers(form, visit.lang, verified.nonce, *id, now);
+      auto record = submission_record_without_answers(form, visit.lang, verified.nonce, named->id, now);
       if (!record) return sealing_failed(visit, record.error(), secure, now, std::move(out));
       out.record = std::move(*record);
       return out;
@@ -234,19 +229,28 @@ JourneyOutcome take_journey_step(const Submission& submission, std::string_view 
       return out;
     }
     draft = std::move(*found.value());
+    auto opened = open_answers(draft, named->key);
+    if (!opened) {
+      // Its answers are lost to whoever holds this reference: as if gone.
+      out.answer = draft_missing(visit, 410, true, secure);
+      out.answer.refused = unopened_draft(form, draft, opened.error());
+      return out;
+    }
+    answers = std::move(*opened);
+    held.key = std::move(named->key);
   } else {
     draft.form = form.name;
     draft.id = TokenSigner::new_draft_id();
+    held.key = TokenSigner::new_draft_key();
     draft.created = now;
-    if (draft.id.empty()) {
+    if (draft.id.empty() || held.key.empty()) {
       out.answer = {internal_error("making a draft", "no random bytes"), {}, {}};
       return out;
     }
-    ref = signer.draft_ref(form.name, draft.id);
+    ref = signer.draft_ref(form.name, draft.id, held.key);
     visit.draft_ref = ref;
   }
   bool has_cookie = !submission.cookie_ref.empty() && submission.cookie_ref == ref;
-  FormInput answers = answers_of(draft);
 
   if (on_saved) {
     // "Send the link": only from the saved page, only with civic_smtp.
@@ -309,8 +313,11 @@ JourneyOutcome take_journey_step(const Submission& submission, std::string_view 
   if (!place.empty()) draft.step = place == kSavedPage ? step->name : place;
 
   // Bounds, then the draft, before anything is sent on.
-  keep_answers(draft, answers);
-  if (value_bytes(answers) > kMaxDraftValueBytes || draft.size() > kMaxDraftBytes) {
+  if (auto sealed = seal_answers(draft, answers, held.key); !sealed) {
+    out.answer = {internal_error("encrypting a draft", sealed.error().message()), {}, {}};
+    return out;
+  }
+  if (value_bytes(answers) > kMaxDraftValueBytes || draft.bytes > kMaxDraftBytes) {
     out.answer = step_again(visit, answers, {}, now, 413, builtin_text(Text::draft_too_large_text, visit.lang));
     out.answer.refused = "the draft would be larger than a draft may be";
     return out;

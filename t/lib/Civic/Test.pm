@@ -300,12 +300,20 @@ sub worker_pids {
 sub stop {
     my ($self, %args) = @_;
     my $pid = $self->{pid} or return;
+    # A killed master leaves its workers listening until they see it gone:
+    # a start meanwhile would fail to bind() (and log it). Wait for them.
+    my @workers = ($args{signal} || '') eq 'KILL' ? $self->worker_pids : ();
     kill(($args{signal} || 'QUIT'), $pid);
     my $deadline = time + 15;
     while (time < $deadline) {
         if ($self->{adopted} ? !process_alive($pid) : waitpid($pid, WNOHANG) == $pid) {
             $self->{adopted} = 0;
             $self->{pid} = undef;
+            my $workers_deadline = time + 10;
+            while (grep { process_alive($_) } @workers) {
+                kill 'KILL', grep { process_alive($_) } @workers if time > $workers_deadline;
+                sleep 0.05;
+            }
             return 1;
         }
         sleep 0.05;

@@ -78,6 +78,73 @@ void names_and_ical_durations(void**) {
   assert_string_equal(format_ical_duration(7 * 86400).c_str(), "P1W");
 }
 
+// The error text of `second` after `first` in one block ("" for none),
+// checked to hold `expected` ("" expects the line to be fine).
+bool line_says(std::vector<std::string_view> first, std::vector<std::string_view> second, const char* expected) {
+  CalendarConfigBuilder b("x");
+  if (!first.empty() && !b.add(first).empty()) return false;
+  std::string error = b.add(second);
+  bool ok = *expected ? strstr(error.c_str(), expected) != nullptr : error.empty();
+  if (!ok) print_message("got: \"%s\"\n", error.c_str());
+  return ok;
+}
+
+// The window of a finished block with `line` (none if empty); {-1, -1} if
+// the block is refused.
+FeedWindow window_of(std::vector<std::string_view> line) {
+  CalendarConfigBuilder b("x");
+  if (!b.add(std::vector<std::string_view>{"languages", "fi"}).empty()) return {-1, -1};
+  if (!b.add(std::vector<std::string_view>{"timezone", "UTC"}).empty()) return {-1, -1};
+  if (!line.empty() && !b.add(line).empty()) return {-1, -1};
+  CalendarConfig c;
+  if (!b.finish(c).empty()) return {-1, -1};
+  return c.feed_window;
+}
+
+// The window as the store gives it back; {-1, -1} if it is not read.
+FeedWindow stored_window(const char* text) {
+  CalendarConfig c;
+  if (!CalendarConfig::deserialize(text, c)) return {-1, -1};
+  return c.feed_window;
+}
+
+void the_feed_window(void**) {
+  FeedWindow w = window_of({"feed_window", "30d", "2y"});
+  assert_int_equal(w.past_days, 30);
+  assert_int_equal(w.future_days, 730);
+  w = window_of({"feed_window", "0", "1d"});
+  assert_true(w.past_days == 0 && w.future_days == 1);
+  w = window_of({"feed_window", "10y", "1w"});
+  assert_true(w.past_days == 3650 && w.future_days == 7);
+  // Without the setting: the default, last month and two years ahead.
+  w = window_of({});
+  assert_true(w.past_days == 30 && w.future_days == 730);
+  assert_true(w == FeedWindow{});
+  // Stored with the definition and read back; a definition stored before
+  // the setting existed reads as the default; a damaged one is refused.
+  assert_true(stored_window("name\tx\nlanguages\tfi\ntimezone\tUTC\nrefresh\t3600\nfeed_window\t7d 90d\n") ==
+              (FeedWindow{7, 90}));
+  assert_true(stored_window("name\tx\nlanguages\tfi\ntimezone\tUTC\nrefresh\t3600\n") == FeedWindow{});
+  assert_int_equal(stored_window("name\tx\nlanguages\tfi\ntimezone\tUTC\nfeed_window\t7d\n").past_days, -1);
+
+  assert_true(line_says({}, {"feed_window"}, "takes two times, the past and the future"));
+  assert_true(line_says({}, {"feed_window", "30d"}, "feed_window 30d 2y"));
+  assert_true(line_says({}, {"feed_window", "soon", "2y"}, "\"soon\" is not a time (such as 30d, 2y)"));
+  assert_true(line_says({}, {"feed_window", "30d", "2years"}, "\"2years\" is not a time"));
+  assert_true(line_says({}, {"feed_window", "36h", "2y"}, "\"36h\" is not a whole number of days"));
+  assert_true(line_says({}, {"feed_window", "30", "2y"}, "\"30\" is not a whole number of days"));
+  assert_true(line_says({}, {"feed_window", "11y", "2y"}, "the past (\"11y\") must be from 0 to 10y"));
+  assert_true(line_says({}, {"feed_window", "30d", "0"}, "the future (\"0\") must be from 1d to 10y"));
+  assert_true(line_says({}, {"feed_window", "30d", "3651d"}, "must be from 1d to 10y"));
+  assert_true(line_says({"feed_window", "30d", "2y"}, {"feed_window", "7d", "1y"}, "\"feed_window\" is duplicate"));
+  // A refused line does not count as given.
+  assert_true(line_says({}, {"feed_window", "soon", "2y"}, "not a time") &&
+              line_says({"languages", "fi"}, {"feed_window", "7d", "1y"}, ""));
+  assert_true(line_says({}, {"feed_windows", "30d", "2y"}, "(did you mean \"feed_window\"?)"));
+  assert_true(line_says({}, {"feedwindow", "30d", "2y"}, "(did you mean \"feed_window\"?)"));
+  assert_true(line_says({}, {"feed_window", "30d", "2y", "refresh", "6h"}, "is a \";\" missing"));
+}
+
 }  // namespace
 
 int main() {
@@ -86,6 +153,7 @@ int main() {
       cmocka_unit_test(a_full_block),
       cmocka_unit_test(errors_say_what_is_wrong),
       cmocka_unit_test(names_and_ical_durations),
+      cmocka_unit_test(the_feed_window),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -48,7 +48,7 @@ ReadRequest request(std::string_view path, std::string_view accept = {}) {
   r.path = path;
   r.accept = accept;
   r.base_url = "https://example.org/calendars/";
-  r.now = 1800000000;
+  r.now = 1796126400;  // 2026-12-01 12:00 UTC: the event is in the feed window
   return r;
 }
 
@@ -130,6 +130,63 @@ void revalidates_and_caches(void** state) {
   assert_int_equal(reader.answer(*f.store, since).reply.status, 304);
 }
 
+// An event in 2030, far past the default feed window (two years ahead).
+bool add_far_event(Fixture& f) {
+  Event e;
+  if (event_from_json(R"({"id":"far","name":{"fi":"Kaukana"},"start_time":"2030-01-01T12:00:00+02:00"})",
+                      EventDefaults{"fi", "Europe/Helsinki"}, e))
+    return false;
+  std::vector<Event> events{e};
+  return upsert_events(*f.store, f.calendars.items().front(), events, 2000000).ok();
+}
+
+// Whether the answer to `path?args` (with `accept`) at `now` holds `text`.
+bool answer_holds(Fixture& f, std::string_view path, std::string_view args, std::string_view accept, const char* text,
+                  std::int64_t now) {
+  Reader reader(f.calendars, 0);
+  ReadRequest r = request(path, accept);
+  r.args = args;
+  r.now = now;
+  auto a = reader.answer(*f.store, r);
+  if (a.reply.status != 200) return false;
+  return body(a).find(text) != std::string::npos;
+}
+
+// Whether the feed answered at `a` and at `b` has the same ETag.
+bool same_etag(Fixture& f, std::int64_t a, std::int64_t b) {
+  Reader reader(f.calendars, 0);
+  ReadRequest ra = request("culture.ics");
+  ra.now = a;
+  ReadRequest rb = request("culture.ics");
+  rb.now = b;
+  const std::string* ea = nullptr;
+  const std::string* eb = nullptr;
+  auto first = reader.answer(*f.store, ra);
+  auto second = reader.answer(*f.store, rb);
+  ea = header(first.reply, "ETag");
+  eb = header(second.reply, "ETag");
+  return ea && eb && *ea == *eb;
+}
+
+void unpaged_feeds_without_start_or_end_get_the_feed_window(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  assert_true(add_far_event(f));
+  const std::int64_t now = request("").now;
+  // iCal, jCal and xCal: the window (30 days back, two years ahead) leaves 2030 out.
+  assert_true(answer_holds(f, "culture.ics", "", "", ":Konsertti\r\n", now));
+  assert_false(answer_holds(f, "culture.ics", "", "", "Kaukana", now));
+  assert_false(answer_holds(f, "culture", "", "application/calendar+json", "Kaukana", now));
+  assert_false(answer_holds(f, "culture", "", "application/calendar+xml", "Kaukana", now));
+  // The subscriber's own range wins.
+  assert_true(answer_holds(f, "culture.ics", "start=2029-12-01", "", "Kaukana", now));
+  // A single event and the paged JSON list are not windowed.
+  assert_true(answer_holds(f, "culture/events/far.ics", "", "", "Kaukana", now));
+  assert_true(answer_holds(f, "culture.json", "", "", "Kaukana", now));
+  // The answer (its ETag, so its cache entry) moves with the calendar's day.
+  assert_true(same_etag(f, now, now + 3600));
+  assert_false(same_etag(f, now, now + 86400));
+}
+
 }  // namespace
 
 int main() {
@@ -137,6 +194,8 @@ int main() {
       cmocka_unit_test_setup_teardown(routes, setup, test::delete_fixture<Fixture>),
       cmocka_unit_test_setup_teardown(negotiates_by_accept, setup, test::delete_fixture<Fixture>),
       cmocka_unit_test_setup_teardown(revalidates_and_caches, setup, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(unpaged_feeds_without_start_or_end_get_the_feed_window, setup,
+                                      test::delete_fixture<Fixture>),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -9,6 +9,9 @@
 //           order on a tie
 //   shared  Access-Control-Allow-Origin: * (read by web front ends on other
 //           sites; calendar apps fetch .ics themselves)
+//   paged   a calendar's list comes in pages (page, page_size); an unpaged
+//           feed without start/end is the calendar's feed_window instead, so
+//           that no subscriber gets a whole large calendar
 #pragma once
 
 #include <optional>
@@ -26,13 +29,14 @@ struct FormatRow {
   std::string_view content_type;
   bool offered;
   bool shared;
+  bool paged;
 };
 
 inline constexpr FormatRow kFormats[] = {
-    {Format::ics, "ics", ".ics", "text/calendar", "text/calendar; charset=utf-8", true, false},
-    {Format::json, "json", ".json", "application/json", "application/json; charset=utf-8", false, true},
-    {Format::jcal, "jcal", "", "application/calendar+json", "application/calendar+json; charset=utf-8", true, true},
-    {Format::xcal, "xcal", "", "application/calendar+xml", "application/calendar+xml; charset=utf-8", true, true},
+    {Format::ics, "ics", ".ics", "text/calendar", "text/calendar; charset=utf-8", true, false, false},
+    {Format::json, "json", ".json", "application/json", "application/json; charset=utf-8", false, true, true},
+    {Format::jcal, "jcal", "", "application/calendar+json", "application/calendar+json; charset=utf-8", true, true, false},
+    {Format::xcal, "xcal", "", "application/calendar+xml", "application/calendar+xml; charset=utf-8", true, true, false},
 };
 
 constexpr const FormatRow& format_row(Format f) {

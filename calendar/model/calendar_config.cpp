@@ -65,6 +65,7 @@ std::string CalendarConfig::serialize() const {
   put(out, "timezone", timezone);
   put(out, "refresh", std::to_string(refresh_seconds));
   put(out, "organizer", organizer);
+  put(out, "feed_window", format_feed_window(feed_window));
   return out;
 }
 
@@ -84,6 +85,11 @@ bool CalendarConfig::deserialize(std::string_view text, CalendarConfig& out) {
       c.timezone = f[1];
     } else if (f[0] == "organizer" && f.size() == 2) {
       c.organizer = f[1];
+    } else if (f[0] == "feed_window" && f.size() == 2) {
+      // (A definition stored before the setting existed has no such line:
+      // the default.)
+      auto sides = split(f[1], ' ');
+      if (!parse_feed_window(sides, c.feed_window).empty()) return false;
     } else if (f[0] == "refresh" && f.size() == 2) {
       c.refresh_seconds = parse_duration(std::string(f[1]) + "s");
     } else {
@@ -123,7 +129,7 @@ CalendarConfigBuilder::CalendarConfigBuilder(std::string name) { config_.name = 
 
 std::string CalendarConfigBuilder::add(std::span<const std::string_view> words) {
   static constexpr std::string_view kSettings[] = {"title", "description", "languages", "timezone", "refresh",
-                                                    "organizer"};
+                                                    "organizer", "feed_window"};
   if (words.empty()) return "an empty line";
   std::string_view key = words[0];
   std::size_t args = words.size() - 1;
@@ -189,6 +195,13 @@ std::string CalendarConfigBuilder::add(std::span<const std::string_view> words) 
     config_.organizer = uri;
     have_organizer_ = true;
     return {};
+  }
+  if (key == "feed_window") {
+    if (have_feed_window_) return "\"feed_window\" is duplicate";
+    std::string error = parse_feed_window(words.subspan(1), config_.feed_window);
+    if (!error.empty() && args != 2) error += hint();
+    have_feed_window_ = error.empty();
+    return error;
   }
   return unknown_setting(key, kSettings, "a civic_calendar");
 }

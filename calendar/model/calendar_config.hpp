@@ -7,6 +7,7 @@
 //       timezone    Europe/Helsinki;
 //       refresh     6h;
 //       organizer   mailto:tapahtumat@turku.fi;
+//       feed_window 30d 2y;
 //   }
 //
 // The module hands each line's words to CalendarConfigBuilder, which answers
@@ -20,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "calendar/model/feed_window.hpp"
 #include "calendar/model/lang_text.hpp"
 
 namespace civic::calendar {
@@ -38,6 +40,8 @@ struct CalendarConfig {
   // ORGANIZER of every VEVENT: RFC 5546 §3.2.1 requires one in a
   // METHOD:PUBLISH calendar. A mailto: or http(s) URI.
   std::string organizer = std::string(kDefaultOrganizer);
+  // The days around today of a feed request without start or end.
+  FeedWindow feed_window;
   // When the definition last changed, as recorded in the store (seconds);
   // not part of the definition itself.
   std::int64_t defined_at = 0;
@@ -80,6 +84,7 @@ class CalendarConfigBuilder {
   bool have_timezone_ = false;
   bool have_refresh_ = false;
   bool have_organizer_ = false;
+  bool have_feed_window_ = false;
 };
 
 // Limits on the refresh interval.

@@ -321,4 +321,12 @@ std::optional<FieldError> parse_feed_query(std::string_view args, const Calendar
   return std::nullopt;
 }
 
+void apply_feed_window(FeedQuery& q, const CalendarConfig& cal, std::int64_t now) {
+  if (q.has_window()) return;
+  FeedWindowRange range = feed_window_range(cal.feed_window, cal.timezone, now);
+  q.start = range.start;
+  q.end = range.end;
+  q.time_basis = std::max(q.time_basis.value_or(range.today), range.today);
+}
+
 }  // namespace civic::calendar

@@ -6,6 +6,8 @@
 //                       of that day); times without an offset are the calendar's.
 //                       Without end, recurring events are expanded up to
 //                       kOpenRangeYears after the later of start and today
+//                       Without either, an iCal, jCal or xCal feed is the
+//                       calendar's feed_window around today (apply_feed_window)
 //   keyword             any of (comma-separated)    keyword_AND  all of
 //   keyword!            none of                     location     any of (place ids)
 //   text                case-insensitive, in any language
@@ -76,5 +78,12 @@ inline constexpr int kOpenRangeYears = 2;
 
 std::optional<FieldError> parse_feed_query(std::string_view args, const CalendarConfig& calendar, std::int64_t now,
                                            FeedQuery& out);
+
+// A subscriber's feed that gives neither start nor end: the calendar's
+// feed_window around today, exactly as if the request had said those start
+// and end (the ETag and the cache follow; the answer changes with the day).
+// A query with start or end is left as it is. For the unpaged feeds (iCal,
+// jCal, xCal); not for civicctl export, which is the whole calendar.
+void apply_feed_window(FeedQuery& query, const CalendarConfig& calendar, std::int64_t now);
 
 }  // namespace civic::calendar

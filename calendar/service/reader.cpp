@@ -212,6 +212,9 @@ ReadAnswer Reader::read(storage::Store& store, const ReadRequest& req, bool whol
     a.reply = error_reply(400, err->message.empty() ? "malformed query" : err->message, err->field);
     return finish(std::move(a));
   }
+  // A whole feed without start/end: the calendar's feed_window (a paged
+  // list is never the whole calendar at once).
+  if (p.event_id.empty() && !format_row(p.format).paged) apply_feed_window(p.query, *p.calendar, req.now);
 
   // The validators, from the calendar's state record: no event is read.
   auto txn = storage::Txn::begin_read(store.env());

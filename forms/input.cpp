@@ -1,6 +1,6 @@
 #include "forms/input.hpp"
 
-#include <sodium.h>
+#include "sealing/sodium_text.hpp"
 
 namespace civic::forms {
 
@@ -25,14 +25,13 @@ const std::string* FormInput::first(std::string_view name) const {
 }
 
 void FormInput::wipe() noexcept {
-  auto zero = [](std::string& s) { sodium_memzero(s.data(), s.size()); };
   for (auto& [name, value] : values) {
-    zero(name);
-    zero(value);
+    sealing::wipe(name);
+    sealing::wipe(value);
   }
   for (UploadedFile& f : files) {
-    zero(f.filename);
-    zero(f.content);
+    sealing::wipe(f.filename);
+    sealing::wipe(f.content);
   }
 }
 

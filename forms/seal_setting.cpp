@@ -2,8 +2,6 @@
 // they are stored (docs/sealing.md), and what such a form may not do.
 #include <algorithm>
 
-#include <sodium.h>
-
 #include "common/config_hints.hpp"
 #include "common/quote.hpp"
 #include "forms/form_builder.hpp"
@@ -51,7 +49,5 @@ std::string load_seal_key(Form& form) {
   form.seal = std::move(*key);
   return {};
 }
-
-void wipe(std::string& bytes) noexcept { sodium_memzero(bytes.data(), bytes.size()); }
 
 }  // namespace civic::forms

@@ -12,8 +12,4 @@ namespace civic::forms {
 // naming the file: missing, unreadable, a secret key, not a key.
 std::string load_seal_key(Form& form);
 
-// Overwrites `bytes` with zeros (sodium_memzero: not optimized away), for
-// what a sealed form's submission was read into once it is sealed.
-void wipe(std::string& bytes) noexcept;
-
 }  // namespace civic::forms

@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "forms/seal_setting.hpp"
 #include "forms/service/journey.hpp"
 #include "forms/service/public_request.hpp"
 #include "forms/service/submission_record.hpp"
 #include "forms/service/token_signer.hpp"
+#include "sealing/sodium_text.hpp"
 #include "module/commit_queue.hpp"
 #include "module/form_conf.hpp"
 #include "module/guard.hpp"
@@ -36,7 +36,7 @@ bool sealed(const forms::Submission& s) { return s.visit.form != nullptr && s.vi
 
 // What was read of a sealed form's body, once it is decoded.
 void wipe_body(const forms::Submission& s, std::string& bytes) {
-  if (sealed(s)) forms::wipe(bytes);
+  if (sealed(s)) sealing::wipe(bytes);
 }
 
 struct FormRequest {

@@ -115,13 +115,6 @@ const unsigned char* bytes(std::string_view s) { return reinterpret_cast<const u
 
 }  // namespace
 
-void wipe(std::string& s) noexcept {
-  // The whole buffer, not only size(): a shorter value may have replaced a longer one.
-  s.resize(s.capacity());
-  sodium_memzero(s.data(), s.size());
-  s.clear();
-}
-
 DraftAnswers::~DraftAnswers() {
   for (auto& [name, value] : values) {
     wipe(name);

@@ -46,9 +46,6 @@ struct DraftAnswers {
   std::size_t size() const noexcept;
 };
 
-// Overwrites a string's whole buffer with zeros and empties it.
-void wipe(std::string& s) noexcept;
-
 // The box of `answers` under `key` (kDraftKeyBytes), with a fresh nonce.
 Result<std::string> seal_draft(const DraftAnswers& answers, std::string_view key);
 

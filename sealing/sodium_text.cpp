@@ -22,6 +22,13 @@ std::string to_base64(std::string_view bytes) {
   return out;
 }
 
+void wipe(std::string& s) noexcept {
+  // The whole buffer, not only size(): a shorter value may have replaced a longer one.
+  s.resize(s.capacity());
+  sodium_memzero(s.data(), s.size());
+  s.clear();
+}
+
 std::optional<std::string> from_base64(std::string_view text) {
   std::string out(text.size() / 4 * 3 + 3, '\0');
   std::size_t length = 0;

@@ -14,6 +14,10 @@ namespace civic::sealing {
 bool sodium_ready();
 
 std::string to_base64(std::string_view bytes);
+
+// Overwrites a string's whole buffer with zeros (sodium_memzero, which the
+// compiler may not drop) and empties it: for plaintext once it is sealed.
+void wipe(std::string& s) noexcept;
 // Null if `text` is not base64 (padding required; no spaces).
 std::optional<std::string> from_base64(std::string_view text);
 

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "sealing/draft_box.hpp"
+#include "sealing/sodium_text.hpp"
 #include "tests/support/cmocka.hpp"  // last
 
 using namespace civic::sealing;

@@ -7,18 +7,13 @@
 #include <sodium.h>
 
 #include "common/hex.hpp"
-#include "forms/seal_setting.hpp"
 #include "sealing/envelope.hpp"
 #include "sealing/sealed_record.hpp"
+#include "sealing/sodium_text.hpp"
 
 namespace civic::forms {
 
 namespace {
-
-void wipe_out(std::string& s) {
-  wipe(s);
-  s.clear();
-}
 
 // "K:" + the hash of the key: a client's Idempotency-Key may say anything.
 std::string hashed_replay_key(std::string_view key) {
@@ -35,13 +30,13 @@ Status seal_record(const sealing::PublicKey& key, storage::NewSubmission& s) {
   member.key_id = key.id;
   for (storage::NewSubmission::File& f : s.files) {
     auto envelope = sealing::seal(f.content, key);
-    wipe_out(f.content);
+    sealing::wipe(f.content);
     if (!envelope) return envelope.error();
     f.content = std::move(*envelope);
     member.files.push_back({f.field, f.index, f.content.size()});
   }
   auto data = sealing::seal(s.data_json, key);
-  wipe_out(s.data_json);
+  sealing::wipe(s.data_json);
   if (!data) return data.error();
   member.data = std::move(*data);
   s.data_json = sealing::sealed_member_json(member);

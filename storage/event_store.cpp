@@ -14,11 +14,12 @@ using namespace event_keys;
 
 namespace {
 
-constexpr std::uint8_t kRecordFormat = 2;
-// A directory entry: kind, language length, 2 spare, text length, signature,
-// the language padded to kMaxRenditionLang bytes.
-constexpr std::size_t kMaxRenditionLang = 16;
-constexpr std::size_t kDirectoryEntry = 1 + 1 + 2 + 4 + 8 + kMaxRenditionLang;
+// Format 2 (schema 1) kept every text plain with a directory of fixed-size
+// entries; storage/store_upgrade.cpp reads it. Format 3: the texts packed
+// when the calendar has a dictionary, a directory of entries
+//   kind u8, language length u8, language, text length u32, signature u64.
+constexpr std::uint8_t kRecordFormat = 3;
+constexpr std::size_t kMaxRenditionLang = 255;
 constexpr std::uint8_t kStateFormat = 1;
 
 Error damaged(std::string_view what, std::string_view cal) {
@@ -122,35 +123,118 @@ bool EventView::has_keyword(std::string_view k) const {
   return false;
 }
 
+namespace {
+
+// The directory entry of a rendition, walked in order.
+struct DirectoryEntry {
+  RenditionKind kind;
+  std::string_view lang;
+  std::uint64_t signature = 0;
+  std::string_view text;  // as stored
+};
+
+template <typename Fn>
+bool walk_directory(const EventView& v, Fn&& fn) {
+  RecordReader r(v.directory);
+  std::size_t offset = 0;
+  while (!r.at_end()) {
+    DirectoryEntry e;
+    e.kind = static_cast<RenditionKind>(r.u8());
+    e.lang = r.bytes(r.u8());
+    std::uint32_t length = r.u32();
+    e.signature = r.u64();
+    if (!r.ok() || length > v.texts.size() - offset) return false;
+    e.text = v.texts.substr(offset, length);
+    offset += length;
+    if (!fn(e)) return true;
+  }
+  return offset == v.texts.size();
+}
+
+// Name keys are compared as stored; every other text is packed in a packed
+// record.
+bool packs(RenditionKind kind) { return kind != RenditionKind::name_key; }
+
+std::optional<std::string_view> unpacked(const EventView& v, std::string_view stored, std::string& buffer) {
+  if (!v.packed()) return stored;
+  if (!v.dictionary) return std::nullopt;
+  buffer.clear();
+  if (!v.dictionary->unpack(stored, buffer)) return std::nullopt;
+  return std::string_view(buffer);
+}
+
+}  // namespace
+
 std::optional<std::string_view> EventView::find_rendition(RenditionKind kind, std::string_view lang,
                                                           std::uint64_t signature) const {
-  // Called for every event of a feed: the kind and the language's length
-  // are looked at before the rest of an entry is read.
-  std::size_t offset = 0;
-  for (std::size_t at = 0; at + kDirectoryEntry <= directory.size(); at += kDirectoryEntry) {
-    RecordReader r(directory.substr(at, kDirectoryEntry));
-    auto k = static_cast<RenditionKind>(r.u8());
-    std::uint8_t lang_len = r.u8();
-    r.u16();
-    std::uint32_t length = r.u32();
-    if (k == kind && lang_len == lang.size()) {
-      std::uint64_t sig = r.u64();
-      std::string_view l = r.bytes(kMaxRenditionLang).substr(0, lang_len);
-      if (l == lang && sig == signature) return texts.substr(offset, length);
-    }
-    offset += length;
+  if (packed() && packs(kind)) return std::nullopt;
+  std::optional<std::string_view> found;
+  walk_directory(*this, [&](const DirectoryEntry& e) {
+    if (e.kind != kind || e.lang != lang || e.signature != signature) return true;
+    found = e.text;
+    return false;
+  });
+  return found;
+}
+
+std::optional<std::string_view> EventView::find_rendition(RenditionKind kind, std::string_view lang,
+                                                          std::uint64_t signature,
+                                                          std::deque<std::string>& keep) const {
+  if (!packed() || !packs(kind)) return find_rendition(kind, lang, signature);
+  std::optional<std::string_view> stored;
+  walk_directory(*this, [&](const DirectoryEntry& e) {
+    if (e.kind != kind || e.lang != lang || e.signature != signature) return true;
+    stored = e.text;
+    return false;
+  });
+  if (!stored || !dictionary) return std::nullopt;
+  keep.emplace_back();
+  if (!dictionary->unpack(*stored, keep.back())) {
+    keep.pop_back();
+    return std::nullopt;
   }
-  return std::nullopt;
+  return std::string_view(keep.back());
+}
+
+std::optional<std::string_view> EventView::search_text(std::string& buffer) const {
+  return unpacked(*this, stored_search_text, buffer);
+}
+
+std::optional<std::string_view> EventView::model_json(std::string& buffer) const {
+  return unpacked(*this, stored_model_json, buffer);
 }
 
 namespace events {
 
-std::string encode(const EventRecord& rec) {
-  // Languages longer than a directory slot are not stored (a feed in such a
-  // language renders the event when read).
+Result<std::string> encode(const EventRecord& rec, const CalendarDictionary& with) {
+  const TextDictionary* dictionary = with.ref.empty() ? nullptr : with.dictionary;
+  if (!with.ref.empty() && !dictionary)
+    return Error(Error::kInvalid, "store event " + rec.id, "its calendar's dictionary is not loaded");
+  auto pack = [&](std::string_view text, bool packable) -> Result<std::string> {
+    if (!dictionary || !packable) return std::string(text);
+    return dictionary->pack(text);
+  };
+  // Languages longer than a directory entry allows are not stored (a feed
+  // in such a language renders the event when read).
   std::vector<const Rendition*> kept;
   for (const auto& r : rec.renditions)
     if (r.lang.size() <= kMaxRenditionLang) kept.push_back(&r);
+  auto search = pack(rec.facts.search_text, true);
+  if (!search) return search.error();
+  auto model = pack(rec.model_json, true);
+  if (!model) return model.error();
+  RecordWriter directory;
+  std::string texts;
+  for (const Rendition* r : kept) {
+    auto text = pack(r->text, packs(r->kind));
+    if (!text) return text.error();
+    directory.u8(static_cast<std::uint8_t>(r->kind));
+    directory.u8(static_cast<std::uint8_t>(r->lang.size()));
+    directory.data().append(r->lang);
+    directory.u32(static_cast<std::uint32_t>(text->size()));
+    directory.u64(r->signature);
+    texts.append(*text);
+  }
   RecordWriter w;
   w.u8(kRecordFormat);
   w.u8(rec.flags);
@@ -162,30 +246,23 @@ std::string encode(const EventRecord& rec) {
   w.i64(rec.first_start);
   w.i64(rec.first_end);
   w.i64(rec.last_end);
+  w.u32(dictionary ? with.ref.seq : 0);
+  w.u64(dictionary ? with.ref.hash : 0);
   w.u16(static_cast<std::uint16_t>(rec.tzid.size()));
   w.u16(static_cast<std::uint16_t>(rec.facts.location_id.size()));
-  w.u16(static_cast<std::uint16_t>(kept.size()));
   w.u16(static_cast<std::uint16_t>(rec.zone.size()));
   w.u32(static_cast<std::uint32_t>(rec.facts.keywords.size()));
-  w.u32(static_cast<std::uint32_t>(rec.facts.search_text.size()));
-  w.u32(static_cast<std::uint32_t>(rec.model_json.size()));
-  for (const Rendition* r : kept) {
-    w.u8(static_cast<std::uint8_t>(r->kind));
-    w.u8(static_cast<std::uint8_t>(r->lang.size()));
-    w.u16(0);
-    w.u32(static_cast<std::uint32_t>(r->text.size()));
-    w.u64(r->signature);
-    std::string lang = r->lang;
-    lang.resize(kMaxRenditionLang, '\0');
-    w.data().append(lang);
-  }
+  w.u32(static_cast<std::uint32_t>(search->size()));
+  w.u32(static_cast<std::uint32_t>(model->size()));
+  w.u32(static_cast<std::uint32_t>(directory.data().size()));
+  w.data().append(directory.data());
   w.data().append(rec.tzid);
   w.data().append(rec.zone);
   w.data().append(rec.facts.location_id);
   w.data().append(rec.facts.keywords);
-  w.data().append(rec.facts.search_text);
-  w.data().append(rec.model_json);
-  for (const Rendition* r : kept) w.data().append(r->text);
+  w.data().append(*search);
+  w.data().append(*model);
+  w.data().append(texts);
   return w.take();
 }
 
@@ -202,29 +279,72 @@ bool decode(std::string_view id, std::string_view value, EventView& v) {
   v.first_start = r.i64();
   v.first_end = r.i64();
   v.last_end = r.i64();
+  v.packed_with.seq = r.u32();
+  v.packed_with.hash = r.u64();
+  v.dictionary = nullptr;
   std::uint16_t tzid_len = r.u16();
   std::uint16_t location_len = r.u16();
-  std::uint16_t renditions = r.u16();
   std::uint16_t zone_len = r.u16();
   std::uint32_t keywords_len = r.u32();
   std::uint32_t search_len = r.u32();
   std::uint32_t model_len = r.u32();
-  v.directory = r.bytes(std::size_t{renditions} * kDirectoryEntry);
+  std::uint32_t directory_len = r.u32();
+  v.directory = r.bytes(directory_len);
   v.tzid = r.bytes(tzid_len);
   v.zone = r.bytes(zone_len);
   v.location_id = r.bytes(location_len);
   v.keywords = r.bytes(keywords_len);
-  v.search_text = r.bytes(search_len);
-  v.model_json = r.bytes(model_len);
+  v.stored_search_text = r.bytes(search_len);
+  v.stored_model_json = r.bytes(model_len);
   if (!r.ok()) return false;
   v.texts = r.rest();
-  // The texts must fill the rest exactly (read from the directory only).
-  std::size_t total = 0;
-  for (std::size_t at = 0; at < v.directory.size(); at += kDirectoryEntry) {
-    RecordReader e(v.directory.substr(at + 4, 4));
-    total += e.u32();
-  }
-  return total == v.texts.size();
+  // The directory must describe the texts exactly.
+  return walk_directory(v, [](const DirectoryEntry&) { return true; });
+}
+
+Status attach_dictionary(const Txn& txn, const Databases& db, std::string_view cal, EventView& v) {
+  if (!v.packed()) return {};
+  auto dictionary = event_dictionaries::find(txn, db, cal, v.packed_with);
+  if (!dictionary) return dictionary.error();
+  v.dictionary = *dictionary;
+  return {};
+}
+
+std::optional<EventRecord> record_of(const EventView& v) {
+  EventRecord rec;
+  rec.id = std::string(v.id);
+  rec.flags = v.flags;
+  rec.sequence = v.sequence;
+  rec.created_us = v.created_us;
+  rec.modified_us = v.modified_us;
+  rec.first_start = v.first_start;
+  rec.first_end = v.first_end;
+  rec.last_end = v.last_end;
+  rec.tzid = std::string(v.tzid);
+  rec.zone = std::string(v.zone);
+  rec.facts.status = v.status;
+  rec.facts.is_free = v.is_free;
+  rec.facts.location_id = std::string(v.location_id);
+  rec.facts.keywords = std::string(v.keywords);
+  std::string buffer;
+  auto search = v.search_text(buffer);
+  if (!search) return std::nullopt;
+  rec.facts.search_text = std::string(*search);
+  auto model = v.model_json(buffer);
+  if (!model) return std::nullopt;
+  rec.model_json = std::string(*model);
+  bool damaged_text = false;
+  bool whole = walk_directory(v, [&](const DirectoryEntry& e) {
+    auto text = packs(e.kind) ? unpacked(v, e.text, buffer) : std::optional<std::string_view>(e.text);
+    if (!text) {
+      damaged_text = true;
+      return false;
+    }
+    rec.renditions.push_back(Rendition{e.kind, std::string(e.lang), e.signature, std::string(*text)});
+    return true;
+  });
+  if (!whole || damaged_text) return std::nullopt;
+  return rec;
 }
 
 Result<std::optional<EventView>> get(const Txn& txn, const Databases& db, std::string_view cal, std::string_view id) {
@@ -233,7 +353,97 @@ Result<std::optional<EventView>> get(const Txn& txn, const Databases& db, std::s
   if (!value.value()) return std::optional<EventView>{};
   EventView v;
   if (!decode(id, **value, v)) return damaged("event " + std::string(id), cal);
+  if (auto st = attach_dictionary(txn, db, cal, v); !st) return st.error();
   return std::optional<EventView>{v};
+}
+
+namespace {
+
+// The texts a dictionary is trained on: every packed text of a record.
+void add_samples(const EventRecord& rec, std::vector<std::string>& samples) {
+  samples.push_back(rec.facts.search_text);
+  samples.push_back(rec.model_json);
+  for (const auto& r : rec.renditions)
+    if (packs(r.kind)) samples.push_back(r.text);
+}
+
+// The dictionary `rec` is packed with: the calendar's latest; with none, and
+// the calendar reaching a multiple of kTrainAt events with this one, one
+// trained on them (and the records already stored packed with it, in this
+// transaction).
+Result<CalendarDictionary> dictionary_for(Txn& txn, const Databases& db, std::string_view cal,
+                                          const CalendarState& state, const EventRecord& rec) {
+  auto latest = event_dictionaries::latest(txn, db, cal);
+  if (!latest) return latest.error();
+  if (!latest->ref.empty() || (state.live + state.deleted + 1) % kTrainAt != 0) return *latest;
+  auto trained = train(txn, db, cal, &rec);
+  if (!trained) return trained.error();
+  if (trained->ref.empty()) return *trained;
+  std::string after;
+  auto packed = pack_records(txn, db, cal, *trained, after, std::numeric_limits<std::size_t>::max());
+  if (!packed) return packed.error();
+  return *trained;
+}
+
+}  // namespace
+
+Result<CalendarDictionary> train(Txn& txn, const Databases& db, std::string_view cal, const EventRecord* also) {
+  auto latest = event_dictionaries::latest(txn, db, cal);
+  if (!latest) return latest.error();
+  if (!latest->ref.empty()) return *latest;
+  std::vector<std::string> samples;
+  if (also) add_samples(*also, samples);
+  std::optional<Error> failure;
+  std::size_t seen = 0;
+  auto st = for_each(txn, db, cal, [&](const EventView& v) {
+    auto stored = record_of(v);
+    if (!stored) {
+      failure = damaged("event " + std::string(v.id), cal);
+      return false;
+    }
+    add_samples(*stored, samples);
+    return ++seen < kTrainAt;
+  });
+  if (!st) return st.error();
+  if (failure) return *failure;
+  std::vector<std::string_view> views(samples.begin(), samples.end());
+  auto trained = train_dictionary(views);
+  if (!trained) return CalendarDictionary{};  // too few or too alike: the texts stay plain
+  return event_dictionaries::add(txn, db, cal, std::move(*trained));
+}
+
+Result<std::size_t> pack_records(Txn& txn, const Databases& db, std::string_view cal, const CalendarDictionary& with,
+                                 std::string& after, std::size_t limit) {
+  const std::string prefix = cal_prefix(cal);
+  // Collected first: a cursor's LMDB position does not survive puts.
+  std::vector<std::pair<std::string, std::string>> repacked;
+  std::string last;
+  auto cursor = Cursor::open(txn, db.events);
+  if (!cursor) return cursor.error();
+  const std::string from = after.empty() ? prefix : event_key(cal, after);
+  for (auto pos = cursor->seek(from);; pos = cursor->next()) {
+    if (!pos) return pos.error();
+    if (!pos.value() || !pos.value()->key.starts_with(prefix)) break;
+    const Entry& e = *pos.value();
+    std::string_view rest = e.key.substr(prefix.size());
+    auto id = keys::take_name(rest);
+    if (!id) return damaged("events", cal);
+    if (!after.empty() && *id == after) continue;
+    if (repacked.size() >= limit) break;
+    last = std::string(*id);
+    EventView v;
+    if (!decode(*id, e.value, v)) return damaged("event " + last, cal);
+    if (v.packed()) continue;
+    auto rec = record_of(v);
+    if (!rec) return damaged("event " + last, cal);
+    auto encoded = encode(*rec, with);
+    if (!encoded) return encoded.error();
+    repacked.emplace_back(std::string(e.key), std::move(*encoded));
+  }
+  for (const auto& [key, value] : repacked)
+    if (auto put = txn.put(db.events, key, value); !put) return put.error();
+  after = repacked.size() >= limit ? last : std::string();
+  return repacked.size();
 }
 
 Status put(Txn& txn, const Databases& db, std::string_view cal, const EventRecord& rec) {
@@ -281,7 +491,11 @@ Status put(Txn& txn, const Databases& db, std::string_view cal, const EventRecor
     }
   }
 
-  if (auto st = txn.put(db.events, key, encode(rec)); !st) return st;
+  auto packing = dictionary_for(txn, db, cal, state, rec);
+  if (!packing) return packing.error();
+  auto encoded = encode(rec, *packing);
+  if (!encoded) return encoded.error();
+  if (auto st = txn.put(db.events, key, *encoded); !st) return st;
   if (auto st = txn.put(db.event_modified, time_key(cal, rec.modified_us, rec.id), {}); !st) return st;
   if (rec.flags & kDeleted) {
     if (auto st = txn.put(db.event_tombstones, time_key(cal, rec.modified_us, rec.id), {}); !st) return st;
@@ -356,6 +570,7 @@ Status for_each(const Txn& txn, const Databases& db, std::string_view cal,
                 const std::function<bool(const EventView&)>& fn) {
   const std::string prefix = cal_prefix(cal);
   bool bad = false;
+  std::optional<Error> failure;
   auto st = for_each_with_prefix(txn, db.events, prefix, [&](const Entry& e) {
     std::string_view rest = e.key.substr(prefix.size());
     auto id = keys::take_name(rest);
@@ -364,10 +579,15 @@ Status for_each(const Txn& txn, const Databases& db, std::string_view cal,
       bad = true;
       return false;
     }
+    if (auto attached = attach_dictionary(txn, db, cal, v); !attached) {
+      failure = attached.error();
+      return false;
+    }
     return fn(v);
   });
   if (!st) return st;
   if (bad) return damaged("events", cal);
+  if (failure) return *failure;
   return {};
 }
 

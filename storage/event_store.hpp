@@ -26,6 +26,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <optional>
 #include <string>
@@ -34,6 +35,7 @@
 
 #include "storage/lmdb.hpp"
 #include "common/result.hpp"
+#include "storage/event_dictionaries.hpp"
 #include "storage/store.hpp"
 
 namespace civic::storage {
@@ -104,8 +106,10 @@ struct EventRecord {
 // transaction that read them.
 //
 // The record puts every length and a directory of its renditions in a short
-// header (about 150 bytes), and the texts after it: a feed reads the header
-// and copies one text, touching little else of a record of several pages.
+// header, and the texts after it: a feed reads the header and one text,
+// touching little else of the record. A record of a calendar with a
+// dictionary (storage/event_dictionaries.hpp) keeps its texts packed (the
+// name keys stay plain: sort=name compares them as they are).
 struct EventView {
   std::string_view id;
   std::uint8_t flags = 0;
@@ -121,18 +125,31 @@ struct EventView {
   std::uint8_t is_free = 0;
   std::string_view location_id;
   std::string_view keywords;
-  std::string_view search_text;
-  std::string_view model_json;
-  std::string_view directory;   // the renditions: kDirectoryEntry bytes each
+  DictionaryRef packed_with;   // {} : the texts below are plain
+  const TextDictionary* dictionary = nullptr;  // set by get/for_each when packed_with is not empty
+  std::string_view stored_search_text;  // as stored: see search_text()
+  std::string_view stored_model_json;   // as stored: see model_json()
+  std::string_view directory;   // the renditions
   std::string_view texts;       // their texts, back to back
 
   bool deleted() const noexcept { return flags & kDeleted; }
   bool all_day() const noexcept { return flags & kAllDay; }
   bool recurring() const noexcept { return flags & kRecurring; }
+  bool packed() const noexcept { return !packed_with.empty(); }
   bool has_keyword(std::string_view k) const;
-  // The rendition of `kind` in `lang`, if stored.
+
+  // The rendition of `kind` in `lang`, if stored: a view of the map, or
+  // unpacked into a string `keep` holds (views of earlier ones stay valid).
+  std::optional<std::string_view> find_rendition(RenditionKind kind, std::string_view lang, std::uint64_t signature,
+                                                 std::deque<std::string>& keep) const;
+  // A rendition stored plain (the name keys; every text of an unpacked
+  // record) as a view of the map.
   std::optional<std::string_view> find_rendition(RenditionKind kind, std::string_view lang,
                                                  std::uint64_t signature) const;
+  // The case-folded texts the text filter searches, and the event as JSON:
+  // views of the map, or unpacked into `buffer`. nullopt: damaged.
+  std::optional<std::string_view> search_text(std::string& buffer) const;
+  std::optional<std::string_view> model_json(std::string& buffer) const;
 };
 
 // The small per-calendar record a revalidation reads (and nothing else).
@@ -184,9 +201,23 @@ Status put_definition(Txn& txn, const Databases& db, std::string_view cal, std::
 Result<std::optional<std::string>> get_definition(const Txn& txn, const Databases& db, std::string_view cal);
 Result<std::vector<std::string>> list_definitions(const Txn& txn, const Databases& db);
 
-// Decodes a stored record; false if it is damaged.
+// Decodes a stored record; false if it is damaged. The view's dictionary is
+// not looked up (attach_dictionary does).
 bool decode(std::string_view key_id, std::string_view value, EventView& out);
-std::string encode(const EventRecord& record);
+Status attach_dictionary(const Txn& txn, const Databases& db, std::string_view cal, EventView& view);
+// The record's bytes, its texts packed with `with` (none: plain).
+Result<std::string> encode(const EventRecord& record, const CalendarDictionary& with = {});
+// The record a view was read from (texts unpacked); nullopt: damaged.
+std::optional<EventRecord> record_of(const EventView& view);
+// The calendar's latest dictionary; with none, one trained on up to
+// kTrainAt of its records (and `also`), kept as its latest; {} if zstd could
+// not train on them (too few, too alike). Records are not packed with it.
+Result<CalendarDictionary> train(Txn& txn, const Databases& db, std::string_view cal, const EventRecord* also = nullptr);
+// Packs the plain records of `cal` with `with`: all of them, or up to
+// `limit` from after the id `after` (then `after` becomes the last one
+// packed, empty when none is left). Returns how many it packed.
+Result<std::size_t> pack_records(Txn& txn, const Databases& db, std::string_view cal, const CalendarDictionary& with,
+                                 std::string& after, std::size_t limit);
 
 }  // namespace events
 

@@ -25,7 +25,7 @@ struct EnvOptions {
   std::string path;                    // a directory
   std::size_t map_size = 1ull << 30;   // upper bound of the store's size
   unsigned max_readers = 1024;         // reader slots shared by all processes
-  unsigned max_dbs = 32;
+  unsigned max_dbs = 48;
   bool read_only = false;
   mode_t file_mode = 0600;
 };

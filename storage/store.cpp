@@ -10,6 +10,7 @@
 #include "common/hex.hpp"
 #include "storage/directory.hpp"
 #include "storage/keys.hpp"
+#include "storage/store_upgrade.hpp"
 #include "storage/submission_store.hpp"
 
 namespace civic::storage {
@@ -75,6 +76,7 @@ Result<Databases> open_databases(Txn& txn, bool create) {
       {&Databases::event_tombstones, "event_tombstones"},
       {&Databases::calendar_state, "calendar_state"},
       {&Databases::calendar_defs, "calendar_defs"},
+      {&Databases::event_dicts, "event_dicts"},
       // Forms: storage/submission_store.hpp.
       {&Databases::submissions, "submissions"},
       {&Databases::receipts, "receipts"},
@@ -99,6 +101,13 @@ Result<Databases> open_databases(Txn& txn, bool create) {
     db.*named.member = *opened;
   }
   return db;
+}
+
+Error needs_upgrade(const std::string& path, std::uint32_t found) {
+  return Error(Error::kInvalid, "open store " + path,
+               "it was written by an earlier civic (schema version " + std::to_string(found) +
+                   "): open it once with write access to upgrade it (nginx does when it starts, "
+                   "and so does civicctl)");
 }
 
 Status check_schema(std::uint32_t found, const std::string& path) {
@@ -134,6 +143,17 @@ Result<Databases> initialize(Env& env, const std::string& path, const NewStoreOp
   }
   if (auto st = ensure_form_token_secret(*txn, *db); !st) return st.error();
   if (auto st = txn->commit(); !st) return st.error();
+  if (*version != 0 && *version < kSchemaVersion) {
+    if (auto st = upgrade_store(env, *db, *version); !st)
+      return Error(st.error().code(), "upgrade store " + path + " from schema version " + std::to_string(*version),
+                   st.error().message());
+    auto done = Txn::begin_write(env);
+    if (!done) return done.error();
+    std::string value;
+    keys::append_u32(value, kSchemaVersion);
+    if (auto st = done->put(db->meta, kSchemaKey, value); !st) return st.error();
+    if (auto st = done->commit(); !st) return st.error();
+  }
   return db;
 }
 
@@ -250,13 +270,22 @@ Result<Store> Store::open(const EnvOptions& options, IfMissing if_missing, const
       auto version = read_schema_version(*txn, *db);
       if (!version) return version.error();
       auto secret = read_form_token_secret(*txn, *db);
-      if (*version != 0 && (secret || options.read_only)) {
+      if (*version != 0 && *version < kSchemaVersion && options.read_only) return needs_upgrade(options.path, *version);
+      if (*version >= kSchemaVersion && (secret || options.read_only)) {
         if (auto st = check_schema(*version, options.path); !st) return st.error();
         if (auto st = txn->commit(); !st) return st.error();
         return finish(*env, *db);
       }
     } else if (db.error().code() != MDB_NOTFOUND) {
       return db.error();
+    } else if (options.read_only) {
+      // A database this civic added is missing: an earlier civic's store?
+      Databases meta_only;
+      if (auto meta = txn->open_db("meta", false)) {
+        meta_only.meta = *meta;
+        auto version = read_schema_version(*txn, meta_only);
+        if (version && *version != 0 && *version < kSchemaVersion) return needs_upgrade(options.path, *version);
+      }
     }
   }
   if (options.read_only)

@@ -13,8 +13,10 @@
 namespace civic::storage {
 
 // Version 1: meta only; the layout of each later database is described where
-// the database is used.
-inline constexpr std::uint32_t kSchemaVersion = 1;
+// the database is used. Version 2: event records of format 3 (packed texts,
+// storage/event_dictionaries.hpp). A store of an earlier version is brought
+// up to this one by the first open that may write: storage/store_upgrade.hpp.
+inline constexpr std::uint32_t kSchemaVersion = 2;
 
 struct Databases {
   Db meta;  // store-wide settings: schema version, secrets
@@ -45,6 +47,7 @@ struct Databases {
   Db event_tombstones;
   Db calendar_state;
   Db calendar_defs;
+  Db event_dicts;    // storage/event_dictionaries.hpp
 };
 
 // What open() does where there is no store yet (no data.mdb in the

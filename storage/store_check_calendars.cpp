@@ -2,7 +2,10 @@
 // entries it needs, every index entry names an event that needs it, and the
 // counts kept in calendar_state hold.
 #include <map>
+#include <set>
+#include <tuple>
 
+#include "storage/event_dictionaries.hpp"
 #include "storage/event_keys.hpp"
 #include "storage/event_store.hpp"
 #include "storage/record_codec.hpp"
@@ -75,6 +78,16 @@ class CalendarsCheck {
         w_.problem(where + "the record does not decode");
         return {};
       }
+      // A packed record: its dictionary is there, and every text unpacks.
+      if (v.packed() && dictionaries_seen_.insert({std::string(*cal), v.packed_with.seq, v.packed_with.hash}).second) {
+        if (auto st = event_dictionaries::check_stored(w_.txn, w_.db, *cal, v.packed_with); !st)
+          w_.problem(where + st.error().message());
+      }
+      // (Its index entries are checked all the same.)
+      if (auto attached = events::attach_dictionary(w_.txn, w_.db, *cal, v); !attached)
+        w_.problem(where + attached.error().message());
+      else if (!events::record_of(v))
+        w_.problem(where + "a packed text does not unpack with its dictionary");
       return record(*cal, *id, v, where, calendars_[std::string(*cal)]);
     });
   }
@@ -286,6 +299,7 @@ class CalendarsCheck {
 
   Walk& w_;
   std::map<std::string, CalendarCounts> calendars_;
+  std::set<std::tuple<std::string, std::uint32_t, std::uint64_t>> dictionaries_seen_;  // checked once each
 };
 
 }  // namespace

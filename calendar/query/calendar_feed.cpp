@@ -46,7 +46,7 @@ class FeedAssembler {
   // The event in the feed's format (nullopt: the stored event cannot be read
   // back, a damaged store). Valid as long as the transaction and this.
   std::optional<std::string_view> text_of(const storage::EventView& v) {
-    if (auto stored = v.find_rendition(rendition_of(format_), lang_, signature_)) return *stored;
+    if (auto stored = v.find_rendition(rendition_of(format_), lang_, signature_, rendered_)) return *stored;
     // Stored before the calendar's languages changed: rendered now.
     Event e;
     if (!event_from_view(v, e)) return std::nullopt;

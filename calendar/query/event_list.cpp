@@ -28,7 +28,7 @@ class ListWriter {
   // False if the stored event cannot be read back.
   bool append(Body& body, const Item& item) {
     std::string_view stored;
-    if (auto found = item.view->find_rendition(storage::RenditionKind::json, "", signature_)) {
+    if (auto found = item.view->find_rendition(storage::RenditionKind::json, "", signature_, rendered_)) {
       stored = *found;
     } else {
       Event e;

@@ -350,7 +350,11 @@ bool passes_filters(const storage::EventView& v, const FeedQuery& q) {
     return false;
   if (!q.locations.empty() && std::find(q.locations.begin(), q.locations.end(), v.location_id) == q.locations.end())
     return false;
-  if (!q.text.empty() && v.search_text.find(q.text) == std::string_view::npos) return false;
+  if (!q.text.empty()) {
+    thread_local std::string buffer;
+    auto text = v.search_text(buffer);
+    if (!text || text->find(q.text) == std::string_view::npos) return false;
+  }
   if (q.modified_since_us && v.modified_us < *q.modified_since_us) return false;
   return true;
 }

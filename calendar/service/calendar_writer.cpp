@@ -72,7 +72,8 @@ Result<Decision> decide(const storage::Txn& txn, const storage::Databases& db, c
     old_created = v.created_us;
     old_modified = v.modified_us;
     old_live = !v.deleted();
-    if (old_live && v.model_json == canonical) {
+    std::string buffer;
+    if (old_live && v.model_json(buffer) == std::optional<std::string_view>(canonical)) {
       e.sequence = v.sequence;
       e.created_us = v.created_us;
       e.modified_us = v.modified_us;

@@ -136,7 +136,9 @@ storage::EventRecord make_record(const Event& e, const CalendarConfig& cal, std:
 }
 
 bool event_from_view(const storage::EventView& v, Event& out) {
-  if (!event_from_canonical_json(v.model_json, out)) return false;
+  std::string buffer;
+  auto model = v.model_json(buffer);
+  if (!model || !event_from_canonical_json(*model, out)) return false;
   out.sequence = v.sequence;
   out.created_us = v.created_us;
   out.modified_us = v.modified_us;

@@ -1,0 +1,22 @@
+// Bringing a store written by an earlier civic to this schema version, on
+// the first open that may write (nginx's start, any civicctl command that
+// writes). Each step runs in transactions of bounded size, so a large
+// store needs no more free map than a thousand records take; a step that
+// stops half way (a kill, a full map) is taken up again by the next open,
+// and the schema version is written last.
+//
+//   1 -> 2   event records in format 3 (issue 17): every calendar of at
+//            least kTrainAt events gets a dictionary and its texts packed.
+#pragma once
+
+#include <cstdint>
+
+#include "common/result.hpp"
+#include "storage/lmdb.hpp"
+#include "storage/store.hpp"
+
+namespace civic::storage {
+
+Status upgrade_store(Env& env, const Databases& db, std::uint32_t from_version);
+
+}  // namespace civic::storage

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "common/hash.hpp"
 #include "storage/event_index.hpp"
 #include "storage/event_keys.hpp"
 #include "storage/keys.hpp"
@@ -15,9 +16,11 @@ using namespace event_keys;
 namespace {
 
 // Format 2 (schema 1) kept every text plain with a directory of fixed-size
-// entries; storage/store_upgrade.cpp reads it. Format 3: the texts packed
-// when the calendar has a dictionary, a directory of entries
-//   kind u8, language length u8, language, text length u32, signature u64.
+// entries; storage/store_upgrade.cpp reads it. Format 3: a checksum of the
+// rest (verify checks it: zstd frames carry none), the texts packed when the
+// calendar has a dictionary, a directory of entries
+//   kind u8, language length u8, language, text length u32, signature u32
+// (the low half of the rendition's signature).
 constexpr std::uint8_t kRecordFormat = 3;
 constexpr std::size_t kMaxRenditionLang = 255;
 constexpr std::uint8_t kStateFormat = 1;
@@ -129,7 +132,7 @@ namespace {
 struct DirectoryEntry {
   RenditionKind kind;
   std::string_view lang;
-  std::uint64_t signature = 0;
+  std::uint32_t signature = 0;
   std::string_view text;  // as stored
 };
 
@@ -142,7 +145,7 @@ bool walk_directory(const EventView& v, Fn&& fn) {
     e.kind = static_cast<RenditionKind>(r.u8());
     e.lang = r.bytes(r.u8());
     std::uint32_t length = r.u32();
-    e.signature = r.u64();
+    e.signature = r.u32();
     if (!r.ok() || length > v.texts.size() - offset) return false;
     e.text = v.texts.substr(offset, length);
     offset += length;
@@ -150,6 +153,8 @@ bool walk_directory(const EventView& v, Fn&& fn) {
   }
   return offset == v.texts.size();
 }
+
+std::uint32_t checksum(std::string_view bytes) { return static_cast<std::uint32_t>(fnv1a64(bytes)); }
 
 // Name keys are compared as stored; every other text is packed in a packed
 // record.
@@ -170,7 +175,7 @@ std::optional<std::string_view> EventView::find_rendition(RenditionKind kind, st
   if (packed() && packs(kind)) return std::nullopt;
   std::optional<std::string_view> found;
   walk_directory(*this, [&](const DirectoryEntry& e) {
-    if (e.kind != kind || e.lang != lang || e.signature != signature) return true;
+    if (e.kind != kind || e.lang != lang || e.signature != static_cast<std::uint32_t>(signature)) return true;
     found = e.text;
     return false;
   });
@@ -179,21 +184,16 @@ std::optional<std::string_view> EventView::find_rendition(RenditionKind kind, st
 
 std::optional<std::string_view> EventView::find_rendition(RenditionKind kind, std::string_view lang,
                                                           std::uint64_t signature,
-                                                          std::deque<std::string>& keep) const {
+                                                          TextArena& keep) const {
   if (!packed() || !packs(kind)) return find_rendition(kind, lang, signature);
   std::optional<std::string_view> stored;
   walk_directory(*this, [&](const DirectoryEntry& e) {
-    if (e.kind != kind || e.lang != lang || e.signature != signature) return true;
+    if (e.kind != kind || e.lang != lang || e.signature != static_cast<std::uint32_t>(signature)) return true;
     stored = e.text;
     return false;
   });
   if (!stored || !dictionary) return std::nullopt;
-  keep.emplace_back();
-  if (!dictionary->unpack(*stored, keep.back())) {
-    keep.pop_back();
-    return std::nullopt;
-  }
-  return std::string_view(keep.back());
+  return dictionary->unpack(*stored, keep);
 }
 
 std::optional<std::string_view> EventView::search_text(std::string& buffer) const {
@@ -232,11 +232,12 @@ Result<std::string> encode(const EventRecord& rec, const CalendarDictionary& wit
     directory.u8(static_cast<std::uint8_t>(r->lang.size()));
     directory.data().append(r->lang);
     directory.u32(static_cast<std::uint32_t>(text->size()));
-    directory.u64(r->signature);
+    directory.u32(static_cast<std::uint32_t>(r->signature));
     texts.append(*text);
   }
   RecordWriter w;
   w.u8(kRecordFormat);
+  w.u32(0);  // the checksum, below
   w.u8(rec.flags);
   w.u8(rec.facts.status);
   w.u8(rec.facts.is_free);
@@ -263,12 +264,16 @@ Result<std::string> encode(const EventRecord& rec, const CalendarDictionary& wit
   w.data().append(*search);
   w.data().append(*model);
   w.data().append(texts);
-  return w.take();
+  std::string value = w.take();
+  std::uint32_t sum = checksum(std::string_view(value).substr(5));
+  for (int i = 0; i < 4; ++i) value[1 + i] = static_cast<char>(sum >> (24 - 8 * i));
+  return value;
 }
 
 bool decode(std::string_view id, std::string_view value, EventView& v) {
   RecordReader r(value);
   if (r.u8() != kRecordFormat) return false;
+  r.u32();  // the checksum: see intact()
   v.id = id;
   v.flags = r.u8();
   v.status = r.u8();
@@ -300,6 +305,13 @@ bool decode(std::string_view id, std::string_view value, EventView& v) {
   v.texts = r.rest();
   // The directory must describe the texts exactly.
   return walk_directory(v, [](const DirectoryEntry&) { return true; });
+}
+
+bool intact(std::string_view value) {
+  RecordReader r(value);
+  if (r.u8() != kRecordFormat) return false;
+  std::uint32_t sum = r.u32();
+  return r.ok() && sum == checksum(r.rest());
 }
 
 Status attach_dictionary(const Txn& txn, const Databases& db, std::string_view cal, EventView& v) {

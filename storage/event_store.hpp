@@ -139,9 +139,9 @@ struct EventView {
   bool has_keyword(std::string_view k) const;
 
   // The rendition of `kind` in `lang`, if stored: a view of the map, or
-  // unpacked into a string `keep` holds (views of earlier ones stay valid).
+  // unpacked into `keep` (views of earlier ones stay valid).
   std::optional<std::string_view> find_rendition(RenditionKind kind, std::string_view lang, std::uint64_t signature,
-                                                 std::deque<std::string>& keep) const;
+                                                 TextArena& keep) const;
   // A rendition stored plain (the name keys; every text of an unpacked
   // record) as a view of the map.
   std::optional<std::string_view> find_rendition(RenditionKind kind, std::string_view lang,
@@ -204,6 +204,8 @@ Result<std::vector<std::string>> list_definitions(const Txn& txn, const Database
 // Decodes a stored record; false if it is damaged. The view's dictionary is
 // not looked up (attach_dictionary does).
 bool decode(std::string_view key_id, std::string_view value, EventView& out);
+// Whether a record's bytes are as written (its checksum holds): verify.
+bool intact(std::string_view value);
 Status attach_dictionary(const Txn& txn, const Databases& db, std::string_view cal, EventView& view);
 // The record's bytes, its texts packed with `with` (none: plain).
 Result<std::string> encode(const EventRecord& record, const CalendarDictionary& with = {});

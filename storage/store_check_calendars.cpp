@@ -78,6 +78,7 @@ class CalendarsCheck {
         w_.problem(where + "the record does not decode");
         return {};
       }
+      if (!events::intact(e.value)) w_.problem(where + "its bytes are damaged (the checksum does not hold)");
       // A packed record: its dictionary is there, and every text unpacks.
       if (v.packed() && dictionaries_seen_.insert({std::string(*cal), v.packed_with.seq, v.packed_with.hash}).second) {
         if (auto st = event_dictionaries::check_stored(w_.txn, w_.db, *cal, v.packed_with); !st)

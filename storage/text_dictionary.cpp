@@ -3,6 +3,7 @@
 #include <zdict.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <mutex>
 #include <unordered_map>
 
@@ -65,15 +66,41 @@ Result<std::string> TextDictionary::pack(std::string_view plain) const {
   Contexts& c = contexts();
   if (!c.compress) return Error(Error::kInvalid, "pack a text", "zstd could not make a context");
   std::string out(ZSTD_compressBound(plain.size()), '\0');
-  // With a checksum of the text (4 bytes): verify finds a damaged frame
-  // that would still decode.
+  // Without the dictionary's id (the record names it) or a checksum (the
+  // record has one for all its bytes): 8 bytes less a frame, and an event
+  // has a dozen frames.
   ZSTD_CCtx_reset(c.compress, ZSTD_reset_session_and_parameters);
   std::size_t n = ZSTD_CCtx_refCDict(c.compress, handles_->compress);
-  if (!ZSTD_isError(n)) n = ZSTD_CCtx_setParameter(c.compress, ZSTD_c_checksumFlag, 1);
+  if (!ZSTD_isError(n)) n = ZSTD_CCtx_setParameter(c.compress, ZSTD_c_dictIDFlag, 0);
   if (!ZSTD_isError(n)) n = ZSTD_compress2(c.compress, out.data(), out.size(), plain.data(), plain.size());
   if (ZSTD_isError(n)) return Error(Error::kInvalid, "pack a text", ZSTD_getErrorName(n));
   out.resize(n);
   return out;
+}
+
+char* TextArena::reserve(std::size_t n) {
+  constexpr std::size_t kChunk = 64 * 1024;
+  if (chunks_.empty() || chunks_.back().size() - used_ < n) {
+    chunks_.emplace_back(std::max(kChunk, n), '\0');
+    used_ = 0;
+  }
+  char* at = chunks_.back().data() + used_;
+  used_ += n;
+  return at;
+}
+
+std::optional<std::string_view> TextDictionary::unpack(std::string_view frame, TextArena& arena) const {
+  Contexts& c = contexts();
+  if (!c.decompress) return std::nullopt;
+  unsigned long long size = ZSTD_getFrameContentSize(frame.data(), frame.size());
+  if (size == ZSTD_CONTENTSIZE_UNKNOWN || size == ZSTD_CONTENTSIZE_ERROR || size > kMaxText) return std::nullopt;
+  char* at = arena.reserve(size);
+  std::size_t n = ZSTD_decompress_usingDDict(c.decompress, at, size, frame.data(), frame.size(), handles_->decompress);
+  if (ZSTD_isError(n) || n != size) {
+    arena.release(size);
+    return std::nullopt;
+  }
+  return std::string_view(at, size);
 }
 
 bool TextDictionary::unpack(std::string_view frame, std::string& out) const {

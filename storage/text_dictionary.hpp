@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <optional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -18,6 +20,26 @@ namespace civic::storage {
 // Dictionaries are trained from this many texts' worth of events at most,
 // and are this big.
 inline constexpr std::size_t kDictionaryBytes = 64 * 1024;
+
+// Texts unpacked for one answer, back to back in chunks that never move:
+// views of them stay valid as long as the arena, with one allocation for
+// many texts.
+class TextArena {
+ public:
+  // Room for `n` bytes at an address that does not change.
+  char* reserve(std::size_t n);
+  // Gives back the last `n` bytes reserved (an unpack that failed).
+  void release(std::size_t n) noexcept { used_ -= n; }
+  // The chunks, for whoever keeps the views (common/body.hpp's keep).
+  std::deque<std::string> take() {
+    used_ = 0;
+    return std::move(chunks_);
+  }
+
+ private:
+  std::deque<std::string> chunks_;
+  std::size_t used_ = 0;
+};
 
 class TextDictionary {
  public:
@@ -40,6 +62,7 @@ class TextDictionary {
   // Appends the text of a frame `pack` made to `out`; false if the frame is
   // damaged or was packed with another dictionary.
   bool unpack(std::string_view frame, std::string& out) const;
+  std::optional<std::string_view> unpack(std::string_view frame, TextArena& arena) const;
 
  private:
   struct Handles;

@@ -121,7 +121,7 @@ std::size_t compare_texts(Fixture& f, int from, int to) {
     if (stored->renditions.size() != fresh.renditions.size()) fail_msg("event %d: renditions differ", i);
     for (std::size_t r = 0; r < fresh.renditions.size(); ++r) {
       if (stored->renditions[r].text != fresh.renditions[r].text) fail_msg("event %d: rendition %zu differs", i, r);
-      std::deque<std::string> keep;
+      storage::TextArena keep;
       auto one = got.value()->find_rendition(fresh.renditions[r].kind, fresh.renditions[r].lang,
                                              fresh.renditions[r].signature, keep);
       if (!one || *one != fresh.renditions[r].text) fail_msg("event %d: find_rendition %zu differs", i, r);

@@ -46,7 +46,7 @@ class FeedAssembler {
   // The event in the feed's format (nullopt: the stored event cannot be read
   // back, a damaged store). Valid as long as the transaction and this.
   std::optional<std::string_view> text_of(const storage::EventView& v) {
-    if (auto stored = v.find_rendition(rendition_of(format_), lang_, signature_, rendered_)) return *stored;
+    if (auto stored = v.find_rendition(rendition_of(format_), lang_, signature_, unpacked_)) return *stored;
     // Stored before the calendar's languages changed: rendered now.
     Event e;
     if (!event_from_view(v, e)) return std::nullopt;
@@ -104,6 +104,7 @@ class FeedAssembler {
       body.append_owned(std::move(tail_));
     }
     body.keep(std::move(rendered_));  // views of texts_ point into them
+    body.keep(unpacked_.take());
     return body;
   }
 
@@ -116,6 +117,7 @@ class FeedAssembler {
   std::uint64_t signature_;
   std::vector<std::string_view> texts_;
   std::deque<std::string> rendered_;  // stable addresses for texts_
+  storage::TextArena unpacked_;       // likewise, for packed texts
   std::vector<std::string_view> zones_;
 };
 

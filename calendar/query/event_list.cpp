@@ -28,7 +28,7 @@ class ListWriter {
   // False if the stored event cannot be read back.
   bool append(Body& body, const Item& item) {
     std::string_view stored;
-    if (auto found = item.view->find_rendition(storage::RenditionKind::json, "", signature_, rendered_)) {
+    if (auto found = item.view->find_rendition(storage::RenditionKind::json, "", signature_, unpacked_)) {
       stored = *found;
     } else {
       Event e;
@@ -42,13 +42,16 @@ class ListWriter {
     return append_event_json(body, stored, base_, occurrence, clock);
   }
 
+  // What the body's views point into, for it to keep.
   std::deque<std::string> take_rendered() { return std::move(rendered_); }
+  std::deque<std::string> take_unpacked() { return unpacked_.take(); }
 
  private:
   const CalendarConfig& cal_;
   std::string_view base_;
   std::uint64_t signature_;
   std::deque<std::string> rendered_;
+  storage::TextArena unpacked_;  // packed texts, unpacked (the body keeps views)
 };
 
 std::string meta_json(std::uint64_t count, const std::optional<std::string>& next,
@@ -142,6 +145,7 @@ Result<ListAnswer> build_json_list(const storage::Txn& txn, const storage::Datab
   body.append("]}");
   body.keep(std::move(base));  // the items point into these
   body.keep(writer.take_rendered());
+  body.keep(writer.take_unpacked());
   body.keep(std::move(s.kept));
   return answer;
 }
@@ -185,6 +189,7 @@ Result<FeedAnswer> build_event_json(const storage::Txn& txn, const storage::Data
   if (!writer.append(answer.body, item)) return damaged_event(id);
   answer.body.keep(std::move(base));
   answer.body.keep(writer.take_rendered());
+  answer.body.keep(writer.take_unpacked());
   return answer;
 }
 

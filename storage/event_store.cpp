@@ -137,8 +137,8 @@ struct DirectoryEntry {
 };
 
 template <typename Fn>
-bool walk_directory(const EventView& v, Fn&& fn) {
-  RecordReader r(v.directory);
+bool walk_directory(std::string_view directory, std::string_view texts, Fn&& fn) {
+  RecordReader r(directory);
   std::size_t offset = 0;
   while (!r.at_end()) {
     DirectoryEntry e;
@@ -146,12 +146,23 @@ bool walk_directory(const EventView& v, Fn&& fn) {
     e.lang = r.bytes(r.u8());
     std::uint32_t length = r.u32();
     e.signature = r.u32();
-    if (!r.ok() || length > v.texts.size() - offset) return false;
-    e.text = v.texts.substr(offset, length);
+    if (!r.ok() || length > texts.size() - offset) return false;
+    e.text = texts.substr(offset, length);
     offset += length;
     if (!fn(e)) return true;
   }
-  return offset == v.texts.size();
+  return offset == texts.size();
+}
+
+std::optional<std::string_view> find_in(std::string_view directory, std::string_view texts, RenditionKind kind,
+                                        std::string_view lang, std::uint64_t signature) {
+  std::optional<std::string_view> found;
+  walk_directory(directory, texts, [&](const DirectoryEntry& e) {
+    if (e.kind != kind || e.lang != lang || e.signature != static_cast<std::uint32_t>(signature)) return true;
+    found = e.text;
+    return false;
+  });
+  return found;
 }
 
 std::uint32_t checksum(std::string_view bytes) { return static_cast<std::uint32_t>(fnv1a64(bytes)); }
@@ -159,6 +170,9 @@ std::uint32_t checksum(std::string_view bytes) { return static_cast<std::uint32_
 // Name keys are compared as stored; every other text is packed in a packed
 // record.
 bool packs(RenditionKind kind) { return kind != RenditionKind::name_key; }
+// jCal and xCal are read far less than the VEVENT and the JSON: in the
+// details, so that the first record stays small.
+bool in_details(RenditionKind kind) { return kind == RenditionKind::jcal || kind == RenditionKind::xcal; }
 
 std::optional<std::string_view> unpacked(const EventView& v, std::string_view stored, std::string& buffer) {
   if (!v.packed()) return stored;
@@ -168,45 +182,78 @@ std::optional<std::string_view> unpacked(const EventView& v, std::string_view st
   return std::string_view(buffer);
 }
 
+// Both records start with a format byte and a checksum of the rest.
+constexpr std::uint8_t kDetailsFormat = 1;
+
+void seal(std::string& value) {
+  std::uint32_t sum = checksum(std::string_view(value).substr(5));
+  for (int i = 0; i < 4; ++i) value[1 + i] = static_cast<char>(sum >> (24 - 8 * i));
+}
+
+bool decode_details(std::string_view value, EventDetails& d) {
+  RecordReader r(value);
+  if (r.u8() != kDetailsFormat) return false;
+  r.u32();
+  std::uint32_t search_len = r.u32();
+  std::uint32_t model_len = r.u32();
+  std::uint32_t directory_len = r.u32();
+  d.directory = r.bytes(directory_len);
+  d.search_text = r.bytes(search_len);
+  d.model_json = r.bytes(model_len);
+  if (!r.ok()) return false;
+  d.texts = r.rest();
+  return walk_directory(d.directory, d.texts, [](const DirectoryEntry&) { return true; });
+}
+
 }  // namespace
 
-std::optional<std::string_view> EventView::find_rendition(RenditionKind kind, std::string_view lang,
-                                                          std::uint64_t signature) const {
-  if (packed() && packs(kind)) return std::nullopt;
-  std::optional<std::string_view> found;
-  walk_directory(*this, [&](const DirectoryEntry& e) {
-    if (e.kind != kind || e.lang != lang || e.signature != static_cast<std::uint32_t>(signature)) return true;
-    found = e.text;
-    return false;
-  });
-  return found;
+const EventDetails* EventView::details() const {
+  if (!details_read_) {
+    details_read_ = true;
+    if (!txn || !db) return nullptr;
+    auto value = txn->get(db->event_details, event_key(cal, id));
+    EventDetails d;
+    if (value && value.value() && decode_details(**value, d)) details_ = d;
+  }
+  return details_ ? &*details_ : nullptr;
 }
 
 std::optional<std::string_view> EventView::find_rendition(RenditionKind kind, std::string_view lang,
-                                                          std::uint64_t signature,
-                                                          TextArena& keep) const {
-  if (!packed() || !packs(kind)) return find_rendition(kind, lang, signature);
+                                                          std::uint64_t signature) const {
+  if ((packed() && packs(kind)) || in_details(kind)) return std::nullopt;
+  return find_in(directory, texts, kind, lang, signature);
+}
+
+std::optional<std::string_view> EventView::find_rendition(RenditionKind kind, std::string_view lang,
+                                                          std::uint64_t signature, TextArena& keep) const {
   std::optional<std::string_view> stored;
-  walk_directory(*this, [&](const DirectoryEntry& e) {
-    if (e.kind != kind || e.lang != lang || e.signature != static_cast<std::uint32_t>(signature)) return true;
-    stored = e.text;
-    return false;
-  });
-  if (!stored || !dictionary) return std::nullopt;
+  if (in_details(kind)) {
+    const EventDetails* d = details();
+    if (!d) return std::nullopt;
+    stored = find_in(d->directory, d->texts, kind, lang, signature);
+  } else {
+    stored = find_in(directory, texts, kind, lang, signature);
+  }
+  if (!stored || !packed() || !packs(kind)) return stored;
+  if (!dictionary) return std::nullopt;
   return dictionary->unpack(*stored, keep);
 }
 
 std::optional<std::string_view> EventView::search_text(std::string& buffer) const {
-  return unpacked(*this, stored_search_text, buffer);
+  const EventDetails* d = details();
+  if (!d) return std::nullopt;
+  return unpacked(*this, d->search_text, buffer);
 }
 
 std::optional<std::string_view> EventView::model_json(std::string& buffer) const {
-  return unpacked(*this, stored_model_json, buffer);
+  const EventDetails* d = details();
+  if (!d) return std::nullopt;
+  return unpacked(*this, d->model_json, buffer);
 }
 
 namespace events {
 
-Result<std::string> encode(const EventRecord& rec, const CalendarDictionary& with) {
+Result<EncodedEvent> encode(const EventRecord& rec, const CalendarDictionary& with) {
   const TextDictionary* dictionary = with.ref.empty() ? nullptr : with.dictionary;
   if (!with.ref.empty() && !dictionary)
     return Error(Error::kInvalid, "store event " + rec.id, "its calendar's dictionary is not loaded");
@@ -216,28 +263,28 @@ Result<std::string> encode(const EventRecord& rec, const CalendarDictionary& wit
   };
   // Languages longer than a directory entry allows are not stored (a feed
   // in such a language renders the event when read).
-  std::vector<const Rendition*> kept;
-  for (const auto& r : rec.renditions)
-    if (r.lang.size() <= kMaxRenditionLang) kept.push_back(&r);
+  RecordWriter directory, details_directory;
+  std::string texts, details_texts;
+  for (const auto& r : rec.renditions) {
+    if (r.lang.size() > kMaxRenditionLang) continue;
+    auto text = pack(r.text, packs(r.kind));
+    if (!text) return text.error();
+    RecordWriter& d = in_details(r.kind) ? details_directory : directory;
+    d.u8(static_cast<std::uint8_t>(r.kind));
+    d.u8(static_cast<std::uint8_t>(r.lang.size()));
+    d.data().append(r.lang);
+    d.u32(static_cast<std::uint32_t>(text->size()));
+    d.u32(static_cast<std::uint32_t>(r.signature));
+    (in_details(r.kind) ? details_texts : texts).append(*text);
+  }
   auto search = pack(rec.facts.search_text, true);
   if (!search) return search.error();
   auto model = pack(rec.model_json, true);
   if (!model) return model.error();
-  RecordWriter directory;
-  std::string texts;
-  for (const Rendition* r : kept) {
-    auto text = pack(r->text, packs(r->kind));
-    if (!text) return text.error();
-    directory.u8(static_cast<std::uint8_t>(r->kind));
-    directory.u8(static_cast<std::uint8_t>(r->lang.size()));
-    directory.data().append(r->lang);
-    directory.u32(static_cast<std::uint32_t>(text->size()));
-    directory.u32(static_cast<std::uint32_t>(r->signature));
-    texts.append(*text);
-  }
+
   RecordWriter w;
   w.u8(kRecordFormat);
-  w.u32(0);  // the checksum, below
+  w.u32(0);  // the checksum: seal()
   w.u8(rec.flags);
   w.u8(rec.facts.status);
   w.u8(rec.facts.is_free);
@@ -253,27 +300,36 @@ Result<std::string> encode(const EventRecord& rec, const CalendarDictionary& wit
   w.u16(static_cast<std::uint16_t>(rec.facts.location_id.size()));
   w.u16(static_cast<std::uint16_t>(rec.zone.size()));
   w.u32(static_cast<std::uint32_t>(rec.facts.keywords.size()));
-  w.u32(static_cast<std::uint32_t>(search->size()));
-  w.u32(static_cast<std::uint32_t>(model->size()));
   w.u32(static_cast<std::uint32_t>(directory.data().size()));
   w.data().append(directory.data());
   w.data().append(rec.tzid);
   w.data().append(rec.zone);
   w.data().append(rec.facts.location_id);
   w.data().append(rec.facts.keywords);
-  w.data().append(*search);
-  w.data().append(*model);
   w.data().append(texts);
-  std::string value = w.take();
-  std::uint32_t sum = checksum(std::string_view(value).substr(5));
-  for (int i = 0; i < 4; ++i) value[1 + i] = static_cast<char>(sum >> (24 - 8 * i));
-  return value;
+
+  RecordWriter d;
+  d.u8(kDetailsFormat);
+  d.u32(0);
+  d.u32(static_cast<std::uint32_t>(search->size()));
+  d.u32(static_cast<std::uint32_t>(model->size()));
+  d.u32(static_cast<std::uint32_t>(details_directory.data().size()));
+  d.data().append(details_directory.data());
+  d.data().append(*search);
+  d.data().append(*model);
+  d.data().append(details_texts);
+
+  EncodedEvent out{w.take(), d.take()};
+  seal(out.first);
+  seal(out.details);
+  return out;
 }
 
 bool decode(std::string_view id, std::string_view value, EventView& v) {
   RecordReader r(value);
   if (r.u8() != kRecordFormat) return false;
   r.u32();  // the checksum: see intact()
+  v = EventView{};
   v.id = id;
   v.flags = r.u8();
   v.status = r.u8();
@@ -286,35 +342,33 @@ bool decode(std::string_view id, std::string_view value, EventView& v) {
   v.last_end = r.i64();
   v.packed_with.seq = r.u32();
   v.packed_with.hash = r.u64();
-  v.dictionary = nullptr;
   std::uint16_t tzid_len = r.u16();
   std::uint16_t location_len = r.u16();
   std::uint16_t zone_len = r.u16();
   std::uint32_t keywords_len = r.u32();
-  std::uint32_t search_len = r.u32();
-  std::uint32_t model_len = r.u32();
   std::uint32_t directory_len = r.u32();
   v.directory = r.bytes(directory_len);
   v.tzid = r.bytes(tzid_len);
   v.zone = r.bytes(zone_len);
   v.location_id = r.bytes(location_len);
   v.keywords = r.bytes(keywords_len);
-  v.stored_search_text = r.bytes(search_len);
-  v.stored_model_json = r.bytes(model_len);
   if (!r.ok()) return false;
   v.texts = r.rest();
   // The directory must describe the texts exactly.
-  return walk_directory(v, [](const DirectoryEntry&) { return true; });
+  return walk_directory(v.directory, v.texts, [](const DirectoryEntry&) { return true; });
 }
 
 bool intact(std::string_view value) {
   RecordReader r(value);
-  if (r.u8() != kRecordFormat) return false;
+  r.u8();
   std::uint32_t sum = r.u32();
   return r.ok() && sum == checksum(r.rest());
 }
 
-Status attach_dictionary(const Txn& txn, const Databases& db, std::string_view cal, EventView& v) {
+Status attach(const Txn& txn, const Databases& db, std::string_view cal, EventView& v) {
+  v.txn = &txn;
+  v.db = &db;
+  v.cal = cal;
   if (!v.packed()) return {};
   auto dictionary = event_dictionaries::find(txn, db, cal, v.packed_with);
   if (!dictionary) return dictionary.error();
@@ -338,15 +392,17 @@ std::optional<EventRecord> record_of(const EventView& v) {
   rec.facts.is_free = v.is_free;
   rec.facts.location_id = std::string(v.location_id);
   rec.facts.keywords = std::string(v.keywords);
+  const EventDetails* details = v.details();
+  if (!details) return std::nullopt;
   std::string buffer;
-  auto search = v.search_text(buffer);
+  auto search = unpacked(v, details->search_text, buffer);
   if (!search) return std::nullopt;
   rec.facts.search_text = std::string(*search);
-  auto model = v.model_json(buffer);
+  auto model = unpacked(v, details->model_json, buffer);
   if (!model) return std::nullopt;
   rec.model_json = std::string(*model);
   bool damaged_text = false;
-  bool whole = walk_directory(v, [&](const DirectoryEntry& e) {
+  auto add = [&](const DirectoryEntry& e) {
     auto text = packs(e.kind) ? unpacked(v, e.text, buffer) : std::optional<std::string_view>(e.text);
     if (!text) {
       damaged_text = true;
@@ -354,8 +410,9 @@ std::optional<EventRecord> record_of(const EventView& v) {
     }
     rec.renditions.push_back(Rendition{e.kind, std::string(e.lang), e.signature, std::string(*text)});
     return true;
-  });
-  if (!whole || damaged_text) return std::nullopt;
+  };
+  if (!walk_directory(v.directory, v.texts, add) || damaged_text) return std::nullopt;
+  if (!walk_directory(details->directory, details->texts, add) || damaged_text) return std::nullopt;
   return rec;
 }
 
@@ -365,7 +422,7 @@ Result<std::optional<EventView>> get(const Txn& txn, const Databases& db, std::s
   if (!value.value()) return std::optional<EventView>{};
   EventView v;
   if (!decode(id, **value, v)) return damaged("event " + std::string(id), cal);
-  if (auto st = attach_dictionary(txn, db, cal, v); !st) return st.error();
+  if (auto st = attach(txn, db, cal, v); !st) return st.error();
   return std::optional<EventView>{v};
 }
 
@@ -428,7 +485,7 @@ Result<std::size_t> pack_records(Txn& txn, const Databases& db, std::string_view
                                  std::string& after, std::size_t limit) {
   const std::string prefix = cal_prefix(cal);
   // Collected first: a cursor's LMDB position does not survive puts.
-  std::vector<std::pair<std::string, std::string>> repacked;
+  std::vector<std::pair<std::string, EncodedEvent>> repacked;
   std::string last;
   auto cursor = Cursor::open(txn, db.events);
   if (!cursor) return cursor.error();
@@ -446,14 +503,17 @@ Result<std::size_t> pack_records(Txn& txn, const Databases& db, std::string_view
     EventView v;
     if (!decode(*id, e.value, v)) return damaged("event " + last, cal);
     if (v.packed()) continue;
+    if (auto st = attach(txn, db, cal, v); !st) return st.error();
     auto rec = record_of(v);
     if (!rec) return damaged("event " + last, cal);
     auto encoded = encode(*rec, with);
     if (!encoded) return encoded.error();
     repacked.emplace_back(std::string(e.key), std::move(*encoded));
   }
-  for (const auto& [key, value] : repacked)
-    if (auto put = txn.put(db.events, key, value); !put) return put.error();
+  for (const auto& [key, value] : repacked) {
+    if (auto put = txn.put(db.events, key, value.first); !put) return put.error();
+    if (auto put = txn.put(db.event_details, key, value.details); !put) return put.error();
+  }
   after = repacked.size() >= limit ? last : std::string();
   return repacked.size();
 }
@@ -507,7 +567,8 @@ Status put(Txn& txn, const Databases& db, std::string_view cal, const EventRecor
   if (!packing) return packing.error();
   auto encoded = encode(rec, *packing);
   if (!encoded) return encoded.error();
-  if (auto st = txn.put(db.events, key, *encoded); !st) return st;
+  if (auto st = txn.put(db.events, key, encoded->first); !st) return st;
+  if (auto st = txn.put(db.event_details, key, encoded->details); !st) return st;
   if (auto st = txn.put(db.event_modified, time_key(cal, rec.modified_us, rec.id), {}); !st) return st;
   if (rec.flags & kDeleted) {
     if (auto st = txn.put(db.event_tombstones, time_key(cal, rec.modified_us, rec.id), {}); !st) return st;
@@ -550,6 +611,7 @@ Result<std::size_t> purge_tombstones(Txn& txn, const Databases& db, std::string_
     if (auto d = txn.del(db.event_tombstones, tk); !d) return d.error();
     if (auto d = txn.del(db.event_modified, tk); !d) return d.error();
     if (auto d = txn.del(db.events, event_key(cal, id)); !d) return d.error();
+    if (auto d = txn.del(db.event_details, event_key(cal, id)); !d) return d.error();
     state.deleted -= state.deleted > 0 ? 1 : 0;
   }
   if (auto st = write_state(txn, db, cal, state); !st) return st.error();
@@ -591,7 +653,7 @@ Status for_each(const Txn& txn, const Databases& db, std::string_view cal,
       bad = true;
       return false;
     }
-    if (auto attached = attach_dictionary(txn, db, cal, v); !attached) {
+    if (auto attached = attach(txn, db, cal, v); !attached) {
       failure = attached.error();
       return false;
     }

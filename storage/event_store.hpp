@@ -3,7 +3,8 @@
 // facts the filters test, and the event itself as JSON; and the indexes the
 // queries need.
 //
-//   events            cal id                 -> EventRecord (below)
+//   events            cal id                 -> EventRecord (below): what a feed reads
+//   event_details     cal id                 -> the rest of it (EventDetails, below)
 //   event_time        cal start id           -> end flags  every materialized occurrence;
 //                                                           flags: OccurrenceFlags
 //   event_long        cal week id start      -> end flags  occurrences longer than kShortSpan,
@@ -105,11 +106,21 @@ struct EventRecord {
 // A stored event read back. Views into the map: valid only inside the
 // transaction that read them.
 //
-// The record puts every length and a directory of its renditions in a short
-// header, and the texts after it: a feed reads the header and one text,
-// touching little else of the record. A record of a calendar with a
-// dictionary (storage/event_dictionaries.hpp) keeps its texts packed (the
-// name keys stay plain: sort=name compares them as they are).
+// An event is two records. The first (events) holds what a feed reads: the
+// facts the filters test, the VEVENT per language, the JSON object and the
+// name keys, behind a directory; small enough for several to share a leaf
+// page. The second (event_details) holds the rest: the event as JSON (the
+// model), the search text, jCal and xCal; read only when asked for. In a
+// calendar with a dictionary (storage/event_dictionaries.hpp) the texts of
+// both are packed, except the name keys (sort=name compares them as they
+// are).
+struct EventDetails {
+  std::string_view search_text;  // as stored
+  std::string_view model_json;   // as stored
+  std::string_view directory;
+  std::string_view texts;
+};
+
 struct EventView {
   std::string_view id;
   std::uint8_t flags = 0;
@@ -125,12 +136,14 @@ struct EventView {
   std::uint8_t is_free = 0;
   std::string_view location_id;
   std::string_view keywords;
-  DictionaryRef packed_with;   // {} : the texts below are plain
-  const TextDictionary* dictionary = nullptr;  // set by get/for_each when packed_with is not empty
-  std::string_view stored_search_text;  // as stored: see search_text()
-  std::string_view stored_model_json;   // as stored: see model_json()
-  std::string_view directory;   // the renditions
-  std::string_view texts;       // their texts, back to back
+  DictionaryRef packed_with;                   // {} : the texts are plain
+  const TextDictionary* dictionary = nullptr;  // set by attach when packed_with is not empty
+  std::string_view directory;                  // the renditions of the first record
+  std::string_view texts;                      // their texts, back to back
+  // Where the details are (set by attach; get and for_each call it).
+  const Txn* txn = nullptr;
+  const Databases* db = nullptr;
+  std::string_view cal;
 
   bool deleted() const noexcept { return flags & kDeleted; }
   bool all_day() const noexcept { return flags & kAllDay; }
@@ -142,14 +155,20 @@ struct EventView {
   // unpacked into `keep` (views of earlier ones stay valid).
   std::optional<std::string_view> find_rendition(RenditionKind kind, std::string_view lang, std::uint64_t signature,
                                                  TextArena& keep) const;
-  // A rendition stored plain (the name keys; every text of an unpacked
-  // record) as a view of the map.
+  // A rendition of the first record stored plain (the name keys; every
+  // text of an unpacked record), as a view of the map.
   std::optional<std::string_view> find_rendition(RenditionKind kind, std::string_view lang,
                                                  std::uint64_t signature) const;
   // The case-folded texts the text filter searches, and the event as JSON:
   // views of the map, or unpacked into `buffer`. nullopt: damaged.
   std::optional<std::string_view> search_text(std::string& buffer) const;
   std::optional<std::string_view> model_json(std::string& buffer) const;
+  // The second record, read once; nullptr if it is missing or damaged.
+  const EventDetails* details() const;
+
+ private:
+  mutable bool details_read_ = false;
+  mutable std::optional<EventDetails> details_;
 };
 
 // The small per-calendar record a revalidation reads (and nothing else).
@@ -201,14 +220,19 @@ Status put_definition(Txn& txn, const Databases& db, std::string_view cal, std::
 Result<std::optional<std::string>> get_definition(const Txn& txn, const Databases& db, std::string_view cal);
 Result<std::vector<std::string>> list_definitions(const Txn& txn, const Databases& db);
 
-// Decodes a stored record; false if it is damaged. The view's dictionary is
-// not looked up (attach_dictionary does).
+// Decodes a stored first record; false if it is damaged. attach then looks
+// up its dictionary and tells it where its details are.
 bool decode(std::string_view key_id, std::string_view value, EventView& out);
-// Whether a record's bytes are as written (its checksum holds): verify.
+Status attach(const Txn& txn, const Databases& db, std::string_view cal, EventView& view);
+// Whether a record's bytes (either of an event's two) are as written: its
+// checksum holds (verify).
 bool intact(std::string_view value);
-Status attach_dictionary(const Txn& txn, const Databases& db, std::string_view cal, EventView& view);
-// The record's bytes, its texts packed with `with` (none: plain).
-Result<std::string> encode(const EventRecord& record, const CalendarDictionary& with = {});
+// The two records of an event, their texts packed with `with` (none: plain).
+struct EncodedEvent {
+  std::string first;    // events
+  std::string details;  // event_details
+};
+Result<EncodedEvent> encode(const EventRecord& record, const CalendarDictionary& with = {});
 // The record a view was read from (texts unpacked); nullopt: damaged.
 std::optional<EventRecord> record_of(const EventView& view);
 // The calendar's latest dictionary; with none, one trained on up to

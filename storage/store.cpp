@@ -76,6 +76,7 @@ Result<Databases> open_databases(Txn& txn, bool create) {
       {&Databases::event_tombstones, "event_tombstones"},
       {&Databases::calendar_state, "calendar_state"},
       {&Databases::calendar_defs, "calendar_defs"},
+      {&Databases::event_details, "event_details"},
       {&Databases::event_dicts, "event_dicts"},
       // Forms: storage/submission_store.hpp.
       {&Databases::submissions, "submissions"},

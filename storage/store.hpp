@@ -47,6 +47,7 @@ struct Databases {
   Db event_tombstones;
   Db calendar_state;
   Db calendar_defs;
+  Db event_details;  // storage/event_store.hpp
   Db event_dicts;    // storage/event_dictionaries.hpp
 };
 

@@ -85,8 +85,12 @@ class CalendarsCheck {
           w_.problem(where + st.error().message());
       }
       // (Its index entries are checked all the same.)
-      if (auto attached = events::attach_dictionary(w_.txn, w_.db, *cal, v); !attached)
+      if (auto attached = events::attach(w_.txn, w_.db, *cal, v); !attached)
         w_.problem(where + attached.error().message());
+      else if (!v.details())
+        w_.problem(where + "its event_details record is missing or does not decode");
+      else if (auto raw = w_.txn.get(w_.db.event_details, e.key); !raw || !raw.value() || !events::intact(**raw))
+        w_.problem(where + "the bytes of its event_details record are damaged (the checksum does not hold)");
       else if (!events::record_of(v))
         w_.problem(where + "a packed text does not unpack with its dictionary");
       return record(*cal, *id, v, where, calendars_[std::string(*cal)]);

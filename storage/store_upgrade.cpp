@@ -92,7 +92,7 @@ Status rewrite_batch(Env& env, const Databases& db, std::string_view cal, std::s
   auto txn = Txn::begin_write(env);
   if (!txn) return txn.error();
   const std::string prefix = event_keys::cal_prefix(cal);
-  std::vector<std::pair<std::string, std::string>> rewritten;
+  std::vector<std::pair<std::string, events::EncodedEvent>> rewritten;
   std::string last;
   {
     auto cursor = Cursor::open(*txn, db.events);
@@ -115,8 +115,10 @@ Status rewrite_batch(Env& env, const Databases& db, std::string_view cal, std::s
       rewritten.emplace_back(std::string(pos.value()->key), std::move(*encoded));
     }
   }
-  for (const auto& [key, value] : rewritten)
-    if (auto st = txn->put(db.events, key, value); !st) return st;
+  for (const auto& [key, value] : rewritten) {
+    if (auto st = txn->put(db.events, key, value.first); !st) return st;
+    if (auto st = txn->put(db.event_details, key, value.details); !st) return st;
+  }
   if (auto st = txn->commit(); !st) return st;
   after = rewritten.size() >= kBatch ? last : std::string();
   return {};

@@ -1,7 +1,9 @@
 #include "storage/event_dictionaries.hpp"
 
-#include "storage/event_keys.hpp"
+#include <optional>
+
 #include "common/hash.hpp"
+#include "storage/event_keys.hpp"
 #include "storage/keys.hpp"
 
 namespace civic::storage::event_dictionaries {
@@ -19,10 +21,23 @@ Error missing(std::string_view cal, std::uint32_t seq, std::string_view why) {
                std::string(why));
 }
 
-Result<const TextDictionary*> load(std::string_view cal, std::uint32_t seq, std::string_view bytes) {
-  std::uint64_t hash = fnv1a64(bytes);
-  if (auto known = cached_dictionary(hash)) return known.get();
-  auto loaded = TextDictionary::load(std::string(bytes));
+// A stored dictionary: the hash of its bytes (u64), then the bytes; the
+// hash is read on every write, the bytes once a process.
+struct Stored {
+  std::uint64_t hash = 0;
+  std::string_view bytes;
+};
+
+std::optional<Stored> split(std::string_view value) {
+  auto hash = keys::take_u64(value);
+  if (!hash) return std::nullopt;
+  return Stored{*hash, value};
+}
+
+Result<const TextDictionary*> load(std::string_view cal, std::uint32_t seq, const Stored& stored) {
+  if (auto known = cached_dictionary(stored.hash)) return known.get();
+  if (fnv1a64(stored.bytes) != stored.hash) return missing(cal, seq, "its bytes are damaged");
+  auto loaded = TextDictionary::load(std::string(stored.bytes));
   if (!loaded) return missing(cal, seq, "zstd cannot load it");
   return remember_dictionary(std::move(loaded)).get();
 }
@@ -32,19 +47,24 @@ Result<const TextDictionary*> load(std::string_view cal, std::uint32_t seq, std:
 Result<CalendarDictionary> latest(const Txn& txn, const Databases& db, std::string_view cal) {
   const std::string prefix = event_keys::cal_prefix(cal);
   CalendarDictionary found;
-  std::string bytes;
+  std::optional<Stored> stored;
+  bool bad = false;
   auto st = for_each_with_prefix(txn, db.event_dicts, prefix, [&](const Entry& e) {
     std::string_view rest = e.key.substr(prefix.size());
-    if (auto seq = keys::take_u32(rest); seq && rest.empty()) {
-      found.ref.seq = *seq;
-      bytes.assign(e.value);
+    auto seq = keys::take_u32(rest);
+    stored = split(e.value);
+    if (!seq || !rest.empty() || !stored) {
+      bad = true;
+      return false;
     }
+    found.ref.seq = *seq;
     return true;
   });
   if (!st) return st.error();
+  if (bad) return missing(cal, 0, "a dictionary record is malformed");
   if (found.ref.seq == 0) return found;
-  found.ref.hash = fnv1a64(bytes);
-  auto dictionary = load(cal, found.ref.seq, bytes);
+  found.ref.hash = stored->hash;
+  auto dictionary = load(cal, found.ref.seq, *stored);
   if (!dictionary) return dictionary.error();
   found.dictionary = *dictionary;
   return found;
@@ -63,15 +83,18 @@ Result<const TextDictionary*> find(const Txn& txn, const Databases& db, std::str
   auto value = txn.get(db.event_dicts, dict_key(cal, ref.seq));
   if (!value) return value.error();
   if (!value.value()) return missing(cal, ref.seq, "the store has no such dictionary, which a record names");
-  if (fnv1a64(**value) != ref.hash) return missing(cal, ref.seq, "it is not the dictionary a record names");
-  return load(cal, ref.seq, **value);
+  auto stored = split(**value);
+  if (!stored || stored->hash != ref.hash) return missing(cal, ref.seq, "it is not the dictionary a record names");
+  return load(cal, ref.seq, *stored);
 }
 
 Status check_stored(const Txn& txn, const Databases& db, std::string_view cal, DictionaryRef ref) {
   auto value = txn.get(db.event_dicts, dict_key(cal, ref.seq));
   if (!value) return value.error();
   if (!value.value()) return missing(cal, ref.seq, "the store has no such dictionary, which a record names");
-  if (fnv1a64(**value) != ref.hash) return missing(cal, ref.seq, "it is not the dictionary a record names");
+  auto stored = split(**value);
+  if (!stored || stored->hash != ref.hash) return missing(cal, ref.seq, "it is not the dictionary a record names");
+  if (fnv1a64(stored->bytes) != stored->hash) return missing(cal, ref.seq, "its bytes are damaged");
   return {};
 }
 
@@ -81,10 +104,13 @@ Result<CalendarDictionary> add(Txn& txn, const Databases& db, std::string_view c
   CalendarDictionary made;
   made.ref.seq = previous->ref.seq + 1;
   made.ref.hash = fnv1a64(bytes);
-  auto dictionary = load(cal, made.ref.seq, bytes);
+  std::string value;
+  keys::append_u64(value, made.ref.hash);
+  value += bytes;
+  auto dictionary = load(cal, made.ref.seq, Stored{made.ref.hash, bytes});
   if (!dictionary) return dictionary.error();
   made.dictionary = *dictionary;
-  if (auto st = txn.put(db.event_dicts, dict_key(cal, made.ref.seq), bytes); !st) return st.error();
+  if (auto st = txn.put(db.event_dicts, dict_key(cal, made.ref.seq), value); !st) return st.error();
   return made;
 }
 

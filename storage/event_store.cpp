@@ -511,6 +511,10 @@ Result<std::size_t> pack_records(Txn& txn, const Databases& db, std::string_view
     repacked.emplace_back(std::string(e.key), std::move(*encoded));
   }
   for (const auto& [key, value] : repacked) {
+    // Deleted first: LMDB would keep a smaller value in the overflow pages
+    // of the larger one it replaces, where it now fits in a leaf page.
+    if (auto d = txn.del(db.events, key); !d) return d.error();
+    if (auto d = txn.del(db.event_details, key); !d) return d.error();
     if (auto put = txn.put(db.events, key, value.first); !put) return put.error();
     if (auto put = txn.put(db.event_details, key, value.details); !put) return put.error();
   }
@@ -567,6 +571,10 @@ Status put(Txn& txn, const Databases& db, std::string_view cal, const EventRecor
   if (!packing) return packing.error();
   auto encoded = encode(rec, *packing);
   if (!encoded) return encoded.error();
+  if (old_flags) {  // see pack_records: a smaller record gets a leaf page again
+    if (auto d = txn.del(db.events, key); !d) return d.error();
+    if (auto d = txn.del(db.event_details, key); !d) return d.error();
+  }
   if (auto st = txn.put(db.events, key, encoded->first); !st) return st;
   if (auto st = txn.put(db.event_details, key, encoded->details); !st) return st;
   if (auto st = txn.put(db.event_modified, time_key(cal, rec.modified_us, rec.id), {}); !st) return st;

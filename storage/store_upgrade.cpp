@@ -116,6 +116,9 @@ Status rewrite_batch(Env& env, const Databases& db, std::string_view cal, std::s
     }
   }
   for (const auto& [key, value] : rewritten) {
+    // Deleted first: LMDB would keep a smaller value in the overflow pages
+    // of the larger one it replaces.
+    if (auto d = txn->del(db.events, key); !d) return d.error();
     if (auto st = txn->put(db.events, key, value.first); !st) return st;
     if (auto st = txn->put(db.event_details, key, value.details); !st) return st;
   }

@@ -14,6 +14,7 @@
 #include <span>
 #include <exception>
 #include <string>
+#include <thread>
 #include <string_view>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -139,6 +140,10 @@ civic::Result<civic::storage::Store> open_store(const Options& opt) {
   env.map_size = opt.max_size ? opt.max_size : 0;
   return civic::storage::Store::open(env);
 }
+
+// An import renders its events on every core (nginx, meanwhile, renders
+// an admin import on one thread of its pool).
+unsigned render_threads() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 civic::Result<std::vector<std::string>> calendar_names(civic::storage::Store& store) {
   auto txn = civic::storage::Txn::begin_read(store.env());
@@ -405,7 +410,7 @@ int cmd_import(const Options& opt) {
 
   auto outcome = civic::calendar::import_events(*store, *cal, text, civic::calendar::sniff_import_format(text),
                                                 civic::calendar::kMaxFileImportEvents,
-                                                civic::calendar::now_micros());
+                                                civic::calendar::now_micros(), render_threads());
   if (auto* err = std::get_if<civic::FieldError>(&outcome)) {
     std::string where = file;
     if (err->line > 0) where += ":" + std::to_string(err->line);

@@ -3,6 +3,9 @@
 #include <time.h>
 
 #include <algorithm>
+#include <exception>
+#include <mutex>
+#include <thread>
 #include <unordered_map>
 
 #include "calendar/formats/event_json.hpp"
@@ -55,9 +58,10 @@ struct Decision {
 };
 
 // Decides for `e` (which arrived with SEQUENCE `incoming`) against `txn`,
-// sets its server fields, and renders its record unless it is unchanged.
+// sets its server fields, and (with `render`) renders its record unless it
+// is unchanged.
 Result<Decision> decide(const storage::Txn& txn, const storage::Databases& db, const CalendarConfig& cal,
-                                 Event& e, std::uint32_t incoming, std::int64_t now_us) {
+                                 Event& e, std::uint32_t incoming, std::int64_t now_us, bool render = true) {
   Decision d;
   std::string canonical = canonical_json(e);
   std::optional<std::uint32_t> old_sequence;
@@ -86,8 +90,43 @@ Result<Decision> decide(const storage::Txn& txn, const storage::Databases& db, c
   e.modified_us = std::max(now_us, old_modified + 1);
   e.deleted = false;
   d.outcome = old_live ? Upserted::updated : Upserted::created;
-  d.record = make_record(e, cal, now_us);
+  if (render) d.record = make_record(e, cal, now_us);
   return d;
+}
+
+// Renders the records of the decisions [from, to) that need one, on up to
+// `threads` threads (rendering an event touches nothing shared but what
+// holds libical_mutex()).
+void render_records(std::vector<Decision>& decisions, const std::vector<Event>& events, std::size_t from,
+                    std::size_t to, const CalendarConfig& cal, std::int64_t now_us, unsigned threads) {
+  auto work = [&](unsigned part, unsigned parts) {
+    for (std::size_t i = from + part; i < to; i += parts)
+      if (decisions[i].outcome != Upserted::unchanged) decisions[i].record = make_record(events[i], cal, now_us);
+  };
+  if (threads <= 1 || to - from < 2) {
+    work(0, 1);
+    return;
+  }
+  std::vector<std::thread> helpers;
+  std::exception_ptr failed;
+  std::mutex failed_lock;
+  for (unsigned t = 1; t < threads; ++t)
+    helpers.emplace_back([&, t] {
+      try {
+        work(t, threads);
+      } catch (...) {
+        std::lock_guard lock(failed_lock);
+        failed = std::current_exception();
+      }
+    });
+  try {
+    work(0, threads);
+  } catch (...) {
+    std::lock_guard lock(failed_lock);
+    failed = std::current_exception();
+  }
+  for (auto& h : helpers) h.join();
+  if (failed) std::rethrow_exception(failed);
 }
 
 Result<std::uint64_t> calendar_version(const storage::Txn& txn, const storage::Databases& db,
@@ -101,7 +140,7 @@ Result<std::uint64_t> calendar_version(const storage::Txn& txn, const storage::D
 
 Result<WriteCounts> upsert_events(storage::Store& store, const CalendarConfig& cal,
                                            std::vector<Event>& events, std::int64_t now_us,
-                                           std::vector<Upserted>* outcomes) {
+                                           std::vector<Upserted>* outcomes, unsigned render_threads) {
   const auto& db = store.db();
   std::vector<std::uint32_t> incoming;  // the SEQUENCE each event came with
   incoming.reserve(events.size());
@@ -119,12 +158,20 @@ Result<WriteCounts> upsert_events(storage::Store& store, const CalendarConfig& c
     auto version = calendar_version(*snapshot, db, cal.name);
     if (!version) return version.error();
     prepared_at = *version;
+    // In chunks: decided one by one (against the snapshot), rendered side
+    // by side.
+    constexpr std::size_t kChunk = 256;
     std::size_t bytes = 0;
-    for (std::size_t i = 0; i < events.size() && bytes < kPreparedBytes; ++i) {
-      auto d = decide(*snapshot, db, cal, events[i], incoming[i], now_us);
-      if (!d) return d.error();
-      if (d->record) bytes += record_bytes(*d->record);
-      prepared.push_back(std::move(*d));
+    for (std::size_t from = 0; from < events.size() && bytes < kPreparedBytes; from += kChunk) {
+      std::size_t to = std::min(events.size(), from + kChunk);
+      for (std::size_t i = from; i < to; ++i) {
+        auto d = decide(*snapshot, db, cal, events[i], incoming[i], now_us, false);
+        if (!d) return d.error();
+        prepared.push_back(std::move(*d));
+      }
+      render_records(prepared, events, from, to, cal, now_us, render_threads);
+      for (std::size_t i = from; i < to; ++i)
+        if (prepared[i].record) bytes += record_bytes(*prepared[i].record);
     }
   }
 

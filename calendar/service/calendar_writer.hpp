@@ -30,9 +30,11 @@ namespace civic::calendar {
 
 // Writes `events` (ids unique, checked by the readers) and sets on each the
 // server fields as stored. `outcomes`, if given, gets one entry per event.
+// The records are rendered on `render_threads` threads (civicctl: one a
+// core; nginx: 1, in its thread pool), before LMDB's write lock is taken.
 Result<WriteCounts> upsert_events(storage::Store& store, const CalendarConfig& calendar,
                                            std::vector<Event>& events, std::int64_t now_us,
-                                           std::vector<Upserted>* outcomes = nullptr);
+                                           std::vector<Upserted>* outcomes = nullptr, unsigned render_threads = 1);
 
 // Deletes one event (it becomes a tombstone). False if there was no such event.
 Result<bool> delete_event(storage::Store& store, const CalendarConfig& calendar, std::string_view id,

@@ -29,14 +29,15 @@ ImportFormat sniff_import_format(std::string_view text) {
 }
 
 ImportOutcome import_events(storage::Store& store, const CalendarConfig& calendar, std::string_view text,
-                            ImportFormat format, std::size_t max_events, std::int64_t now_us) {
+                            ImportFormat format, std::size_t max_events, std::int64_t now_us,
+                            unsigned render_threads) {
   EventDefaults defaults{calendar.default_language(), calendar.timezone};
   std::vector<Event> events;
   auto refused = format == ImportFormat::ics ? events_from_ics(text, defaults, events, max_events)
                                              : events_from_json_array(text, defaults, events, max_events);
   if (refused) return std::move(*refused);
   if (auto dup = first_duplicate_id(events)) return duplicate_id(events, *dup, format);
-  auto counts = upsert_events(store, calendar, events, now_us);
+  auto counts = upsert_events(store, calendar, events, now_us, nullptr, render_threads);
   if (!counts) return counts.error();
   return *counts;
 }

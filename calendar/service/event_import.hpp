@@ -32,7 +32,9 @@ ImportFormat sniff_import_format(std::string_view text);
 // text (its field, line and component) or the store's failure.
 using ImportOutcome = std::variant<WriteCounts, FieldError, Error>;
 
+// `render_threads`: see upsert_events.
 ImportOutcome import_events(storage::Store& store, const CalendarConfig& calendar, std::string_view text,
-                            ImportFormat format, std::size_t max_events, std::int64_t now_us);
+                            ImportFormat format, std::size_t max_events, std::int64_t now_us,
+                            unsigned render_threads = 1);
 
 }  // namespace civic::calendar

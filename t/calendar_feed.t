@@ -42,8 +42,25 @@ sub import_json {
     return decode_json($r->{content});
 }
 
+# "soon" starts later today in the calendar's zone (Helsinki): in an hour,
+# or, late in the evening, half way to midnight there.
+sub seconds_to_helsinki_midnight {
+    my ($t) = @_;
+    local $ENV{TZ} = 'Europe/Helsinki';
+    POSIX::tzset();
+    my @l = localtime($t);
+    my $left = 86400 - ($l[2] * 3600 + $l[1] * 60 + $l[0]);
+    return $left;
+}
 my $now = time;
-my $in_an_hour = strftime('%Y-%m-%dT%H:%M:%SZ', gmtime($now + 3600));
+if (seconds_to_helsinki_midnight($now) < 120) {
+    sleep(seconds_to_helsinki_midnight($now) + 1);
+    $now = time;
+}
+POSIX::tzset();
+my $soon_in = seconds_to_helsinki_midnight($now) > 3660 ? 3600 : int(seconds_to_helsinki_midnight($now) / 2);
+POSIX::tzset();
+my $in_an_hour = strftime('%Y-%m-%dT%H:%M:%SZ', gmtime($now + $soon_in));
 my $long_html = '<p>Perinteinen <b>joulukonsertti</b> Turun konserttitalossa; mukana kuoro, orkesteri ja solistit. '
               . 'Liput: 25 €, opiskelijat 15 €. Tervetuloa koko perheen voimin nauttimaan jouluisesta tunnelmasta!</p>'
               . '<p>Ohjelmassa mm. "Sylvian joululaulu", "Jouluyö, juhlayö" ja Sibeliuksen "En etsi valtaa loistoa".</p>';

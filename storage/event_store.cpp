@@ -319,7 +319,7 @@ Result<EncodedEvent> encode(const EventRecord& rec, const CalendarDictionary& wi
   d.data().append(*model);
   d.data().append(details_texts);
 
-  EncodedEvent out{w.take(), d.take()};
+  EncodedEvent out{w.take(), d.take(), dictionary ? with.ref : DictionaryRef{}};
   seal(out.first);
   seal(out.details);
   return out;
@@ -522,7 +522,8 @@ Result<std::size_t> pack_records(Txn& txn, const Databases& db, std::string_view
   return repacked.size();
 }
 
-Status put(Txn& txn, const Databases& db, std::string_view cal, const EventRecord& rec) {
+Status put(Txn& txn, const Databases& db, std::string_view cal, const EventRecord& rec,
+           const EncodedEvent* ready) {
   const std::string key = event_key(cal, rec.id);
   CalendarState state;
   {
@@ -569,8 +570,14 @@ Status put(Txn& txn, const Databases& db, std::string_view cal, const EventRecor
 
   auto packing = dictionary_for(txn, db, cal, state, rec);
   if (!packing) return packing.error();
-  auto encoded = encode(rec, *packing);
-  if (!encoded) return encoded.error();
+  std::optional<EncodedEvent> made;
+  const EncodedEvent* encoded = ready;
+  if (!ready || ready->with.seq != packing->ref.seq || ready->with.hash != packing->ref.hash) {
+    auto e = encode(rec, *packing);
+    if (!e) return e.error();
+    made = std::move(*e);
+    encoded = &*made;
+  }
   if (old_flags) {  // see pack_records: a smaller record gets a leaf page again
     if (auto d = txn.del(db.events, key); !d) return d.error();
     if (auto d = txn.del(db.event_details, key); !d) return d.error();

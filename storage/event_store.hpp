@@ -189,9 +189,19 @@ namespace events {
 
 Result<std::optional<EventView>> get(const Txn& txn, const Databases& db, std::string_view cal, std::string_view id);
 
+// The two records of an event, their texts packed with `with` (none: plain).
+struct EncodedEvent {
+  std::string first;    // events
+  std::string details;  // event_details
+  DictionaryRef with;
+};
+
 // Writes `record` in place of what (cal, record.id) held, indexes included,
 // and updates the calendar's counts (not its version: see touch_state).
-Status put(Txn& txn, const Databases& db, std::string_view cal, const EventRecord& record);
+// `encoded`, if given, is the record already encoded (outside the write
+// lock); used if it was packed with the dictionary the calendar has now.
+Status put(Txn& txn, const Databases& db, std::string_view cal, const EventRecord& record,
+           const EncodedEvent* encoded = nullptr);
 
 // Removes tombstones deleted before `cutoff_us`; returns how many.
 Result<std::size_t> purge_tombstones(Txn& txn, const Databases& db, std::string_view cal, std::int64_t cutoff_us);
@@ -227,11 +237,6 @@ Status attach(const Txn& txn, const Databases& db, std::string_view cal, EventVi
 // Whether a record's bytes (either of an event's two) are as written: its
 // checksum holds (verify).
 bool intact(std::string_view value);
-// The two records of an event, their texts packed with `with` (none: plain).
-struct EncodedEvent {
-  std::string first;    // events
-  std::string details;  // event_details
-};
 Result<EncodedEvent> encode(const EventRecord& record, const CalendarDictionary& with = {});
 // The record a view was read from (texts unpacked); nullopt: damaged.
 std::optional<EventRecord> record_of(const EventView& view);

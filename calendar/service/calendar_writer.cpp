@@ -47,7 +47,7 @@ std::size_t record_bytes(const storage::EventRecord& r) {
   std::size_t n = sizeof r + r.model_json.size() + r.facts.search_text.size() +
                   r.occurrences.size() * sizeof(storage::OccurrenceSpan);
   for (const auto& x : r.renditions) n += sizeof x + x.text.size();
-  return n;
+  return n * 5 / 4;  // and its encoding (packed: far less)
 }
 
 // What one event of a batch becomes, decided against a store as one
@@ -55,6 +55,7 @@ std::size_t record_bytes(const storage::EventRecord& r) {
 struct Decision {
   Upserted outcome = Upserted::unchanged;
   std::optional<storage::EventRecord> record;
+  std::optional<ev::EncodedEvent> encoded;  // when rendered ahead: packing is work too
 };
 
 // Decides for `e` (which arrived with SEQUENCE `incoming`) against `txn`,
@@ -98,10 +99,18 @@ Result<Decision> decide(const storage::Txn& txn, const storage::Databases& db, c
 // `threads` threads (rendering an event touches nothing shared but what
 // holds libical_mutex()).
 void render_records(std::vector<Decision>& decisions, const std::vector<Event>& events, std::size_t from,
-                    std::size_t to, const CalendarConfig& cal, std::int64_t now_us, unsigned threads) {
+                    std::size_t to, const CalendarConfig& cal, std::int64_t now_us, unsigned threads,
+                    const storage::CalendarDictionary* packing) {
   auto work = [&](unsigned part, unsigned parts) {
-    for (std::size_t i = from + part; i < to; i += parts)
-      if (decisions[i].outcome != Upserted::unchanged) decisions[i].record = make_record(events[i], cal, now_us);
+    for (std::size_t i = from + part; i < to; i += parts) {
+      Decision& d = decisions[i];
+      if (d.outcome == Upserted::unchanged) continue;
+      d.record = make_record(events[i], cal, now_us);
+      // Packed with the calendar's dictionary as the snapshot has it; put
+      // packs again if it has another by then.
+      if (!packing) continue;
+      if (auto encoded = ev::encode(*d.record, *packing)) d.encoded = std::move(*encoded);
+    }
   };
   if (threads <= 1 || to - from < 2) {
     work(0, 1);
@@ -158,6 +167,14 @@ Result<WriteCounts> upsert_events(storage::Store& store, const CalendarConfig& c
     auto version = calendar_version(*snapshot, db, cal.name);
     if (!version) return version.error();
     prepared_at = *version;
+    auto packing = storage::event_dictionaries::latest(*snapshot, db, cal.name);
+    if (!packing) return packing.error();
+    // Not packed ahead if this write will give the calendar its first
+    // dictionary (put would pack every record again).
+    auto state = ev::read_state(*snapshot, db, cal.name);
+    if (!state) return state.error();
+    std::uint64_t stored = state.value() ? state.value()->live + state.value()->deleted : 0;
+    bool pack_ahead = !packing->ref.empty() || stored + events.size() < storage::kTrainAt;
     // In chunks: decided one by one (against the snapshot), rendered side
     // by side.
     constexpr std::size_t kChunk = 256;
@@ -169,7 +186,7 @@ Result<WriteCounts> upsert_events(storage::Store& store, const CalendarConfig& c
         if (!d) return d.error();
         prepared.push_back(std::move(*d));
       }
-      render_records(prepared, events, from, to, cal, now_us, render_threads);
+      render_records(prepared, events, from, to, cal, now_us, render_threads, pack_ahead ? &*packing : nullptr);
       for (std::size_t i = from; i < to; ++i)
         if (prepared[i].record) bytes += record_bytes(*prepared[i].record);
     }
@@ -194,7 +211,7 @@ Result<WriteCounts> upsert_events(storage::Store& store, const CalendarConfig& c
       d = std::move(*decided);
     }
     if (d.record) {
-      if (auto st = ev::put(*txn, db, cal.name, *d.record); !st) return st.error();
+      if (auto st = ev::put(*txn, db, cal.name, *d.record, d.encoded ? &*d.encoded : nullptr); !st) return st.error();
       changed = true;
     }
     switch (d.outcome) {

@@ -62,7 +62,11 @@ constexpr const char* kUsage =
     "                           drawn at random); refuses a DIR that holds a store\n"
     "  stat                     the store's size, use, readers and counts, as JSON\n"
     "  import CAL FILE          add or update the events of an .ics file (or a JSON array\n"
-    "                           of events; - reads stdin) in calendar CAL, all or nothing\n"
+    "                           of events; - reads stdin) in calendar CAL, by id; the\n"
+    "                           file is checked whole first (a refused file changes\n"
+    "                           nothing), then written 1,000 events per transaction: if\n"
+    "                           the store fails midway the first events stay imported,\n"
+    "                           and importing the same file again finishes the job\n"
     "  export CAL [--lang L]    calendar CAL as an .ics file on stdout\n"
     "  submissions FORM [--json|--csv [--delimiter ;]] [--since N]\n"
     "                           the form's submissions, oldest first: one JSON object a\n"
@@ -386,40 +390,98 @@ std::optional<civic::calendar::CalendarConfig> find_calendar(civic::storage::Sto
   return std::move(*def.value());
 }
 
-bool read_all(const std::string& path, std::string& out) {
-  std::FILE* f = path == "-" ? stdin : std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return false;
+// stdin is read once: it is copied to a temporary file, which import reads
+// twice (its checking pass, then its batches).
+std::FILE* spool_stdin() {
+  std::FILE* spool = std::tmpfile();
+  if (spool == nullptr) return nullptr;
   char buf[65536];
   std::size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-  bool ok = !std::ferror(f);
-  if (f != stdin) std::fclose(f);
-  return ok;
+  while ((n = std::fread(buf, 1, sizeof buf, stdin)) > 0)
+    if (std::fwrite(buf, 1, n, spool) != n) break;
+  if (std::ferror(stdin) || std::ferror(spool) || std::fflush(spool) != 0) {
+    std::fclose(spool);
+    return nullptr;
+  }
+  std::rewind(spool);
+  return spool;
+}
+
+// What a file starts with: enough to tell its format.
+std::string file_head(std::FILE* f) {
+  std::string head(4096, '\0');
+  head.resize(std::fread(head.data(), 1, head.size(), f));
+  return head;
 }
 
 int cmd_import(const Options& opt) {
+  namespace cal = civic::calendar;
   if (opt.args.size() != 3) return fail("usage: civicctl import CAL FILE");
   const std::string& file = opt.args[2];
   auto store = open_store(opt);
   if (!store) return fail(store.error().message());
   std::string error;
-  auto cal = find_calendar(*store, opt.args[1], error);
-  if (!cal) return fail(error);
-  std::string text;
-  if (!read_all(file, text)) return fail("cannot read " + file + ": " + std::strerror(errno));
+  auto calendar = find_calendar(*store, opt.args[1], error);
+  if (!calendar) return fail(error);
 
-  auto outcome = civic::calendar::import_events(*store, *cal, text, civic::calendar::sniff_import_format(text),
-                                                civic::calendar::kMaxFileImportEvents,
-                                                civic::calendar::now_micros(), render_threads());
-  if (auto* err = std::get_if<civic::FieldError>(&outcome)) {
+  std::shared_ptr<std::FILE> spool;
+  if (file == "-") {
+    spool.reset(spool_stdin(), std::fclose);
+    if (!spool) return fail(std::string("cannot read stdin: ") + std::strerror(errno));
+  }
+  bool read_failed = false;
+  int read_errno = 0;
+  auto open_file = [&]() -> std::shared_ptr<std::FILE> {
+    if (spool) {
+      std::rewind(spool.get());
+      return spool;
+    }
+    std::shared_ptr<std::FILE> f(std::fopen(file.c_str(), "rb"), [](std::FILE* p) {
+      if (p) std::fclose(p);
+    });
+    if (!f.get()) {
+      read_failed = true;
+      read_errno = errno;
+    }
+    return f;
+  };
+  cal::ImportFormat format;
+  {
+    auto f = open_file();
+    if (!f.get()) return fail("cannot read " + file + ": " + std::strerror(read_errno));
+    format = cal::sniff_import_format(file_head(f.get()));
+  }
+  cal::EventDefaults defaults{calendar->default_language(), calendar->timezone};
+  auto open_events = [&]() {
+    auto f = open_file();
+    cal::ByteSource bytes = [f, &read_failed, &read_errno](char* buffer, std::size_t size) -> std::size_t {
+      if (!f.get()) return 0;
+      std::size_t got = std::fread(buffer, 1, size, f.get());
+      if (got == 0 && std::ferror(f.get())) {
+        read_failed = true;
+        read_errno = errno;
+      }
+      return got;
+    };
+    return cal::open_event_stream(format, std::move(bytes), defaults, cal::kMaxFileImportEvents);
+  };
+  auto done = cal::import_streamed(*store, *calendar, open_events, format, cal::kImportBatchEvents, cal::now_micros(),
+                                  render_threads());
+
+  std::string written = done.committed == 0
+                            ? " (nothing was imported)"
+                            : " (the first " + std::to_string(done.committed) +
+                                  " events were imported; importing the file again finishes the job)";
+  if (read_failed) return fail("cannot read " + file + ": " + std::strerror(read_errno) + written);
+  if (auto* err = std::get_if<civic::FieldError>(&done.outcome)) {
     std::string where = file;
     if (err->line > 0) where += ":" + std::to_string(err->line);
     if (!err->component.empty()) where += ": " + err->component;
     if (!err->field.empty()) where += ": " + err->field;
-    return fail(where + ": " + err->message + " (nothing was imported)");
+    return fail(where + ": " + err->message + written);
   }
-  if (auto* failed = std::get_if<civic::Error>(&outcome)) return fail(failed->message() + " (nothing was imported)");
-  std::printf("%s\n", civic::calendar::write_counts_json(std::get<civic::calendar::WriteCounts>(outcome)).c_str());
+  if (auto* failed = std::get_if<civic::Error>(&done.outcome)) return fail(failed->message() + written);
+  std::printf("%s\n", cal::write_counts_json(std::get<cal::WriteCounts>(done.outcome)).c_str());
   return 0;
 }
 

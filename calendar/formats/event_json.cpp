@@ -463,6 +463,22 @@ std::optional<FieldError> event_from_json(std::string_view json, const EventDefa
   return reader.event(doc, "", out);
 }
 
+std::optional<FieldError> event_from_json_element(std::string_view json, const EventDefaults& defaults,
+                                                  std::string_view path, std::uint64_t offset, Event& out) {
+  rapidjson::Document doc;
+  // Without kParseStopWhenDoneFlag: text after the object is refused.
+  doc.Parse<rapidjson::kParseValidateEncodingFlag>(json.data(), json.size());
+  if (doc.HasParseError())
+    return FieldError{std::string(path),
+                      std::string("is not valid JSON: ") + rapidjson::GetParseError_En(doc.GetParseError()) +
+                          " (at byte " + std::to_string(offset + doc.GetErrorOffset()) + ")",
+                      FieldError::Kind::syntax};
+  Reader reader(defaults);
+  if (auto err = reader.event(doc, path, out)) return err;
+  if (out.id.empty()) return invalid(std::string(path) + ".id", "is required");
+  return std::nullopt;
+}
+
 std::optional<FieldError> events_from_json_array(std::string_view json, const EventDefaults& defaults,
                                                  std::vector<Event>& out, std::size_t max_events) {
   rapidjson::Document doc;

@@ -1,6 +1,7 @@
 // Event JSON (SPEC "Event JSON") to the model and back, with rapidjson.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,13 @@ struct EventDefaults {
 // One event object (a PUT body). `path` prefixes field names in errors, e.g.
 // "[3]" for the fourth element of an array.
 std::optional<FieldError> event_from_json(std::string_view json, const EventDefaults& defaults, Event& out);
+
+// One element of an array of events, read alone (json_array_stream.hpp):
+// `path` ("[3]") prefixes the fields named in errors, the id is required, and
+// a syntax error names the byte of the whole text (`offset`: where the
+// element starts in it).
+std::optional<FieldError> event_from_json_element(std::string_view json, const EventDefaults& defaults,
+                                                  std::string_view path, std::uint64_t offset, Event& out);
 
 // A JSON array of event objects (a bulk POST body). At most `max_events`.
 std::optional<FieldError> events_from_json_array(std::string_view json, const EventDefaults& defaults,

@@ -1,10 +1,13 @@
 #include "calendar/service/event_import.hpp"
 
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "calendar/formats/event_json.hpp"
 #include "calendar/formats/ics_reader.hpp"
+#include "calendar/formats/ics_stream.hpp"
+#include "calendar/formats/json_array_stream.hpp"
 #include "calendar/service/calendar_writer.hpp"
 
 namespace civic::calendar {
@@ -12,13 +15,31 @@ namespace civic::calendar {
 namespace {
 
 // An id given twice, named as the format names it.
-FieldError duplicate_id(const std::vector<Event>& events, std::size_t at, ImportFormat format) {
+FieldError duplicate_id(std::string_view id, std::size_t at, ImportFormat format) {
   FieldError e;
   bool ics = format == ImportFormat::ics;
   e.field = ics ? "UID" : "[" + std::to_string(at) + "].id";
   e.component = ics ? "VEVENT" : "";
-  e.message = "the id " + events[at].id + " is given twice";
+  e.message = "the id " + std::string(id) + " is given twice";
   return e;
+}
+
+// The first pass: every event read and checked, the ids kept to find one
+// given twice (an id is at most 255 bytes: 1,000,000 of them fit in memory
+// where their events would not).
+std::optional<FieldError> check_all(EventStream& events, ImportFormat format) {
+  std::unordered_set<std::string> ids;
+  Event e;
+  FieldError error;
+  for (std::size_t at = 0;; ++at) {
+    switch (events.next(e, error)) {
+      case StreamStep::end: return std::nullopt;
+      case StreamStep::refused: return error;
+      case StreamStep::event:
+        if (!ids.insert(e.id).second) return duplicate_id(e.id, at, format);
+        break;
+    }
+  }
 }
 
 }  // namespace
@@ -36,10 +57,61 @@ ImportOutcome import_events(storage::Store& store, const CalendarConfig& calenda
   auto refused = format == ImportFormat::ics ? events_from_ics(text, defaults, events, max_events)
                                              : events_from_json_array(text, defaults, events, max_events);
   if (refused) return std::move(*refused);
-  if (auto dup = first_duplicate_id(events)) return duplicate_id(events, *dup, format);
+  if (auto dup = first_duplicate_id(events)) return duplicate_id(events[*dup].id, *dup, format);
   auto counts = upsert_events(store, calendar, events, now_us, nullptr, render_threads);
   if (!counts) return counts.error();
   return *counts;
+}
+
+std::unique_ptr<EventStream> open_event_stream(ImportFormat format, ByteSource text, const EventDefaults& defaults,
+                                               std::size_t max_events) {
+  if (format == ImportFormat::json_array) return std::make_unique<JsonArrayStream>(std::move(text), defaults, max_events);
+  return std::make_unique<IcsStream>(std::move(text), defaults, max_events);
+}
+
+StreamedImport import_streamed(storage::Store& store, const CalendarConfig& calendar, const EventStreamOpener& open,
+                               ImportFormat format, std::size_t batch_events, std::int64_t now_us,
+                               unsigned render_threads) {
+  StreamedImport done;
+  if (auto refused = check_all(*open(), format)) {
+    done.outcome = std::move(*refused);
+    return done;
+  }
+  WriteCounts total;
+  std::vector<Event> batch;
+  batch.reserve(batch_events);
+  auto commit = [&]() -> std::optional<Error> {
+    auto counts = upsert_events(store, calendar, batch, now_us, nullptr, render_threads);
+    if (!counts) return counts.error();
+    total.created += counts->created;
+    total.updated += counts->updated;
+    total.unchanged += counts->unchanged;
+    done.committed += batch.size();
+    batch.clear();
+    return std::nullopt;
+  };
+  auto events = open();
+  FieldError error;
+  for (;;) {
+    Event e;
+    StreamStep step = events->next(e, error);
+    if (step == StreamStep::refused) {
+      // The first pass took this text: the file changed in between.
+      error.message += " (the file changed while it was imported)";
+      done.outcome = std::move(error);
+      return done;
+    }
+    if (step == StreamStep::event) batch.push_back(std::move(e));
+    if (batch.size() >= batch_events || (step == StreamStep::end && !batch.empty())) {
+      if (auto failed = commit()) {
+        done.outcome = std::move(*failed);
+        return done;
+      }
+    }
+    if (step == StreamStep::end) break;
+  }
+  done.outcome = total;
+  return done;
 }
 
 }  // namespace civic::calendar

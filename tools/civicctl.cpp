@@ -407,6 +407,14 @@ std::FILE* spool_stdin() {
   return spool;
 }
 
+// The rest of `f`, appended to `out`; false on a read error.
+bool read_stream(std::FILE* f, std::string& out) {
+  char buf[65536];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
+  return !std::ferror(f);
+}
+
 // What a file starts with: enough to tell its format.
 std::string file_head(std::FILE* f) {
   std::string head(4096, '\0');
@@ -467,6 +475,16 @@ int cmd_import(const Options& opt) {
   };
   auto done = cal::import_streamed(*store, *calendar, open_events, format, cal::kImportBatchEvents, cal::now_micros(),
                                   render_threads());
+  if (done.needs_whole_text) {
+    // A series with its changed occurrences elsewhere in the file: read
+    // whole and imported in one transaction, as the admin API does.
+    std::string text;
+    auto f = open_file();
+    if (!f.get() || !read_stream(f.get(), text)) return fail("cannot read " + file + ": " + std::strerror(errno));
+    done.outcome = cal::import_events(*store, *calendar, text, format, cal::kMaxFileImportEvents, cal::now_micros(),
+                                      render_threads());
+    done.needs_whole_text = false;
+  }
 
   std::string written = done.committed == 0
                             ? " (nothing was imported)"

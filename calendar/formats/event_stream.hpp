@@ -24,6 +24,9 @@ class EventStream {
   // The next event into `out`, the end of the text, or a refusal in `error`
   // (then the stream is spent).
   virtual StreamStep next(Event& out, FieldError& error) = 0;
+  // After a refusal: whether the text may well be fine, read whole (an .ics
+  // with a series' changed occurrences apart from it).
+  virtual bool needs_whole_text() const { return false; }
 };
 
 }  // namespace civic::calendar

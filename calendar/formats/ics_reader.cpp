@@ -10,6 +10,7 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "calendar/formats/ascii_case.hpp"
 #include "calendar/formats/html_text.hpp"
 #include "calendar/model/libical_zone.hpp"
 #include "calendar/model/recurrence.hpp"
@@ -41,19 +42,6 @@ FieldError error_at(std::string component, int line, std::string field, std::str
   e.field = std::move(field);
   e.message = std::move(message);
   return e;
-}
-
-bool starts_with_nocase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i)
-    if (std::toupper(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
-  return true;
-}
-
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // RFC 5545 §3.1: a line that starts with a space or tab continues the

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <utility>
 
+#include "calendar/formats/ascii_case.hpp"
 #include "calendar/formats/ics_reader.hpp"
 
 namespace civic::calendar {
@@ -15,19 +16,6 @@ constexpr std::size_t kChunkBytes = 64u << 10;
 constexpr std::size_t kMaxDepth = 9;
 // A calendar needs one VTIMEZONE per zone it uses; the tz database has about 600.
 constexpr std::size_t kMaxZones = 1000;
-
-bool starts_with_nocase(std::string_view s, std::string_view prefix) {
-  if (s.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i)
-    if (std::toupper(static_cast<unsigned char>(s[i])) != prefix[i]) return false;
-  return true;
-}
-
-std::string upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // The value of a line of property `name` ("UID", "TZID"), as written after
 // its parameters; empty if the line is another property.
@@ -164,8 +152,10 @@ void IcsStream::flush_group() {
     int at = err->line;
     err->line = at >= 1 && static_cast<std::size_t>(at) <= lines.size() ? lines[static_cast<std::size_t>(at) - 1]->number
                                                                            : group_.front().number;
-    if (err->field == "RECURRENCE-ID" && err->message.ends_with("which is not in this file"))
+    if (err->field == "RECURRENCE-ID" && err->message.ends_with("which is not in this file")) {
       err->message += " right before it (a streamed import reads a series with the changed occurrences that follow it)";
+      series_apart_ = true;
+    }
     failed_ = true;
     error_ = std::move(*err);
     return;

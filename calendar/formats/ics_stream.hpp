@@ -29,8 +29,10 @@ class IcsStream final : public EventStream {
  public:
   IcsStream(ByteSource source, EventDefaults defaults, std::size_t max_events);
   StreamStep next(Event& out, FieldError& error) override;
+  bool needs_whole_text() const override { return series_apart_; }
 
  private:
+  bool series_apart_ = false;  // refused a changed occurrence not right after its series
   struct Line {
     std::string text;
     int number = 0;  // where it starts in the file (1-based)

@@ -73,9 +73,13 @@ StreamedImport import_streamed(storage::Store& store, const CalendarConfig& cale
                                ImportFormat format, std::size_t batch_events, std::int64_t now_us,
                                unsigned render_threads) {
   StreamedImport done;
-  if (auto refused = check_all(*open(), format)) {
-    done.outcome = std::move(*refused);
-    return done;
+  {
+    auto checking = open();
+    if (auto refused = check_all(*checking, format)) {
+      done.outcome = std::move(*refused);
+      done.needs_whole_text = checking->needs_whole_text();
+      return done;
+    }
   }
   WriteCounts total;
   std::vector<Event> batch;

@@ -57,6 +57,9 @@ using EventStreamOpener = std::function<std::unique_ptr<EventStream>()>;
 struct StreamedImport {
   ImportOutcome outcome;
   std::size_t committed = 0;  // events in the batches committed (before a failure: a prefix of the file)
+  // Refused by the checking pass only for want of reading the file whole
+  // (EventStream::needs_whole_text); nothing was written.
+  bool needs_whole_text = false;
 };
 
 // A first pass reads and checks every event and writes nothing, so that a

@@ -190,7 +190,7 @@ void seal(std::string& value) {
   for (int i = 0; i < 4; ++i) value[1 + i] = static_cast<char>(sum >> (24 - 8 * i));
 }
 
-bool decode_details(std::string_view value, EventDetails& d) {
+bool read_details(std::string_view value, EventDetails& d) {
   RecordReader r(value);
   if (r.u8() != kDetailsFormat) return false;
   r.u32();
@@ -213,7 +213,7 @@ const EventDetails* EventView::details() const {
     if (!txn || !db) return nullptr;
     auto value = txn->get(db->event_details, event_key(cal, id));
     EventDetails d;
-    if (value && value.value() && decode_details(**value, d)) details_ = d;
+    if (value && value.value() && read_details(**value, d)) details_ = d;
   }
   return details_ ? &*details_ : nullptr;
 }
@@ -364,6 +364,8 @@ bool intact(std::string_view value) {
   std::uint32_t sum = r.u32();
   return r.ok() && sum == checksum(r.rest());
 }
+
+bool decode_details(std::string_view value, EventDetails& out) { return read_details(value, out); }
 
 Status attach(const Txn& txn, const Databases& db, std::string_view cal, EventView& v) {
   v.txn = &txn;

@@ -165,6 +165,11 @@ struct EventView {
   std::optional<std::string_view> model_json(std::string& buffer) const;
   // The second record, read once; nullptr if it is missing or damaged.
   const EventDetails* details() const;
+  // Gives the view its second record, decoded elsewhere (fuzz/, tests).
+  void set_details(const EventDetails& d) {
+    details_read_ = true;
+    details_ = d;
+  }
 
  private:
   mutable bool details_read_ = false;
@@ -234,6 +239,8 @@ Result<std::vector<std::string>> list_definitions(const Txn& txn, const Database
 // up its dictionary and tells it where its details are.
 bool decode(std::string_view key_id, std::string_view value, EventView& out);
 Status attach(const Txn& txn, const Databases& db, std::string_view cal, EventView& view);
+// Decodes a stored second record; false if it is damaged.
+bool decode_details(std::string_view value, EventDetails& out);
 // Whether a record's bytes (either of an event's two) are as written: its
 // checksum holds (verify).
 bool intact(std::string_view value);

@@ -21,58 +21,6 @@ Error damaged(std::string_view cal, std::string_view id) {
                "the stored record is damaged");
 }
 
-// An event record as schema 1 wrote it (format 2): every text plain, a
-// directory of 32-byte entries (kind, language length, 2 spare, text
-// length, signature, the language padded to 16 bytes).
-std::optional<EventRecord> read_format2(std::string_view id, std::string_view value) {
-  constexpr std::size_t kEntry = 32;
-  RecordReader r(value);
-  if (r.u8() != kFormat2) return std::nullopt;
-  EventRecord rec;
-  rec.id = std::string(id);
-  rec.flags = r.u8();
-  rec.facts.status = r.u8();
-  rec.facts.is_free = r.u8();
-  rec.sequence = r.u32();
-  rec.created_us = r.i64();
-  rec.modified_us = r.i64();
-  rec.first_start = r.i64();
-  rec.first_end = r.i64();
-  rec.last_end = r.i64();
-  std::uint16_t tzid_len = r.u16();
-  std::uint16_t location_len = r.u16();
-  std::uint16_t renditions = r.u16();
-  std::uint16_t zone_len = r.u16();
-  std::uint32_t keywords_len = r.u32();
-  std::uint32_t search_len = r.u32();
-  std::uint32_t model_len = r.u32();
-  std::string_view directory = r.bytes(std::size_t{renditions} * kEntry);
-  rec.tzid = std::string(r.bytes(tzid_len));
-  rec.zone = std::string(r.bytes(zone_len));
-  rec.facts.location_id = std::string(r.bytes(location_len));
-  rec.facts.keywords = std::string(r.bytes(keywords_len));
-  rec.facts.search_text = std::string(r.bytes(search_len));
-  rec.model_json = std::string(r.bytes(model_len));
-  if (!r.ok()) return std::nullopt;
-  for (std::size_t at = 0; at < directory.size(); at += kEntry) {
-    RecordReader e(directory.substr(at, kEntry));
-    Rendition rendition;
-    rendition.kind = static_cast<RenditionKind>(e.u8());
-    std::uint8_t lang_len = e.u8();
-    e.u16();
-    std::uint32_t length = e.u32();
-    rendition.signature = e.u64();
-    std::string_view lang = e.bytes(16);
-    if (!e.ok() || lang_len > 16) return std::nullopt;
-    rendition.lang = std::string(lang.substr(0, lang_len));
-    rendition.text = std::string(r.bytes(length));
-    if (!r.ok()) return std::nullopt;
-    rec.renditions.push_back(std::move(rendition));
-  }
-  if (!r.at_end()) return std::nullopt;
-  return rec;
-}
-
 Result<std::vector<std::string>> calendars_of(Env& env, const Databases& db) {
   auto txn = Txn::begin_read(env);
   if (!txn) return txn.error();
@@ -166,6 +114,58 @@ Status upgrade_1_to_2(Env& env, const Databases& db) {
 }
 
 }  // namespace
+
+// An event record as schema 1 wrote it (format 2): every text plain, a
+// directory of 32-byte entries (kind, language length, 2 spare, text
+// length, signature, the language padded to 16 bytes).
+std::optional<EventRecord> read_format2(std::string_view id, std::string_view value) {
+  constexpr std::size_t kEntry = 32;
+  RecordReader r(value);
+  if (r.u8() != kFormat2) return std::nullopt;
+  EventRecord rec;
+  rec.id = std::string(id);
+  rec.flags = r.u8();
+  rec.facts.status = r.u8();
+  rec.facts.is_free = r.u8();
+  rec.sequence = r.u32();
+  rec.created_us = r.i64();
+  rec.modified_us = r.i64();
+  rec.first_start = r.i64();
+  rec.first_end = r.i64();
+  rec.last_end = r.i64();
+  std::uint16_t tzid_len = r.u16();
+  std::uint16_t location_len = r.u16();
+  std::uint16_t renditions = r.u16();
+  std::uint16_t zone_len = r.u16();
+  std::uint32_t keywords_len = r.u32();
+  std::uint32_t search_len = r.u32();
+  std::uint32_t model_len = r.u32();
+  std::string_view directory = r.bytes(std::size_t{renditions} * kEntry);
+  rec.tzid = std::string(r.bytes(tzid_len));
+  rec.zone = std::string(r.bytes(zone_len));
+  rec.facts.location_id = std::string(r.bytes(location_len));
+  rec.facts.keywords = std::string(r.bytes(keywords_len));
+  rec.facts.search_text = std::string(r.bytes(search_len));
+  rec.model_json = std::string(r.bytes(model_len));
+  if (!r.ok()) return std::nullopt;
+  for (std::size_t at = 0; at < directory.size(); at += kEntry) {
+    RecordReader e(directory.substr(at, kEntry));
+    Rendition rendition;
+    rendition.kind = static_cast<RenditionKind>(e.u8());
+    std::uint8_t lang_len = e.u8();
+    e.u16();
+    std::uint32_t length = e.u32();
+    rendition.signature = e.u64();
+    std::string_view lang = e.bytes(16);
+    if (!e.ok() || lang_len > 16) return std::nullopt;
+    rendition.lang = std::string(lang.substr(0, lang_len));
+    rendition.text = std::string(r.bytes(length));
+    if (!r.ok()) return std::nullopt;
+    rec.renditions.push_back(std::move(rendition));
+  }
+  if (!r.at_end()) return std::nullopt;
+  return rec;
+}
 
 Status upgrade_store(Env& env, const Databases& db, std::uint32_t from_version) {
   if (from_version < 2)

@@ -10,13 +10,19 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string_view>
 
 #include "common/result.hpp"
 #include "storage/lmdb.hpp"
+#include "storage/event_store.hpp"
 #include "storage/store.hpp"
 
 namespace civic::storage {
 
 Status upgrade_store(Env& env, const Databases& db, std::uint32_t from_version);
+
+// An event record as schema 1 stored it (format 2); nullopt if damaged.
+std::optional<EventRecord> read_format2(std::string_view id, std::string_view value);
 
 }  // namespace civic::storage

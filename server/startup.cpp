@@ -19,7 +19,7 @@ std::string missing_store(const std::string& path) {
 
 void warn_about_form_changes(StartupReport& report, storage::Store& store, const forms::Forms& forms) {
   if (auto txn = storage::Txn::begin_read(store.env()))
-    report.warnings = forms::form_change_warnings(forms, *txn, store.db());
+    for (auto& warning : forms::form_change_warnings(forms, *txn, store.db())) report.warnings.push_back(std::move(warning));
 }
 
 std::optional<StartupProblem> record_calendars(storage::Store& store, calendar::Calendars* calendars) {
@@ -68,6 +68,10 @@ StartupReport start_configuration(const StoreSetup& setup, calendar::Calendars* 
   auto store = storage::Store::open(setup.options, setup.create ? storage::IfMissing::create : storage::IfMissing::fail);
   if (!store) return store_problem(store.error().message());
   StartupReport report;
+  if (store->upgraded_from() != 0)
+    report.warnings.push_back("civic_store \"" + path + "\": upgraded from schema version " +
+                              std::to_string(store->upgraded_from()) + " to " +
+                              std::to_string(storage::kSchemaVersion) + " (docs/operations.md, \"Upgrading a store\")");
   warn_about_form_changes(report, *store, forms);
   report.problem = record_calendars(*store, calendars);
   if (!report.problem) {

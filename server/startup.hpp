@@ -27,7 +27,7 @@ struct StartupProblem {
 };
 
 struct StartupReport {
-  std::vector<std::string> warnings;  // what the configuration hides of stored submissions
+  std::vector<std::string> warnings;  // what the configuration hides of stored submissions; an upgraded store
   std::optional<StartupProblem> problem;
 };
 

@@ -123,7 +123,8 @@ Status check_schema(std::uint32_t found, const std::string& path) {
 
 // First open of a fresh store, or a store missing databases: create them in
 // one write transaction and record the schema version.
-Result<Databases> initialize(Env& env, const std::string& path, const NewStoreOptions& fresh) {
+Result<Databases> initialize(Env& env, const std::string& path, const NewStoreOptions& fresh,
+                             std::uint32_t& upgraded_from) {
   auto txn = Txn::begin_write(env);
   if (!txn) return txn.error();
   auto db = open_databases(*txn, true);
@@ -145,6 +146,7 @@ Result<Databases> initialize(Env& env, const std::string& path, const NewStoreOp
   if (auto st = ensure_form_token_secret(*txn, *db); !st) return st.error();
   if (auto st = txn->commit(); !st) return st.error();
   if (*version != 0 && *version < kSchemaVersion) {
+    upgraded_from = *version;
     if (auto st = upgrade_store(env, *db, *version); !st)
       return Error(st.error().code(), "upgrade store " + path + " from schema version " + std::to_string(*version),
                    st.error().message());
@@ -250,6 +252,7 @@ Result<Store> Store::open(const EnvOptions& options, IfMissing if_missing, const
     cleared = *stale;
   }
 
+  std::uint32_t upgraded_from = 0;
   auto finish = [&](Env& e, const Databases& db) -> Result<Store> {
     auto txn = Txn::begin_read(e);
     if (!txn) return txn.error();
@@ -259,7 +262,9 @@ Result<Store> Store::open(const EnvOptions& options, IfMissing if_missing, const
     if (!tag) return tag.error();
     // Committing (not aborting) keeps the database handles open.
     if (auto st = txn->commit(); !st) return st.error();
-    return Store(std::move(e), db, options.path, std::move(*id), std::move(*tag), cleared);
+    Store store(std::move(e), db, options.path, std::move(*id), std::move(*tag), cleared);
+    store.upgraded_from_ = upgraded_from;
+    return store;
   };
 
   // Usual case: everything exists; a read transaction is enough.
@@ -291,7 +296,7 @@ Result<Store> Store::open(const EnvOptions& options, IfMissing if_missing, const
   }
   if (options.read_only)
     return Error(Error::kInvalid, "open store " + options.path, "it has not been initialized");
-  auto db = initialize(*env, options.path, fresh);
+  auto db = initialize(*env, options.path, fresh, upgraded_from);
   if (!db) return db.error();
   return finish(*env, *db);
 }

@@ -81,6 +81,8 @@ class Store {
   // (machines) never collide.
   const std::string& receipt_tag() const noexcept { return receipt_tag_; }
   int stale_readers_cleared() const noexcept { return stale_readers_cleared_; }
+  // The schema version this open upgraded the store from (0: none).
+  std::uint32_t upgraded_from() const noexcept { return upgraded_from_; }
 
  private:
   Store(Env env, Databases db, std::string path, std::string id, std::string receipt_tag, int cleared)
@@ -97,6 +99,7 @@ class Store {
   std::string id_;
   std::string receipt_tag_;
   int stale_readers_cleared_ = 0;
+  std::uint32_t upgraded_from_ = 0;
 };
 
 // The store's id, read in the given transaction.

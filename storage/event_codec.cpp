@@ -22,21 +22,6 @@ namespace {
 constexpr std::uint8_t kRecordFormat = 3;
 constexpr std::size_t kMaxRenditionLang = 255;
 
-}  // namespace
-
-bool EventView::has_keyword(std::string_view k) const {
-  if (k.empty()) return false;
-  std::size_t pos = 0;
-  while ((pos = keywords.find(k, pos)) != std::string_view::npos) {
-    if (pos > 0 && keywords[pos - 1] == '\n' && pos + k.size() < keywords.size() && keywords[pos + k.size()] == '\n')
-      return true;
-    ++pos;
-  }
-  return false;
-}
-
-namespace {
-
 // The directory entry of a rendition, walked in order.
 struct DirectoryEntry {
   RenditionKind kind;
@@ -115,6 +100,17 @@ bool read_details(std::string_view value, EventDetails& d) {
 }
 
 }  // namespace
+
+bool EventView::has_keyword(std::string_view k) const {
+  if (k.empty()) return false;
+  std::size_t pos = 0;
+  while ((pos = keywords.find(k, pos)) != std::string_view::npos) {
+    if (pos > 0 && keywords[pos - 1] == '\n' && pos + k.size() < keywords.size() && keywords[pos + k.size()] == '\n')
+      return true;
+    ++pos;
+  }
+  return false;
+}
 
 const EventDetails* EventView::details() const {
   if (!details_read_) {

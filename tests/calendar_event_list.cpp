@@ -126,6 +126,35 @@ void the_index_walk_and_the_sort_agree(void** state) {
   assert_string_equal(walked.items.front().c_str(), "series@2026-12-03T18:00:00+02:00");
 }
 
+// A window by start pages from the time index alone (reading only the
+// page's events); with a filter that passes everything it reads and sorts
+// every event of the window: the same pages, counts and links.
+void a_window_page_from_the_index_agrees_with_the_sort(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  std::vector<Event> long_one{parse(
+      R"({"id":"exhibition","name":{"fi":"Näyttely"},"start_time":"2026-11-20T10:00:00+02:00",)"
+      R"("end_time":"2026-12-24T18:00:00+02:00"})")};
+  assert_true(upsert_events(*f.store, f.cal, long_one, kNow + 40 * kSecond).ok());
+  for (std::string window : {"start=2026-12-01&end=2027-01-01", "start=2026-12-10&end=2026-12-20",
+                             "start=2026-12-17T18:30:00%2B02:00&end=2026-12-31"}) {
+    for (std::string size : {"1", "3", "100"}) {
+      for (int n = 1;; ++n) {
+        std::string rest = "&page_size=" + size + "&page=" + std::to_string(n);
+        Page indexed = page(f, window + rest);
+        Page sorted = page(f, window + "&keyword!=none" + rest);
+        assert_int_equal(indexed.count, sorted.count);
+        if (indexed.items != sorted.items) fail_msg("%s%s: the pages differ", window.c_str(), rest.c_str());
+        assert_int_equal(indexed.next, sorted.next);
+        assert_int_equal(indexed.missing, sorted.missing);
+        if (!indexed.next) break;
+      }
+    }
+  }
+  Page p = page(f, "start=2026-12-01&end=2027-01-01&page_size=1");
+  assert_int_equal(p.count, 31);
+  assert_string_equal(p.items.front().c_str(), "exhibition@2026-11-20T10:00:00+02:00");
+}
+
 void a_window_lists_occurrences(void** state) {
   auto& f = *static_cast<Fixture*>(*state);
   Page p = page(f, "start=2027-01-01&end=2027-02-01");
@@ -253,6 +282,8 @@ int main() {
       cmocka_unit_test_setup_teardown(pages_join_for_every_order, setup, test::delete_fixture<Fixture>),
       cmocka_unit_test_setup_teardown(the_index_walk_and_the_sort_agree, setup, test::delete_fixture<Fixture>),
       cmocka_unit_test_setup_teardown(a_window_lists_occurrences, setup, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(a_window_page_from_the_index_agrees_with_the_sort, setup,
+                                      test::delete_fixture<Fixture>),
       cmocka_unit_test_setup_teardown(a_large_request_goes_to_the_pool, setup, test::delete_fixture<Fixture>),
       cmocka_unit_test_setup_teardown(occurrences_years_ahead_are_listed, setup_series, test::delete_fixture<Fixture>),
       cmocka_unit_test_setup_teardown(an_open_range_ends_two_years_ahead, setup_series, test::delete_fixture<Fixture>),

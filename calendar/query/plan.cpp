@@ -60,6 +60,7 @@ QueryPlan plan_list(const FeedQuery& q) {
     p.walk = Walk::modifications;
   } else if (q.has_window()) {
     set_window(p, q);
+    p.page_from_index = p.order == Order::start && !has_filters(q) && !q.show_deleted && !q.modified_since_us;
   } else if (q.modified_since_us) {
     p.walk = Walk::modified_since;
   }

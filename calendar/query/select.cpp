@@ -74,7 +74,7 @@ class Selector {
     s_.items.reserve(candidates_.size());
     for (const auto& c : candidates_) s_.items.push_back(Item{&s_.views[c.view], c.start, c.end, c.of_series, {}});
     // The index walks give their page in order; every other candidate is sorted here.
-    bool in_order = plan_.walk == Walk::first_starts || plan_.walk == Walk::modifications;
+    bool in_order = plan_.walk == Walk::first_starts || plan_.walk == Walk::modifications || paged_;
     if (!in_order)
       if (auto sorted = sort_and_cut(); !sorted) return sorted.error();
     return std::move(s_);
@@ -214,6 +214,7 @@ class Selector {
       s_.over_budget = true;
       return {};
     }
+    if (plan_.page_from_index && found->partial.empty()) return page_from_index(found->occurrences);
     std::vector<Seen> seen;  // in ev::event_order
     s_.views.reserve(std::min<std::size_t>(found->occurrences.size() + found->partial.size(), 4096));
     for (const auto& o : found->occurrences) {
@@ -313,6 +314,34 @@ class Selector {
     return {};
   }
 
+  // The window's page by start from its index entries (every one is a live
+  // event's: the time index holds no deleted event), in the order
+  // sort_prefix gives (start, id); only the page's events are read.
+  Status page_from_index(const std::vector<ev::IndexedOccurrence>& found) {
+    std::vector<const ev::IndexedOccurrence*> in;
+    in.reserve(found.size());
+    for (const auto& o : found)
+      if (!(o.series && o.start >= plan_.series_to)) in.push_back(&o);
+    s_.count = in.size();
+    std::size_t from = std::min(plan_.offset, in.size());
+    std::size_t to = in.size() - from > plan_.limit ? from + plan_.limit : in.size();
+    auto less = [](const ev::IndexedOccurrence* a, const ev::IndexedOccurrence* b) {
+      if (a->start != b->start) return a->start < b->start;
+      if (int c = a->id.compare(b->id); c != 0) return c < 0;
+      return false;
+    };
+    std::partial_sort(in.begin(), in.begin() + static_cast<std::ptrdiff_t>(to), in.end(), less);
+    s_.views.reserve(to - from);
+    for (std::size_t i = from; i < to; ++i) {
+      auto v = live(in[i]->id);
+      if (!v) return v.error();
+      if (*v == kNone) return damaged_event(in[i]->id);  // in the time index, not live: a damaged store
+      add_occurrence(*v, in[i]->start, in[i]->end);
+    }
+    paged_ = true;
+    return {};
+  }
+
   // An event of the window's occurrences.
   struct Seen {
     std::string_view id;
@@ -328,6 +357,7 @@ class Selector {
   const QueryPlan& plan_;
   std::size_t budget_;
   Selection s_;
+  bool paged_ = false;  // page_from_index made the page
   std::vector<Candidate> candidates_;
 };
 

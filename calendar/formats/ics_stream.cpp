@@ -1,7 +1,6 @@
 #include "calendar/formats/ics_stream.hpp"
 
 #include <cctype>
-#include <cstring>
 #include <utility>
 
 #include "calendar/formats/ascii_case.hpp"
@@ -11,7 +10,6 @@ namespace civic::calendar {
 
 namespace {
 
-constexpr std::size_t kChunkBytes = 64u << 10;
 // As ics_reader's layout check: deeper nesting is refused.
 constexpr std::size_t kMaxDepth = 9;
 // A calendar needs one VTIMEZONE per zone it uses; the tz database has about 600.
@@ -33,7 +31,7 @@ std::string_view property_value(std::string_view line, std::string_view name) {
 }  // namespace
 
 IcsStream::IcsStream(ByteSource source, EventDefaults defaults, std::size_t max_events)
-    : source_(std::move(source)), defaults_(std::move(defaults)), max_events_(max_events), buffer_(kChunkBytes) {}
+    : bytes_(std::move(source)), defaults_(std::move(defaults)), max_events_(max_events) {}
 
 void IcsStream::fail(std::string component, int line, std::string message, FieldError::Kind kind) {
   if (failed_) return;
@@ -48,28 +46,18 @@ void IcsStream::fail(std::string component, int line, std::string message, Field
 bool IcsStream::read_physical(std::string& raw) {
   raw.clear();
   for (;;) {
-    if (pos_ == filled_) {
-      if (eof_) break;
-      filled_ = source_(buffer_.data(), buffer_.size());
-      pos_ = 0;
-      if (filled_ == 0 || filled_ > buffer_.size()) {
-        filled_ = 0;
-        eof_ = true;
-        break;
-      }
-    }
-    const char* start = buffer_.data() + pos_;
-    const char* end = buffer_.data() + filled_;
-    const char* nl = static_cast<const char*>(std::memchr(start, '\n', static_cast<std::size_t>(end - start)));
-    const char* stop = nl ? nl : end;
-    if (raw.size() + static_cast<std::size_t>(stop - start) > kMaxIcsLineBytes) {
+    std::string_view in_hand = bytes_.available();
+    if (in_hand.empty()) break;
+    std::size_t nl = in_hand.find('\n');
+    std::string_view part = in_hand.substr(0, nl);
+    if (raw.size() + part.size() > kMaxIcsLineBytes) {
       fail("", physical_ + 1, "a line longer than " + std::to_string(kMaxIcsLineBytes >> 20) + " MB");
       return false;
     }
-    raw.append(start, stop);
-    pos_ = static_cast<std::size_t>(stop - buffer_.data());
-    if (nl) {
-      ++pos_;
+    raw.append(part);
+    bytes_.consume(part.size());
+    if (nl != std::string_view::npos) {
+      bytes_.consume(1);
       break;
     }
   }
@@ -93,7 +81,7 @@ bool IcsStream::next_line(Line& out) {
   std::string raw;
   for (;;) {
     if (failed_) return false;
-    bool at_end = eof_ && pos_ == filled_;
+    bool at_end = bytes_.at_end();
     if (at_end || !read_physical(raw)) {
       if (failed_ || !has_pending_) return false;
       out = std::move(pending_);

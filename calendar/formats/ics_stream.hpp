@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "calendar/formats/byte_chunks.hpp"
 #include "calendar/formats/event_json.hpp"
 #include "calendar/formats/event_stream.hpp"
 
@@ -48,13 +49,9 @@ class IcsStream final : public EventStream {
   void flush_group();                    // the VEVENTs of group_ into ready_
   void fail(std::string component, int line, std::string message, FieldError::Kind kind = FieldError::Kind::invalid);
 
-  ByteSource source_;
+  ByteChunks bytes_;
   EventDefaults defaults_;
   std::size_t max_events_;
-  std::vector<char> buffer_;
-  std::size_t pos_ = 0;
-  std::size_t filled_ = 0;
-  bool eof_ = false;
   int physical_ = 0;           // lines read
   bool has_pending_ = false;   // pending_ waits for its continuation lines
   Line pending_;

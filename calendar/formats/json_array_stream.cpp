@@ -6,33 +6,22 @@ namespace civic::calendar {
 
 namespace {
 
-constexpr std::size_t kChunkBytes = 64u << 10;
-
 bool json_space(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 }  // namespace
 
 JsonArrayStream::JsonArrayStream(ByteSource source, EventDefaults defaults, std::size_t max_events)
-    : source_(std::move(source)), defaults_(std::move(defaults)), max_events_(max_events), buffer_(kChunkBytes) {}
+    : bytes_(std::move(source)), defaults_(std::move(defaults)), max_events_(max_events) {}
 
 int JsonArrayStream::peek() {
-  if (pos_ == filled_) {
-    if (eof_) return -1;
-    filled_ = source_(buffer_.data(), buffer_.size());
-    pos_ = 0;
-    if (filled_ == 0 || filled_ > buffer_.size()) {
-      filled_ = 0;
-      eof_ = true;
-      return -1;
-    }
-  }
-  return static_cast<unsigned char>(buffer_[pos_]);
+  std::string_view in_hand = bytes_.available();
+  return in_hand.empty() ? -1 : static_cast<unsigned char>(in_hand.front());
 }
 
 int JsonArrayStream::get() {
   int c = peek();
   if (c >= 0) {
-    ++pos_;
+    bytes_.consume(1);
     ++offset_;
   }
   return c;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "calendar/formats/byte_chunks.hpp"
 #include "calendar/formats/event_json.hpp"
 #include "calendar/formats/event_stream.hpp"
 
@@ -32,13 +33,9 @@ class JsonArrayStream final : public EventStream {
 
   enum class State { before_array, first, after_element, done };
 
-  ByteSource source_;
+  ByteChunks bytes_;
   EventDefaults defaults_;
   std::size_t max_events_;
-  std::vector<char> buffer_;
-  std::size_t pos_ = 0;
-  std::size_t filled_ = 0;
-  bool eof_ = false;
   std::uint64_t offset_ = 0;  // bytes of the text taken so far
   State state_ = State::before_array;
   std::size_t index_ = 0;        // of the next element

@@ -3,6 +3,8 @@
 // calendar's dictionary.
 #include "storage/event_store.hpp"
 
+#include <algorithm>
+
 #include "common/hash.hpp"
 #include "storage/event_keys.hpp"
 #include "storage/record_codec.hpp"
@@ -142,6 +144,17 @@ std::optional<std::string_view> EventView::find_rendition(RenditionKind kind, st
   if (!stored || !packed() || !packs(kind)) return stored;
   if (!dictionary) return std::nullopt;
   return dictionary->unpack(*stored, keep);
+}
+
+std::optional<std::vector<events::NameEntry>> EventView::name_keys() const {
+  std::vector<events::NameEntry> out;
+  bool ok = walk_directory(directory, texts, [&](const DirectoryEntry& e) {
+    if (e.kind == RenditionKind::name_key) out.push_back({std::string(e.lang), e.signature, std::string(e.text)});
+    return true;
+  });
+  if (!ok) return std::nullopt;
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 std::optional<std::string_view> EventView::search_text(std::string& buffer) const {

@@ -5,6 +5,8 @@
 
 #include "storage/event_index.hpp"
 #include "storage/event_keys.hpp"
+#include "storage/event_numbers.hpp"
+#include "storage/search_words.hpp"
 #include "storage/keys.hpp"
 #include "storage/record_codec.hpp"
 
@@ -214,8 +216,34 @@ Result<std::size_t> pack_records(Txn& txn, const Databases& db, std::string_view
   return repacked.size();
 }
 
+std::vector<NameEntry> name_keys_of(const EventRecord& rec) {
+  std::vector<NameEntry> out;
+  for (const auto& r : rec.renditions)
+    if (r.kind == RenditionKind::name_key && r.lang.size() <= 255)  // what encode() stores
+      out.push_back({r.lang, static_cast<std::uint32_t>(r.signature), r.text});
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+Status index_texts(Txn& txn, const Databases& db, std::string_view cal, std::string_view id, std::uint32_t number,
+                   std::int64_t first_start, std::string_view search_text, const std::vector<NameEntry>& names,
+                   bool remove, WordChanges& words) {
+  Posting p{first_start, number};
+  for (std::string_view w : words_of(search_text)) {
+    if (remove) {
+      words.remove(cal, w, p);
+    } else {
+      words.add(cal, w, p);
+    }
+  }
+  static const std::vector<NameEntry> kNone;
+  return index_names(txn, db, cal, id, remove ? names : kNone, remove ? kNone : names);
+}
+
 Status put(Txn& txn, const Databases& db, std::string_view cal, const EventRecord& rec,
-           const EncodedEvent* ready) {
+           const EncodedEvent* ready, WordChanges* batch) {
+  WordChanges own;
+  WordChanges& words = batch ? *batch : own;
   const std::string key = event_key(cal, rec.id);
   CalendarState state;
   {
@@ -228,12 +256,57 @@ Status put(Txn& txn, const Databases& db, std::string_view cal, const EventRecor
   std::optional<std::uint8_t> old_flags;
   std::int64_t old_modified = 0;
   bool old_listed = false;
+  // A live event's texts as indexed: its words (by its first start) and names.
+  std::int64_t old_first_start = 0;
+  std::string old_search;
+  std::vector<NameEntry> old_names;
   {
     auto old = get(txn, db, cal, rec.id);
     if (!old) return old.error();
     if (old.value()) {
-      old_flags = old.value()->flags;
-      old_modified = old.value()->modified_us;
+      const EventView& v = **old;
+      old_flags = v.flags;
+      old_modified = v.modified_us;
+      if (!v.deleted()) {
+        old_first_start = v.first_start;
+        auto search = v.search_text(old_search);
+        auto names = v.name_keys();
+        if (!search || !names) return damaged("event " + rec.id, cal);
+        if (search->data() != old_search.data()) old_search.assign(*search);
+        old_names = std::move(*names);
+      }
+    }
+  }
+  // The word and name indexes: what the old version had out, the new one's in.
+  {
+    std::optional<std::uint32_t> number;
+    bool kept = false;  // the words are as indexed: only the names may change
+    if (old_flags && !(*old_flags & kDeleted)) {
+      auto known = number_of(txn, db, cal, rec.id);
+      if (!known) return known.error();
+      if (!known.value()) return damaged("the number of event " + rec.id, cal);
+      number = **known;
+      kept = !(rec.flags & kDeleted) && rec.first_start == old_first_start && rec.facts.search_text == old_search;
+      if (!kept)
+        if (auto st = index_texts(txn, db, cal, rec.id, *number, old_first_start, old_search, old_names, true, words);
+            !st)
+          return st;
+    }
+    if (!(rec.flags & kDeleted)) {
+      if (!number) {
+        auto given = give_number(txn, db, cal, rec.id);
+        if (!given) return given.error();
+        number = *given;
+      }
+      auto names = name_keys_of(rec);
+      if (!kept) {
+        if (auto st = index_texts(txn, db, cal, rec.id, *number, rec.first_start, rec.facts.search_text, names,
+                                  false, words);
+            !st)
+          return st;
+      } else if (auto st = index_names(txn, db, cal, rec.id, old_names, names); !st) {
+        return st;
+      }
     }
   }
   if (old_flags) {
@@ -293,7 +366,9 @@ Status put(Txn& txn, const Databases& db, std::string_view cal, const EventRecor
       state.series++;
     }
   }
-  return write_state(txn, db, cal, state);
+  if (auto st = write_state(txn, db, cal, state); !st) return st;
+  if (!batch) return own.apply(txn, db);
+  return {};
 }
 
 Result<std::size_t> purge_tombstones(Txn& txn, const Databases& db, std::string_view cal, std::int64_t cutoff_us) {
@@ -319,6 +394,7 @@ Result<std::size_t> purge_tombstones(Txn& txn, const Databases& db, std::string_
     if (auto d = txn.del(db.event_modified, tk); !d) return d.error();
     if (auto d = txn.del(db.events, event_key(cal, id)); !d) return d.error();
     if (auto d = txn.del(db.event_details, event_key(cal, id)); !d) return d.error();
+    if (auto st = forget_number(txn, db, cal, id); !st) return st.error();
     state.deleted -= state.deleted > 0 ? 1 : 0;
   }
   if (auto st = write_state(txn, db, cal, state); !st) return st.error();

@@ -37,6 +37,8 @@
 #include "storage/lmdb.hpp"
 #include "common/result.hpp"
 #include "storage/event_dictionaries.hpp"
+#include "storage/event_names.hpp"
+#include "storage/event_words.hpp"
 #include "storage/store.hpp"
 
 namespace civic::storage {
@@ -163,6 +165,8 @@ struct EventView {
   // views of the map, or unpacked into `buffer`. nullopt: damaged.
   std::optional<std::string_view> search_text(std::string& buffer) const;
   std::optional<std::string_view> model_json(std::string& buffer) const;
+  // The name keys it stores (sort=name), sorted; nullopt: damaged.
+  std::optional<std::vector<events::NameEntry>> name_keys() const;
   // The second record, read once; nullptr if it is missing or damaged.
   const EventDetails* details() const;
   // Gives the view its second record, decoded elsewhere (fuzz/, tests).
@@ -205,8 +209,19 @@ struct EncodedEvent {
 // and updates the calendar's counts (not its version: see touch_state).
 // `encoded`, if given, is the record already encoded (outside the write
 // lock); used if it was packed with the dictionary the calendar has now.
+// `words`, if given, collects the word index's changes for the caller to
+// apply before it commits (a batch of writes); else put applies them.
 Status put(Txn& txn, const Databases& db, std::string_view cal, const EventRecord& record,
-           const EncodedEvent* encoded = nullptr);
+           const EncodedEvent* encoded = nullptr, WordChanges* words = nullptr);
+
+// The word index and name index entries of a live event (`number`: its
+// event number), added to `words` and written; or, with `remove`, taken away.
+Status index_texts(Txn& txn, const Databases& db, std::string_view cal, std::string_view id, std::uint32_t number,
+                   std::int64_t first_start, std::string_view search_text, const std::vector<NameEntry>& names,
+                   bool remove, WordChanges& words);
+
+// The name keys among a record's renditions, sorted.
+std::vector<NameEntry> name_keys_of(const EventRecord& record);
 
 // Removes tombstones deleted before `cutoff_us`; returns how many.
 Result<std::size_t> purge_tombstones(Txn& txn, const Databases& db, std::string_view cal, std::int64_t cutoff_us);

@@ -32,6 +32,14 @@ class RecordWriter {
     u32(static_cast<std::uint32_t>(s.size()));
     out_.append(s);
   }
+  // 7 bits a byte, low first; the high bit says another byte follows.
+  void varint(std::uint64_t v) {
+    while (v >= 0x80) {
+      out_.push_back(static_cast<char>((v & 0x7f) | 0x80));
+      v >>= 7;
+    }
+    out_.push_back(static_cast<char>(v));
+  }
   std::string& data() { return out_; }
   std::string take() { return std::move(out_); }
 
@@ -73,6 +81,18 @@ class RecordReader {
     auto v = keys::take_i64(in_);
     if (!v) ok_ = false;
     return v.value_or(0);
+  }
+  std::uint64_t varint() {
+    std::uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (!need(1)) return 0;
+      auto b = static_cast<unsigned char>(in_[0]);
+      in_.remove_prefix(1);
+      v |= std::uint64_t{b & 0x7fu} << shift;
+      if (!(b & 0x80)) return v;
+    }
+    ok_ = false;  // more than ten bytes
+    return 0;
   }
   std::string_view str16() { return bytes(u16()); }
   std::string_view str32() { return bytes(u32()); }

@@ -78,6 +78,10 @@ Result<Databases> open_databases(Txn& txn, bool create) {
       {&Databases::calendar_defs, "calendar_defs"},
       {&Databases::event_details, "event_details"},
       {&Databases::event_dicts, "event_dicts"},
+      {&Databases::event_numbers, "event_numbers"},
+      {&Databases::event_ids, "event_ids"},
+      {&Databases::event_words, "event_words"},
+      {&Databases::event_names, "event_names"},
       // Forms: storage/submission_store.hpp.
       {&Databases::submissions, "submissions"},
       {&Databases::receipts, "receipts"},

@@ -16,7 +16,7 @@ namespace civic::storage {
 // the database is used. Version 2: event records of format 3 (packed texts,
 // storage/event_dictionaries.hpp). A store of an earlier version is brought
 // up to this one by the first open that may write: storage/store_upgrade.hpp.
-inline constexpr std::uint32_t kSchemaVersion = 2;
+inline constexpr std::uint32_t kSchemaVersion = 3;
 
 struct Databases {
   Db meta;  // store-wide settings: schema version, secrets
@@ -49,6 +49,10 @@ struct Databases {
   Db calendar_defs;
   Db event_details;  // storage/event_store.hpp
   Db event_dicts;    // storage/event_dictionaries.hpp
+  Db event_numbers;  // storage/event_numbers.hpp
+  Db event_ids;
+  Db event_words;    // storage/event_words.hpp
+  Db event_names;    // storage/event_names.hpp
 };
 
 // What open() does where there is no store yet (no data.mdb in the

@@ -5,6 +5,7 @@
 
 #include "storage/event_dictionaries.hpp"
 #include "storage/event_keys.hpp"
+#include "storage/event_numbers.hpp"
 #include "storage/event_store.hpp"
 #include "storage/keys.hpp"
 #include "storage/record_codec.hpp"
@@ -113,6 +114,75 @@ Status upgrade_1_to_2(Env& env, const Databases& db) {
   return {};
 }
 
+// Indexes the texts of up to kBatch live events of `cal` after `after` that
+// have no number yet (those that have were indexed before a stop); `after`
+// becomes the last one looked at, or empty when none is left.
+Status index_batch(Env& env, const Databases& db, std::string_view cal, std::string& after) {
+  auto txn = Txn::begin_write(env);
+  if (!txn) return txn.error();
+  const std::string prefix = event_keys::cal_prefix(cal);
+  struct Pending {
+    std::string id;
+    std::int64_t first_start;
+    std::string search;
+    std::vector<events::NameEntry> names;
+  };
+  std::vector<Pending> pending;
+  std::string last;
+  std::size_t looked = 0;
+  {
+    auto cursor = Cursor::open(*txn, db.events);
+    if (!cursor) return cursor.error();
+    for (auto pos = cursor->seek(after.empty() ? prefix : event_keys::event_key(cal, after));; pos = cursor->next()) {
+      if (!pos) return pos.error();
+      if (!pos.value() || !pos.value()->key.starts_with(prefix)) break;
+      std::string_view rest = pos.value()->key.substr(prefix.size());
+      auto id = keys::take_name(rest);
+      if (!id) return damaged(cal, "?");
+      if (!after.empty() && *id == after) continue;
+      if (looked >= kBatch) break;
+      ++looked;
+      last = std::string(*id);
+      EventView v;
+      if (!events::decode(*id, pos.value()->value, v)) return damaged(cal, *id);
+      if (v.deleted()) continue;
+      auto number = events::number_of(*txn, db, cal, *id);
+      if (!number) return number.error();
+      if (number.value()) continue;
+      if (auto st = events::attach(*txn, db, cal, v); !st) return st;
+      std::string buffer;
+      auto search = v.search_text(buffer);
+      auto names = v.name_keys();
+      if (!search || !names) return damaged(cal, *id);
+      pending.push_back(Pending{last, v.first_start, std::string(*search), std::move(*names)});
+    }
+  }
+  events::WordChanges words;
+  for (const auto& p : pending) {
+    auto number = events::give_number(*txn, db, cal, p.id);
+    if (!number) return number.error();
+    if (auto st = events::index_texts(*txn, db, cal, p.id, *number, p.first_start, p.search, p.names, false, words);
+        !st)
+      return st;
+  }
+  if (auto st = words.apply(*txn, db); !st) return st;
+  if (auto st = txn->commit(); !st) return st;
+  after = looked >= kBatch ? last : std::string();
+  return {};
+}
+
+Status upgrade_2_to_3(Env& env, const Databases& db) {
+  auto calendars = calendars_of(env, db);
+  if (!calendars) return calendars.error();
+  for (const auto& cal : *calendars) {
+    std::string after;
+    do {
+      if (auto st = index_batch(env, db, cal, after); !st) return st;
+    } while (!after.empty());
+  }
+  return {};
+}
+
 }  // namespace
 
 // An event record as schema 1 wrote it (format 2): every text plain, a
@@ -170,6 +240,8 @@ std::optional<EventRecord> read_format2(std::string_view id, std::string_view va
 Status upgrade_store(Env& env, const Databases& db, std::uint32_t from_version) {
   if (from_version < 2)
     if (auto st = upgrade_1_to_2(env, db); !st) return st;
+  if (from_version < 3)
+    if (auto st = upgrade_2_to_3(env, db); !st) return st;
   return {};
 }
 

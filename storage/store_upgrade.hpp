@@ -7,6 +7,8 @@
 //
 //   1 -> 2   event records in format 3 (issue 17): every calendar of at
 //            least kTrainAt events gets a dictionary and its texts packed.
+//   2 -> 3   the word and name indexes (issue 17): every live event gets
+//            its number and its entries; one that has a number has them.
 #pragma once
 
 #include <cstdint>

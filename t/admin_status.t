@@ -23,7 +23,7 @@ my $s = decode_json($r->{content});
 is($s->{store}{path}, $t->store, 'it names the store path');
 is($s->{store}{map_size}, 32 * 1024 * 1024, 'it gives the map size from max_size');
 ok($s->{store}{used_bytes} > 0 && $s->{store}{used_bytes} <= $s->{store}{map_size}, 'bytes used is within the map');
-is($s->{store}{schema_version}, 2, 'it gives the schema version');
+is($s->{store}{schema_version}, 3, 'it gives the schema version');
 like($s->{store}{id}, qr/^[0-9a-f]{32}$/, 'the store has an id');
 ok(exists $s->{store}{readers}{in_use}, 'readers in use are reported');
 is($s->{store}{readers}{max}, 1024, 'the reader table size is reported');

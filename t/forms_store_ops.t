@@ -175,7 +175,7 @@ is($cs, 0, 'another copy');
 my ($ds, $dump) = Civic::Test::run_command(['mdb_dump', '-s', 'meta', $newer]);
 is($ds, 0, 'mdb_dump reads it');
 my $key = unpack('H*', 'schema_version');
-$dump =~ s/^( $key\n )00000002$/${1}00000009/m or fail('schema_version in the dump');
+$dump =~ s/^( $key\n )00000003$/${1}00000009/m or fail('schema_version in the dump');
 my ($ls, undef, $lerr) = Civic::Test::run_command(['mdb_load', '-s', 'meta', $newer], input => $dump);
 is($ls, 0, 'mdb_load writes the newer version') or diag($lerr);
 ($cs, undef, $err) = Civic::Test::run_command([Civic::Test::civicctl_path(), '--store', $newer, 'verify']);

@@ -156,7 +156,7 @@ my ($lrc, undef, $lerr) = Civic::Test::run_command(
 is($lrc, 0, 'schema version 99 written with mdb_load') or diag($lerr);
 ($rc, $out) = $t->test_config;
 isnt($rc, 0, 'nginx -t refuses a store with a newer schema');
-like($out, qr/civic_store "\Q$prefix\E\/future": open store \S+: it was written by a newer civic \(schema version 99, this civic knows up to 2\); upgrade civic or use another store/,
+like($out, qr/civic_store "\Q$prefix\E\/future": open store \S+: it was written by a newer civic \(schema version 99, this civic knows up to 3\); upgrade civic or use another store/,
      'the message says the store is newer and what to do');
 my ($drc, $dump) = Civic::Test::run_command(['mdb_dump', '-s', 'meta', '-p', "$prefix/future"]);
 like($dump, qr/^ schema_version\n \\00\\00\\00c$/m, 'the newer store was not touched');

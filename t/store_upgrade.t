@@ -58,10 +58,10 @@ is($trc, 0, 'nginx -t passes on the earlier store') or diag($tout);
 is(schema_version(), 1, 'and leaves it at schema 1');
 
 $t->start;
-is(schema_version(), 2, 'nginx upgraded it when it started');
+is(schema_version(), 3, 'nginx upgraded it when it started');
 is(dictionaries(), 1, 'the calendar of 1,100 events got a dictionary; the one of 25 none');
 unlike($t->error_log, qr/\[(error|crit|alert|emerg)\]/, 'nothing went wrong on the way');
-like($t->error_log, qr/\[warn\].*upgraded from schema version 1 to 2/, 'and said so in the error log');
+like($t->error_log, qr/\[warn\].*upgraded from schema version 1 to 3/, 'and said so in the error log');
 
 sub expected {
     my ($name) = @_;

@@ -94,7 +94,7 @@ void status_reports_schema_and_names(void** state) {
   auto status = collect_status(*store, cals, forms, 0);
   assert_true(status.ok());
   std::string json = render_status_json(*status, 4242);
-  assert_non_null(strstr(json.c_str(), "\"schema_version\":2"));
+  assert_non_null(strstr(json.c_str(), "\"schema_version\":3"));
   assert_non_null(strstr(json.c_str(), "\"culture\":{\"events\":0}"));
   assert_non_null(strstr(json.c_str(), "\"feedback\":{\"submissions\":0,"));
   assert_non_null(strstr(json.c_str(), "\"pid\":4242"));

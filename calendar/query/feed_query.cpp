@@ -11,6 +11,7 @@
 #include "calendar/formats/ics_reader.hpp"
 #include "calendar/model/recurrence.hpp"
 #include "calendar/formats/text_fold.hpp"
+#include "storage/search_words.hpp"
 #include "calendar/model/timezone.hpp"
 
 namespace civic::calendar {
@@ -198,6 +199,12 @@ bool set_text(const ParseInput& in, FeedQuery& q, std::string& error) {
     return false;
   }
   q.text = fold_case(in.value);
+  q.text_words.clear();
+  for (std::string_view w : storage::words_of(q.text)) q.text_words.emplace_back(w);
+  if (q.text_words.empty()) {
+    error = "has no word to search for (letters or digits)";
+    return false;
+  }
   return true;
 }
 

@@ -42,6 +42,7 @@ struct FeedQuery {
   std::vector<std::string> keyword_none;
   std::vector<std::string> locations;
   std::string text;                   // case-folded
+  std::vector<std::string> text_words;  // its words (storage/search_words.hpp): each begins a word of a match
   std::uint8_t statuses = 0;          // bit (1 << EventStatus); 0: any
   std::optional<bool> is_free;
   std::optional<std::int64_t> modified_since_us;

@@ -22,6 +22,20 @@ bool has_filters(const FeedQuery& q) {
          !q.locations.empty() || !q.text.empty();
 }
 
+// Filters other than the text.
+bool has_other_filters(const FeedQuery& q) {
+  return q.statuses || q.is_free || !q.keyword_any.empty() || !q.keyword_all.empty() || !q.keyword_none.empty() ||
+         !q.locations.empty();
+}
+
+// `text` without a window, deleted events or a modification time: the word
+// index gives the events.
+void maybe_words(QueryPlan& p, const FeedQuery& q) {
+  if (q.text_words.empty() || q.has_window() || q.show_deleted || q.modified_since_us) return;
+  p.walk = Walk::words;
+  p.text_only = !has_other_filters(q);
+}
+
 }  // namespace
 
 Order order_of(std::string_view sort) {
@@ -41,6 +55,7 @@ QueryPlan plan_feed(const FeedQuery& q) {
   } else if (q.modified_since_us) {
     p.walk = Walk::modified_since;
   }
+  maybe_words(p, q);
   return p;
 }
 
@@ -58,12 +73,15 @@ QueryPlan plan_list(const FeedQuery& q) {
     p.walk = Walk::first_starts;
   } else if (plain && by_modified) {
     p.walk = Walk::modifications;
+  } else if (plain && p.order == Order::name && !q.show_deleted && !q.modified_since_us) {
+    p.walk = Walk::names;
   } else if (q.has_window()) {
     set_window(p, q);
     p.page_from_index = p.order == Order::start && !has_filters(q) && !q.show_deleted && !q.modified_since_us;
   } else if (q.modified_since_us) {
     p.walk = Walk::modified_since;
   }
+  maybe_words(p, q);
   return p;
 }
 

@@ -10,6 +10,14 @@
 //                   first occurrences, the page's records only
 //   modifications   JSON list by last_modified_time, nothing to filter but
 //                   last_modified_since: event_modified, the page's records only
+//   words           `text` without a window: the word index's events
+//                   (storage/event_words.hpp); by start with no other
+//                   filter, counted and cut from its postings, the page's
+//                   records only
+//   names           JSON list by name, nothing to filter: the name index
+//                   (storage/event_names.hpp), the page's records only; when
+//                   the index does not hold every event under the calendar's
+//                   languages as they are now, every event as before
 #pragma once
 
 #include <cstddef>
@@ -21,7 +29,7 @@
 
 namespace civic::calendar {
 
-enum class Walk { window, modified_since, every_event, first_starts, modifications };
+enum class Walk { window, modified_since, every_event, first_starts, modifications, words, names };
 
 // An item is an event (the iCalendar forms: a series once, at its first
 // occurrence in the window) or an occurrence (the JSON list).
@@ -45,6 +53,9 @@ struct QueryPlan {
   // counted and cut from the time index alone, reading only the page's
   // events (a week of 2,000 events for a page of 100).
   bool page_from_index = false;
+  // Walk::words: the text is all the query filters by (the page by start
+  // comes from the postings alone).
+  bool text_only = false;
 };
 
 // The sort parameter of the JSON list (start_time when absent or unknown).

@@ -8,6 +8,8 @@
 #include "calendar/query/name_key.hpp"
 #include "calendar/stored/event_record.hpp"
 #include "storage/event_index.hpp"
+#include "storage/event_numbers.hpp"
+#include "storage/search_words.hpp"
 
 namespace civic::calendar {
 
@@ -68,6 +70,8 @@ class Selector {
       case Walk::window: st = window(); break;
       case Walk::modified_since:
       case Walk::every_event: st = every_event(); break;
+      case Walk::words: st = by_words(); break;
+      case Walk::names: st = by_name(); break;
     }
     if (!st) return st.error();
     if (s_.over_budget || s_.refused) return std::move(s_);
@@ -112,7 +116,7 @@ class Selector {
   }
 
   bool wanted(const storage::EventView& v) const {
-    return (!v.deleted() || plan_.tombstones) && passes_filters(v, q_);
+    return (!v.deleted() || plan_.tombstones) && passes_filters(v, q_, plan_.walk == Walk::words);
   }
 
   // Walks event_time's first occurrences: the page's records only are read.
@@ -179,6 +183,157 @@ class Selector {
     }
     if (v.value() && wanted(**v)) add_event(**v);
     return true;
+  }
+
+  // The events the word index gives for the text. By start with no other
+  // filter, the page is cut from the postings (in the order sort_prefix
+  // gives: start, then id); else each event is read and the rest filters.
+  Status by_words() {
+    auto matched = ev::match_words(txn_, db_, cal_.name, q_.text_words, budget_);
+    if (!matched) return matched.error();
+    if (matched->over_budget) {
+      s_.over_budget = true;
+      return {};
+    }
+    const auto& found = matched->postings;
+    bool by_start = plan_.order == Order::start || plan_.order == Order::start_desc;
+    if (plan_.text_only && by_start) return page_of_postings(found, plan_.order == Order::start_desc);
+    if (found.size() + matched->chunks > budget_) {
+      s_.over_budget = true;
+      return {};
+    }
+    s_.views.reserve(std::min<std::size_t>(found.size(), 4096));
+    for (const auto& p : found) {
+      auto v = numbered(p.number);
+      if (!v) return v.error();
+      if (wanted(*v)) add_event(*v);
+    }
+    return {};
+  }
+
+  // The live event with `number` (the word index names no other).
+  Result<storage::EventView> numbered(std::uint32_t number) {
+    auto id = ev::id_of_number(txn_, db_, cal_.name, number);
+    if (!id) return id.error();
+    if (!id.value()) return damaged_event("number " + std::to_string(number));
+    auto v = read(**id);
+    if (!v) return v.error();
+    if (!v.value() || v.value()->deleted()) return damaged_event(**id);
+    return std::move(**v);
+  }
+
+  // The page [offset, offset + limit) of the postings, in (start, id) order
+  // (or its reverse): the postings are in (start, number) order, so events
+  // that share a start with the page's first or last are ordered by id here.
+  Status page_of_postings(const std::vector<ev::Posting>& found, bool descending) {
+    s_.count = found.size();
+    std::size_t n = found.size();
+    std::size_t from = std::min(plan_.offset, n);
+    std::size_t to = n - from > plan_.limit ? from + plan_.limit : n;
+    paged_ = true;
+    if (from == to) return {};
+    // Positions in the requested order; p(i) is the posting at position i.
+    auto at = [&](std::size_t i) -> const ev::Posting& { return descending ? found[n - 1 - i] : found[i]; };
+    std::size_t lo = from, hi = to;
+    while (lo > 0 && at(lo - 1).start == at(from).start) --lo;
+    while (hi < n && at(hi).start == at(to - 1).start) ++hi;
+    struct Numbered {
+      std::int64_t start;
+      storage::EventView view;
+    };
+    std::vector<Numbered> span;
+    span.reserve(hi - lo);
+    for (std::size_t i = lo; i < hi; ++i) {
+      auto v = numbered(at(i).number);
+      if (!v) return v.error();
+      span.push_back(Numbered{at(i).start, std::move(*v)});
+    }
+    std::stable_sort(span.begin(), span.end(), [&](const Numbered& a, const Numbered& b) {
+      if (a.start != b.start) return descending ? a.start > b.start : a.start < b.start;
+      int c = a.view.id.compare(b.view.id);
+      return descending ? c > 0 : c < 0;
+    });
+    s_.views.reserve(to - from);
+    for (std::size_t i = from; i < to; ++i) add_event(span[i - lo].view);
+    return {};
+  }
+
+  // The page by name from the name index, if it holds every live event
+  // under the calendar's languages as they are now; else every event.
+  Status by_name() {
+    auto state = ev::read_state(txn_, db_, cal_.name);
+    if (!state) return state.error();
+    std::uint64_t live = state.value() ? state.value()->live : 0;
+    VeventStyle style = vevent_style(cal_, q_.lang);
+    auto signature = static_cast<std::uint32_t>(rendition_signature(storage::RenditionKind::name_key, style));
+    auto held = ev::count_names(txn_, db_, cal_.name, q_.lang, signature);
+    if (!held) return held.error();
+    if (*held != live) return every_event();
+    s_.count = live;
+    // The entries up to the page's end (and on, while their cut keys are
+    // the same as the last one's), ordered by whole key where cut keys are
+    // alike, then the page read.
+    struct Named {
+      std::string_view key;  // as indexed
+      std::string_view id;
+    };
+    std::vector<Named> entries;
+    std::size_t end = plan_.limit > kUnlimited - plan_.offset ? kUnlimited : plan_.offset + plan_.limit;
+    std::size_t steps = 0;
+    auto st = ev::walk_names(txn_, db_, cal_.name, q_.lang, signature, steps, [&](std::string_view key,
+                                                                                   std::string_view id) {
+      if (steps > budget_) {
+        s_.over_budget = true;
+        return false;
+      }
+      if (entries.size() >= end && (key != entries.back().key || key.size() < storage::events::kIndexedNameKeyBytes))
+        return false;
+      entries.push_back(Named{key, id});
+      return true;
+    });
+    if (!st) return st;
+    if (s_.over_budget) return {};
+    for (std::size_t i = 0; i < entries.size();) {
+      std::size_t j = i + 1;
+      while (j < entries.size() && entries[j].key == entries[i].key) ++j;
+      if (entries[i].key.size() >= storage::events::kIndexedNameKeyBytes && j - i > 1)
+        if (auto sorted = by_whole_key(entries, i, j, signature); !sorted) return sorted;
+      i = j;
+    }
+    std::size_t from = std::min(plan_.offset, entries.size());
+    std::size_t to = std::min(end, entries.size());
+    s_.views.reserve(to - from);
+    for (std::size_t i = from; i < to; ++i) {
+      auto v = read(entries[i].id);
+      if (!v) return v.error();
+      if (!v.value() || v.value()->deleted()) return damaged_event(entries[i].id);
+      add_event(**v);
+    }
+    paged_ = true;
+    return {};
+  }
+
+  // Entries [from, to) share a cut key: in order by whole key, then id.
+  template <class Named>
+  Status by_whole_key(std::vector<Named>& entries, std::size_t from, std::size_t to, std::uint32_t signature) {
+    std::vector<std::pair<std::string, Named>> whole;
+    for (std::size_t i = from; i < to; ++i) {
+      auto v = read(entries[i].id);
+      if (!v) return v.error();
+      if (!v.value()) return damaged_event(entries[i].id);
+      auto names = v.value()->name_keys();
+      if (!names) return damaged_event(entries[i].id);
+      std::string key;
+      for (const auto& n : *names)
+        if (n.lang == q_.lang && n.signature == signature) key = n.key;
+      whole.emplace_back(std::move(key), entries[i]);
+    }
+    std::sort(whole.begin(), whole.end(), [](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first < b.first;
+      return a.second.id < b.second.id;
+    });
+    for (std::size_t i = from; i < to; ++i) entries[i] = whole[i - from].second;
+    return {};
   }
 
   // Every event (or those modified since), each read.
@@ -357,7 +512,7 @@ class Selector {
   const QueryPlan& plan_;
   std::size_t budget_;
   Selection s_;
-  bool paged_ = false;  // page_from_index made the page
+  bool paged_ = false;      // page_from_index, page_of_postings or by_name made the page
   std::vector<Candidate> candidates_;
 };
 
@@ -368,7 +523,7 @@ Result<Selection> select(const storage::Txn& txn, const storage::Databases& db, 
   return Selector(txn, db, cal, q, plan, budget).run();
 }
 
-bool passes_filters(const storage::EventView& v, const FeedQuery& q) {
+bool passes_filters(const storage::EventView& v, const FeedQuery& q, bool text_known) {
   if (q.statuses && !(q.statuses & (1u << v.status))) return false;
   if (q.is_free && v.is_free != (*q.is_free ? 1 : 2)) return false;
   if (!q.keyword_any.empty() &&
@@ -380,10 +535,10 @@ bool passes_filters(const storage::EventView& v, const FeedQuery& q) {
     return false;
   if (!q.locations.empty() && std::find(q.locations.begin(), q.locations.end(), v.location_id) == q.locations.end())
     return false;
-  if (!q.text.empty()) {
+  if (!q.text.empty() && !text_known) {
     thread_local std::string buffer;
     auto text = v.search_text(buffer);
-    if (!text || text->find(q.text) == std::string_view::npos) return false;
+    if (!text || !storage::text_matches(*text, q.text_words)) return false;
   }
   if (q.modified_since_us && v.modified_us < *q.modified_since_us) return false;
   return true;

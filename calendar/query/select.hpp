@@ -58,8 +58,9 @@ struct Selection {
 Result<Selection> select(const storage::Txn& txn, const storage::Databases& db, const CalendarConfig& calendar,
                                   const FeedQuery& query, const QueryPlan& plan, std::size_t budget);
 
-// Whether a stored event passes the filters of `query` (not the window).
-bool passes_filters(const storage::EventView& event, const FeedQuery& query);
+// Whether a stored event passes the filters of `query` (not the window);
+// with `text_known`, the text is not tested (the word index found it).
+bool passes_filters(const storage::EventView& event, const FeedQuery& query, bool text_known = false);
 
 // The expansion steps a request with `budget` may spend once `spent` of it
 // went on index entries.

@@ -21,12 +21,23 @@ std::string counter_key(std::string_view cal, std::string_view lang, std::uint32
 // LMDB's longest key.
 constexpr std::size_t kMaxKeyBytes = 511;
 
-std::string entry_key(std::string_view cal, const NameEntry& e, std::string_view id) {
+std::string entry_key(std::string_view cal, const NameEntry& e, std::uint32_t number) {
   std::string k = counter_key(cal, e.lang, e.signature);
   k.append(std::string_view(e.key).substr(0, kIndexedNameKeyBytes));
   k.push_back('\0');
-  k.append(id);
+  keys::append_u32(k, number);
   return k;
+}
+
+// The key and number of an entry after its counter's key; false if malformed.
+bool split_entry(std::string_view rest, std::string_view& key, std::uint32_t& number) {
+  if (rest.size() < 5 || rest[rest.size() - 5] != '\0') return false;
+  key = rest.substr(0, rest.size() - 5);
+  std::string_view tail = rest.substr(rest.size() - 4);
+  auto n = keys::take_u32(tail);
+  if (!n) return false;
+  number = *n;
+  return true;
 }
 
 Error damaged(std::string_view cal) {
@@ -51,21 +62,29 @@ Status add_to_count(Txn& txn, const Databases& db, std::string_view cal, std::st
 
 }  // namespace
 
-Status index_names(Txn& txn, const Databases& db, std::string_view cal, std::string_view id,
+std::optional<std::string> name_entry_key(std::string_view cal, const NameEntry& e, std::uint32_t number) {
+  std::string key = entry_key(cal, e, number);
+  if (key.size() > kMaxKeyBytes) return std::nullopt;
+  return key;
+}
+
+Status index_names(Txn& txn, const Databases& db, std::string_view cal, std::uint32_t number,
                    const std::vector<NameEntry>& before, const std::vector<NameEntry>& after) {
   std::vector<NameEntry> gone, added;
   std::set_difference(before.begin(), before.end(), after.begin(), after.end(), std::back_inserter(gone));
   std::set_difference(after.begin(), after.end(), before.begin(), before.end(), std::back_inserter(added));
   std::map<std::tuple<std::string_view, std::uint32_t>, std::int64_t> deltas;
   for (const auto& e : gone) {
-    auto d = txn.del(db.event_names, entry_key(cal, e, id));
+    auto key = name_entry_key(cal, e, number);
+    if (!key) continue;
+    auto d = txn.del(db.event_names, *key);
     if (!d) return d.error();
     if (*d) deltas[{e.lang, e.signature}]--;
   }
   for (const auto& e : added) {
-    std::string key = entry_key(cal, e, id);
-    if (key.size() > kMaxKeyBytes) continue;  // not indexed: the count says the index is incomplete
-    if (auto st = txn.put(db.event_names, key, {}); !st) return st;
+    auto key = name_entry_key(cal, e, number);
+    if (!key) continue;  // not indexed: the count says the index is incomplete
+    if (auto st = txn.put(db.event_names, *key, {}); !st) return st;
     deltas[{e.lang, e.signature}]++;
   }
   for (const auto& [which, delta] : deltas)
@@ -87,18 +106,19 @@ Result<std::uint64_t> count_names(const Txn& txn, const Databases& db, std::stri
 
 Status walk_names(const Txn& txn, const Databases& db, std::string_view cal, std::string_view lang,
                   std::uint32_t signature, std::size_t& steps,
-                  const std::function<bool(std::string_view key, std::string_view id)>& fn) {
+                  const std::function<bool(std::string_view key, std::uint32_t number)>& fn) {
   const std::string prefix = counter_key(cal, lang, signature);
   bool bad = false;
   auto st = for_each_with_prefix(txn, db.event_names, prefix, [&](const Entry& e) {
     if (e.key.size() == prefix.size()) return true;  // the counter
     ++steps;
-    std::size_t nul = e.key.rfind('\0');  // ids hold no NUL; keys may end in one before it
-    if (nul == std::string_view::npos || nul < prefix.size()) {
+    std::string_view key;
+    std::uint32_t number = 0;
+    if (!split_entry(e.key.substr(prefix.size()), key, number)) {
       bad = true;
       return false;
     }
-    return fn(e.key.substr(prefix.size(), nul - prefix.size()), e.key.substr(nul + 1));
+    return fn(key, number);
   });
   if (!st) return st;
   if (bad) return damaged(cal);
@@ -121,11 +141,7 @@ bool decode_name_entry(std::string_view key, std::string_view value, NameIndexEn
     out.count = count.value_or(0);
     return count && value.empty();
   }
-  std::size_t nul = rest.rfind('\0');
-  if (nul == std::string_view::npos || !value.empty()) return false;
-  out.key = rest.substr(0, nul);
-  out.id = rest.substr(nul + 1);
-  return !out.id.empty();
+  return value.empty() && split_entry(rest, out.key, out.number);
 }
 
 }  // namespace civic::storage::events

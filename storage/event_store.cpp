@@ -225,7 +225,7 @@ std::vector<NameEntry> name_keys_of(const EventRecord& rec) {
   return out;
 }
 
-Status index_texts(Txn& txn, const Databases& db, std::string_view cal, std::string_view id, std::uint32_t number,
+Status index_texts(Txn& txn, const Databases& db, std::string_view cal, std::uint32_t number,
                    std::int64_t first_start, std::string_view search_text, const std::vector<NameEntry>& names,
                    bool remove, WordChanges& words) {
   Posting p{first_start, number};
@@ -237,7 +237,7 @@ Status index_texts(Txn& txn, const Databases& db, std::string_view cal, std::str
     }
   }
   static const std::vector<NameEntry> kNone;
-  return index_names(txn, db, cal, id, remove ? names : kNone, remove ? kNone : names);
+  return index_names(txn, db, cal, number, remove ? names : kNone, remove ? kNone : names);
 }
 
 Status put(Txn& txn, const Databases& db, std::string_view cal, const EventRecord& rec,
@@ -288,7 +288,7 @@ Status put(Txn& txn, const Databases& db, std::string_view cal, const EventRecor
       number = **known;
       kept = !(rec.flags & kDeleted) && rec.first_start == old_first_start && rec.facts.search_text == old_search;
       if (!kept)
-        if (auto st = index_texts(txn, db, cal, rec.id, *number, old_first_start, old_search, old_names, true, words);
+        if (auto st = index_texts(txn, db, cal, *number, old_first_start, old_search, old_names, true, words);
             !st)
           return st;
     }
@@ -300,11 +300,11 @@ Status put(Txn& txn, const Databases& db, std::string_view cal, const EventRecor
       }
       auto names = name_keys_of(rec);
       if (!kept) {
-        if (auto st = index_texts(txn, db, cal, rec.id, *number, rec.first_start, rec.facts.search_text, names,
+        if (auto st = index_texts(txn, db, cal, *number, rec.first_start, rec.facts.search_text, names,
                                   false, words);
             !st)
           return st;
-      } else if (auto st = index_names(txn, db, cal, rec.id, old_names, names); !st) {
+      } else if (auto st = index_names(txn, db, cal, *number, old_names, names); !st) {
         return st;
       }
     }

@@ -216,7 +216,7 @@ Status put(Txn& txn, const Databases& db, std::string_view cal, const EventRecor
 
 // The word index and name index entries of a live event (`number`: its
 // event number), added to `words` and written; or, with `remove`, taken away.
-Status index_texts(Txn& txn, const Databases& db, std::string_view cal, std::string_view id, std::uint32_t number,
+Status index_texts(Txn& txn, const Databases& db, std::string_view cal, std::uint32_t number,
                    std::int64_t first_start, std::string_view search_text, const std::vector<NameEntry>& names,
                    bool remove, WordChanges& words);
 

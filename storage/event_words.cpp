@@ -30,6 +30,10 @@ std::optional<Posting> take_posting(std::string_view& in) {
   return Posting{*start, *number};
 }
 
+// Signed distances as varints: 0, -1, 1, -2 ... as 0, 1, 2, 3 ...
+std::uint64_t zigzag(std::int64_t v) { return (static_cast<std::uint64_t>(v) << 1) ^ static_cast<std::uint64_t>(v >> 63); }
+std::int64_t unzigzag(std::uint64_t v) { return static_cast<std::int64_t>(v >> 1) ^ -static_cast<std::int64_t>(v & 1); }
+
 // The value of a chunk whose key holds postings[from].
 std::string encode_rest(const std::vector<Posting>& postings, std::size_t from, std::size_t to) {
   RecordWriter w;
@@ -39,7 +43,7 @@ std::string encode_rest(const std::vector<Posting>& postings, std::size_t from, 
     const Posting& b = postings[i];
     auto gap = static_cast<std::uint64_t>(b.start) - static_cast<std::uint64_t>(a.start);
     w.varint(gap);
-    w.varint(gap == 0 ? b.number - a.number - 1 : b.number);
+    w.varint(gap == 0 ? b.number - a.number - 1 : zigzag(std::int64_t{b.number} - std::int64_t{a.number}));
   }
   return w.take();
 }
@@ -58,7 +62,13 @@ bool decode_rest(Posting first, std::string_view value, std::vector<Posting>& ou
     if (!r.ok() || gap > static_cast<std::uint64_t>(INT64_MAX) ||
         at.start > INT64_MAX - static_cast<std::int64_t>(gap))
       return false;
-    if (gap == 0) number += std::uint64_t{at.number} + 1;
+    if (gap == 0) {
+      number += std::uint64_t{at.number} + 1;
+    } else {
+      std::int64_t delta = unzigzag(number);
+      if (delta < -std::int64_t{at.number} || delta > std::int64_t{UINT32_MAX} - std::int64_t{at.number}) return false;
+      number = static_cast<std::uint64_t>(std::int64_t{at.number} + delta);
+    }
     if (number > UINT32_MAX) return false;
     at = Posting{at.start + static_cast<std::int64_t>(gap), static_cast<std::uint32_t>(number)};
     out.push_back(at);

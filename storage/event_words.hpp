@@ -6,8 +6,9 @@
 //
 // A chunk's key is its first posting; its value the number of the others and
 // each of them as varints: the start's distance from the one before, and the
-// number (its distance from the one before, less one, when the starts are
-// equal). About five bytes a word an event.
+// number's (zigzag: events written together have near numbers; less one
+// when the starts are equal, as the numbers then rise). Two to five bytes a
+// word an event.
 //
 // A query reads the chunks of the words its words begin (prefix walks) and
 // intersects them: the events that match, already in the JSON list's order

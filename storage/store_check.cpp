@@ -57,7 +57,7 @@ Result<CheckReport> check_store(Store& store) {
   auto txn = Txn::begin_read(store.env());
   if (!txn) return txn.error();
   check::Walk walk(*txn, store.db(), report);
-  for (auto part : {check::check_meta, check::check_forms, check::check_outbox, check::check_drafts, check::check_calendars})
+  for (auto part : {check::check_meta, check::check_forms, check::check_outbox, check::check_drafts, check::check_calendars, check::check_texts})
     if (auto st = part(walk); !st) return st.error();
   return report;
 }

@@ -58,6 +58,7 @@ std::optional<std::string_view> name_key(Walk& walk, const char* db_name, const 
 Status check_meta(Walk& walk);
 Status check_forms(Walk& walk);
 Status check_calendars(Walk& walk);
+Status check_texts(Walk& walk);  // storage/store_check_texts.cpp
 // storage/outbox.cpp: each entry belongs to a stored submission, the due
 // index and the counts agree with the entries.
 Status check_outbox(Walk& walk);

@@ -161,7 +161,7 @@ Status index_batch(Env& env, const Databases& db, std::string_view cal, std::str
   for (const auto& p : pending) {
     auto number = events::give_number(*txn, db, cal, p.id);
     if (!number) return number.error();
-    if (auto st = events::index_texts(*txn, db, cal, p.id, *number, p.first_start, p.search, p.names, false, words);
+    if (auto st = events::index_texts(*txn, db, cal, *number, p.first_start, p.search, p.names, false, words);
         !st)
       return st;
   }

@@ -310,6 +310,41 @@ void a_text_without_words_is_refused(void** state) {
   assert_string_equal(err->field.c_str(), "text");
 }
 
+// The first entry of database `d`, deleted; its key.
+std::string delete_first(Fixture& f, storage::Db d) {
+  auto txn = storage::Txn::begin_write(f.store->env());
+  auto cursor = storage::Cursor::open(*txn, d);
+  auto first = cursor->first();
+  if (!first || !first.value()) fail_msg("the database is empty");
+  std::string key(first.value()->key);
+  assert_true(txn->del(d, key).ok());
+  assert_true(txn->commit().ok());
+  return key;
+}
+
+bool verify_says(Fixture& f, const std::string& words) {
+  auto report = storage::check_store(*f.store);
+  assert_true(report.ok());
+  for (const auto& p : report->problems)
+    if (p.find(words) != std::string::npos) return true;
+  return false;
+}
+
+// verify finds what is missing from each of the new indexes.
+void verify_finds_a_damaged_index(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  verify_store(f);
+  const auto& db = f.store->db();
+  delete_first(f, db.event_words);
+  assert_true(verify_says(f, "event_words: calendar \"culture\": event number"));
+  delete_first(f, db.event_names);  // the first entry under a language: its counter
+  assert_true(verify_says(f, "event_names: calendar \"culture\" language"));
+  delete_first(f, db.event_ids);
+  assert_true(verify_says(f, "event_numbers: "));
+  delete_first(f, db.event_numbers);
+  assert_true(verify_says(f, "has no event number"));
+}
+
 }  // namespace
 
 int main() {
@@ -321,6 +356,7 @@ int main() {
       cmocka_unit_test_setup_teardown(a_change_of_languages_falls_back_to_the_sort, setup,
                                       test::delete_fixture<Fixture>),
       cmocka_unit_test_setup_teardown(a_text_without_words_is_refused, setup, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(verify_finds_a_damaged_index, setup, test::delete_fixture<Fixture>),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -275,33 +275,34 @@ class Selector {
     // alike, then the page read.
     struct Named {
       std::string_view key;  // as indexed
-      std::string_view id;
+      std::uint32_t number;
+      std::string_view id;   // found for the entries sorted by id, and the page's
     };
     std::vector<Named> entries;
     std::size_t end = plan_.limit > kUnlimited - plan_.offset ? kUnlimited : plan_.offset + plan_.limit;
     std::size_t steps = 0;
-    auto st = ev::walk_names(txn_, db_, cal_.name, q_.lang, signature, steps, [&](std::string_view key,
-                                                                                   std::string_view id) {
-      if (steps > budget_) {
-        s_.over_budget = true;
-        return false;
-      }
-      if (entries.size() >= end && (key != entries.back().key || key.size() < storage::events::kIndexedNameKeyBytes))
-        return false;
-      entries.push_back(Named{key, id});
-      return true;
-    });
+    auto st = ev::walk_names(txn_, db_, cal_.name, q_.lang, signature, steps,
+                             [&](std::string_view key, std::uint32_t number) {
+                               if (steps > budget_) {
+                                 s_.over_budget = true;
+                                 return false;
+                               }
+                               if (entries.size() >= end && key != entries.back().key) return false;
+                               entries.push_back(Named{key, number, {}});
+                               return true;
+                             });
     if (!st) return st;
     if (s_.over_budget) return {};
+    // Entries with the same key as indexed: by whole key (when cut), then id.
+    std::size_t from = std::min(plan_.offset, entries.size());
+    std::size_t to = std::min(end, entries.size());
     for (std::size_t i = 0; i < entries.size();) {
       std::size_t j = i + 1;
       while (j < entries.size() && entries[j].key == entries[i].key) ++j;
-      if (entries[i].key.size() >= storage::events::kIndexedNameKeyBytes && j - i > 1)
-        if (auto sorted = by_whole_key(entries, i, j, signature); !sorted) return sorted;
+      if (i < to && j > from)  // on the page
+        if (auto sorted = in_order(entries, i, j, signature); !sorted) return sorted;
       i = j;
     }
-    std::size_t from = std::min(plan_.offset, entries.size());
-    std::size_t to = std::min(end, entries.size());
     s_.views.reserve(to - from);
     for (std::size_t i = from; i < to; ++i) {
       auto v = read(entries[i].id);
@@ -313,19 +314,27 @@ class Selector {
     return {};
   }
 
-  // Entries [from, to) share a cut key: in order by whole key, then id.
+  // Entries [from, to) share a key as indexed: their ids found, and put in
+  // order by whole key (if the indexed one was cut), then id.
   template <class Named>
-  Status by_whole_key(std::vector<Named>& entries, std::size_t from, std::size_t to, std::uint32_t signature) {
+  Status in_order(std::vector<Named>& entries, std::size_t from, std::size_t to, std::uint32_t signature) {
     std::vector<std::pair<std::string, Named>> whole;
+    bool cut = entries[from].key.size() >= storage::events::kIndexedNameKeyBytes;
     for (std::size_t i = from; i < to; ++i) {
-      auto v = read(entries[i].id);
-      if (!v) return v.error();
-      if (!v.value()) return damaged_event(entries[i].id);
-      auto names = v.value()->name_keys();
-      if (!names) return damaged_event(entries[i].id);
+      auto id = ev::id_of_number(txn_, db_, cal_.name, entries[i].number);
+      if (!id) return id.error();
+      if (!id.value()) return damaged_event("number " + std::to_string(entries[i].number));
+      entries[i].id = **id;
       std::string key;
-      for (const auto& n : *names)
-        if (n.lang == q_.lang && n.signature == signature) key = n.key;
+      if (cut) {
+        auto v = read(entries[i].id);
+        if (!v) return v.error();
+        if (!v.value()) return damaged_event(entries[i].id);
+        auto names = v.value()->name_keys();
+        if (!names) return damaged_event(entries[i].id);
+        for (const auto& n : *names)
+          if (n.lang == q_.lang && n.signature == signature) key = n.key;
+      }
       whole.emplace_back(std::move(key), entries[i]);
     }
     std::sort(whole.begin(), whole.end(), [](const auto& a, const auto& b) {

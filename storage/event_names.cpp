@@ -1,9 +1,6 @@
 #include "storage/event_names.hpp"
 
-#include <algorithm>
-#include <map>
-#include <tuple>
-
+#include "storage/chunked_list.hpp"
 #include "storage/event_keys.hpp"
 #include "storage/keys.hpp"
 
@@ -11,46 +8,89 @@ namespace civic::storage::events {
 
 namespace {
 
-std::string counter_key(std::string_view cal, std::string_view lang, std::uint32_t signature) {
-  std::string k = event_keys::cal_prefix(cal);
-  keys::append_name(k, lang);
-  keys::append_u32(k, signature);
-  return k;
-}
-
-// LMDB's longest key.
-constexpr std::size_t kMaxKeyBytes = 511;
-
-std::string entry_key(std::string_view cal, const NameEntry& e, std::uint32_t number) {
-  std::string k = counter_key(cal, e.lang, e.signature);
-  k.append(std::string_view(e.key).substr(0, kIndexedNameKeyBytes));
-  k.push_back('\0');
-  keys::append_u32(k, number);
-  return k;
-}
-
-// The key and number of an entry after its counter's key; false if malformed.
-bool split_entry(std::string_view rest, std::string_view& key, std::uint32_t& number) {
-  if (rest.size() < 5 || rest[rest.size() - 5] != '\0') return false;
-  key = rest.substr(0, rest.size() - 5);
-  std::string_view tail = rest.substr(rest.size() - 4);
-  auto n = keys::take_u32(tail);
-  if (!n) return false;
-  number = *n;
-  return true;
-}
+constexpr char kListMark = '\1';  // after the count's key: the list's chunks
 
 Error damaged(std::string_view cal) {
   return Error(Error::kCorrupt, "read the name index of calendar " + std::string(cal),
                "an entry is malformed; `civicctl verify` reports it");
 }
 
-Status add_to_count(Txn& txn, const Databases& db, std::string_view cal, std::string_view lang,
-                    std::uint32_t signature, std::int64_t delta) {
-  std::string key = counter_key(cal, lang, signature);
+}  // namespace
+
+NameItem name_item(const NameEntry& e, std::uint32_t number) {
+  std::string_view key = e.key;
+  key = key.substr(0, std::min(kIndexedNameKeyBytes, key.find('\0')));
+  return NameItem{std::string(key), number};
+}
+
+void NameCodec::append_key(std::string& key, const NameItem& item) {
+  key.append(item.key);
+  key.push_back('\0');
+  keys::append_u32(key, item.number);
+}
+
+std::optional<NameItem> NameCodec::read_key(std::string_view rest) {
+  if (rest.size() < 5 || rest[rest.size() - 5] != '\0') return std::nullopt;
+  std::string_view tail = rest.substr(rest.size() - 4);
+  auto number = keys::take_u32(tail);
+  if (!number) return std::nullopt;
+  return NameItem{std::string(rest.substr(0, rest.size() - 5)), *number};
+}
+
+void NameCodec::write_next(RecordWriter& w, const NameItem& before, const NameItem& item) {
+  std::size_t shared = 0;
+  std::size_t most = std::min(before.key.size(), item.key.size());
+  while (shared < most && before.key[shared] == item.key[shared]) ++shared;
+  w.varint(shared);
+  w.varint(item.key.size() - shared);
+  w.data().append(item.key, shared, std::string::npos);
+  w.varint(item.number);
+}
+
+bool NameCodec::read_next(RecordReader& r, const NameItem& before, NameItem& item) {
+  std::uint64_t shared = r.varint();
+  std::uint64_t rest = r.varint();
+  if (!r.ok() || shared > before.key.size() || rest > kIndexedNameKeyBytes) return false;
+  std::string_view tail = r.bytes(static_cast<std::size_t>(rest));
+  std::uint64_t number = r.varint();
+  if (!r.ok() || number > UINT32_MAX) return false;
+  item.key.assign(before.key, 0, static_cast<std::size_t>(shared));
+  item.key.append(tail);
+  item.number = static_cast<std::uint32_t>(number);
+  return item.key.size() <= kIndexedNameKeyBytes;
+}
+
+std::string name_count_key(std::string_view cal, std::string_view lang, std::uint32_t signature) {
+  std::string k = event_keys::cal_prefix(cal);
+  keys::append_name(k, lang);
+  keys::append_u32(k, signature);
+  return k;
+}
+
+std::string name_list_prefix(std::string_view cal, std::string_view lang, std::uint32_t signature) {
+  return name_count_key(cal, lang, signature) + kListMark;
+}
+
+Result<std::uint64_t> count_names(const Txn& txn, const Databases& db, std::string_view cal, std::string_view lang,
+                                  std::uint32_t signature) {
+  auto value = txn.get(db.event_names, name_count_key(cal, lang, signature));
+  if (!value) return value.error();
+  if (!value.value()) return std::uint64_t{0};
+  std::string_view in = **value;
+  auto count = keys::take_u64(in);
+  if (!count || !in.empty()) return damaged(cal);
+  return *count;
+}
+
+Status add_to_name_count(Txn& txn, const Databases& db, std::string_view cal, std::string_view lang,
+                         std::uint32_t signature, std::int64_t delta) {
+  if (delta == 0) return {};
   auto have = count_names(txn, db, cal, lang, signature);
   if (!have) return have.error();
-  std::uint64_t now = delta < 0 && *have < static_cast<std::uint64_t>(-delta) ? 0 : *have + static_cast<std::uint64_t>(delta);
+  std::uint64_t now = delta < 0 && *have < static_cast<std::uint64_t>(-delta)
+                          ? 0
+                          : *have + static_cast<std::uint64_t>(delta);
+  std::string key = name_count_key(cal, lang, signature);
   if (now == 0) {
     if (auto d = txn.del(db.event_names, key); !d) return d.error();
     return {};
@@ -60,65 +100,22 @@ Status add_to_count(Txn& txn, const Databases& db, std::string_view cal, std::st
   return txn.put(db.event_names, key, value);
 }
 
-}  // namespace
-
-std::optional<std::string> name_entry_key(std::string_view cal, const NameEntry& e, std::uint32_t number) {
-  std::string key = entry_key(cal, e, number);
-  if (key.size() > kMaxKeyBytes) return std::nullopt;
-  return key;
-}
-
-Status index_names(Txn& txn, const Databases& db, std::string_view cal, std::uint32_t number,
-                   const std::vector<NameEntry>& before, const std::vector<NameEntry>& after) {
-  std::vector<NameEntry> gone, added;
-  std::set_difference(before.begin(), before.end(), after.begin(), after.end(), std::back_inserter(gone));
-  std::set_difference(after.begin(), after.end(), before.begin(), before.end(), std::back_inserter(added));
-  std::map<std::tuple<std::string_view, std::uint32_t>, std::int64_t> deltas;
-  for (const auto& e : gone) {
-    auto key = name_entry_key(cal, e, number);
-    if (!key) continue;
-    auto d = txn.del(db.event_names, *key);
-    if (!d) return d.error();
-    if (*d) deltas[{e.lang, e.signature}]--;
-  }
-  for (const auto& e : added) {
-    auto key = name_entry_key(cal, e, number);
-    if (!key) continue;  // not indexed: the count says the index is incomplete
-    if (auto st = txn.put(db.event_names, *key, {}); !st) return st;
-    deltas[{e.lang, e.signature}]++;
-  }
-  for (const auto& [which, delta] : deltas)
-    if (delta != 0)
-      if (auto st = add_to_count(txn, db, cal, std::get<0>(which), std::get<1>(which), delta); !st) return st;
-  return {};
-}
-
-Result<std::uint64_t> count_names(const Txn& txn, const Databases& db, std::string_view cal, std::string_view lang,
-                                  std::uint32_t signature) {
-  auto value = txn.get(db.event_names, counter_key(cal, lang, signature));
-  if (!value) return value.error();
-  if (!value.value()) return std::uint64_t{0};
-  std::string_view in = **value;
-  auto count = keys::take_u64(in);
-  if (!count || !in.empty()) return damaged(cal);
-  return *count;
-}
-
 Status walk_names(const Txn& txn, const Databases& db, std::string_view cal, std::string_view lang,
-                  std::uint32_t signature, std::size_t& steps,
-                  const std::function<bool(std::string_view key, std::uint32_t number)>& fn) {
-  const std::string prefix = counter_key(cal, lang, signature);
+                  std::uint32_t signature, std::size_t& steps, const std::function<bool(const NameItem&)>& fn) {
+  const std::string prefix = name_list_prefix(cal, lang, signature);
   bool bad = false;
+  std::vector<NameItem> items;
   auto st = for_each_with_prefix(txn, db.event_names, prefix, [&](const Entry& e) {
-    if (e.key.size() == prefix.size()) return true;  // the counter
-    ++steps;
-    std::string_view key;
-    std::uint32_t number = 0;
-    if (!split_entry(e.key.substr(prefix.size()), key, number)) {
+    items.clear();
+    if (!chunked::read_chunk<NameCodec>(e.key.substr(prefix.size()), e.value, items)) {
       bad = true;
       return false;
     }
-    return fn(key, number);
+    for (const auto& item : items) {
+      ++steps;
+      if (!fn(item)) return false;
+    }
+    return true;
   });
   if (!st) return st;
   if (bad) return damaged(cal);
@@ -131,17 +128,19 @@ bool decode_name_entry(std::string_view key, std::string_view value, NameIndexEn
   auto lang = keys::take_name(rest);
   auto signature = keys::take_u32(rest);
   if (!cal || !lang || !signature) return false;
-  out = NameIndexEntry{};
   out.cal = *cal;
   out.lang = *lang;
   out.signature = *signature;
-  if (rest.empty()) {
+  out.items.clear();
+  out.count = 0;
+  out.counter = rest.empty();
+  if (out.counter) {
     auto count = keys::take_u64(value);
-    out.counter = true;
     out.count = count.value_or(0);
     return count && value.empty();
   }
-  return value.empty() && split_entry(rest, out.key, out.number);
+  if (rest[0] != kListMark) return false;
+  return chunked::read_chunk<NameCodec>(rest.substr(1), value, out.items);
 }
 
 }  // namespace civic::storage::events

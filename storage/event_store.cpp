@@ -225,25 +225,29 @@ std::vector<NameEntry> name_keys_of(const EventRecord& rec) {
   return out;
 }
 
-Status index_texts(Txn& txn, const Databases& db, std::string_view cal, std::uint32_t number,
-                   std::int64_t first_start, std::string_view search_text, const std::vector<NameEntry>& names,
-                   bool remove, WordChanges& words) {
+void index_texts(std::string_view cal, std::uint32_t number, std::int64_t first_start, std::string_view search_text,
+                 const std::vector<NameEntry>& names, bool remove, TextIndexChanges& changes) {
   Posting p{first_start, number};
   for (std::string_view w : words_of(search_text)) {
     if (remove) {
-      words.remove(cal, w, p);
+      changes.remove_word(cal, w, p);
     } else {
-      words.add(cal, w, p);
+      changes.add_word(cal, w, p);
     }
   }
-  static const std::vector<NameEntry> kNone;
-  return index_names(txn, db, cal, number, remove ? names : kNone, remove ? kNone : names);
+  for (const auto& n : names) {
+    if (remove) {
+      changes.remove_name(cal, n, number);
+    } else {
+      changes.add_name(cal, n, number);
+    }
+  }
 }
 
 Status put(Txn& txn, const Databases& db, std::string_view cal, const EventRecord& rec,
-           const EncodedEvent* ready, WordChanges* batch) {
-  WordChanges own;
-  WordChanges& words = batch ? *batch : own;
+           const EncodedEvent* ready, TextIndexChanges* batch) {
+  TextIndexChanges own;
+  TextIndexChanges& texts = batch ? *batch : own;
   const std::string key = event_key(cal, rec.id);
   CalendarState state;
   {
@@ -287,10 +291,7 @@ Status put(Txn& txn, const Databases& db, std::string_view cal, const EventRecor
       if (!known.value()) return damaged("the number of event " + rec.id, cal);
       number = **known;
       kept = !(rec.flags & kDeleted) && rec.first_start == old_first_start && rec.facts.search_text == old_search;
-      if (!kept)
-        if (auto st = index_texts(txn, db, cal, *number, old_first_start, old_search, old_names, true, words);
-            !st)
-          return st;
+      if (!kept) index_texts(cal, *number, old_first_start, old_search, old_names, true, texts);
     }
     if (!(rec.flags & kDeleted)) {
       if (!number) {
@@ -300,12 +301,13 @@ Status put(Txn& txn, const Databases& db, std::string_view cal, const EventRecor
       }
       auto names = name_keys_of(rec);
       if (!kept) {
-        if (auto st = index_texts(txn, db, cal, *number, rec.first_start, rec.facts.search_text, names,
-                                  false, words);
-            !st)
-          return st;
-      } else if (auto st = index_names(txn, db, cal, *number, old_names, names); !st) {
-        return st;
+        index_texts(cal, *number, rec.first_start, rec.facts.search_text, names, false, texts);
+      } else {  // the same words: the names only, if they changed
+        std::vector<NameEntry> gone, added;
+        std::set_difference(old_names.begin(), old_names.end(), names.begin(), names.end(), std::back_inserter(gone));
+        std::set_difference(names.begin(), names.end(), old_names.begin(), old_names.end(), std::back_inserter(added));
+        for (const auto& n : gone) texts.remove_name(cal, n, *number);
+        for (const auto& n : added) texts.add_name(cal, n, *number);
       }
     }
   }

@@ -38,7 +38,7 @@
 #include "common/result.hpp"
 #include "storage/event_dictionaries.hpp"
 #include "storage/event_names.hpp"
-#include "storage/event_words.hpp"
+#include "storage/text_index_changes.hpp"
 #include "storage/store.hpp"
 
 namespace civic::storage {
@@ -209,16 +209,16 @@ struct EncodedEvent {
 // and updates the calendar's counts (not its version: see touch_state).
 // `encoded`, if given, is the record already encoded (outside the write
 // lock); used if it was packed with the dictionary the calendar has now.
-// `words`, if given, collects the word index's changes for the caller to
-// apply before it commits (a batch of writes); else put applies them.
+// `texts`, if given, collects the changes of the word and name indexes for
+// the caller to apply before it commits (a batch of writes); else put
+// applies them.
 Status put(Txn& txn, const Databases& db, std::string_view cal, const EventRecord& record,
-           const EncodedEvent* encoded = nullptr, WordChanges* words = nullptr);
+           const EncodedEvent* encoded = nullptr, TextIndexChanges* texts = nullptr);
 
 // The word index and name index entries of a live event (`number`: its
-// event number), added to `words` and written; or, with `remove`, taken away.
-Status index_texts(Txn& txn, const Databases& db, std::string_view cal, std::uint32_t number,
-                   std::int64_t first_start, std::string_view search_text, const std::vector<NameEntry>& names,
-                   bool remove, WordChanges& words);
+// event number), added to `changes`; or, with `remove`, taken away.
+void index_texts(std::string_view cal, std::uint32_t number, std::int64_t first_start, std::string_view search_text,
+                 const std::vector<NameEntry>& names, bool remove, TextIndexChanges& changes);
 
 // The name keys among a record's renditions, sorted.
 std::vector<NameEntry> name_keys_of(const EventRecord& record);

@@ -1,14 +1,14 @@
 // The word index of the `text` filter: for every word (storage/search_words.hpp)
-// of a calendar's live events, the events that have it, as a posting list
-// sorted by (first start, event number) in chunks of at most kChunkPostings:
+// of a calendar's live events, the events that have it, as a list of
+// postings sorted by (first start, event number), in chunks
+// (storage/chunked_list.hpp):
 //
 //   event_words   cal word \0 start number  -> the chunk's other postings
 //
-// A chunk's key is its first posting; its value the number of the others and
-// each of them as varints: the start's distance from the one before, and the
-// number's (zigzag: events written together have near numbers; less one
-// when the starts are equal, as the numbers then rise). Two to five bytes a
-// word an event.
+// A posting after the first is written as varints: the start's distance from
+// the one before, and the number's (zigzag: events written together have
+// near numbers; less one when the starts are equal, as the numbers then
+// rise). Two to five bytes a word an event.
 //
 // A query reads the chunks of the words its words begin (prefix walks) and
 // intersects them: the events that match, already in the JSON list's order
@@ -19,18 +19,17 @@
 #include <compare>
 #include <cstddef>
 #include <cstdint>
-#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/result.hpp"
 #include "storage/lmdb.hpp"
+#include "storage/record_codec.hpp"
 #include "storage/store.hpp"
 
 namespace civic::storage::events {
-
-inline constexpr std::size_t kChunkPostings = 128;
 
 // An event in a posting list: its first start and its number (storage/event_numbers.hpp).
 struct Posting {
@@ -39,24 +38,18 @@ struct Posting {
   auto operator<=>(const Posting&) const = default;
 };
 
-// Changes to the word index, applied once per word: a batch of event writes
-// touches a common word's last chunk once, not once per event.
-class WordChanges {
- public:
-  void add(std::string_view cal, std::string_view word, Posting p) { note(cal, word, p, true); }
-  void remove(std::string_view cal, std::string_view word, Posting p) { note(cal, word, p, false); }
-  bool empty() const noexcept { return by_word_.empty(); }
-  // Applies every change in `txn` (the last one of a posting wins); then empty.
-  Status apply(Txn& txn, const Databases& db);
-
- private:
-  struct Change {
-    Posting posting;
-    bool add = false;
-  };
-  void note(std::string_view cal, std::string_view word, Posting p, bool add);
-  std::map<std::string, std::vector<Change>, std::less<>> by_word_;  // by key prefix: cal \0 word \0
+// How postings are stored (the Codec of storage/chunked_list.hpp).
+struct PostingCodec {
+  using Item = Posting;
+  static constexpr std::size_t kMaxItems = 128;  // measured: the smallest index of 32, 64, 128, 256, 384
+  static void append_key(std::string& key, const Posting& p);
+  static std::optional<Posting> read_key(std::string_view rest);
+  static void write_next(RecordWriter& w, const Posting& before, const Posting& p);
+  static bool read_next(RecordReader& r, const Posting& before, Posting& p);
 };
+
+// The key prefix of a word's list: cal \0 word \0 (a word holds no NUL).
+std::string word_list_prefix(std::string_view cal, std::string_view word);
 
 struct WordMatch {
   std::vector<Posting> postings;  // of the events with every word, sorted, each once

@@ -83,10 +83,8 @@ class TextsCheck {
       needs.first_start = v.first_start;
       for (std::string_view word : words_of(*search)) needs.words.add(fnv1a64(word));
       for (const auto& n : *names) {
-        auto indexed = events::name_entry_key(*cal, n, **number);
-        if (!indexed) continue;  // too long for a key: left out
-        std::string_view cut = std::string_view(n.key).substr(0, events::kIndexedNameKeyBytes);
-        names_needed_[std::string(*cal)].add(name_hash(n.lang, n.signature, cut, **number));
+        auto item = events::name_item(n, **number);
+        names_needed_[std::string(*cal)].add(name_hash(n.lang, n.signature, item.key, item.number));
         name_counts_[{std::string(*cal), n.lang, n.signature}].needed++;
       }
       return true;
@@ -167,8 +165,8 @@ class TextsCheck {
   }
 
   Status names() {
+    events::NameIndexEntry n;
     return w_.each(w_.db.event_names, [&](const Entry& e) -> Status {
-      events::NameIndexEntry n;
       if (!events::decode_name_entry(e.key, e.value, n)) {
         w_.problem("event_names: malformed entry " + printable(e.key));
         return {};
@@ -178,8 +176,10 @@ class TextsCheck {
         counts.counter = n.count;
         return {};
       }
-      counts.found++;
-      names_seen_[std::string(n.cal)].add(name_hash(n.lang, n.signature, n.key, n.number));
+      for (const auto& item : n.items) {
+        counts.found++;
+        names_seen_[std::string(n.cal)].add(name_hash(n.lang, n.signature, item.key, item.number));
+      }
       return {};
     });
   }

@@ -157,15 +157,13 @@ Status index_batch(Env& env, const Databases& db, std::string_view cal, std::str
       pending.push_back(Pending{last, v.first_start, std::string(*search), std::move(*names)});
     }
   }
-  events::WordChanges words;
+  events::TextIndexChanges changes;
   for (const auto& p : pending) {
     auto number = events::give_number(*txn, db, cal, p.id);
     if (!number) return number.error();
-    if (auto st = events::index_texts(*txn, db, cal, *number, p.first_start, p.search, p.names, false, words);
-        !st)
-      return st;
+    events::index_texts(cal, *number, p.first_start, p.search, p.names, false, changes);
   }
-  if (auto st = words.apply(*txn, db); !st) return st;
+  if (auto st = changes.apply(*txn, db); !st) return st;
   if (auto st = txn->commit(); !st) return st;
   after = looked >= kBatch ? last : std::string();
   return {};

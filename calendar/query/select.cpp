@@ -270,32 +270,37 @@ class Selector {
     if (!held) return held.error();
     if (*held != live) return every_event();
     s_.count = live;
-    // The entries up to the page's end (and on, while their cut keys are
-    // the same as the last one's), ordered by whole key where cut keys are
-    // alike, then the page read.
+    // The entries up to the page's end (and on, while their keys are the
+    // same as the last one's: they may belong before it), entries with the
+    // same key put in order, then the page read. Of the entries before the
+    // page, only those with the key of the last one are kept.
     struct Named {
-      std::string_view key;  // as indexed
+      std::string key;  // as indexed
       std::uint32_t number;
-      std::string_view id;   // found for the entries sorted by id, and the page's
+      std::string_view id;  // found for the entries on the page
     };
     std::vector<Named> entries;
+    std::size_t skipped = 0;  // entries before entries[0]
     std::size_t end = plan_.limit > kUnlimited - plan_.offset ? kUnlimited : plan_.offset + plan_.limit;
     std::size_t steps = 0;
-    auto st = ev::walk_names(txn_, db_, cal_.name, q_.lang, signature, steps,
-                             [&](std::string_view key, std::uint32_t number) {
-                               if (steps > budget_) {
-                                 s_.over_budget = true;
-                                 return false;
-                               }
-                               if (entries.size() >= end && key != entries.back().key) return false;
-                               entries.push_back(Named{key, number, {}});
-                               return true;
-                             });
+    auto st = ev::walk_names(txn_, db_, cal_.name, q_.lang, signature, steps, [&](const ev::NameItem& item) {
+      if (steps > budget_) {
+        s_.over_budget = true;
+        return false;
+      }
+      std::size_t walked = skipped + entries.size();
+      if (walked >= end && item.key != entries.back().key) return false;
+      if (walked < plan_.offset && !entries.empty() && entries.back().key != item.key) {
+        skipped = walked;
+        entries.clear();
+      }
+      entries.push_back(Named{item.key, item.number, {}});
+      return true;
+    });
     if (!st) return st;
     if (s_.over_budget) return {};
-    // Entries with the same key as indexed: by whole key (when cut), then id.
-    std::size_t from = std::min(plan_.offset, entries.size());
-    std::size_t to = std::min(end, entries.size());
+    std::size_t from = std::min(plan_.offset, skipped + entries.size()) - skipped;
+    std::size_t to = std::min(end, skipped + entries.size()) - skipped;
     for (std::size_t i = 0; i < entries.size();) {
       std::size_t j = i + 1;
       while (j < entries.size() && entries[j].key == entries[i].key) ++j;

@@ -200,7 +200,7 @@ Result<WriteCounts> upsert_events(storage::Store& store, const CalendarConfig& c
 
   WriteCounts counts;
   bool changed = false;
-  storage::events::WordChanges words;  // applied once per word for the batch
+  storage::events::TextIndexChanges texts;  // applied once per list for the batch
   if (outcomes) outcomes->clear();
   for (std::size_t i = 0; i < events.size(); ++i) {
     Decision d;
@@ -212,7 +212,7 @@ Result<WriteCounts> upsert_events(storage::Store& store, const CalendarConfig& c
       d = std::move(*decided);
     }
     if (d.record) {
-      if (auto st = ev::put(*txn, db, cal.name, *d.record, d.encoded ? &*d.encoded : nullptr, &words); !st)
+      if (auto st = ev::put(*txn, db, cal.name, *d.record, d.encoded ? &*d.encoded : nullptr, &texts); !st)
         return st.error();
       changed = true;
     }
@@ -224,7 +224,7 @@ Result<WriteCounts> upsert_events(storage::Store& store, const CalendarConfig& c
     if (outcomes) outcomes->push_back(d.outcome);
   }
   if (changed) {
-    if (auto st = words.apply(*txn, db); !st) return st.error();
+    if (auto st = texts.apply(*txn, db); !st) return st.error();
     if (auto st = ev::touch_state(*txn, db, cal.name, now_us); !st) return st.error();
     if (auto purged = ev::purge_tombstones(*txn, db, cal.name, now_us - storage::kTombstoneMicros); !purged)
       return purged.error();

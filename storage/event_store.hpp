@@ -16,6 +16,10 @@
 //   event_tombstones  cal deleted_us id      -> ""         deleted events, oldest first
 //   calendar_state    cal                    -> CalendarState
 //   calendar_defs     cal                    -> the calendar's definition (for civicctl)
+//   event_numbers     cal id                 -> u32    the event's number, and back
+//   event_ids         cal number             -> id     (storage/event_numbers.hpp)
+//   event_words       cal word \0 ...        -> the word index of text= (storage/event_words.hpp)
+//   event_names       cal lang \0 ...        -> the name index of sort=name (storage/event_names.hpp)
 //
 // An overlap query [qs, qe) reads event_time from qs - kShortSpan to qe,
 // event_long for the weeks of [qs, qe), and the series of event_series that

@@ -1,7 +1,9 @@
 #include "storage/lmdb.hpp"
 
 #include <pwd.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -129,6 +131,30 @@ int count_reader(const char* line, void* ctx) {
 }
 
 }  // namespace
+
+void Env::release_mapped_pages() const {
+  // LMDB does not say where its map is (me_mapaddr is only set with
+  // MDB_FIXEDMAP): it is the mapping of data.mdb's inode in /proc/self/maps.
+  // The map is read-only and shared (no MDB_WRITEMAP): dropped pages are
+  // read again from the file when touched; nothing is lost. Advice only:
+  // errors are ignored.
+  mdb_filehandle_t fd;
+  struct stat st;
+  if (mdb_env_get_fd(env_, &fd) != 0 || ::fstat(fd, &st) != 0) return;
+  std::FILE* maps = std::fopen("/proc/self/maps", "r");
+  if (!maps) return;
+  char line[4096];
+  while (std::fgets(line, sizeof line, maps)) {
+    unsigned long start = 0, end = 0, inode = 0, offset = 0;
+    unsigned major = 0, minor = 0;
+    char perms[8];
+    if (std::sscanf(line, "%lx-%lx %7s %lx %x:%x %lu", &start, &end, perms, &offset, &major, &minor, &inode) != 7)
+      continue;
+    if (inode != st.st_ino || makedev(major, minor) != st.st_dev) continue;
+    ::madvise(reinterpret_cast<void*>(start), end - start, MADV_DONTNEED);
+  }
+  std::fclose(maps);
+}
 
 Result<EnvUsage> Env::usage() const {
   MDB_envinfo info;

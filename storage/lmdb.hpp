@@ -53,6 +53,10 @@ class Env {
 
   MDB_env* handle() const noexcept { return env_; }
   Result<EnvUsage> usage() const;
+  // Lets go of the pages of the map this process has read or written (they
+  // stay in the page cache, and come back when touched): a bulk import whose
+  // resident memory would otherwise grow with the store.
+  void release_mapped_pages() const;
   // Frees reader slots left by processes that died (mdb_reader_check).
   Result<int> clear_stale_readers();
   // Another process grew the map: adopt its size (no transaction may be open).

@@ -92,6 +92,7 @@ StreamedImport import_streamed(storage::Store& store, const CalendarConfig& cale
     total.unchanged += counts->unchanged;
     done.committed += batch.size();
     batch.clear();
+    store.env().release_mapped_pages();  // what was written stays in the page cache, not in this process
     return std::nullopt;
   };
   auto events = open();

@@ -108,6 +108,7 @@ Status upgrade_1_to_2(Env& env, const Databases& db) {
     std::string after;
     do {
       if (auto st = rewrite_batch(env, db, cal, after); !st) return st;
+      env.release_mapped_pages();  // as an import does: the store's pages are not this process's to keep
     } while (!after.empty());
     if (auto st = pack_calendar(env, db, cal); !st) return st;
   }
@@ -176,6 +177,7 @@ Status upgrade_2_to_3(Env& env, const Databases& db) {
     std::string after;
     do {
       if (auto st = index_batch(env, db, cal, after); !st) return st;
+      env.release_mapped_pages();
     } while (!after.empty());
   }
   return {};

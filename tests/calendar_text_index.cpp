@@ -313,10 +313,13 @@ void a_text_without_words_is_refused(void** state) {
 // The first entry of database `d`, deleted; its key.
 std::string delete_first(Fixture& f, storage::Db d) {
   auto txn = storage::Txn::begin_write(f.store->env());
-  auto cursor = storage::Cursor::open(*txn, d);
-  auto first = cursor->first();
-  if (!first || !first.value()) fail_msg("the database is empty");
-  std::string key(first.value()->key);
+  std::string key;
+  {  // a write transaction's cursor is closed before it commits
+    auto cursor = storage::Cursor::open(*txn, d);
+    auto first = cursor->first();
+    if (!first || !first.value()) fail_msg("the database is empty");
+    key = std::string(first.value()->key);
+  }
   assert_true(txn->del(d, key).ok());
   assert_true(txn->commit().ok());
   return key;

@@ -101,18 +101,28 @@ Status pack_calendar(Env& env, const Databases& db, std::string_view cal) {
   return {};
 }
 
-Status upgrade_1_to_2(Env& env, const Databases& db) {
+// Runs `step` on every calendar until it has no batch left (then `after_all`,
+// if given, on that calendar), letting go of the store's pages after each
+// batch as an import does.
+Status each_calendar_in_batches(Env& env, const Databases& db,
+                                Status (*step)(Env&, const Databases&, std::string_view, std::string&),
+                                Status (*after_all)(Env&, const Databases&, std::string_view) = nullptr) {
   auto calendars = calendars_of(env, db);
   if (!calendars) return calendars.error();
   for (const auto& cal : *calendars) {
     std::string after;
     do {
-      if (auto st = rewrite_batch(env, db, cal, after); !st) return st;
-      env.release_mapped_pages();  // as an import does: the store's pages are not this process's to keep
+      if (auto st = step(env, db, cal, after); !st) return st;
+      env.release_mapped_pages();
     } while (!after.empty());
-    if (auto st = pack_calendar(env, db, cal); !st) return st;
+    if (after_all)
+      if (auto st = after_all(env, db, cal); !st) return st;
   }
   return {};
+}
+
+Status upgrade_1_to_2(Env& env, const Databases& db) {
+  return each_calendar_in_batches(env, db, rewrite_batch, pack_calendar);
 }
 
 // Indexes the texts of up to kBatch live events of `cal` after `after` that
@@ -170,18 +180,7 @@ Status index_batch(Env& env, const Databases& db, std::string_view cal, std::str
   return {};
 }
 
-Status upgrade_2_to_3(Env& env, const Databases& db) {
-  auto calendars = calendars_of(env, db);
-  if (!calendars) return calendars.error();
-  for (const auto& cal : *calendars) {
-    std::string after;
-    do {
-      if (auto st = index_batch(env, db, cal, after); !st) return st;
-      env.release_mapped_pages();
-    } while (!after.empty());
-  }
-  return {};
-}
+Status upgrade_2_to_3(Env& env, const Databases& db) { return each_calendar_in_batches(env, db, index_batch); }
 
 }  // namespace
 

@@ -237,6 +237,10 @@ class Selector {
     std::size_t lo = from, hi = to;
     while (lo > 0 && at(lo - 1).start == at(from).start) --lo;
     while (hi < n && at(hi).start == at(to - 1).start) ++hi;
+    if (hi - lo > budget_) {  // thousands of events at one start: read in the pool
+      s_.over_budget = true;
+      return {};
+    }
     struct Numbered {
       std::int64_t start;
       storage::EventView view;

@@ -35,35 +35,47 @@ Result<std::vector<std::string>> calendars_of(Env& env, const Databases& db) {
   return names;
 }
 
+// Calls visit(id, value) -> Result<bool> for each record of `cal` after the
+// id `after` (all of them if it is empty), in id order, until it gives
+// false; an error it gives ends the walk.
+template <class Visit>
+Status records_after(const Txn& txn, const Databases& db, std::string_view cal, const std::string& after,
+                     Visit&& visit) {
+  const std::string prefix = event_keys::cal_prefix(cal);
+  auto cursor = Cursor::open(txn, db.events);
+  if (!cursor) return cursor.error();
+  for (auto pos = cursor->seek(after.empty() ? prefix : event_keys::event_key(cal, after));; pos = cursor->next()) {
+    if (!pos) return pos.error();
+    if (!pos.value() || !pos.value()->key.starts_with(prefix)) return {};
+    std::string_view rest = pos.value()->key.substr(prefix.size());
+    auto id = keys::take_name(rest);
+    if (!id) return damaged(cal, "?");
+    if (!after.empty() && *id == after) continue;
+    auto more = visit(*id, pos.value()->value);
+    if (!more) return more.error();
+    if (!*more) return {};
+  }
+}
+
 // Rewrites up to kBatch format-2 records of `cal` after `after` in format
 // 3; `after` becomes the last one, or empty when none is left.
 Status rewrite_batch(Env& env, const Databases& db, std::string_view cal, std::string& after) {
   auto txn = Txn::begin_write(env);
   if (!txn) return txn.error();
-  const std::string prefix = event_keys::cal_prefix(cal);
   std::vector<std::pair<std::string, events::EncodedEvent>> rewritten;
   std::string last;
-  {
-    auto cursor = Cursor::open(*txn, db.events);
-    if (!cursor) return cursor.error();
-    for (auto pos = cursor->seek(after.empty() ? prefix : event_keys::event_key(cal, after));; pos = cursor->next()) {
-      if (!pos) return pos.error();
-      if (!pos.value() || !pos.value()->key.starts_with(prefix)) break;
-      std::string_view rest = pos.value()->key.substr(prefix.size());
-      auto id = keys::take_name(rest);
-      if (!id) return damaged(cal, "?");
-      if (!after.empty() && *id == after) continue;
-      if (rewritten.size() >= kBatch) break;
-      std::string_view value = pos.value()->value;
-      if (!value.empty() && static_cast<std::uint8_t>(value[0]) != kFormat2) continue;  // done before a stop
-      auto rec = read_format2(*id, value);
-      if (!rec) return damaged(cal, *id);
-      auto encoded = events::encode(*rec);
-      if (!encoded) return encoded.error();
-      last = std::string(*id);
-      rewritten.emplace_back(std::string(pos.value()->key), std::move(*encoded));
-    }
-  }
+  auto walked = records_after(*txn, db, cal, after, [&](std::string_view id, std::string_view value) -> Result<bool> {
+    if (rewritten.size() >= kBatch) return false;
+    if (!value.empty() && static_cast<std::uint8_t>(value[0]) != kFormat2) return true;  // done before a stop
+    auto rec = read_format2(id, value);
+    if (!rec) return damaged(cal, id);
+    auto encoded = events::encode(*rec);
+    if (!encoded) return encoded.error();
+    last = std::string(id);
+    rewritten.emplace_back(event_keys::event_key(cal, id), std::move(*encoded));
+    return true;
+  });
+  if (!walked) return walked;
   for (const auto& [key, value] : rewritten) {
     // Deleted first: LMDB would keep a smaller value in the overflow pages
     // of the larger one it replaces.
@@ -131,7 +143,6 @@ Status upgrade_1_to_2(Env& env, const Databases& db) {
 Status index_batch(Env& env, const Databases& db, std::string_view cal, std::string& after) {
   auto txn = Txn::begin_write(env);
   if (!txn) return txn.error();
-  const std::string prefix = event_keys::cal_prefix(cal);
   struct Pending {
     std::string id;
     std::int64_t first_start;
@@ -141,33 +152,25 @@ Status index_batch(Env& env, const Databases& db, std::string_view cal, std::str
   std::vector<Pending> pending;
   std::string last;
   std::size_t looked = 0;
-  {
-    auto cursor = Cursor::open(*txn, db.events);
-    if (!cursor) return cursor.error();
-    for (auto pos = cursor->seek(after.empty() ? prefix : event_keys::event_key(cal, after));; pos = cursor->next()) {
-      if (!pos) return pos.error();
-      if (!pos.value() || !pos.value()->key.starts_with(prefix)) break;
-      std::string_view rest = pos.value()->key.substr(prefix.size());
-      auto id = keys::take_name(rest);
-      if (!id) return damaged(cal, "?");
-      if (!after.empty() && *id == after) continue;
-      if (looked >= kBatch) break;
-      ++looked;
-      last = std::string(*id);
-      EventView v;
-      if (!events::decode(*id, pos.value()->value, v)) return damaged(cal, *id);
-      if (v.deleted()) continue;
-      auto number = events::number_of(*txn, db, cal, *id);
-      if (!number) return number.error();
-      if (number.value()) continue;
-      if (auto st = events::attach(*txn, db, cal, v); !st) return st;
-      std::string buffer;
-      auto search = v.search_text(buffer);
-      auto names = v.name_keys();
-      if (!search || !names) return damaged(cal, *id);
-      pending.push_back(Pending{last, v.first_start, std::string(*search), std::move(*names)});
-    }
-  }
+  auto walked = records_after(*txn, db, cal, after, [&](std::string_view id, std::string_view value) -> Result<bool> {
+    if (looked >= kBatch) return false;
+    ++looked;
+    last = std::string(id);
+    EventView v;
+    if (!events::decode(id, value, v)) return damaged(cal, id);
+    if (v.deleted()) return true;
+    auto number = events::number_of(*txn, db, cal, id);
+    if (!number) return number.error();
+    if (number.value()) return true;
+    if (auto st = events::attach(*txn, db, cal, v); !st) return st.error();
+    std::string buffer;
+    auto search = v.search_text(buffer);
+    auto names = v.name_keys();
+    if (!search || !names) return damaged(cal, id);
+    pending.push_back(Pending{last, v.first_start, std::string(*search), std::move(*names)});
+    return true;
+  });
+  if (!walked) return walked;
   events::TextIndexChanges changes;
   for (const auto& p : pending) {
     auto number = events::give_number(*txn, db, cal, p.id);

@@ -16,17 +16,14 @@ void set_window(QueryPlan& p, const FeedQuery& q) {
   p.series_to = std::min(p.to, q.series_end());
 }
 
-// Whether the query filters events by what they are (not by time).
-bool has_filters(const FeedQuery& q) {
-  return q.statuses || q.is_free || !q.keyword_any.empty() || !q.keyword_all.empty() || !q.keyword_none.empty() ||
-         !q.locations.empty() || !q.text.empty();
-}
-
 // Filters other than the text.
 bool has_other_filters(const FeedQuery& q) {
   return q.statuses || q.is_free || !q.keyword_any.empty() || !q.keyword_all.empty() || !q.keyword_none.empty() ||
          !q.locations.empty();
 }
+
+// Whether the query filters events by what they are (not by time).
+bool has_filters(const FeedQuery& q) { return has_other_filters(q) || !q.text.empty(); }
 
 // `text` without a window, deleted events or a modification time: the word
 // index gives the events.

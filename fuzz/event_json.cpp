@@ -6,7 +6,9 @@
 #include "fuzz/fuzz_support.hpp"
 #include "calendar/formats/event_json.hpp"
 #include "calendar/model/recurrence.hpp"
+#include "calendar/formats/jcal.hpp"
 #include "calendar/formats/vevent.hpp"
+#include "calendar/formats/xcal.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace civic::calendar;
@@ -19,7 +21,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)events_from_json_array(text, defaults, events, 100);
   VeventStyle style = vevent_style(cal, "en");
   for (const Event& event : events) {
-    (void)render_vevent(event, style);
+    ComponentTree tree;
+    (void)render_vevent(event, style, &tree);
+    (void)component_jcal(tree);
+    (void)component_xcal(tree);
     (void)event_to_json(event, {true, "https://example.fi/calendars/", "culture"});
     (void)expand_occurrences(event, 4102444800, 500);
     // As a query does: from a window years ahead, within a budget.

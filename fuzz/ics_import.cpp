@@ -9,7 +9,9 @@
 #include "calendar/formats/event_json.hpp"
 #include "calendar/formats/ics_reader.hpp"
 #include "calendar/model/recurrence.hpp"
+#include "calendar/formats/jcal.hpp"
 #include "calendar/formats/vevent.hpp"
+#include "calendar/formats/xcal.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace civic::calendar;
@@ -20,7 +22,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (events_from_ics(text, defaults, events, 200)) return 0;
   VeventStyle style = vevent_style(cal, "sv");
   for (const Event& event : events) {
-    (void)render_vevent(event, style);
+    ComponentTree tree;
+    (void)render_vevent(event, style, &tree);
+    (void)component_jcal(tree);
+    (void)component_xcal(tree);
     std::string json = canonical_json(event);
     Event back;
     (void)event_from_canonical_json(json, back);

@@ -2,7 +2,10 @@
 // libical (RFC 5545), its jCal by rapidjson (RFC 7265 shape), its xCal by
 // libxml2 (RFC 6321 shape) and the stored JSON object of the lists
 // (Linked Events shape). Events are built with the model types.
+#include <algorithm>
+#include <cstdio>
 #include <cstring>
+#include <random>
 #include <string>
 
 #include <libical/ical.h>
@@ -209,6 +212,123 @@ void jcal_of_a_series(void** state) {
   assert_int_equal((*rrule)[3]["count"].GetInt(), 3);
 }
 
+// --- the tree the VEVENT writer gives jCal and xCal ------------------------
+
+// Random text from pieces that TEXT escaping, folding and parameter quoting
+// treat specially.
+std::string random_text(std::mt19937& rng, std::size_t max_pieces) {
+  static const char* const kPieces[] = {"konsertti", " ", "ä", "Å", "—", ",", ";", ":", "\\", "\n", "\r\n",
+                                        "\r",        "\t", "\x01", "\x7f", "\"", "^", "<b>", "</b>", "&amp;",
+                                        "<p>",       "</p>", "<br>", "x", "🎄", "pitkä teksti joka jatkuu "};
+  std::string out;
+  std::size_t n = rng() % (max_pieces + 1);
+  for (std::size_t i = 0; i < n; ++i) out += kPieces[rng() % std::size(kPieces)];
+  return out;
+}
+
+Event random_event(std::mt19937& rng, int i) {
+  static const char* const kLanguages[] = {"fi", "sv", "en", "und"};
+  Event e;
+  e.id = "ev" + std::to_string(i) + random_text(rng, 2);
+  for (const char* lang : kLanguages) {
+    if (rng() % 2) e.name.set(lang, random_text(rng, 12));
+    if (rng() % 3 == 0) e.short_description.set(lang, random_text(rng, 20));
+    if (rng() % 2) e.description.set(lang, random_text(rng, 60));
+    if (rng() % 4 == 0) e.info_url.set(lang, "https://example.fi/e/" + std::to_string(rng() % 1000) + "?a=1,2;b");
+  }
+  bool all_day = rng() % 4 == 0;
+  static const char* const kZones[] = {"Europe/Helsinki", "UTC", "America/New_York"};
+  e.timezone = kZones[rng() % std::size(kZones)];
+  CivilTime start{2026 + static_cast<int>(rng() % 3), 1 + static_cast<int>(rng() % 12), 1 + static_cast<int>(rng() % 28),
+                  all_day ? 0 : static_cast<int>(rng() % 24), all_day ? 0 : static_cast<int>(rng() % 60), 0};
+  e.start = EventTime{start, all_day};
+  if (rng() % 3) e.end = EventTime{all_day ? add_days(start, 1 + static_cast<int>(rng() % 3)) : start, all_day};
+  if (e.end && !all_day) e.end->local.hour = std::min(23, start.hour + static_cast<int>(rng() % 3));
+  if (rng() % 3 == 0) {
+    static const char* const kRules[] = {"FREQ=WEEKLY;COUNT=3", "FREQ=DAILY;INTERVAL=2;UNTIL=20271231T220000Z",
+                                         "FREQ=MONTHLY;BYDAY=1MO,-1FR;COUNT=10", "FREQ=YEARLY;BYMONTH=12;BYMONTHDAY=24"};
+    Recurrence r{kRules[rng() % std::size(kRules)], {}, {}};
+    for (int k = static_cast<int>(rng() % 3); k > 0; --k) r.exdates.push_back(EventTime{add_days(start, 7 * k), all_day});
+    for (int k = static_cast<int>(rng() % 3); k > 0; --k) r.rdates.push_back(EventTime{add_days(start, 3 * k), all_day});
+    e.recurrence = r;
+  }
+  if (rng() % 3) {
+    Location l;
+    l.id = "tpk:" + std::to_string(rng() % 100);
+    if (rng() % 2) l.name.set(kLanguages[rng() % 4], random_text(rng, 4));
+    if (rng() % 2) l.street_address.set("fi", random_text(rng, 4));
+    if (rng() % 2) l.address_locality.set("sv", random_text(rng, 2));
+    if (rng() % 2) l.postal_code = "20100";
+    if (rng() % 2) l.position = Position{(rng() % 3600000) / 10000.0 - 180, (rng() % 1800000) / 10000.0 - 90};
+    e.location = l;
+  }
+  // Keywords without escapes or quotes: libical splits a CATEGORIES list
+  // wrongly around them (keywords_keep_their_escapes tests those).
+  for (int k = static_cast<int>(rng() % 4); k > 0; --k) {
+    std::string keyword = "k" + random_text(rng, 3);
+    std::erase_if(keyword, [](char c) { return c == '\\' || c == ';' || c == ',' || c == '"' || c == '\n' || c == '\r'; });
+    e.keywords.push_back(keyword);
+  }
+  for (int k = static_cast<int>(rng() % 3); k > 0; --k) e.images.push_back(Image{"https://example.fi/i/" + std::to_string(k) + ".jpg", "", ""});
+  e.status = static_cast<EventStatus>(rng() % 4);
+  e.sequence = rng() % 2 ? static_cast<std::uint32_t>(rng()) : 0;
+  e.created_us = seconds_from_civil({2026, 1, 1, 0, 0, 0}) * 1000000 + static_cast<std::int64_t>(rng() % 1000000) * 1000000;
+  e.modified_us = e.created_us + static_cast<std::int64_t>(rng() % 1000) * 1000000;
+  return e;
+}
+
+// jCal and xCal are written from the tree render_vevent gives, not from the
+// text read back: the tree must be exactly what libical reads from the text.
+void tree_is_what_libical_reads_back(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  std::mt19937 rng(20261129);
+  CalendarConfig odd = f.cal;
+  odd.title.set("fi", "Kulttuuri; \"musiikki\", teatteri: ^ ja \x01");
+  odd.organizer = "mailto:tapahtumat@example.fi";
+  std::vector<VeventStyle> styles = {f.style, vevent_style(odd, "fi"), vevent_style(f.cal, "sv")};
+  std::vector<Event> events = {f.concert, f.choir};
+  for (int i = 0; i < 2000; ++i) events.push_back(random_event(rng, i));
+  int compared = 0;
+  for (const Event& e : events) {
+    for (const VeventStyle& style : styles) {
+      ComponentTree tree;
+      std::string text = render_vevent(e, style, &tree);
+      assert_string_equal(text.c_str(), render_vevent(e, style).c_str());  // the tree changes nothing
+      std::string by_libical = jcal_of_ical(text);
+      std::string from_tree = component_jcal(tree);
+      if (by_libical != from_tree) {
+        std::fprintf(stderr, "%s\nlibical: %s\ntree:    %s\n", text.c_str(), by_libical.c_str(), from_tree.c_str());
+        fail();
+      }
+      assert_string_equal(xcal_of_ical(text).c_str(), component_xcal(tree).c_str());
+      ++compared;
+    }
+  }
+  assert_int_equal(compared, 3 * 2002);
+}
+
+// libical reads "CATEGORIES:k\\;x,y", "k\\nx,y" and 'k"x,y' as one value
+// each and "k\\\\,y" as "k\\,y"; the tree has each keyword as it was.
+void keywords_keep_their_escapes(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  Event e = f.concert;
+  e.keywords = {"rock;pop", "a,b", "back\\", "\"quoted\"", "two\nlines", "plain"};
+  ComponentTree tree;
+  std::string text = render_vevent(e, f.style, &tree);
+  assert_non_null(std::strstr(text.c_str(), "CATEGORIES:rock\\;pop,a\\,b,back\\\\,\"quoted\",two\\nlines,plain\r\n"));
+  f.scratch = component_jcal(tree);
+  f.json.Parse(f.scratch.c_str());
+  const rapidjson::Value* categories = jcal_property(f.json, "categories");
+  assert_non_null(categories);
+  assert_int_equal(categories->Size(), 9);
+  assert_string_equal((*categories)[3].GetString(), "rock;pop");
+  assert_string_equal((*categories)[4].GetString(), "a,b");
+  assert_string_equal((*categories)[5].GetString(), "back\\");
+  assert_string_equal((*categories)[6].GetString(), "\"quoted\"");
+  assert_string_equal((*categories)[7].GetString(), "two\nlines");
+  assert_string_equal((*categories)[8].GetString(), "plain");
+}
+
 // --- xCal -------------------------------------------------------------------
 
 // A whole xCal document for `e` (the calendar's frame around its VEVENT),
@@ -328,6 +448,8 @@ int main() {
       cmocka_unit_test_setup_teardown(vevent_of_an_all_day_series, setup, teardown),
       cmocka_unit_test_setup_teardown(jcal_has_the_rfc_7265_shape, setup, teardown),
       cmocka_unit_test_setup_teardown(jcal_of_a_series, setup, teardown),
+      cmocka_unit_test_setup_teardown(tree_is_what_libical_reads_back, setup, teardown),
+      cmocka_unit_test_setup_teardown(keywords_keep_their_escapes, setup, teardown),
       cmocka_unit_test_setup_teardown(xcal_has_the_rfc_6321_shape, setup, teardown),
       cmocka_unit_test_setup_teardown(xcal_of_a_series, setup, teardown),
       cmocka_unit_test_setup_teardown(json_has_the_linked_events_shape, setup, teardown),

@@ -10,22 +10,24 @@ constexpr std::size_t kMaxOctets = 75;
 
 bool is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
-}  // namespace
-
-std::string escape_text(std::string_view text) {
+// TEXT as written (escaped) or as a reader gets it back (unescaped): the
+// same characters either way.
+std::string text_value(std::string_view text, bool escaped) {
   std::string out;
   out.reserve(text.size() + 8);
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case ';': out += "\\;"; break;
-      case ',': out += "\\,"; break;
-      case '\n': out += "\\n"; break;
+      case '\\':
+      case ';':
+      case ',':
+        if (escaped) out += '\\';
+        out += c;
+        break;
       case '\r':
         if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
-        out += "\\n";
-        break;
+        [[fallthrough]];
+      case '\n': out += escaped ? "\\n" : "\n"; break;
       case '\t': out += ' '; break;  // HTAB is allowed, but a space reads the same everywhere
       default:
         if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) break;  // CONTROL: not allowed in TEXT
@@ -35,16 +37,32 @@ std::string escape_text(std::string_view text) {
   return out;
 }
 
-std::string param_value(std::string_view value) {
+}  // namespace
+
+std::string escape_text(std::string_view text) { return text_value(text, true); }
+
+std::string text_read_back(std::string_view text) {
+  // libical drops the spaces at either end of a value (a tab was one).
+  std::string out = text_value(text, false);
+  std::size_t first = out.find_first_not_of(' ');
+  if (first == std::string::npos) return {};
+  return out.substr(first, out.find_last_not_of(' ') + 1 - first);
+}
+
+std::string clean_param(std::string_view value) {
   std::string clean;
-  bool quote = false;
+  clean.reserve(value.size());
   for (char c : value) {
     auto u = static_cast<unsigned char>(c);
     if (c == '"' || u < 0x20 || u == 0x7f) continue;
-    if (c == ':' || c == ';' || c == ',') quote = true;
     clean += c;
   }
-  if (!quote) return clean;
+  return clean;
+}
+
+std::string param_value(std::string_view value) {
+  std::string clean = clean_param(value);
+  if (clean.find_first_of(":;,") == std::string::npos) return clean;
   return '"' + clean + '"';
 }
 

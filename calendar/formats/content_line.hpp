@@ -12,9 +12,17 @@ namespace civic::calendar {
 // which TEXT may not hold, are dropped.
 std::string escape_text(std::string_view text);
 
+// The text a reader (libical) gets back from escape_text(text): the same
+// changes (line ends, tabs, control characters) without the escapes, and
+// without spaces at either end.
+std::string text_read_back(std::string_view text);
+
 // A parameter value (RFC 5545 §3.2): quoted when it holds ':', ';' or ',';
 // DQUOTE and control characters, which cannot appear in one, are dropped.
 std::string param_value(std::string_view value);
+
+// The value param_value writes, without its quotes: what a reader gets back.
+std::string clean_param(std::string_view value);
 
 // Appends one content line to `out`: `name_and_params` + ':' + `value`,
 // folded (CRLF + one space) so that no line exceeds 75 octets, and ended by

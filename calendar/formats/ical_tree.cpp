@@ -220,6 +220,11 @@ ComponentTree read_component(icalcomponent* c) {
 
 }  // namespace
 
+std::vector<RecurPart> read_recur(std::string_view rule) {
+  icalrecurrencetype r = icalrecurrencetype_from_string(std::string(rule).c_str());
+  return recur_parts(owned(icalrecurrencetype_as_string_r(&r)));
+}
+
 std::optional<ComponentTree> read_component_tree(std::string_view text) {
   std::string copy(text);
   std::unique_ptr<icalcomponent, void (*)(icalcomponent*)> c(icalparser_parse_string(copy.c_str()), icalcomponent_free);

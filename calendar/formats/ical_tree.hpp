@@ -42,4 +42,8 @@ struct ComponentTree {
 // EXDATE) are joined again into one property with several values.
 std::optional<ComponentTree> read_component_tree(std::string_view text);
 
+// The parts of an RRULE value as libical reads and writes it back (its
+// order of parts, UNTIL in the extended form).
+std::vector<RecurPart> read_recur(std::string_view rule);
+
 }  // namespace civic::calendar

@@ -9,6 +9,7 @@
 
 #include "calendar/model/calendar_config.hpp"
 #include "calendar/model/event.hpp"
+#include "calendar/formats/ical_tree.hpp"
 
 namespace civic::calendar {
 
@@ -16,14 +17,16 @@ namespace civic::calendar {
 // `chain` (the language, then its fallbacks), and the ORGANIZER line.
 struct VeventStyle {
   std::vector<std::string> chain;
-  std::string organizer_name;   // "ORGANIZER;CN=Kulttuuritapahtumat"
-  std::string organizer_value;  // "mailto:noreply@invalid"
+  std::string organizer_cn;  // "Kulttuuritapahtumat"
+  std::string organizer;     // "mailto:noreply@invalid"
 };
 
 VeventStyle vevent_style(const CalendarConfig& calendar, std::string_view lang);
 
-// The VEVENT of `event`: CRLF line ends, folded, escaped.
-std::string render_vevent(const Event& event, const VeventStyle& style);
+// The VEVENT of `event`: CRLF line ends, folded, escaped. With `tree`, also
+// the same component as the jCal and xCal writers take it, as libical would
+// read it from the text (tests compare the two).
+std::string render_vevent(const Event& event, const VeventStyle& style, ComponentTree* tree = nullptr);
 
 // The zone a rendered VEVENT names in TZID parameters ("" if none): the
 // feed must carry a VTIMEZONE for it.

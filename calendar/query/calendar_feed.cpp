@@ -50,10 +50,10 @@ class FeedAssembler {
     // Stored before the calendar's languages changed: rendered now.
     Event e;
     if (!event_from_view(v, e)) return std::nullopt;
-    std::string vevent = render_vevent(e, style_);
-    if (format_ == Format::jcal) vevent = jcal_of_ical(vevent);
-    if (format_ == Format::xcal) vevent = xcal_of_ical(vevent);
-    if (vevent.empty()) return std::nullopt;
+    ComponentTree tree;
+    std::string vevent = render_vevent(e, style_, format_ == Format::ics ? nullptr : &tree);
+    if (format_ == Format::jcal) vevent = component_jcal(tree);
+    if (format_ == Format::xcal) vevent = component_xcal(tree);
     rendered_.push_back(std::move(vevent));
     return rendered_.back();
   }

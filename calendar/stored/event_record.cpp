@@ -123,13 +123,11 @@ storage::EventRecord make_record(const Event& e, const CalendarConfig& cal, std:
   for (const auto& o : x.occurrences) r.occurrences.push_back(storage::OccurrenceSpan{o.start, o.end});
   add(RenditionKind::json, "", VeventStyle{}, event_json_template(e, cal.name));
   for (std::size_t i = 0; i < styles.size(); ++i) {
-    std::string vevent = render_vevent(e, styles[i]);
-    // jCal and xCal from the VEVENT itself: the three say the same.
-    auto tree = read_component_tree(vevent);
-    if (tree) {
-      add(RenditionKind::jcal, cal.languages[i], styles[i], component_jcal(*tree));
-      add(RenditionKind::xcal, cal.languages[i], styles[i], component_xcal(*tree));
-    }
+    // jCal and xCal from the VEVENT's own properties: the three say the same.
+    ComponentTree tree;
+    std::string vevent = render_vevent(e, styles[i], &tree);
+    add(RenditionKind::jcal, cal.languages[i], styles[i], component_jcal(tree));
+    add(RenditionKind::xcal, cal.languages[i], styles[i], component_xcal(tree));
     add(RenditionKind::vevent, cal.languages[i], styles[i], std::move(vevent));
   }
   return r;

@@ -245,6 +245,29 @@ void a_good_file_is_imported_in_batches(void** state) {
   assert_int_equal(live_events(f), 2500);
 }
 
+// The file changes between the two passes (the second is read ahead, on a
+// thread of its own): the batches before the bad event stay, the rest and
+// the bad event's own batch are not written, and the refusal says why.
+void a_file_changed_between_the_passes(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  auto good = std::make_shared<const std::string>(json_events(2500));
+  auto changed = std::make_shared<const std::string>(json_events(2500, 2400));
+  int opened = 0;
+  EventStreamOpener open = [&]() {
+    return open_event_stream(ImportFormat::json_array, chunks_of(opened++ == 0 ? good : changed, 4096), kDefaults,
+                             kMaxFileImportEvents);
+  };
+  auto done = import_streamed(*f.store, f.cal, open, ImportFormat::json_array, 1000,
+                              seconds_from_civil({2026, 11, 1, 12, 0, 0}) * 1000000, 2);
+  assert_int_equal(opened, 2);
+  assert_true(std::holds_alternative<FieldError>(done.outcome));
+  const FieldError& refused = std::get<FieldError>(done.outcome);
+  assert_true(refused.field.find("[2400]") != std::string::npos);
+  assert_true(refused.message.find("(the file changed while it was imported)") != std::string::npos);
+  assert_int_equal(done.committed, 2000);
+  assert_int_equal(live_events(f), 2000);
+}
+
 }  // namespace
 
 int main() {
@@ -257,6 +280,7 @@ int main() {
       cmocka_unit_test(ics_refusals),
       cmocka_unit_test_setup_teardown(a_refused_file_writes_nothing, setup, test::delete_fixture<Fixture>),
       cmocka_unit_test_setup_teardown(a_good_file_is_imported_in_batches, setup, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(a_file_changed_between_the_passes, setup, test::delete_fixture<Fixture>),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -214,7 +214,8 @@ std::uint64_t render_signature(const VeventStyle& style) {
   return fnv1a64(style.organizer, fnv1a64("\x1e", h));
 }
 
-std::string render_vevent(const Event& e, const VeventStyle& style, ComponentTree* tree) {
+std::string render_vevent(const Event& e, const VeventStyle& style, ComponentTree* tree,
+                          const LangText* plain_descriptions) {
   const std::vector<std::string>& chain = style.chain;
   std::string out;
   out.reserve(1024);
@@ -246,7 +247,8 @@ std::string render_vevent(const Event& e, const VeventStyle& style, ComponentTre
   if (const auto* name = e.name.pick(chain)) w.text("SUMMARY", Params().language(name), name->second);
   const LangText::Entry* description = e.description.pick(chain);
   if (description != nullptr) {
-    std::string text = html_to_text(description->second);
+    const LangText::Entry* plain = plain_descriptions ? plain_descriptions->pick(chain) : nullptr;
+    std::string text = plain && plain->first == description->first ? plain->second : html_to_text(description->second);
     w.text("DESCRIPTION", Params().language(description), text);
     // Markup the plain text cannot carry goes along as HTML (Outlook shows
     // it, and an export imported again keeps it).

@@ -25,8 +25,11 @@ VeventStyle vevent_style(const CalendarConfig& calendar, std::string_view lang);
 
 // The VEVENT of `event`: CRLF line ends, folded, escaped. With `tree`, also
 // the same component as the jCal and xCal writers take it, as libical would
-// read it from the text (tests compare the two).
-std::string render_vevent(const Event& event, const VeventStyle& style, ComponentTree* tree = nullptr);
+// read it from the text (tests compare the two). `plain_descriptions`, if
+// given, holds html_to_text of each of the event's descriptions (a writer
+// of several languages converts each once).
+std::string render_vevent(const Event& event, const VeventStyle& style, ComponentTree* tree = nullptr,
+                          const LangText* plain_descriptions = nullptr);
 
 // The zone a rendered VEVENT names in TZID parameters ("" if none): the
 // feed must carry a VTIMEZONE for it.

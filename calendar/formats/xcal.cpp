@@ -29,14 +29,15 @@ class XmlOut {
   XmlOut(const XmlOut&) = delete;
   XmlOut& operator=(const XmlOut&) = delete;
 
-  void start(std::string_view name) { check(xmlTextWriterStartElement(writer_, x(std::string(name).c_str()))); }
+  // Names and texts end in NUL: the tree's strings, or literals.
+  void start(const char* name) { check(xmlTextWriterStartElement(writer_, x(name))); }
+  void start(const std::string& name) { start(name.c_str()); }
   void end() { check(xmlTextWriterEndElement(writer_)); }
-  void text(std::string_view s) { check(xmlTextWriterWriteString(writer_, x(std::string(s).c_str()))); }
-  void element(std::string_view name, std::string_view content) {
-    start(name);
-    text(content);
-    end();
+  void text(const char* s) { check(xmlTextWriterWriteString(writer_, x(s))); }
+  void element(const char* name, const char* content) {
+    check(xmlTextWriterWriteElement(writer_, x(name), x(content)));
   }
+  void element(const std::string& name, const std::string& content) { element(name.c_str(), content.c_str()); }
   void attribute(std::string_view name, std::string_view value) {
     check(xmlTextWriterWriteAttribute(writer_, x(std::string(name).c_str()), x(std::string(value).c_str())));
   }
@@ -60,7 +61,7 @@ class XmlOut {
 
 // RFC 6321 §3.5: a parameter's value in an element of its type; the
 // parameters civic writes (TZID, LANGUAGE, CN, FMTTYPE) are all TEXT.
-std::string_view param_type(std::string_view name) {
+const char* param_type(std::string_view name) {
   if (name == "altrep" || name == "dir") return "uri";
   if (name == "sent-by" || name == "delegated-from" || name == "delegated-to" || name == "member")
     return "cal-address";
@@ -74,7 +75,7 @@ void property(XmlOut& out, const PropertyTree& p) {
     out.start("parameters");
     for (const auto& [name, value] : p.params) {
       out.start(name);
-      out.element(param_type(name), value);
+      out.element(param_type(name), value.c_str());
       out.end();
     }
     out.end();
@@ -88,8 +89,8 @@ void property(XmlOut& out, const PropertyTree& p) {
   } else if (p.geo) {
     // RFC 6321 §3.4.1.2.
     out.start("geo");
-    out.element("latitude", p.values.size() > 0 ? p.values[0] : "0");
-    out.element("longitude", p.values.size() > 1 ? p.values[1] : "0");
+    out.element("latitude", p.values.size() > 0 ? p.values[0].c_str() : "0");
+    out.element("longitude", p.values.size() > 1 ? p.values[1].c_str() : "0");
     out.end();
   } else {
     for (const auto& v : p.values) out.element(p.type, v);

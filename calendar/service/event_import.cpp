@@ -9,6 +9,7 @@
 #include "calendar/formats/ics_stream.hpp"
 #include "calendar/formats/json_array_stream.hpp"
 #include "calendar/service/calendar_writer.hpp"
+#include "calendar/service/read_ahead.hpp"
 
 namespace civic::calendar {
 
@@ -83,7 +84,6 @@ StreamedImport import_streamed(storage::Store& store, const CalendarConfig& cale
   }
   WriteCounts total;
   std::vector<Event> batch;
-  batch.reserve(batch_events);
   auto commit = [&]() -> std::optional<Error> {
     auto counts = upsert_events(store, calendar, batch, now_us, nullptr, render_threads);
     if (!counts) return counts.error();
@@ -96,24 +96,24 @@ StreamedImport import_streamed(storage::Store& store, const CalendarConfig& cale
     return std::nullopt;
   };
   auto events = open();
-  FieldError error;
+  ReadAhead reading(*events, batch_events);
   for (;;) {
-    Event e;
-    StreamStep step = events->next(e, error);
-    if (step == StreamStep::refused) {
-      // The first pass took this text: the file changed in between.
-      error.message += " (the file changed while it was imported)";
-      done.outcome = std::move(error);
+    ReadAhead::Batch next = reading.next();
+    if (next.refused) {
+      // The first pass took this text: the file changed in between. The
+      // events read before it in this batch are not written either.
+      next.refused->message += " (the file changed while it was imported)";
+      done.outcome = std::move(*next.refused);
       return done;
     }
-    if (step == StreamStep::event) batch.push_back(std::move(e));
-    if (batch.size() >= batch_events || (step == StreamStep::end && !batch.empty())) {
+    batch = std::move(next.events);
+    if (!batch.empty()) {
       if (auto failed = commit()) {
         done.outcome = std::move(*failed);
         return done;
       }
     }
-    if (step == StreamStep::end) break;
+    if (next.end) break;
   }
   done.outcome = total;
   return done;

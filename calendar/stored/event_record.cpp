@@ -15,14 +15,22 @@ namespace civic::calendar {
 
 namespace {
 
-void add_texts(std::string& out, const LangText& t, bool html) {
+void add_texts(std::string& out, const LangText& t) {
   for (const auto& [lang, text] : t.entries()) {
-    out.append(html ? html_to_text(text) : text);
+    out.append(text);
     out.push_back('\n');
   }
 }
 
-storage::EventFacts facts_of(const Event& e) {
+// The descriptions as plain text, each converted once for the search text
+// and every language's VEVENT.
+LangText plain_descriptions(const Event& e) {
+  LangText plain;
+  for (const auto& [lang, text] : e.description.entries()) plain.set(lang, html_to_text(text));
+  return plain;
+}
+
+storage::EventFacts facts_of(const Event& e, const LangText& plain_descriptions) {
   storage::EventFacts f;
   f.status = static_cast<std::uint8_t>(e.status);
   bool any_offer_says = false;
@@ -36,13 +44,13 @@ storage::EventFacts facts_of(const Event& e) {
   f.keywords.push_back('\n');
   for (const auto& k : e.keywords) f.keywords.append(k).push_back('\n');
   std::string text;
-  add_texts(text, e.name, false);
-  add_texts(text, e.short_description, false);
-  add_texts(text, e.description, true);
+  add_texts(text, e.name);
+  add_texts(text, e.short_description);
+  add_texts(text, plain_descriptions);
   if (e.location) {
-    add_texts(text, e.location->name, false);
-    add_texts(text, e.location->street_address, false);
-    add_texts(text, e.location->address_locality, false);
+    add_texts(text, e.location->name);
+    add_texts(text, e.location->street_address);
+    add_texts(text, e.location->address_locality);
   }
   f.search_text = fold_case(text);
   return f;
@@ -92,7 +100,8 @@ storage::EventRecord make_record(const Event& e, const CalendarConfig& cal, std:
   r.zone = e.timezone;
   if (e.recurrence) r.flags |= storage::kRecurring;
   if (e.all_day()) r.flags |= storage::kAllDay;
-  r.facts = facts_of(e);
+  LangText plain = plain_descriptions(e);
+  r.facts = facts_of(e, plain);
   // A counted series is finite and short (COUNT <= kMaxCount): materialized
   // whole, it is never expanded again, which libical could only do from
   // DTSTART.
@@ -125,7 +134,7 @@ storage::EventRecord make_record(const Event& e, const CalendarConfig& cal, std:
   for (std::size_t i = 0; i < styles.size(); ++i) {
     // jCal and xCal from the VEVENT's own properties: the three say the same.
     ComponentTree tree;
-    std::string vevent = render_vevent(e, styles[i], &tree);
+    std::string vevent = render_vevent(e, styles[i], &tree, &plain);
     add(RenditionKind::jcal, cal.languages[i], styles[i], component_jcal(tree));
     add(RenditionKind::xcal, cal.languages[i], styles[i], component_xcal(tree));
     add(RenditionKind::vevent, cal.languages[i], styles[i], std::move(vevent));

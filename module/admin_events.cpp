@@ -79,7 +79,8 @@ ngx_int_t admin_calendar_request(ngx_http_request_t* r, std::string_view path) {
   std::string content_type;
   if (r->headers_in.content_type != nullptr) content_type = ngx::view(r->headers_in.content_type->value);
   auto& store = worker_store();
-  calendar::EventAdminRequest request{method_of(r->method), path, content_type, store.has_value()};
+  calendar::EventAdminRequest request{method_of(r->method), path, content_type, ngx::view(r->args),
+                                      store.has_value()};
   auto planned = calendar::plan_event_admin(calendar_registry(r), request);
   auto* plan = std::get_if<calendar::EventAdminPlan>(&planned);
   if (plan != nullptr && plan->reads_body()) {

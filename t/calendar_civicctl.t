@@ -21,14 +21,6 @@ my $t = Civic::Test->new(http => <<'END');
     }
 END
 
-sub write_file {
-    my ($name, $text) = @_;
-    my $path = $t->prefix . "/$name";
-    open my $fh, '>:raw', $path or die "$path: $!";
-    print $fh $text;
-    close $fh;
-    return $path;
-}
 
 # Before nginx has run, the store does not know the calendar.
 my ($rc, $out, $err) = $t->civicctl('import', 'culture', '/dev/null');
@@ -77,7 +69,7 @@ my $ics = join "\r\n",
     '  pidempi kuin seitsemänkymmentäviisi oktettia ja sisältää ääkkösiä.',
     'END:VEVENT',
     'END:VCALENDAR', '';
-my $file = write_file('import.ics', $ics);
+my $file = $t->write_file('import.ics', $ics);
 my @original = $ics =~ /^UID:(\S+)\r$/mg;
 
 ($rc, $out, $err) = $t->civicctl('import', 'culture', $file);
@@ -108,7 +100,7 @@ like($ev{'joulukonsertti-2026@example.org'}, qr/DESCRIPTION;LANGUAGE=fi:Perintei
      'plain-text descriptions keep their lines');
 
 # The export imported again is the same calendar: nothing changes.
-my $again = write_file('again.ics', $export);
+my $again = $t->write_file('again.ics', $export);
 ($rc, $out, $err) = $t->civicctl('import', 'culture', $again);
 is($rc, 0, 'the export imports') or diag($err);
 is(decode_json($out)->{unchanged}, 6, 'and changes nothing');
@@ -122,7 +114,7 @@ is($rc, 0, 'export --lang en');
 ical_ok($out, 'the English export');
 
 # Import while nginx runs; the feed follows.
-my $more = write_file('more.ics', join("\r\n", 'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:x', 'BEGIN:VEVENT', 'UID:new@example.org',
+my $more = $t->write_file('more.ics', join("\r\n", 'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:x', 'BEGIN:VEVENT', 'UID:new@example.org',
                                           'DTSTART:20261220T160000Z', 'SUMMARY:Uusi', 'END:VEVENT', 'END:VCALENDAR', ''));
 ($rc, $out) = $t->civicctl('import', 'culture', $more);
 is(decode_json($out)->{created}, 1, 'an import while nginx runs');
@@ -130,7 +122,7 @@ my %now = map { $_ => 1 } ical_ok($t->get('/calendars/culture.ics')->{content}, 
 ok($now{'new@example.org'}, 'the feed has the new event');
 
 # Errors: the file, the line, nothing imported.
-my $bad = write_file('bad.ics', join("\r\n", 'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:x', 'BEGIN:VEVENT', 'UID:ok2',
+my $bad = $t->write_file('bad.ics', join("\r\n", 'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:x', 'BEGIN:VEVENT', 'UID:ok2',
                                          'DTSTART:20261220T160000Z', 'SUMMARY:ok', 'END:VEVENT', 'BEGIN:VEVENT', 'UID:bad',
                                          'SUMMARY:x', 'DTSTART;TZID=Mars/Base:20261220T160000', 'END:VEVENT',
                                          'END:VCALENDAR', ''));
@@ -151,7 +143,7 @@ is($rc, 0, 'civicctl stat');
 is(decode_json($out)->{calendars}{culture}{events}, 7, 'and counts the events of each calendar');
 
 # A file saved by Windows Notepad starts with a UTF-8 byte order mark.
-my $bom = write_file('bom.ics', "\xEF\xBB\xBF" . join("\r\n", 'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:x', 'BEGIN:VEVENT',
+my $bom = $t->write_file('bom.ics', "\xEF\xBB\xBF" . join("\r\n", 'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:x', 'BEGIN:VEVENT',
                                                      'UID:bom@example.org', 'DTSTART:20261221T160000Z', 'SUMMARY:BOM',
                                                      'END:VEVENT', 'END:VCALENDAR', ''));
 ($rc, $out, $err) = $t->civicctl('import', 'culture', $bom);
@@ -159,7 +151,7 @@ is($rc, 0, 'a file that starts with a byte order mark imports') or diag($err);
 is(eval { decode_json($out)->{created} }, 1, 'its event created');
 
 # JSON arrays import too.
-my $json_file = write_file('events.json', encode_json([{ id => 'json:1', name => { sv => 'Lucia' },
+my $json_file = $t->write_file('events.json', encode_json([{ id => 'json:1', name => { sv => 'Lucia' },
                                                           start_time => '2026-12-13T18:00:00+02:00' }]));
 ($rc, $out, $err) = $t->civicctl('import', 'culture', $json_file);
 is($rc, 0, 'a JSON array imports') or diag($err);
@@ -178,12 +170,12 @@ sub events_json {
     } 0 .. $n - 1]);
 }
 my $before = decode_json(($t->civicctl('stat'))[1])->{calendars}{culture}{events};
-my $broken = write_file('broken.json', events_json(2500, 2400));
+my $broken = $t->write_file('broken.json', events_json(2500, 2400));
 ($rc, $out, $err) = $t->civicctl('import', 'culture', $broken);
 isnt($rc, 0, 'a large file with a bad event near its end fails');
 like($err, qr/broken\.json: \[2400\]\.start_time: .*\(nothing was imported\)/, 'naming the event, before anything was written');
 is(decode_json(($t->civicctl('stat'))[1])->{calendars}{culture}{events}, $before, 'nothing was imported');
-my $bulk = write_file('bulk.json', events_json(2500));
+my $bulk = $t->write_file('bulk.json', events_json(2500));
 ($rc, $out, $err) = $t->civicctl('import', 'culture', $bulk);
 is($rc, 0, '2,500 events import') or diag($err);
 is(decode_json($out)->{created}, 2500, 'all created');
@@ -198,7 +190,7 @@ is(decode_json($r->{content})->{meta}{count}, 2500, 'nginx serves them');
 # A series whose changed occurrence comes later in the file, after other
 # events (as some exports write it): a streamed import cannot hold the file,
 # so civicctl reads it whole, and the occurrence stays part of its series.
-my $apart = write_file('apart.ics', join("\r\n", 'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:x',
+my $apart = $t->write_file('apart.ics', join("\r\n", 'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:x',
     'BEGIN:VEVENT', 'UID:kuoro@example.org', 'DTSTAMP:20260101T000000Z', 'DTSTART;TZID=Europe/Helsinki:20270105T170000',
     'RRULE:FREQ=WEEKLY;COUNT=4', 'SUMMARY:Kuoro', 'END:VEVENT',
     'BEGIN:VEVENT', 'UID:between@example.org', 'DTSTAMP:20260101T000000Z', 'DTSTART:20270106T160000Z', 'SUMMARY:Välissä',

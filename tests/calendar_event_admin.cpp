@@ -82,7 +82,7 @@ Seen seen(const Reply& r) {
 
 // What plan_event_admin makes of a request.
 Seen plan(Fixture& f, EventMethod method, const char* path, const char* content_type = "", bool store_open = true) {
-  auto planned = plan_event_admin(f.calendars, {method, path, content_type, store_open});
+  auto planned = plan_event_admin(f.calendars, {method, path, content_type, "", store_open});
   if (auto* refused = std::get_if<Reply>(&planned)) return seen(*refused);
   Seen s{};
   s.action = static_cast<int>(std::get<EventAdminPlan>(planned).action);
@@ -91,7 +91,7 @@ Seen plan(Fixture& f, EventMethod method, const char* path, const char* content_
 
 // The whole request, as module/admin_events.cpp runs it.
 Seen request(Fixture& f, EventMethod method, const char* path, const char* content_type = "", const char* body = "") {
-  auto planned = plan_event_admin(f.calendars, {method, path, content_type, true});
+  auto planned = plan_event_admin(f.calendars, {method, path, content_type, "", true});
   if (auto* refused = std::get_if<Reply>(&planned)) return seen(*refused);
   const auto& p = std::get<EventAdminPlan>(planned);
   using Action = EventAdminPlan::Action;

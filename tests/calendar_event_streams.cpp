@@ -10,6 +10,7 @@
 #include "calendar/formats/event_json.hpp"
 #include "calendar/formats/ics_reader.hpp"
 #include "calendar/model/timezone.hpp"
+#include "calendar/formats/calendar_json.hpp"
 #include "calendar/service/event_import.hpp"
 #include "storage/event_store.hpp"
 #include "tests/support/temp_store.hpp"
@@ -268,6 +269,33 @@ void a_file_changed_between_the_passes(void** state) {
   assert_int_equal(live_events(f), 2000);
 }
 
+// A streamed replacement: the file's events upserted, then the live events
+// it does not hold deleted in batches; tombstones are not counted again.
+void a_streamed_replacement(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  auto done = import_text(f, json_events(2500));
+  assert_int_equal(std::get<WriteCounts>(done.outcome).created, 2500);
+  auto shared = std::make_shared<const std::string>(json_events(1200));
+  EventStreamOpener open = [shared]() {
+    return open_event_stream(ImportFormat::json_array, chunks_of(shared, 4096), kDefaults, kMaxFileImportEvents);
+  };
+  auto replace = [&] {
+    return import_streamed(*f.store, f.cal, open, ImportFormat::json_array, 1000,
+                           seconds_from_civil({2026, 11, 2, 12, 0, 0}) * 1000000, 2, WriteMode::replace);
+  };
+  done = replace();
+  assert_true(std::holds_alternative<WriteCounts>(done.outcome));
+  const WriteCounts& counts = std::get<WriteCounts>(done.outcome);
+  assert_int_equal(counts.unchanged, 1200);
+  assert_int_equal(counts.deleted, 1300);
+  assert_string_equal(write_counts_json(counts).c_str(),
+                      "{\"created\":0,\"updated\":0,\"unchanged\":1200,\"deleted\":1300}");
+  assert_int_equal(live_events(f), 1200);
+  done = replace();
+  assert_int_equal(std::get<WriteCounts>(done.outcome).deleted, 0);
+  assert_int_equal(live_events(f), 1200);
+}
+
 }  // namespace
 
 int main() {
@@ -281,6 +309,7 @@ int main() {
       cmocka_unit_test_setup_teardown(a_refused_file_writes_nothing, setup, test::delete_fixture<Fixture>),
       cmocka_unit_test_setup_teardown(a_good_file_is_imported_in_batches, setup, test::delete_fixture<Fixture>),
       cmocka_unit_test_setup_teardown(a_file_changed_between_the_passes, setup, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(a_streamed_replacement, setup, test::delete_fixture<Fixture>),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -67,6 +67,8 @@ constexpr const char* kUsage =
     "                           nothing), then written 1,000 events per transaction: if\n"
     "                           the store fails midway the first events stay imported,\n"
     "                           and importing the same file again finishes the job\n"
+    "  import CAL FILE --replace the same, and the file becomes CAL's whole set: then\n"
+    "                           the live events it does not hold are deleted\n"
     "  export CAL [--lang L]    calendar CAL as an .ics file on stdout\n"
     "  submissions FORM [--json|--csv [--delimiter ;]] [--since N]\n"
     "                           the form's submissions, oldest first: one JSON object a\n"
@@ -424,7 +426,9 @@ std::string file_head(std::FILE* f) {
 
 int cmd_import(const Options& opt) {
   namespace cal = civic::calendar;
-  if (opt.args.size() != 3) return fail("usage: civicctl import CAL FILE");
+  bool replace = opt.args.size() == 4 && opt.args[3] == "--replace";
+  if (opt.args.size() != 3 && !replace) return fail("usage: civicctl import CAL FILE [--replace]");
+  cal::WriteMode mode = replace ? cal::WriteMode::replace : cal::WriteMode::upsert;
   const std::string& file = opt.args[2];
   auto store = open_store(opt);
   if (!store) return fail(store.error().message());
@@ -474,7 +478,7 @@ int cmd_import(const Options& opt) {
     return cal::open_event_stream(format, std::move(bytes), defaults, cal::kMaxFileImportEvents);
   };
   auto done = cal::import_streamed(*store, *calendar, open_events, format, cal::kImportBatchEvents, cal::now_micros(),
-                                  render_threads());
+                                  render_threads(), mode);
   if (done.needs_whole_text) {
     // A series with its changed occurrences elsewhere in the file: read
     // whole and imported in one transaction, as the admin API does.
@@ -482,7 +486,7 @@ int cmd_import(const Options& opt) {
     auto f = open_file();
     if (!f.get() || !read_stream(f.get(), text)) return fail("cannot read " + file + ": " + std::strerror(errno));
     done.outcome = cal::import_events(*store, *calendar, text, format, cal::kMaxFileImportEvents, cal::now_micros(),
-                                      render_threads());
+                                      render_threads(), mode);
     done.needs_whole_text = false;
   }
 

@@ -73,6 +73,10 @@ std::string write_counts_json(const WriteCounts& counts) {
   w.Uint64(counts.updated);
   w.Key("unchanged");
   w.Uint64(counts.unchanged);
+  if (counts.mode == WriteMode::replace) {
+    w.Key("deleted");
+    w.Uint64(counts.deleted);
+  }
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }

@@ -145,11 +145,59 @@ Result<std::uint64_t> calendar_version(const storage::Txn& txn, const storage::D
   return state.value() ? state.value()->version : 0;
 }
 
+// Makes the live event `id` a tombstone in `txn`; false if it is not live.
+Result<bool> put_tombstone(storage::Txn& txn, const storage::Databases& db, const CalendarConfig& cal,
+                           std::string_view id, std::int64_t now_us, ev::TextIndexChanges* texts) {
+  Event e;
+  {
+    auto old = ev::get(txn, db, cal.name, id);
+    if (!old) return old.error();
+    if (!old.value() || old.value()->deleted()) return false;
+    if (!event_from_view(**old, e))
+      return Error(Error::kCorrupt, "read event " + std::string(id), "the stored event is damaged");
+  }
+  e.sequence = next_sequence(e.sequence);
+  e.modified_us = std::max(now_us, e.modified_us + 1);
+  e.deleted = true;
+  if (auto st = ev::put(txn, db, cal.name, make_record(e, cal, now_us), nullptr, texts); !st) return st.error();
+  return true;
+}
+
+// The ids of the calendar's stored events (live or tombstones) for which
+// `keep` is false: keys read, records only where the caller looks.
+Result<std::vector<std::string>> stored_ids_not_kept(const storage::Txn& txn, const storage::Databases& db,
+                                                     const CalendarConfig& cal,
+                                                     const std::function<bool(std::string_view)>& keep) {
+  std::vector<std::string> out;
+  const std::string prefix = storage::keys::name_prefix(cal.name);
+  bool bad = false;
+  auto st = storage::for_each_with_prefix(txn, db.events, prefix, [&](const storage::Entry& e) {
+    std::string_view rest = e.key.substr(prefix.size());
+    auto id = storage::keys::take_name(rest);
+    if (!id) return !(bad = true);
+    if (!keep(*id)) out.emplace_back(*id);
+    return true;
+  });
+  if (!st) return st.error();
+  if (bad) return Error(Error::kCorrupt, "read the events of calendar " + cal.name, "an event's key is malformed");
+  return out;
+}
+
+// Commits `txn` after writes to the calendar: its state touched, its old
+// tombstones purged.
+Status finish_write(storage::Txn& txn, const storage::Databases& db, const CalendarConfig& cal, std::int64_t now_us) {
+  if (auto st = ev::touch_state(txn, db, cal.name, now_us); !st) return st.error();
+  if (auto purged = ev::purge_tombstones(txn, db, cal.name, now_us - storage::kTombstoneMicros); !purged)
+    return purged.error();
+  return txn.commit();
+}
+
 }  // namespace
 
 Result<WriteCounts> upsert_events(storage::Store& store, const CalendarConfig& cal,
                                            std::vector<Event>& events, std::int64_t now_us,
-                                           std::vector<Upserted>* outcomes, unsigned render_threads) {
+                                           std::vector<Upserted>* outcomes, unsigned render_threads,
+                                           WriteMode mode) {
   const auto& db = store.db();
   std::vector<std::uint32_t> incoming;  // the SEQUENCE each event came with
   incoming.reserve(events.size());
@@ -223,12 +271,22 @@ Result<WriteCounts> upsert_events(storage::Store& store, const CalendarConfig& c
     }
     if (outcomes) outcomes->push_back(d.outcome);
   }
+  counts.mode = mode;
+  if (mode == WriteMode::replace) {
+    std::unordered_map<std::string_view, std::size_t> held;
+    for (std::size_t i = 0; i < events.size(); ++i) held.emplace(events[i].id, i);
+    auto absent = stored_ids_not_kept(*txn, db, cal, [&](std::string_view id) { return held.contains(id); });
+    if (!absent) return absent.error();
+    for (const auto& id : *absent) {
+      auto deleted = put_tombstone(*txn, db, cal, id, now_us, &texts);
+      if (!deleted) return deleted.error();
+      if (*deleted) counts.deleted++;
+    }
+    if (counts.deleted > 0) changed = true;
+  }
   if (changed) {
     if (auto st = texts.apply(*txn, db); !st) return st.error();
-    if (auto st = ev::touch_state(*txn, db, cal.name, now_us); !st) return st.error();
-    if (auto purged = ev::purge_tombstones(*txn, db, cal.name, now_us - storage::kTombstoneMicros); !purged)
-      return purged.error();
-    if (auto st = txn->commit(); !st) return st.error();
+    if (auto st = finish_write(*txn, db, cal, now_us); !st) return st.error();
   }
   return counts;
 }
@@ -237,24 +295,43 @@ Result<bool> delete_event(storage::Store& store, const CalendarConfig& cal, std:
                                    std::int64_t now_us) {
   auto txn = storage::Txn::begin_write(store.env());
   if (!txn) return txn.error();
-  const auto& db = store.db();
-  Event e;
-  {
-    auto old = ev::get(*txn, db, cal.name, id);
-    if (!old) return old.error();
-    if (!old.value() || old.value()->deleted()) return false;
-    if (!event_from_view(**old, e))
-      return Error(Error::kCorrupt, "read event " + std::string(id), "the stored event is damaged");
-  }
-  e.sequence = next_sequence(e.sequence);
-  e.modified_us = std::max(now_us, e.modified_us + 1);
-  e.deleted = true;
-  if (auto st = ev::put(*txn, db, cal.name, make_record(e, cal, now_us)); !st) return st.error();
-  if (auto st = ev::touch_state(*txn, db, cal.name, now_us); !st) return st.error();
-  if (auto purged = ev::purge_tombstones(*txn, db, cal.name, now_us - storage::kTombstoneMicros); !purged)
-    return purged.error();
-  if (auto st = txn->commit(); !st) return st.error();
+  auto deleted = put_tombstone(*txn, store.db(), cal, id, now_us, nullptr);
+  if (!deleted) return deleted.error();
+  if (!*deleted) return false;
+  if (auto st = finish_write(*txn, store.db(), cal, now_us); !st) return st.error();
   return true;
+}
+
+Result<std::size_t> delete_events(storage::Store& store, const CalendarConfig& cal,
+                                  const std::vector<std::string>& ids, std::int64_t now_us) {
+  auto txn = storage::Txn::begin_write(store.env());
+  if (!txn) return txn.error();
+  ev::TextIndexChanges texts;
+  std::size_t count = 0;
+  for (const auto& id : ids) {
+    auto deleted = put_tombstone(*txn, store.db(), cal, id, now_us, &texts);
+    if (!deleted) return deleted.error();
+    if (*deleted) ++count;
+  }
+  if (count == 0) return count;
+  if (auto st = texts.apply(*txn, store.db()); !st) return st.error();
+  if (auto st = finish_write(*txn, store.db(), cal, now_us); !st) return st.error();
+  return count;
+}
+
+Result<std::vector<std::string>> live_ids_not_kept(storage::Store& store, const CalendarConfig& cal,
+                                                   const std::function<bool(std::string_view)>& keep) {
+  auto txn = storage::Txn::begin_read(store.env());
+  if (!txn) return txn.error();
+  auto ids = stored_ids_not_kept(*txn, store.db(), cal, keep);
+  if (!ids) return ids.error();
+  std::vector<std::string> live;
+  for (auto& id : *ids) {
+    auto v = ev::get(*txn, store.db(), cal.name, id);
+    if (!v) return v.error();
+    if (v.value() && !v.value()->deleted()) live.push_back(std::move(id));
+  }
+  return live;
 }
 
 Result<std::int64_t> record_definition(storage::Store& store, const CalendarConfig& cal,

@@ -16,6 +16,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -32,13 +34,25 @@ namespace civic::calendar {
 // server fields as stored. `outcomes`, if given, gets one entry per event.
 // The records are rendered on `render_threads` threads (civicctl: one a
 // core; nginx: 1, in its thread pool), before LMDB's write lock is taken.
+// With WriteMode::replace, the live events of the calendar that `events`
+// does not hold are deleted in the same transaction.
 Result<WriteCounts> upsert_events(storage::Store& store, const CalendarConfig& calendar,
                                            std::vector<Event>& events, std::int64_t now_us,
-                                           std::vector<Upserted>* outcomes = nullptr, unsigned render_threads = 1);
+                                           std::vector<Upserted>* outcomes = nullptr, unsigned render_threads = 1,
+                                           WriteMode mode = WriteMode::upsert);
 
 // Deletes one event (it becomes a tombstone). False if there was no such event.
 Result<bool> delete_event(storage::Store& store, const CalendarConfig& calendar, std::string_view id,
                                    std::int64_t now_us);
+
+// Deletes those of `ids` that are live events, in one transaction; how many.
+Result<std::size_t> delete_events(storage::Store& store, const CalendarConfig& calendar,
+                                  const std::vector<std::string>& ids, std::int64_t now_us);
+
+// The ids of the calendar's live events for which `keep` is false (a
+// streamed replacement deletes them once its file is in).
+Result<std::vector<std::string>> live_ids_not_kept(storage::Store& store, const CalendarConfig& calendar,
+                                                   const std::function<bool(std::string_view)>& keep);
 
 // Records the calendar's definition in the store (for civicctl) if it
 // changed, and returns when it last changed (seconds).

@@ -9,6 +9,7 @@
 #include "calendar/service/event_import.hpp"
 #include "calendar/stored/event_record.hpp"
 #include "common/media_type.hpp"
+#include "common/query_string.hpp"
 #include "storage/event_store.hpp"
 
 namespace civic::calendar {
@@ -42,6 +43,13 @@ std::variant<EventAdminPlan, Reply> plan_import(EventAdminPlan plan, const Event
   if (!(ics || json) || !type.utf8())
     return error_reply(415, "send text/calendar (an .ics file) or application/json (an array of events) in UTF-8",
                        "Content-Type");
+  static constexpr std::string_view kKnown[] = {"mode"};
+  std::vector<QueryParameter> params;
+  if (auto bad = parse_query(request.args, kKnown, params)) return error_reply(400, bad->message, bad->parameter);
+  for (const auto& p : params) {
+    if (p.value == "replace") plan.mode = WriteMode::replace;
+    else if (p.value != "upsert") return error_reply(400, "is upsert (the default) or replace", "mode");
+  }
   plan.action = ics ? Action::import_ics : Action::import_json;
   return plan;
 }
@@ -101,8 +109,8 @@ Reply event_put(storage::Store& store, const CalendarConfig& calendar, const std
 }
 
 Reply event_import(storage::Store& store, const CalendarConfig& calendar, std::string_view body, ImportFormat format,
-                   std::int64_t now_us) {
-  ImportOutcome outcome = import_events(store, calendar, body, format, kMaxImportEvents, now_us);
+                   WriteMode mode, std::int64_t now_us) {
+  ImportOutcome outcome = import_events(store, calendar, body, format, kMaxImportEvents, now_us, 1, mode);
   if (auto* refused = std::get_if<FieldError>(&outcome)) return refusal(*refused);
   if (auto* failed = std::get_if<Error>(&outcome)) return write_failure(calendar, *failed);
   return json_reply(200, write_counts_json(std::get<WriteCounts>(outcome)));
@@ -126,7 +134,7 @@ Reply event_write(storage::Store& store, const EventAdminPlan& plan, std::string
                   std::int64_t now_us) {
   if (plan.action == Action::put) return event_put(store, *plan.calendar, plan.id, body, base_url, now_us);
   ImportFormat format = plan.action == Action::import_ics ? ImportFormat::ics : ImportFormat::json_array;
-  return event_import(store, *plan.calendar, body, format, now_us);
+  return event_import(store, *plan.calendar, body, format, plan.mode, now_us);
 }
 
 Reply event_erasure(storage::Store& store, const CalendarConfig& calendar, std::string_view id, std::int64_t now_us) {

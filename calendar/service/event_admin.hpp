@@ -6,6 +6,9 @@
 //   GET    {cal}/events/{id}   the stored event (tombstones too)
 //   POST   {cal}/events        text/calendar or a JSON array: an import
 //                              (event_import.hpp); {"created","updated","unchanged"}
+//          ?mode=replace       the import becomes the calendar's whole set: the
+//                              live events it does not hold are deleted, in the
+//                              same transaction; the answer adds "deleted"
 //
 // plan_event_admin() reads the path, method and Content-Type and names the
 // operation, or the refusal to send as it is (404, 405, 415, 400, 503). The
@@ -20,6 +23,7 @@
 
 #include "calendar/model/calendar_config.hpp"
 #include "calendar/model/calendars.hpp"
+#include "calendar/model/write_counts.hpp"
 #include "common/reply.hpp"
 #include "storage/store.hpp"
 
@@ -32,6 +36,7 @@ struct EventAdminRequest {
   EventMethod method = EventMethod::get;
   std::string_view path;          // after ".../calendars/": "culture/events/e1"
   std::string_view content_type;  // the Content-Type header, "" if none
+  std::string_view args;          // the query string, "" if none
   bool store_open = true;         // false: 503
 };
 
@@ -39,6 +44,7 @@ struct EventAdminPlan {
   enum class Action { put, import_ics, import_json, erase, get } action = Action::get;
   const CalendarConfig* calendar = nullptr;
   std::string id;  // put, erase, get
+  WriteMode mode = WriteMode::upsert;  // the imports
 
   // put and the imports take a body; the rest have none to read.
   bool reads_body() const {

@@ -1,5 +1,6 @@
 #include "calendar/service/event_import.hpp"
 
+#include <algorithm>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -15,6 +16,13 @@ namespace civic::calendar {
 
 namespace {
 
+// A set of ids looked up by view.
+struct IdHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view id) const noexcept { return std::hash<std::string_view>{}(id); }
+};
+using IdSet = std::unordered_set<std::string, IdHash, std::equal_to<>>;
+
 // An id given twice, named as the format names it.
 FieldError duplicate_id(std::string_view id, std::size_t at, ImportFormat format) {
   FieldError e;
@@ -28,8 +36,7 @@ FieldError duplicate_id(std::string_view id, std::size_t at, ImportFormat format
 // The first pass: every event read and checked, the ids kept to find one
 // given twice (an id is at most 255 bytes: 1,000,000 of them fit in memory
 // where their events would not).
-std::optional<FieldError> check_all(EventStream& events, ImportFormat format) {
-  std::unordered_set<std::string> ids;
+std::optional<FieldError> check_all(EventStream& events, ImportFormat format, IdSet& ids) {
   Event e;
   FieldError error;
   for (std::size_t at = 0;; ++at) {
@@ -52,14 +59,14 @@ ImportFormat sniff_import_format(std::string_view text) {
 
 ImportOutcome import_events(storage::Store& store, const CalendarConfig& calendar, std::string_view text,
                             ImportFormat format, std::size_t max_events, std::int64_t now_us,
-                            unsigned render_threads) {
+                            unsigned render_threads, WriteMode mode) {
   EventDefaults defaults{calendar.default_language(), calendar.timezone};
   std::vector<Event> events;
   auto refused = format == ImportFormat::ics ? events_from_ics(text, defaults, events, max_events)
                                              : events_from_json_array(text, defaults, events, max_events);
   if (refused) return std::move(*refused);
   if (auto dup = first_duplicate_id(events)) return duplicate_id(events[*dup].id, *dup, format);
-  auto counts = upsert_events(store, calendar, events, now_us, nullptr, render_threads);
+  auto counts = upsert_events(store, calendar, events, now_us, nullptr, render_threads, mode);
   if (!counts) return counts.error();
   return *counts;
 }
@@ -72,11 +79,12 @@ std::unique_ptr<EventStream> open_event_stream(ImportFormat format, ByteSource t
 
 StreamedImport import_streamed(storage::Store& store, const CalendarConfig& calendar, const EventStreamOpener& open,
                                ImportFormat format, std::size_t batch_events, std::int64_t now_us,
-                               unsigned render_threads) {
+                               unsigned render_threads, WriteMode mode) {
   StreamedImport done;
+  IdSet ids;
   {
     auto checking = open();
-    if (auto refused = check_all(*checking, format)) {
+    if (auto refused = check_all(*checking, format, ids)) {
       done.outcome = std::move(*refused);
       done.needs_whole_text = checking->needs_whole_text();
       return done;
@@ -114,6 +122,25 @@ StreamedImport import_streamed(storage::Store& store, const CalendarConfig& cale
       }
     }
     if (next.end) break;
+  }
+  total.mode = mode;
+  if (mode == WriteMode::replace) {
+    auto absent = live_ids_not_kept(store, calendar, [&](std::string_view id) { return ids.contains(id); });
+    if (!absent) {
+      done.outcome = absent.error();
+      return done;
+    }
+    for (std::size_t from = 0; from < absent->size(); from += batch_events) {
+      std::size_t to = std::min(absent->size(), from + batch_events);
+      std::vector<std::string> some(absent->begin() + static_cast<std::ptrdiff_t>(from),
+                                    absent->begin() + static_cast<std::ptrdiff_t>(to));
+      auto deleted = delete_events(store, calendar, some, now_us);
+      if (!deleted) {
+        done.outcome = deleted.error();
+        return done;
+      }
+      total.deleted += *deleted;
+    }
   }
   done.outcome = total;
   return done;

@@ -37,9 +37,10 @@ ImportFormat sniff_import_format(std::string_view text);
 using ImportOutcome = std::variant<WriteCounts, FieldError, Error>;
 
 // `render_threads`: see upsert_events.
+// All or nothing, in one transaction, a replacement's deletions too.
 ImportOutcome import_events(storage::Store& store, const CalendarConfig& calendar, std::string_view text,
                             ImportFormat format, std::size_t max_events, std::int64_t now_us,
-                            unsigned render_threads = 1);
+                            unsigned render_threads = 1, WriteMode mode = WriteMode::upsert);
 
 // ---- civicctl: a file of any size, streamed
 
@@ -67,9 +68,12 @@ struct StreamedImport {
 // nothing. A second pass reads the file again and commits `batch_events`
 // events at a time: a failure of the store (a full disk) or a file changed
 // in between leaves the first `committed` events imported. Events are
-// upserted by id, so importing the same file again finishes the job.
+// upserted by id, so importing the same file again finishes the job. A
+// replacement then deletes the live events the file does not hold, in
+// batches as well (the ids the first pass read are kept for it): if it
+// stops midway, some are deleted, and importing again finishes the job.
 StreamedImport import_streamed(storage::Store& store, const CalendarConfig& calendar, const EventStreamOpener& open,
                                ImportFormat format, std::size_t batch_events, std::int64_t now_us,
-                               unsigned render_threads = 1);
+                               unsigned render_threads = 1, WriteMode mode = WriteMode::upsert);
 
 }  // namespace civic::calendar

@@ -472,6 +472,17 @@ sub read_file {
 
 sub error_log { read_file($_[0]->error_log_file) }
 
+# Writes `text` to a file under the test's prefix (bytes as given) and
+# returns its path: files for civicctl to import.
+sub write_file {
+    my ($self, $name, $text) = @_;
+    my $path = $self->prefix . "/$name";
+    open my $fh, '>:raw', $path or die "$path: $!";
+    print $fh $text;
+    close $fh;
+    return $path;
+}
+
 sub tail_logs {
     my ($self) = @_;
     my $text = '';

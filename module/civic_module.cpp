@@ -13,6 +13,7 @@
 #include "module/guard.hpp"
 #include "module/module.hpp"
 #include "module/retention_timer.hpp"
+#include "module/source_timer.hpp"
 #include "calendar/query/feed_cache.hpp"
 #include "delivery/curl_global.hpp"
 #include "forms/service/delivery_round.hpp"
@@ -232,6 +233,7 @@ ngx_int_t init_process(ngx_cycle_t* cycle) noexcept {
     forms::init_xml_export();
     start_retention_timer(cycle, mc);
     start_delivery_timer(cycle, mc);
+    start_source_timers(cycle, mc);
   });
   return NGX_OK;
 }

@@ -4,6 +4,7 @@
 
 #include "storage/keys.hpp"
 #include "storage/record_codec.hpp"
+#include "storage/source_state.hpp"
 #include "storage/submission_keys.hpp"
 #include "storage/submission_removal.hpp"
 
@@ -122,32 +123,7 @@ Result<std::optional<std::int64_t>> oldest_submission_time(const Txn& txn, const
 }
 
 Result<bool> claim_purge_turn(Store& store, std::int64_t now, std::int64_t interval) {
-  auto due = [&](const Txn& txn) -> Result<bool> {
-    auto value = txn.get(store.db().meta, kNextRunKey);
-    if (!value) return value.error();
-    if (!value.value()) return true;
-    std::string_view v = **value;
-    auto next = keys::take_i64(v);
-    if (!next) return Error(Error::kCorrupt, "read the next purge time", "malformed value");
-    // A due time far in the future (a clock that went back) is not waited for.
-    return *next <= now || *next > now + interval;
-  };
-  {
-    // Usually not due: a read transaction says so without taking the writer.
-    auto txn = Txn::begin_read(store.env());
-    if (!txn) return txn.error();
-    auto is_due = due(*txn);
-    if (!is_due || !*is_due) return is_due;
-  }
-  auto txn = Txn::begin_write(store.env());
-  if (!txn) return txn.error();
-  auto is_due = due(*txn);  // again: another worker may have claimed it meanwhile
-  if (!is_due || !*is_due) return is_due;
-  std::string next;
-  keys::append_i64(next, now + interval);
-  if (auto st = txn->put(store.db().meta, kNextRunKey, next); !st) return st.error();
-  if (auto st = txn->commit(); !st) return st.error();
-  return true;
+  return claim_turn(store, kNextRunKey, now, interval);
 }
 
 }  // namespace civic::storage

@@ -74,6 +74,9 @@ Result<StoreStatus> collect_status(Store& store, std::span<const std::string_vie
     auto state = events::read_state(*txn, store.db(), name);
     if (!state) return state.error();
     status.calendars.push_back({std::string(name), state.value() ? state.value()->live : 0});
+    auto source = read_source_state(*txn, store.db(), name);
+    if (!source) return source.error();
+    status.calendar_sources.push_back(std::move(*source));
   }
   for (const FormToReport& form : forms) {
     FormFigures figures;
@@ -191,19 +194,57 @@ std::string render_status_json(const StoreStatus& status, long pid) {
   w.EndObject();
   w.EndObject();
 
-  auto counts = [&w](const char* key, const char* what, const std::vector<NamedCount>& list) {
+  auto text = [&w](std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); };
+  auto time = [&w, &text](std::int64_t t) {
+    if (t == 0) w.Null();
+    else text(iso_utc(t));
+  };
+  auto source_counts = [&w](const char* key, const SourceCounts& c) {
     w.Key(key);
     w.StartObject();
-    for (const auto& item : list) {
-      w.Key(item.name.data(), static_cast<rapidjson::SizeType>(item.name.size()));
+    w.Key("created");
+    w.Uint64(c.created);
+    w.Key("updated");
+    w.Uint64(c.updated);
+    w.Key("deleted");
+    w.Uint64(c.deleted);
+    w.EndObject();
+  };
+  w.Key("calendars");
+  w.StartObject();
+  for (std::size_t i = 0; i < status.calendars.size(); ++i) {
+    const auto& item = status.calendars[i];
+    w.Key(item.name.data(), static_cast<rapidjson::SizeType>(item.name.size()));
+    w.StartObject();
+    w.Key("events");
+    w.Uint64(item.count);
+    if (i < status.calendar_sources.size() && status.calendar_sources[i]) {
+      const SourceState& s = *status.calendar_sources[i];
+      w.Key("source");
       w.StartObject();
-      w.Key(what);
-      w.Uint64(item.count);
+      w.Key("url");
+      text(s.url);
+      w.Key("runs");
+      w.Uint64(s.runs);
+      w.Key("last_attempt_time");
+      time(s.last_attempt);
+      w.Key("last_success_time");
+      time(s.last_success);
+      w.Key("last_change_time");
+      time(s.last_change);
+      w.Key("age_seconds");  // since the last success: how old the served events may be
+      if (s.last_success) w.Int64(std::max<std::int64_t>(0, status.now - s.last_success));
+      else w.Null();
+      w.Key("last_error");
+      if (s.last_error.empty()) w.Null();
+      else text(s.last_error);
+      source_counts("last_run", s.last_run);
+      source_counts("total", s.total);
       w.EndObject();
     }
     w.EndObject();
-  };
-  counts("calendars", "events", status.calendars);
+  }
+  w.EndObject();
   w.Key("forms");
   w.StartObject();
   for (const FormFigures& f : status.forms) {

@@ -11,6 +11,7 @@
 #include "storage/lmdb.hpp"
 #include "storage/retention.hpp"
 #include "storage/outbox.hpp"
+#include "storage/source_state.hpp"
 #include "storage/store.hpp"
 
 namespace civic::storage {
@@ -66,6 +67,7 @@ struct StoreStatus {
   EnvUsage usage;
   std::uint32_t schema_version = 0;
   std::vector<NamedCount> calendars;  // events per configured calendar
+  std::vector<std::optional<SourceState>> calendar_sources;  // of each, if it follows a source
   std::vector<FormFigures> forms;     // per configured form
   std::int64_t now = 0;               // when collected (ages are counted from it)
 };
@@ -74,7 +76,9 @@ struct StoreStatus {
 Result<StoreStatus> collect_status(Store& store, std::span<const std::string_view> calendars,
                                    std::span<const FormToReport> forms, std::int64_t now);
 
-// {"store":{...},"calendars":{name:{"events":N}},
+// {"store":{...},"calendars":{name:{"events":N[,"source":{"url","runs","last_attempt_time",
+//                 "last_success_time","last_change_time","last_error","last_run":{"created",
+//                 "updated","deleted"},"total":{...}}]}},
 //  "forms":{name:{"submissions":N,"retired":B,"retention_seconds":R,"submissions_today":D,
 //                 "max_submissions_per_day":M|null,"sealed_for":KEYID|null,"oldest_created_time":T,
 //                 "oldest_age_seconds":A,"last_purge":{"time","removed","removed_total"},

@@ -145,6 +145,44 @@ void the_feed_window(void**) {
   assert_true(line_says({}, {"feed_window", "30d", "2y", "refresh", "6h"}, "is a \";\" missing"));
 }
 
+// source ics URL [interval=] [timeout=]: parsed, refused with reasons, and
+// kept in the stored definition (civicctl sync reads it from there).
+void a_source(void**) {
+  CalendarConfigBuilder b("library");
+  assert_string_equal(b.add(std::vector<std::string_view>{"languages", "fi"}).c_str(), "");
+  assert_string_equal(b.add(std::vector<std::string_view>{"timezone", "Europe/Helsinki"}).c_str(), "");
+  assert_string_equal(
+      b.add(std::vector<std::string_view>{"source", "ics", "https://example.fi/c.ics", "interval=5m", "timeout=20s"})
+          .c_str(),
+      "");
+  CalendarConfig c;
+  assert_string_equal(b.finish(c).c_str(), "");
+  assert_true(c.source.has_value());
+  assert_string_equal(c.source->url.c_str(), "https://example.fi/c.ics");
+  assert_int_equal(c.source->interval_seconds, 300);
+  assert_int_equal(c.source->timeout_seconds, 20);
+  CalendarConfig back;
+  assert_true(CalendarConfig::deserialize(c.serialize(), back));
+  assert_true(back.source.has_value());
+  assert_string_equal(back.source->url.c_str(), "https://example.fi/c.ics");
+  assert_int_equal(back.source->interval_seconds, 300);
+  assert_int_equal(back.source->timeout_seconds, 20);
+
+  assert_true(line_says({}, {"source", "ics", "http://example.fi/c.ics"}, ""));
+  assert_true(line_says({}, {"source", "ics"}, "takes a kind and a URL"));
+  assert_true(line_says({}, {"source", "linkedevents", "https://api.example.fi/v1/event/"}, "not supported yet"));
+  assert_true(line_says({}, {"source", "civic", "https://primary.example.fi/calendars/c.json"}, "not supported yet"));
+  assert_true(line_says({}, {"source", "caldav", "https://example.fi/"}, "\"caldav\" is not a kind of source"));
+  assert_true(line_says({}, {"source", "ics", "file:///etc/passwd"}, "is not an http: or https: URL"));
+  assert_true(line_says({}, {"source", "ics", "https://"}, "is not an http: or https: URL"));
+  assert_true(line_says({}, {"source", "ics", "https://x/a\\b"}, "is not an http: or https: URL"));
+  assert_true(line_says({}, {"source", "ics", "https://x/c", "interval=5s"}, "between 10s and 7d"));
+  assert_true(line_says({}, {"source", "ics", "https://x/c", "interval=8d"}, "between 10s and 7d"));
+  assert_true(line_says({}, {"source", "ics", "https://x/c", "timeout=0"}, "between 1s and 10m"));
+  assert_true(line_says({}, {"source", "ics", "https://x/c", "interval=1m", "interval=2m"}, "at most once"));
+  assert_true(line_says({"source", "ics", "https://x/c"}, {"source", "ics", "https://y/c"}, "is duplicate"));
+}
+
 }  // namespace
 
 int main() {
@@ -154,6 +192,7 @@ int main() {
       cmocka_unit_test(errors_say_what_is_wrong),
       cmocka_unit_test(names_and_ical_durations),
       cmocka_unit_test(the_feed_window),
+      cmocka_unit_test(a_source),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

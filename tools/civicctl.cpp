@@ -26,9 +26,12 @@
 #include "calendar/service/calendar_writer.hpp"
 #include "calendar/formats/html_text.hpp"
 #include "calendar/service/event_import.hpp"
+#include "calendar/service/source_sync.hpp"
 #include "calendar/model/timezone.hpp"
 #include "common/quantity.hpp"
 #include "common/url.hpp"
+#include "delivery/curl_global.hpp"
+#include "delivery/http_fetch.hpp"
 #include "delivery/webhook_secret.hpp"
 #include "forms/service/admin_request.hpp"
 #include "forms/service/delivery_admin.hpp"
@@ -69,6 +72,9 @@ constexpr const char* kUsage =
     "                           and importing the same file again finishes the job\n"
     "  import CAL FILE --replace the same, and the file becomes CAL's whole set: then\n"
     "                           the live events it does not hold are deleted\n"
+    "  sync CAL                 fetch the source CAL follows (source ics URL) now and\n"
+    "                           import it as CAL's whole set, as nginx does every\n"
+    "                           interval; a 304 changes nothing\n"
     "  export CAL [--lang L]    calendar CAL as an .ics file on stdout\n"
     "  submissions FORM [--json|--csv [--delimiter ;]] [--since N]\n"
     "                           the form's submissions, oldest first: one JSON object a\n"
@@ -507,6 +513,26 @@ int cmd_import(const Options& opt) {
   return 0;
 }
 
+int cmd_sync(const Options& opt) {
+  namespace cal = civic::calendar;
+  if (opt.args.size() != 2) return fail("usage: civicctl sync CAL");
+  auto store = open_store(opt);
+  if (!store) return fail(store.error().message());
+  std::string error;
+  auto calendar = find_calendar(*store, opt.args[1], error);
+  if (!calendar) return fail(error);
+  if (!calendar->source) return fail("calendar \"" + calendar->name + "\" follows no source (see \"source\" in docs/calendars.md)");
+  if (auto st = civic::delivery::global_init(); !st) return fail(st.error().message());
+  cal::SourceRun run = cal::sync_source(*store, *calendar, civic::delivery::http_get, cal::now_micros());
+  if (run.failed) return fail("calendar \"" + calendar->name + "\": " + run.state.last_error + " (the events stay as they were)");
+  const auto& c = run.state.last_run;
+  std::printf("{\"source\":\"%s\",\"not_modified\":%s,\"created\":%llu,\"updated\":%llu,\"deleted\":%llu}\n",
+              calendar->source->url.c_str(), run.not_modified ? "true" : "false",
+              static_cast<unsigned long long>(c.created), static_cast<unsigned long long>(c.updated),
+              static_cast<unsigned long long>(c.deleted));
+  return 0;
+}
+
 int cmd_export(const Options& opt) {
   if (opt.args.size() < 2) return fail("usage: civicctl export CAL [--lang L]");
   auto store = open_store(opt);
@@ -611,6 +637,7 @@ int run(int argc, char** argv) {
   if (command == "verify") return cmd_verify(opt);
   if (command == "import") return cmd_import(opt);
   if (command == "export") return cmd_export(opt);
+  if (command == "sync") return cmd_sync(opt);
   if (command == "deliveries") return cmd_deliveries(opt);
   if (command == "drafts") return cmd_drafts(opt);
   if (command == "retry") return cmd_retry(opt);

@@ -66,6 +66,7 @@ std::string CalendarConfig::serialize() const {
   put(out, "refresh", std::to_string(refresh_seconds));
   put(out, "organizer", organizer);
   put(out, "feed_window", format_feed_window(feed_window));
+  if (source) put(out, "source", format_event_source(*source));
   return out;
 }
 
@@ -92,6 +93,10 @@ bool CalendarConfig::deserialize(std::string_view text, CalendarConfig& out) {
       if (!parse_feed_window(sides, c.feed_window).empty()) return false;
     } else if (f[0] == "refresh" && f.size() == 2) {
       c.refresh_seconds = parse_duration(std::string(f[1]) + "s");
+    } else if (f[0] == "source" && f.size() == 2) {
+      EventSource source;
+      if (!read_event_source(f[1], source)) return false;
+      c.source = std::move(source);
     } else {
       return false;
     }
@@ -129,7 +134,7 @@ CalendarConfigBuilder::CalendarConfigBuilder(std::string name) { config_.name = 
 
 std::string CalendarConfigBuilder::add(std::span<const std::string_view> words) {
   static constexpr std::string_view kSettings[] = {"title", "description", "languages", "timezone", "refresh",
-                                                    "organizer", "feed_window"};
+                                                    "organizer", "feed_window", "source"};
   if (words.empty()) return "an empty line";
   std::string_view key = words[0];
   std::size_t args = words.size() - 1;
@@ -202,6 +207,15 @@ std::string CalendarConfigBuilder::add(std::span<const std::string_view> words) 
     if (!error.empty() && args != 2) error += hint();
     have_feed_window_ = error.empty();
     return error;
+  }
+  if (key == "source") {
+    if (have_source_) return "\"source\" is duplicate: a calendar follows one source";
+    EventSource source;
+    std::string error = parse_event_source(words.subspan(1), source);
+    if (!error.empty()) return error;
+    config_.source = std::move(source);
+    have_source_ = true;
+    return {};
   }
   return unknown_setting(key, kSettings, "a civic_calendar");
 }

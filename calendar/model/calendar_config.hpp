@@ -8,6 +8,7 @@
 //       refresh     6h;
 //       organizer   mailto:tapahtumat@turku.fi;
 //       feed_window 30d 2y;
+//       source      ics https://example.org/calendar.ics interval=15m;
 //   }
 //
 // The module hands each line's words to CalendarConfigBuilder, which answers
@@ -16,11 +17,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "calendar/model/event_source.hpp"
 #include "calendar/model/feed_window.hpp"
 #include "calendar/model/lang_text.hpp"
 
@@ -42,6 +45,8 @@ struct CalendarConfig {
   std::string organizer = std::string(kDefaultOrganizer);
   // The days around today of a feed request without start or end.
   FeedWindow feed_window;
+  // Another calendar this one follows (its events come only from there).
+  std::optional<EventSource> source;
   // When the definition last changed, as recorded in the store (seconds);
   // not part of the definition itself.
   std::int64_t defined_at = 0;
@@ -85,6 +90,7 @@ class CalendarConfigBuilder {
   bool have_refresh_ = false;
   bool have_organizer_ = false;
   bool have_feed_window_ = false;
+  bool have_source_ = false;
 };
 
 // Limits on the refresh interval.

@@ -81,6 +81,15 @@ std::variant<EventAdminPlan, Reply> plan_one(EventAdminPlan plan, const EventAdm
   }
 }
 
+// A calendar that follows a source takes its events from there only.
+Reply follows_a_source(const CalendarConfig& calendar) {
+  const EventSource& source = *calendar.source;
+  Reply r = error_reply(409, "calendar \"" + calendar.name + "\" follows " + source.url +
+                                 " (source " + std::string(source_kind_name(source.kind)) +
+                                 "): its events are written only from there");
+  return r;
+}
+
 // A body refused: 400 if it is not the format at all, 422 if a value is wrong.
 Reply refusal(const FieldError& e) {
   return json_reply(e.kind == FieldError::Kind::syntax ? 400 : kUnprocessableContent, field_error_json(e));
@@ -125,6 +134,9 @@ std::variant<EventAdminPlan, Reply> plan_event_admin(const Calendars& calendars,
   plan.calendar = calendars.find(route->calendar);
   if (plan.calendar == nullptr) return error_reply(404, "no such calendar");
   if (!request.store_open) return store_not_open();
+  bool writes = request.method == EventMethod::put || request.method == EventMethod::post ||
+                request.method == EventMethod::erase;
+  if (writes && plan.calendar->source) return follows_a_source(*plan.calendar);
   if (!route->id) return plan_import(std::move(plan), request);
   plan.id = *route->id;
   return plan_one(std::move(plan), request);

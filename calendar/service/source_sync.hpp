@@ -1,0 +1,44 @@
+// A calendar that follows a published .ics (`source ics URL`): one run
+// fetches it with the last answer's ETag and Last-Modified; a 304 changes
+// nothing; a 200 is imported as the calendar's whole set (WriteMode::replace,
+// one transaction: all or nothing), so that events gone from the file are
+// deleted and their tombstones reach syncing clients. A failed fetch or a
+// refused file changes no event: the calendar keeps serving what it had.
+// What each run did is kept in the store (storage/source_state.hpp) for
+// /admin/status.
+//
+// Not atomic with the import: the state is written just after it. A run
+// stopped in between fetches the same file again next time, and a
+// replacement by the same file changes nothing.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "calendar/model/calendar_config.hpp"
+#include "delivery/http_fetch.hpp"
+#include "storage/source_state.hpp"
+#include "storage/store.hpp"
+
+namespace civic::calendar {
+
+using Fetcher = std::function<delivery::HttpGot(const delivery::HttpGet&)>;
+
+struct SourceRun {
+  storage::SourceState state;  // as stored after the run
+  bool not_modified = false;   // a 304 (or the same ETag)
+  bool changed = false;        // an event was created, updated or deleted
+  bool failed = false;         // see state.last_error
+};
+
+// One run now (`now_us`); `fetch` is delivery::http_get outside tests.
+SourceRun sync_source(storage::Store& store, const CalendarConfig& calendar, const Fetcher& fetch,
+                      std::int64_t now_us);
+
+// The turn of calendar `name`'s source among the processes of the store
+// (see storage::claim_turn).
+Result<bool> claim_source_turn(storage::Store& store, std::string_view name, std::int64_t now,
+                               std::int64_t interval);
+
+}  // namespace civic::calendar

@@ -204,4 +204,33 @@ is($rc, 0, 'a series with its changed occurrence apart imports') or diag($err);
 like($out, qr/UID:kuoro\@example\.org/, 'the series is there');
 like($out, qr/EXDATE;TZID=Europe\/Helsinki:20270112T170000/, 'without the changed occurrence at its old time');
 
+# A file that changes one occurrence of a series already stored (what a
+# calendar app sends when one meeting of a series moves): accepted, the
+# series gets the EXDATE, the occurrence is an event of its own.
+my $moved = $t->write_file('moved.ics', join("\r\n", 'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:x',
+    'BEGIN:VEVENT', 'UID:kuoro@example.org', 'DTSTAMP:20260101T000000Z',
+    'RECURRENCE-ID;TZID=Europe/Helsinki:20270119T170000', 'DTSTART;TZID=Europe/Helsinki:20270119T180000',
+    'SUMMARY:Kuoro tuntia myöhemmin', 'END:VEVENT', 'END:VCALENDAR', ''));
+($rc, $out, $err) = $t->civicctl('import', 'culture', $moved);
+is($rc, 0, 'one changed occurrence of a stored series imports') or diag($err);
+is_deeply(decode_json($out), { created => 1, updated => 1, unchanged => 0 }, 'the occurrence created, the series updated');
+($rc, $out) = $t->civicctl('export', 'culture');
+like($out, qr/EXDATE;TZID=Europe\/Helsinki:20270112T170000,20270119T170000/, 'the series has both EXDATEs');
+like($out, qr/UID:kuoro\@example\.org_20270119T170000/, 'and the moved occurrence is there');
+$r = $t->get('/calendars/culture.json?start=2027-01-19&end=2027-01-20');
+my @names = map { $_->{name}{fi} } @{ JSON::PP->new->decode($r->{content})->{data} };  # bytes, as this file's
+is_deeply(\@names, ['Kuoro tuntia myöhemmin'], 'that day shows the occurrence once, at its new time');
+($rc, $out) = $t->civicctl('import', 'culture', $moved);
+is_deeply(decode_json($out), { created => 0, updated => 0, unchanged => 2 }, 'the same file again changes nothing');
+
+my $orphan = $t->write_file('orphan.ics', join("\r\n", 'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:x',
+    'BEGIN:VEVENT', 'UID:nobody@example.org', 'DTSTAMP:20260101T000000Z',
+    'RECURRENCE-ID:20270119T170000Z', 'DTSTART:20270119T180000Z', 'SUMMARY:x', 'END:VEVENT', 'END:VCALENDAR', ''));
+($rc, $out, $err) = $t->civicctl('import', 'culture', $orphan);
+isnt($rc, 0, 'a changed occurrence of no stored series is refused');
+like($err, qr/neither in this file nor a series of the calendar/, 'saying so');
+($rc, $out, $err) = $t->civicctl('import', 'culture', $moved, '--replace');
+isnt($rc, 0, 'a replacement needs the series in the file');
+like($err, qr/which is not in this file/, 'saying so');
+
 done_testing;

@@ -786,9 +786,27 @@ std::size_t invalid_utf8_at(std::string_view s) {
   return std::string_view::npos;
 }
 
+std::string detach_occurrence(Event& series, Event& occurrence, const EventTime& recurrence_id) {
+  if (!series.recurrence) return "a changed occurrence of " + series.id + ", which is not a series";
+  if (recurrence_id.date_only != series.start.date_only) return "does not match the series' DTSTART type";
+  auto& exdates = series.recurrence->exdates;
+  if (std::find(exdates.begin(), exdates.end(), recurrence_id) == exdates.end()) {
+    if (exdates.size() >= EventLimits::kRecurrenceDates) return "the series has 1000 EXDATEs already";
+    exdates.push_back(recurrence_id);
+    std::sort(exdates.begin(), exdates.end(), [](const EventTime& a, const EventTime& b) { return a.local < b.local; });
+  }
+  std::string id = series.id + "_" + compact_time(recurrence_id);
+  if (!is_valid_event_id(id)) return "the UID is too long to name a changed occurrence";
+  occurrence.id = std::move(id);
+  occurrence.recurrence.reset();
+  return {};
+}
+
 std::optional<FieldError> events_from_ics(std::string_view text, const EventDefaults& defaults,
-                                          std::vector<Event>& out, std::size_t max_events) {
+                                          std::vector<Event>& out, std::size_t max_events,
+                                          std::vector<ChangedOccurrence>* apart) {
   out.clear();
+  if (apart) apart->clear();
   // A byte order mark is no part of the text (RFC 3629 §6); Windows editors
   // write one. The JSON reader skips it too.
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
@@ -876,24 +894,32 @@ std::optional<FieldError> events_from_ics(std::string_view text, const EventDefa
   std::map<std::string, std::size_t> series;
   for (std::size_t i = 0; i < out.size(); ++i)
     if (!recurrence_ids[i]) series.emplace(out[i].id, i);
+  std::vector<bool> set_apart(out.size(), false);
   for (std::size_t i = 0; i < out.size(); ++i) {
     if (!recurrence_ids[i]) continue;
     auto it = series.find(out[i].id);
+    if (it == series.end() && apart) {
+      set_apart[i] = true;  // its series may be stored already: the caller looks
+      continue;
+    }
     if (it == series.end() || !out[it->second].recurrence)
       return error_at("VEVENT", begin_lines[i], "RECURRENCE-ID",
                       "a changed occurrence of the series " + out[i].id + ", which is not in this file");
-    Event& master = out[it->second];
-    EventTime rid = *recurrence_ids[i];
-    if (rid.date_only != master.start.date_only)
-      return error_at("VEVENT", begin_lines[i], "RECURRENCE-ID", "does not match the series' DTSTART type");
-    master.recurrence->exdates.push_back(rid);
-    std::sort(master.recurrence->exdates.begin(), master.recurrence->exdates.end(),
-              [](const EventTime& a, const EventTime& b) { return a.local < b.local; });
-    std::string id = out[i].id + "_" + compact_time(rid);
-    if (!is_valid_event_id(id))
-      return error_at("VEVENT", begin_lines[i], "UID", "the UID is too long to name a changed occurrence");
-    out[i].id = std::move(id);
-    out[i].recurrence.reset();
+    std::string error = detach_occurrence(out[it->second], out[i], *recurrence_ids[i]);
+    if (!error.empty())
+      return error_at("VEVENT", begin_lines[i], error.starts_with("the UID") ? "UID" : "RECURRENCE-ID", error);
+  }
+  if (apart) {
+    std::size_t kept = 0;
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      if (set_apart[i]) {
+        apart->push_back(ChangedOccurrence{std::move(out[i]), *recurrence_ids[i], begin_lines[i]});
+      } else {
+        if (kept != i) out[kept] = std::move(out[i]);
+        ++kept;
+      }
+    }
+    out.resize(kept);
   }
   return std::nullopt;
 }

@@ -1,6 +1,7 @@
 #include "calendar/service/event_import.hpp"
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -11,6 +12,8 @@
 #include "calendar/formats/json_array_stream.hpp"
 #include "calendar/service/calendar_writer.hpp"
 #include "calendar/service/read_ahead.hpp"
+#include "calendar/stored/event_record.hpp"
+#include "storage/event_store.hpp"
 
 namespace civic::calendar {
 
@@ -50,6 +53,40 @@ std::optional<FieldError> check_all(EventStream& events, ImportFormat format, Id
   }
 }
 
+// Changed occurrences whose series is not in the file but stored: the
+// series is written again with an EXDATE for each, and each becomes its own
+// event, as if the file had held the series.
+std::optional<ImportOutcome> join_stored_series(storage::Store& store, const CalendarConfig& calendar,
+                                                std::vector<ChangedOccurrence>& apart, std::vector<Event>& events) {
+  std::map<std::string, std::size_t> series_at;  // id -> index in events of the series read from the store
+  auto txn = storage::Txn::begin_read(store.env());
+  if (!txn) return ImportOutcome(txn.error());
+  for (ChangedOccurrence& c : apart) {
+    auto refuse = [&](std::string field, std::string message) {
+      FieldError e{std::move(field), std::move(message)};
+      e.component = "VEVENT";
+      e.line = c.line;
+      return ImportOutcome(std::move(e));
+    };
+    const std::string series_id = c.event.id;
+    auto at = series_at.find(series_id);
+    if (at == series_at.end()) {
+      auto stored = storage::events::get(*txn, store.db(), calendar.name, series_id);
+      if (!stored) return ImportOutcome(stored.error());
+      Event series;
+      if (!stored.value() || stored.value()->deleted() || !event_from_view(**stored, series) || !series.recurrence)
+        return refuse("RECURRENCE-ID", "a changed occurrence of the series " + series_id +
+                                           ", which is neither in this file nor a series of the calendar");
+      events.push_back(std::move(series));
+      at = series_at.emplace(series_id, events.size() - 1).first;
+    }
+    std::string error = detach_occurrence(events[at->second], c.event, c.recurrence_id);
+    if (!error.empty()) return refuse(error.starts_with("the UID") ? "UID" : "RECURRENCE-ID", error);
+    events.push_back(std::move(c.event));
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 ImportFormat sniff_import_format(std::string_view text) {
@@ -62,9 +99,16 @@ ImportOutcome import_events(storage::Store& store, const CalendarConfig& calenda
                             unsigned render_threads, WriteMode mode) {
   EventDefaults defaults{calendar.default_language(), calendar.timezone};
   std::vector<Event> events;
-  auto refused = format == ImportFormat::ics ? events_from_ics(text, defaults, events, max_events)
-                                             : events_from_json_array(text, defaults, events, max_events);
+  // A replacement's file is the whole set: a changed occurrence needs its
+  // series in it. An upsert may change one occurrence of a stored series.
+  std::vector<ChangedOccurrence> apart;
+  auto refused = format == ImportFormat::ics
+                     ? events_from_ics(text, defaults, events, max_events, mode == WriteMode::upsert ? &apart : nullptr)
+                     : events_from_json_array(text, defaults, events, max_events);
   if (refused) return std::move(*refused);
+  if (!apart.empty()) {
+    if (auto failed = join_stored_series(store, calendar, apart, events)) return std::move(*failed);
+  }
   if (auto dup = first_duplicate_id(events)) return duplicate_id(events[*dup].id, *dup, format);
   auto counts = upsert_events(store, calendar, events, now_us, nullptr, render_threads, mode);
   if (!counts) return counts.error();

@@ -223,6 +223,31 @@ is_deeply(\@names, ['Kuoro tuntia myöhemmin'], 'that day shows the occurrence o
 ($rc, $out) = $t->civicctl('import', 'culture', $moved);
 is_deeply(decode_json($out), { created => 0, updated => 0, unchanged => 2 }, 'the same file again changes nothing');
 
+# The series again as its calendar app exports it, without that change:
+# the stored occurrence is gone, and the meeting is back at its time.
+($rc, $out, $err) = $t->civicctl('import', 'culture', $apart);
+is($rc, 0, 'the series without the moved occurrence imports') or diag($err);
+is_deeply(decode_json($out), { created => 0, updated => 1, unchanged => 2, deleted => 1 },
+          'the series updated, the occurrence the file no longer has deleted');
+$r = $t->get('/calendars/culture.json?start=2027-01-19&end=2027-01-20');
+my @items = map { [ $_->{id}, $_->{start_time} ] } @{ JSON::PP->new->decode($r->{content})->{data} };
+is_deeply(\@items, [ [ 'kuoro@example.org', '2027-01-19T17:00:00+02:00' ] ], 'that day shows the series once, at its own time');
+
+# Streamed (each changed occurrence right after its series): the same rule.
+my $streamed = $t->write_file('streamed.ics', join("\r\n", 'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:x',
+    'BEGIN:VEVENT', 'UID:kuoro@example.org', 'DTSTAMP:20260101T000000Z', 'DTSTART;TZID=Europe/Helsinki:20270105T170000',
+    'RRULE:FREQ=WEEKLY;COUNT=4', 'SUMMARY:Kuoro', 'END:VEVENT',
+    'BEGIN:VEVENT', 'UID:kuoro@example.org', 'DTSTAMP:20260101T000000Z',
+    'RECURRENCE-ID;TZID=Europe/Helsinki:20270126T170000', 'DTSTART;TZID=Europe/Helsinki:20270126T160000',
+    'SUMMARY:Kuoro aiemmin', 'END:VEVENT', 'END:VCALENDAR', ''));
+($rc, $out, $err) = $t->civicctl('import', 'culture', $streamed);
+is($rc, 0, 'a streamed series with another changed occurrence') or diag($err);
+is_deeply(decode_json($out), { created => 1, updated => 1, unchanged => 0, deleted => 1 },
+          'the new occurrence created, the series updated, the old occurrence deleted');
+($rc, $out) = $t->civicctl('export', 'culture');
+unlike($out, qr/UID:kuoro\@example\.org_20270112T170000/, 'the old occurrence is not exported');
+like($out, qr/EXDATE;TZID=Europe\/Helsinki:20270126T170000\r\n/, 'the series has only the new EXDATE');
+
 my $orphan = $t->write_file('orphan.ics', join("\r\n", 'BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:x',
     'BEGIN:VEVENT', 'UID:nobody@example.org', 'DTSTAMP:20260101T000000Z',
     'RECURRENCE-ID:20270119T170000Z', 'DTSTART:20270119T180000Z', 'SUMMARY:x', 'END:VEVENT', 'END:VCALENDAR', ''));

@@ -73,7 +73,7 @@ std::string write_counts_json(const WriteCounts& counts) {
   w.Uint64(counts.updated);
   w.Key("unchanged");
   w.Uint64(counts.unchanged);
-  if (counts.mode == WriteMode::replace) {
+  if (counts.mode == WriteMode::replace || counts.deleted > 0) {
     w.Key("deleted");
     w.Uint64(counts.deleted);
   }

@@ -19,7 +19,7 @@ struct WriteCounts {
   std::size_t updated = 0;
   std::size_t unchanged = 0;
   std::size_t deleted = 0;
-  WriteMode mode = WriteMode::upsert;  // "deleted" is answered for a replace
+  WriteMode mode = WriteMode::upsert;  // "deleted" is answered for a replace, or when some were
 };
 
 }  // namespace civic::calendar

@@ -183,6 +183,33 @@ Result<std::vector<std::string>> stored_ids_not_kept(const storage::Txn& txn, co
   return out;
 }
 
+// "20261215T180000" or "20261215": what ics_reader puts after a series' UID
+// and "_" to name a changed occurrence.
+bool is_occurrence_suffix(std::string_view s) {
+  auto digits = [](std::string_view d) { return std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; }); };
+  if (s.size() == 8) return digits(s);
+  return s.size() == 15 && s[8] == 'T' && digits(s.substr(0, 8)) && digits(s.substr(9));
+}
+
+// The stored changed occurrences of series `series_id` (events of their own,
+// "UID_20261215T180000") for which `keep` is false.
+Result<std::vector<std::string>> stored_occurrences_not_kept(const storage::Txn& txn, const storage::Databases& db,
+                                                             const CalendarConfig& cal, std::string_view series_id,
+                                                             const std::function<bool(std::string_view)>& keep) {
+  std::vector<std::string> out;
+  const std::string cal_prefix = storage::keys::name_prefix(cal.name);
+  std::string prefix = cal_prefix;
+  prefix.append(series_id).push_back('_');
+  auto st = storage::for_each_with_prefix(txn, db.events, prefix, [&](const storage::Entry& e) {
+    std::string_view rest = e.key.substr(cal_prefix.size());
+    auto id = storage::keys::take_name(rest);
+    if (id && is_occurrence_suffix(id->substr(series_id.size() + 1)) && !keep(*id)) out.emplace_back(*id);
+    return true;
+  });
+  if (!st) return st.error();
+  return out;
+}
+
 // Commits `txn` after writes to the calendar: its state touched, its old
 // tombstones purged.
 Status finish_write(storage::Txn& txn, const storage::Databases& db, const CalendarConfig& cal, std::int64_t now_us) {
@@ -197,7 +224,7 @@ Status finish_write(storage::Txn& txn, const storage::Databases& db, const Calen
 Result<WriteCounts> upsert_events(storage::Store& store, const CalendarConfig& cal,
                                            std::vector<Event>& events, std::int64_t now_us,
                                            std::vector<Upserted>* outcomes, unsigned render_threads,
-                                           WriteMode mode) {
+                                           WriteMode mode, const std::function<bool(std::string_view)>* in_file) {
   const auto& db = store.db();
   std::vector<std::uint32_t> incoming;  // the SEQUENCE each event came with
   incoming.reserve(events.size());
@@ -272,6 +299,21 @@ Result<WriteCounts> upsert_events(storage::Store& store, const CalendarConfig& c
     if (outcomes) outcomes->push_back(d.outcome);
   }
   counts.mode = mode;
+  if (in_file) {
+    // A series comes with all its changed occurrences: those stored that the
+    // file no longer has are gone (their times are the series' again).
+    for (const Event& e : events) {
+      if (!e.recurrence) continue;
+      auto stale = stored_occurrences_not_kept(*txn, db, cal, e.id, *in_file);
+      if (!stale) return stale.error();
+      for (const auto& id : *stale) {
+        auto deleted = put_tombstone(*txn, db, cal, id, now_us, &texts);
+        if (!deleted) return deleted.error();
+        if (*deleted) counts.deleted++;
+      }
+    }
+    if (counts.deleted > 0) changed = true;
+  }
   if (mode == WriteMode::replace) {
     std::unordered_map<std::string_view, std::size_t> held;
     for (std::size_t i = 0; i < events.size(); ++i) held.emplace(events[i].id, i);

@@ -35,11 +35,15 @@ namespace civic::calendar {
 // The records are rendered on `render_threads` threads (civicctl: one a
 // core; nginx: 1, in its thread pool), before LMDB's write lock is taken.
 // With WriteMode::replace, the live events of the calendar that `events`
-// does not hold are deleted in the same transaction.
+// does not hold are deleted in the same transaction. `in_file` (an .ics
+// import: the ids of its events): a series in `events` comes with all its
+// changed occurrences, so its stored ones ("UID_20261215T180000") that
+// `in_file` does not hold are deleted too.
 Result<WriteCounts> upsert_events(storage::Store& store, const CalendarConfig& calendar,
                                            std::vector<Event>& events, std::int64_t now_us,
                                            std::vector<Upserted>* outcomes = nullptr, unsigned render_threads = 1,
-                                           WriteMode mode = WriteMode::upsert);
+                                           WriteMode mode = WriteMode::upsert,
+                                           const std::function<bool(std::string_view)>* in_file = nullptr);
 
 // Deletes one event (it becomes a tombstone). False if there was no such event.
 Result<bool> delete_event(storage::Store& store, const CalendarConfig& calendar, std::string_view id,

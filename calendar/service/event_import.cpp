@@ -57,7 +57,8 @@ std::optional<FieldError> check_all(EventStream& events, ImportFormat format, Id
 // series is written again with an EXDATE for each, and each becomes its own
 // event, as if the file had held the series.
 std::optional<ImportOutcome> join_stored_series(storage::Store& store, const CalendarConfig& calendar,
-                                                std::vector<ChangedOccurrence>& apart, std::vector<Event>& events) {
+                                                std::vector<ChangedOccurrence>& apart, std::vector<Event>& events,
+                                                std::vector<std::string>& joined) {
   std::map<std::string, std::size_t> series_at;  // id -> index in events of the series read from the store
   auto txn = storage::Txn::begin_read(store.env());
   if (!txn) return ImportOutcome(txn.error());
@@ -78,6 +79,7 @@ std::optional<ImportOutcome> join_stored_series(storage::Store& store, const Cal
         return refuse("RECURRENCE-ID", "a changed occurrence of the series " + series_id +
                                            ", which is neither in this file nor a series of the calendar");
       events.push_back(std::move(series));
+      joined.push_back(series_id);
       at = series_at.emplace(series_id, events.size() - 1).first;
     }
     std::string error = detach_occurrence(events[at->second], c.event, c.recurrence_id);
@@ -106,11 +108,22 @@ ImportOutcome import_events(storage::Store& store, const CalendarConfig& calenda
                      ? events_from_ics(text, defaults, events, max_events, mode == WriteMode::upsert ? &apart : nullptr)
                      : events_from_json_array(text, defaults, events, max_events);
   if (refused) return std::move(*refused);
+  std::vector<std::string> joined;  // series read from the store for a changed occurrence
   if (!apart.empty()) {
-    if (auto failed = join_stored_series(store, calendar, apart, events)) return std::move(*failed);
+    if (auto failed = join_stored_series(store, calendar, apart, events, joined)) return std::move(*failed);
   }
   if (auto dup = first_duplicate_id(events)) return duplicate_id(events[*dup].id, *dup, format);
-  auto counts = upsert_events(store, calendar, events, now_us, nullptr, render_threads, mode);
+  IdSet ids;
+  for (const Event& e : events) ids.insert(e.id);
+  // A series in an .ics comes with its changed occurrences; one read from
+  // the store keeps those it has.
+  std::function<bool(std::string_view)> in_file = [&](std::string_view id) {
+    if (ids.contains(id)) return true;
+    return std::any_of(joined.begin(), joined.end(),
+                       [&](const std::string& s) { return id.size() > s.size() && id.starts_with(s) && id[s.size()] == '_'; });
+  };
+  auto counts = upsert_events(store, calendar, events, now_us, nullptr, render_threads, mode,
+                              format == ImportFormat::ics ? &in_file : nullptr);
   if (!counts) return counts.error();
   return *counts;
 }
@@ -136,12 +149,15 @@ StreamedImport import_streamed(storage::Store& store, const CalendarConfig& cale
   }
   WriteCounts total;
   std::vector<Event> batch;
+  std::function<bool(std::string_view)> in_file = [&](std::string_view id) { return ids.contains(id); };
   auto commit = [&]() -> std::optional<Error> {
-    auto counts = upsert_events(store, calendar, batch, now_us, nullptr, render_threads);
+    auto counts = upsert_events(store, calendar, batch, now_us, nullptr, render_threads, WriteMode::upsert,
+                                format == ImportFormat::ics ? &in_file : nullptr);
     if (!counts) return counts.error();
     total.created += counts->created;
     total.updated += counts->updated;
     total.unchanged += counts->unchanged;
+    total.deleted += counts->deleted;
     done.committed += batch.size();
     batch.clear();
     store.env().release_mapped_pages();  // what was written stays in the page cache, not in this process

@@ -12,6 +12,7 @@
 #include "module/calendar_conf.hpp"
 #include "module/guard.hpp"
 #include "module/module.hpp"
+#include "module/rerender_timer.hpp"
 #include "module/retention_timer.hpp"
 #include "module/source_timer.hpp"
 #include "calendar/query/feed_cache.hpp"
@@ -234,6 +235,7 @@ ngx_int_t init_process(ngx_cycle_t* cycle) noexcept {
     start_retention_timer(cycle, mc);
     start_delivery_timer(cycle, mc);
     start_source_timers(cycle, mc);
+    start_rerender_timer(cycle, mc);
   });
   return NGX_OK;
 }

@@ -16,6 +16,7 @@
 #include "calendar/query/plan.hpp"
 #include "calendar/query/select.hpp"
 #include "calendar/service/calendar_writer.hpp"
+#include "calendar/service/rerender.hpp"
 #include "storage/event_words.hpp"
 #include "storage/search_words.hpp"
 #include "storage/store_check.hpp"
@@ -279,6 +280,56 @@ void a_change_of_languages_falls_back_to_the_sort(void** state) {
   f.cal.languages = {"fi", "en"};
 }
 
+// The same change, then the background re-rendering (what nginx's workers
+// do, a slice at a time): every event in the new style, the name index
+// answering again, each event's content, SEQUENCE and last-modified time as
+// they were, the store whole.
+bool pending(Fixture& f) {
+  auto p = rerender_pending(*f.store, f.cal);
+  if (!p) fail_msg("%s", p.error().message().c_str());
+  return *p;
+}
+
+void re_rendering_after_a_change_of_languages(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  assert_true(pending(f));  // no record of progress yet
+  while (true) {
+    auto step = rerender_step(*f.store, f.cal, kNow, 1000);
+    if (!step) fail_msg("%s", step.error().message().c_str());
+    if (step->done) break;
+  }
+  assert_false(pending(f));
+  auto before = [&] {
+    auto txn = storage::Txn::begin_read(f.store->env());
+    auto v = storage::events::get(*txn, f.store->db(), f.cal.name, f.live.front());
+    return std::pair{v.value()->sequence, v.value()->modified_us};
+  }();
+  f.cal.languages = {"fi", "en", "sv"};
+  compare_name_pages(f, false);
+  assert_true(pending(f));
+  std::size_t rewritten = 0, steps = 0;
+  while (true) {
+    auto step = rerender_step(*f.store, f.cal, kNow, 70);  // slices of 70: progress kept between steps
+    if (!step) fail_msg("%s", step.error().message().c_str());
+    rewritten += step->rewritten;
+    ++steps;
+    if (step->done) break;
+  }
+  assert_int_equal(rewritten, f.live.size());
+  assert_true(steps >= f.live.size() / 70);
+  assert_false(pending(f));
+  auto again = rerender_step(*f.store, f.cal, kNow, 70);
+  assert_true(again.ok() && again->done && again->rewritten == 0);
+  compare_name_pages(f, true);
+  compare_text_queries(f, 30);
+  verify_store(f);
+  auto txn = storage::Txn::begin_read(f.store->env());
+  auto v = storage::events::get(*txn, f.store->db(), f.cal.name, f.live.front());
+  assert_int_equal(v.value()->sequence, before.first);
+  assert_true(v.value()->modified_us == before.second);
+  f.cal.languages = {"fi", "en"};
+}
+
 void words_are_letters_digits_and_marks(void**) {
   using storage::words_of;
   auto words = words_of("tervetuloa! konsertti (jazz)-ilta, 12.5. klo 18–20 e\xcc\x81t\xc3\xa9 straße");
@@ -356,6 +407,7 @@ int main() {
       cmocka_unit_test_setup_teardown(text_queries_agree_with_the_scan, setup, test::delete_fixture<Fixture>),
       cmocka_unit_test_setup_teardown(name_pages_agree_with_the_sort, setup, test::delete_fixture<Fixture>),
       cmocka_unit_test_setup_teardown(the_indexes_follow_changes, setup, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(re_rendering_after_a_change_of_languages, setup, test::delete_fixture<Fixture>),
       cmocka_unit_test_setup_teardown(a_change_of_languages_falls_back_to_the_sort, setup,
                                       test::delete_fixture<Fixture>),
       cmocka_unit_test_setup_teardown(a_text_without_words_is_refused, setup, test::delete_fixture<Fixture>),

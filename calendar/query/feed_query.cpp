@@ -8,6 +8,7 @@
 
 #include "calendar/model/civil_time.hpp"
 #include "calendar/model/event.hpp"
+#include "calendar/model/feed_window.hpp"
 #include "calendar/formats/ics_reader.hpp"
 #include "calendar/model/recurrence.hpp"
 #include "calendar/formats/text_fold.hpp"
@@ -269,6 +270,13 @@ bool set_lang(const ParseInput& in, FeedQuery& q, std::string& error) {
   return true;
 }
 
+// Linked Events' days=N: from the start of today, N days.
+bool set_days(const ParseInput& in, FeedQuery& q, std::string&) {
+  auto n = parse_int(in.value, 1, kMaxFeedWindowDays);
+  if (n) q.days = static_cast<int>(*n);
+  return n.has_value();
+}
+
 bool set_recurrence_id(const ParseInput& in, FeedQuery& q, std::string&) {
   q.recurrence_id = parse_iso8601(in.value);
   return q.recurrence_id.has_value();
@@ -292,6 +300,7 @@ constexpr Parameter kParameters[] = {
     {"page", set_page, ""},
     {"page_size", set_page_size, "must be a whole number from 1 to 100"},
     {"lang", set_lang, ""},
+    {"days", set_days, "must be a whole number of days from 1 to 3650"},
     {"recurrence_id", set_recurrence_id,
      "must be an ISO 8601 date or date-time, as an occurrence's start_time", true},
 };
@@ -322,6 +331,13 @@ std::optional<FieldError> parse_feed_query(std::string_view args, const Calendar
     if (p.set(ParseInput{param.name, param.value, cal, now}, q, error)) continue;
     if (error.empty()) error = p.date && year_out_of_range(param.value) ? years_message() : std::string(p.expected);
     return bad(param.name, std::move(error));
+  }
+  if (q.days) {
+    if (q.start || q.end) return bad("days", "cannot be used together with start or end");
+    FeedWindowRange range = feed_window_range(FeedWindow{0, *q.days}, cal.timezone, now);
+    q.start = range.start;
+    q.end = range.end;
+    q.time_basis = std::max(q.time_basis.value_or(range.today), range.today);
   }
   if (q.start && q.end && *q.end <= *q.start) return bad("end", "must be after start");
   if (q.start && !q.end) q.series_until = open_range_end(*q.start, cal, now, q.time_basis);

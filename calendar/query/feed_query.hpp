@@ -8,6 +8,8 @@
 //                       kOpenRangeYears after the later of start and today
 //                       Without either, an iCal, jCal or xCal feed is the
 //                       calendar's feed_window around today (apply_feed_window)
+//   days                N (Linked Events): today and the N-1 days after it, in
+//                       the calendar's zone; not with start or end
 //   keyword             any of (comma-separated)    keyword_AND  all of
 //   keyword!            none of                     location     any of (place ids)
 //   text                case-insensitive, in any language
@@ -60,6 +62,9 @@ struct FeedQuery {
   // The answer depends on when it is asked (today / now): the latest instant
   // the selection could have changed for that reason.
   std::optional<std::int64_t> time_basis;
+  // days=N (Linked Events): today and the N-1 days after it, as start and
+  // end say (set from it when parsed).
+  std::optional<int> days;
 
   bool has_window() const { return start || end; }
   // The end of the range for the occurrences of recurring events.

@@ -165,6 +165,25 @@ $doc = list('start=2026-03-01&end=2027-01-01&page_size=100');
 is($doc->{meta}{count}, 41, 'count counts occurrences: 36 of the series and 5 other events');
 is(scalar(grep { $_->{id} eq 'weekly' } @{ $doc->{data} }), 36, 'every occurrence once');
 
+# hide_recurring_children=true (Linked Events): a series once, as itself.
+$doc = list('start=2026-03-20&end=2026-04-05&hide_recurring_children=true');
+is($doc->{meta}{count}, 1, 'hide_recurring_children: the series once in a window of two occurrences');
+is($doc->{data}[0]{id}, 'weekly', 'the series');
+is($doc->{data}[0]{start_time}, '2026-03-12T18:00:00+02:00', 'with its own start');
+is($doc->{data}[0]{super_event}, undef, 'not an occurrence of anything');
+$doc = list('start=2026-03-01&end=2027-01-01&page_size=100&hide_recurring_children=true');
+is($doc->{meta}{count}, 6, 'the year: the series and the 5 other events, each once');
+is(scalar(grep { $_->{id} eq 'weekly' } @{ $doc->{data} }), 1, 'the series once');
+is(list('hide_recurring_children=false&start=2026-03-20&end=2026-04-05')->{meta}{count}, 2,
+   'hide_recurring_children=false: each occurrence');
+$doc = list('page_size=100&hide_recurring_children=true');
+my %once;
+$once{$_->{id}}++ for @{ $doc->{data} };
+ok(!grep({ $_ > 1 } values %once), 'without a range too, every event once');
+is($doc->{meta}{count}, scalar(keys %once), 'and counted once');
+$r = $t->get('/calendars/culture.json?hide_recurring_children=maybe');
+is($r->{status}, 400, 'hide_recurring_children=maybe is 400');
+
 $r = $t->get('/calendars/culture/events/weekly.json?recurrence_id=2026-04-02T18:00:00%2B03:00');
 is($r->{status}, 200, 'one occurrence by its recurrence_id');
 my $occ = decode_json($r->{content});

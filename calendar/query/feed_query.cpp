@@ -143,6 +143,7 @@ std::string FeedQuery::normalized() const {
   if (is_free) add("is_free", *is_free ? "1" : "0");
   if (modified_since_us) add("last_modified_since", std::to_string(*modified_since_us));
   if (show_deleted) add("show_deleted", "1");
+  if (hide_recurring_children) add("hide_recurring_children", "1");
   if (!sort.empty()) add("sort", sort);
   add("page", std::to_string(page));
   add("page_size", std::to_string(page_size));
@@ -270,6 +271,12 @@ bool set_lang(const ParseInput& in, FeedQuery& q, std::string& error) {
   return true;
 }
 
+bool set_hide_recurring_children(const ParseInput& in, FeedQuery& q, std::string&) {
+  auto b = parse_bool(in.value);
+  q.hide_recurring_children = b.value_or(false);
+  return b.has_value();
+}
+
 // Linked Events' days=N: from the start of today, N days.
 bool set_days(const ParseInput& in, FeedQuery& q, std::string&) {
   auto n = parse_int(in.value, 1, kMaxFeedWindowDays);
@@ -301,6 +308,7 @@ constexpr Parameter kParameters[] = {
     {"page_size", set_page_size, "must be a whole number from 1 to 100"},
     {"lang", set_lang, ""},
     {"days", set_days, "must be a whole number of days from 1 to 3650"},
+    {"hide_recurring_children", set_hide_recurring_children, "must be true or false"},
     {"recurrence_id", set_recurrence_id,
      "must be an ISO 8601 date or date-time, as an occurrence's start_time", true},
 };

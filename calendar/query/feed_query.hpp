@@ -10,6 +10,7 @@
 //                       calendar's feed_window around today (apply_feed_window)
 //   days                N (Linked Events): today and the N-1 days after it, in
 //                       the calendar's zone; not with start or end
+//   hide_recurring_children  true: the JSON list has a series once, as itself
 //   keyword             any of (comma-separated)    keyword_AND  all of
 //   keyword!            none of                     location     any of (place ids)
 //   text                case-insensitive, in any language
@@ -65,6 +66,9 @@ struct FeedQuery {
   // days=N (Linked Events): today and the N-1 days after it, as start and
   // end say (set from it when parsed).
   std::optional<int> days;
+  // hide_recurring_children=true (Linked Events): the JSON list has a series
+  // once, as the series, not each of its occurrences.
+  bool hide_recurring_children = false;
 
   bool has_window() const { return start || end; }
   // The end of the range for the occurrences of recurring events.

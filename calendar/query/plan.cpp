@@ -58,7 +58,7 @@ QueryPlan plan_feed(const FeedQuery& q) {
 
 QueryPlan plan_list(const FeedQuery& q) {
   QueryPlan p;
-  p.unit = Unit::occurrence;
+  p.unit = q.hide_recurring_children ? Unit::event : Unit::occurrence;
   p.order = order_of(q.sort);
   p.tombstones = q.show_deleted;
   p.offset = static_cast<std::size_t>(q.page - 1) * static_cast<std::size_t>(q.page_size);
@@ -74,7 +74,8 @@ QueryPlan plan_list(const FeedQuery& q) {
     p.walk = Walk::names;
   } else if (q.has_window()) {
     set_window(p, q);
-    p.page_from_index = p.order == Order::start && !has_filters(q) && !q.show_deleted && !q.modified_since_us;
+    p.page_from_index = p.order == Order::start && !has_filters(q) && !q.show_deleted && !q.modified_since_us &&
+                        p.unit == Unit::occurrence;  // the index counts occurrences
   } else if (q.modified_since_us) {
     p.walk = Walk::modified_since;
   }

@@ -1,6 +1,5 @@
 #include "module/rerender_timer.hpp"
 
-#include <ctime>
 #include <set>
 #include <string>
 #include <vector>
@@ -11,7 +10,6 @@
 #include "module/guard.hpp"
 #include "module/module.hpp"
 #include "module/pool_timer.hpp"
-#include "storage/source_state.hpp"
 
 namespace civic::module {
 
@@ -47,38 +45,15 @@ void rerender(Rerenderer& r) {
   r.error.clear();
   auto& store = worker_store();
   if (!store) return;
-  bool pending = false;
-  for (const auto* cal : r.calendars) {
-    auto p = calendar::rerender_pending(*store, *cal);
-    if (!p) {
-      r.error = "calendar \"" + cal->name + "\": " + p.error().message();
-      return;
-    }
-    pending = pending || *p;
-  }
-  if (!pending) return;  // the usual case: a read, no turn to claim
-  auto turn = storage::claim_turn(*store, "rerender_turn", static_cast<std::int64_t>(::time(nullptr)), 1);
-  if (!turn) {
-    r.error = turn.error().message();
-    return;
-  }
-  if (!*turn) {
-    r.busy = true;  // another worker's turn, or this one's again within the second
-    return;
-  }
-  for (const auto* cal : r.calendars) {
-    auto step = calendar::rerender_step(*store, *cal, calendar::now_micros(), kSlice);
-    if (!step) {
-      r.error = "calendar \"" + cal->name + "\": " + step.error().message();
-      return;
-    }
-    if (step->rewritten > 0) {
-      r.rewritten.emplace_back(cal->name, step->rewritten);
-      r.had_work.insert(cal->name);
-    }
-    if (!step->done) r.busy = true;
-    else if (r.had_work.erase(cal->name) > 0) r.finished.push_back(cal->name);
-  }
+  calendar::RerenderRound round = calendar::rerender_round(*store, r.calendars, calendar::now_micros(), kSlice);
+  r.error = std::move(round.error);
+  // Work left: soon again (this worker's turn comes back within a second,
+  // or another worker has it).
+  r.busy = round.pending && (!round.took_turn || round.done.size() < r.calendars.size());
+  for (auto& [name, n] : round.rewritten) r.had_work.insert(name);
+  r.rewritten = std::move(round.rewritten);
+  for (const auto& name : round.done)
+    if (r.had_work.erase(name) > 0) r.finished.push_back(name);
 }
 
 ngx_msec_t reported(Rerenderer& r) {

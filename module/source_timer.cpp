@@ -1,6 +1,5 @@
 #include "module/source_timer.hpp"
 
-#include <ctime>
 #include <deque>
 #include <string>
 
@@ -34,19 +33,10 @@ void follow(Follower& f) {
   f.ran = false;
   auto& store = worker_store();
   if (!store) return;
-  const auto& source = *f.calendar->source;
-  auto turn = calendar::claim_source_turn(*store, f.calendar->name, static_cast<std::int64_t>(::time(nullptr)),
-                                          source.interval_seconds);
-  if (!turn) {
-    f.ran = true;
-    f.run = {};
-    f.run.failed = true;
-    f.run.state.last_error = "claiming the turn: " + turn.error().message();
-    return;
-  }
-  if (!*turn) return;  // another worker has it
+  auto run = calendar::sync_source_if_due(*store, *f.calendar, delivery::http_get, calendar::now_micros());
+  if (!run) return;  // another worker has the turn
   f.ran = true;
-  f.run = calendar::sync_source(*store, *f.calendar, delivery::http_get, calendar::now_micros());
+  f.run = std::move(*run);
 }
 
 ngx_msec_t reported(Follower& f) {

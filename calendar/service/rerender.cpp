@@ -8,6 +8,7 @@
 #include "common/hash.hpp"
 #include "storage/event_store.hpp"
 #include "storage/keys.hpp"
+#include "storage/source_state.hpp"
 #include "storage/text_dictionary.hpp"
 
 namespace civic::calendar {
@@ -166,6 +167,37 @@ Result<RerenderStep> rerender_step(storage::Store& store, const CalendarConfig& 
   if (auto st = txn->commit(); !st) return st.error();
   step.done = progress.done;
   return step;
+}
+
+RerenderRound rerender_round(storage::Store& store, std::span<const CalendarConfig* const> calendars,
+                             std::int64_t now_us, std::size_t max_checked) {
+  RerenderRound round;
+  for (const auto* cal : calendars) {
+    auto p = rerender_pending(store, *cal);
+    if (!p) {
+      round.error = "calendar \"" + cal->name + "\": " + p.error().message();
+      return round;
+    }
+    round.pending = round.pending || *p;
+  }
+  if (!round.pending) return round;
+  auto turn = storage::claim_turn(store, "rerender_turn", now_us / 1000000, 1);
+  if (!turn) {
+    round.error = turn.error().message();
+    return round;
+  }
+  round.took_turn = *turn;
+  if (!round.took_turn) return round;  // another worker's turn, or this one's again within the second
+  for (const auto* cal : calendars) {
+    auto step = rerender_step(store, *cal, now_us, max_checked);
+    if (!step) {
+      round.error = "calendar \"" + cal->name + "\": " + step.error().message();
+      return round;
+    }
+    if (step->rewritten > 0) round.rewritten.emplace_back(cal->name, step->rewritten);
+    if (step->done) round.done.push_back(cal->name);
+  }
+  return round;
 }
 
 }  // namespace civic::calendar

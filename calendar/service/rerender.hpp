@@ -12,6 +12,10 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "calendar/model/calendar_config.hpp"
 #include "common/result.hpp"
@@ -32,5 +36,18 @@ Result<bool> rerender_pending(storage::Store& store, const CalendarConfig& calen
 // those of another style again, in one transaction.
 Result<RerenderStep> rerender_step(storage::Store& store, const CalendarConfig& calendar, std::int64_t now_us,
                                    std::size_t max_checked);
+
+// One round among nginx's workers: if any calendar has work (one read
+// each: the usual answer is no), claims the turn (one a second, one worker
+// at a time) and takes a step of `max_checked` events for each.
+struct RerenderRound {
+  bool pending = false;   // some calendar had work before the round
+  bool took_turn = false;
+  std::vector<std::pair<std::string, std::size_t>> rewritten;  // calendar, events written again
+  std::vector<std::string> done;                               // calendars with nothing more to do
+  std::string error;                                           // "" if none
+};
+RerenderRound rerender_round(storage::Store& store, std::span<const CalendarConfig* const> calendars,
+                             std::int64_t now_us, std::size_t max_checked);
 
 }  // namespace civic::calendar

@@ -93,11 +93,21 @@ SourceRun sync_source(storage::Store& store, const CalendarConfig& cal, const Fe
   return run;
 }
 
-Result<bool> claim_source_turn(storage::Store& store, std::string_view name, std::int64_t now, std::int64_t interval) {
+std::optional<SourceRun> sync_source_if_due(storage::Store& store, const CalendarConfig& cal, const Fetcher& fetch,
+                                            std::int64_t now_us) {
   std::string key = "source_turn";
   key.push_back('\0');
-  key.append(name);
-  return storage::claim_turn(store, key, now, interval);
+  key.append(cal.name);
+  auto turn = storage::claim_turn(store, key, now_us / 1000000, cal.source->interval_seconds);
+  if (!turn) {
+    SourceRun failed;
+    failed.failed = true;
+    failed.state.url = cal.source->url;
+    failed.state.last_error = "claiming the turn: " + turn.error().message();
+    return failed;
+  }
+  if (!*turn) return std::nullopt;
+  return sync_source(store, cal, fetch, now_us);
 }
 
 }  // namespace civic::calendar

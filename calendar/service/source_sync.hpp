@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "calendar/model/calendar_config.hpp"
@@ -36,9 +37,10 @@ struct SourceRun {
 SourceRun sync_source(storage::Store& store, const CalendarConfig& calendar, const Fetcher& fetch,
                       std::int64_t now_us);
 
-// The turn of calendar `name`'s source among the processes of the store
-// (see storage::claim_turn).
-Result<bool> claim_source_turn(storage::Store& store, std::string_view name, std::int64_t now,
-                               std::int64_t interval);
+// What nginx's workers run each interval: the calendar's turn among the
+// processes of the store is claimed (storage::claim_turn), and the one that
+// has it runs sync_source. nullopt: another process has the turn.
+std::optional<SourceRun> sync_source_if_due(storage::Store& store, const CalendarConfig& calendar,
+                                            const Fetcher& fetch, std::int64_t now_us);
 
 }  // namespace civic::calendar

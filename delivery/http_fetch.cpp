@@ -61,7 +61,7 @@ bool clean(std::string_view value) { return value.find_first_of(std::string_view
 HttpGot http_get(const HttpGet& request) {
   Transfer t;
   t.max_bytes = request.max_bytes;
-  if (!clean(request.if_none_match) || !clean(request.if_modified_since)) {
+  if (!clean(request.if_none_match) || !clean(request.if_modified_since) || !clean(request.accept)) {
     t.got.error = "a stored ETag or Last-Modified holds a line break";
     return t.got;
   }
@@ -75,6 +75,7 @@ HttpGot http_get(const HttpGet& request) {
     headers = curl_slist_append(headers, ("If-None-Match: " + request.if_none_match).c_str());
   if (!request.if_modified_since.empty())
     headers = curl_slist_append(headers, ("If-Modified-Since: " + request.if_modified_since).c_str());
+  if (!request.accept.empty()) headers = curl_slist_append(headers, ("Accept: " + request.accept).c_str());
   std::unique_ptr<curl_slist, void (*)(curl_slist*)> header_list(headers, curl_slist_free_all);
   char error[CURL_ERROR_SIZE] = {};
   CURL* c = easy.get();

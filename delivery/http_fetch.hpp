@@ -12,6 +12,7 @@ struct HttpGet {
   std::string url;            // http or https; up to 5 redirects are followed
   std::string if_none_match;  // the ETag of the last answer, "" if none
   std::string if_modified_since;  // its Last-Modified, "" if none
+  std::string accept;             // an Accept header, "" for none
   long timeout_ms = 30000;        // the whole exchange
   std::size_t max_bytes = 64u << 20;  // a longer body is an error
 };

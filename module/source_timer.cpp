@@ -44,13 +44,19 @@ ngx_msec_t reported(Follower& f) {
   if (f.ran && f.run.failed) {
     ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0, "civic_calendar \"%s\": source: %s (the events stay as they were)",
                   name.c_str(), f.run.state.last_error.c_str());
-  } else if (f.ran && f.run.changed) {
+  } else if (f.ran && (f.run.changed || f.run.state.last_run.skipped > 0)) {
     const auto& c = f.run.state.last_run;
     ngx_log_error(NGX_LOG_NOTICE, ngx_cycle->log, 0,
-                  "civic_calendar \"%s\": source: %uL created, %uL updated, %uL deleted", name.c_str(),
+                  "civic_calendar \"%s\": source: %uL created, %uL updated, %uL deleted%s", name.c_str(),
                   static_cast<uint64_t>(c.created), static_cast<uint64_t>(c.updated),
-                  static_cast<uint64_t>(c.deleted));
+                  static_cast<uint64_t>(c.deleted), f.run.more ? " (more to come)" : "");
+    if (c.skipped > 0)
+      ngx_log_error(NGX_LOG_WARN, ngx_cycle->log, 0,
+                    "civic_calendar \"%s\": source: %uL items skipped as malformed, the last: %s", name.c_str(),
+                    static_cast<uint64_t>(c.skipped), f.run.state.last_skip.c_str());
   }
+  // A followed list with pages left goes on at once (the turn was given back).
+  if (f.ran && f.run.more) return 1000;
   return static_cast<ngx_msec_t>(f.calendar->source->interval_seconds) * 1000;
 }
 

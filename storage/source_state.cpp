@@ -6,7 +6,7 @@ namespace civic::storage {
 
 namespace {
 
-constexpr std::uint8_t kFormat = 1;
+constexpr std::uint8_t kFormat = 2;
 
 std::string state_key(std::string_view cal) {
   std::string key = "source";
@@ -34,6 +34,11 @@ void put_counts(std::string& out, const SourceCounts& c) {
   keys::append_u64(out, c.deleted);
 }
 
+void put_skipped(std::string& out, const SourceState& s) {
+  keys::append_u64(out, s.last_run.skipped);
+  keys::append_u64(out, s.total.skipped);
+}
+
 bool take_counts(std::string_view& in, SourceCounts& c) {
   auto a = keys::take_u64(in), b = keys::take_u64(in), d = keys::take_u64(in);
   if (!a || !b || !d) return false;
@@ -49,7 +54,8 @@ Result<std::optional<SourceState>> read_source_state(const Txn& txn, const Datab
   if (!value.value()) return std::optional<SourceState>{};
   std::string_view in = **value;
   SourceState s;
-  bool ok = !in.empty() && static_cast<std::uint8_t>(in.front()) == kFormat;
+  const auto format = in.empty() ? 0 : static_cast<std::uint8_t>(in.front());
+  bool ok = format == 1 || format == kFormat;
   if (ok) in.remove_prefix(1);
   auto url = ok ? take_text(in) : std::nullopt;
   auto etag = url ? take_text(in) : std::nullopt;
@@ -60,6 +66,27 @@ Result<std::optional<SourceState>> read_source_state(const Txn& txn, const Datab
   auto error = change ? take_text(in) : std::nullopt;
   ok = error && take_counts(in, s.last_run) && take_counts(in, s.total);
   auto runs = ok ? keys::take_u64(in) : std::nullopt;
+  if (runs && format == kFormat) {
+    auto since = take_text(in);
+    auto next = since ? take_text(in) : std::nullopt;
+    auto caught_up = next ? keys::take_u64(in) : std::nullopt;
+    auto newest = caught_up ? keys::take_i64(in) : std::nullopt;
+    auto pages = newest ? keys::take_u64(in) : std::nullopt;
+    auto skip = pages ? take_text(in) : std::nullopt;
+    auto last_skipped = skip ? keys::take_u64(in) : std::nullopt;
+    auto total_skipped = last_skipped ? keys::take_u64(in) : std::nullopt;
+    if (!total_skipped) runs.reset();
+    else {
+      s.since = std::move(*since);
+      s.next_url = std::move(*next);
+      s.caught_up = *caught_up != 0;
+      s.newest_modified_us = *newest;
+      s.pages = *pages;
+      s.last_skip = std::move(*skip);
+      s.last_run.skipped = *last_skipped;
+      s.total.skipped = *total_skipped;
+    }
+  }
   if (!runs || !in.empty())
     return Error(Error::kCorrupt, "read the source state of calendar " + std::string(cal), "malformed value");
   s.url = std::move(*url);
@@ -85,6 +112,13 @@ Status write_source_state(Txn& txn, const Databases& db, std::string_view cal, c
   put_counts(v, s.last_run);
   put_counts(v, s.total);
   keys::append_u64(v, s.runs);
+  put_text(v, s.since);
+  put_text(v, s.next_url);
+  keys::append_u64(v, s.caught_up ? 1 : 0);
+  keys::append_i64(v, s.newest_modified_us);
+  keys::append_u64(v, s.pages);
+  put_text(v, s.last_skip);
+  put_skipped(v, s);
   return txn.put(db.meta, state_key(cal), v);
 }
 
@@ -114,6 +148,15 @@ Result<bool> claim_turn(Store& store, std::string_view key, std::int64_t now, st
   if (auto st = txn->put(store.db().meta, key, next); !st) return st.error();
   if (auto st = txn->commit(); !st) return st.error();
   return true;
+}
+
+Status release_turn(Store& store, std::string_view key) {
+  auto txn = Txn::begin_write(store.env());
+  if (!txn) return txn.error();
+  std::string now;
+  keys::append_i64(now, 0);
+  if (auto st = txn->put(store.db().meta, key, now); !st) return st;
+  return txn->commit();
 }
 
 }  // namespace civic::storage

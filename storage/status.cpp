@@ -208,6 +208,8 @@ std::string render_status_json(const StoreStatus& status, long pid) {
     w.Uint64(c.updated);
     w.Key("deleted");
     w.Uint64(c.deleted);
+    w.Key("skipped");
+    w.Uint64(c.skipped);
     w.EndObject();
   };
   w.Key("calendars");
@@ -240,6 +242,24 @@ std::string render_status_json(const StoreStatus& status, long pid) {
       else text(s.last_error);
       source_counts("last_run", s.last_run);
       source_counts("total", s.total);
+      if (s.pages > 0) {
+        // A followed list (calendar/service/source_follow.hpp): where it stands.
+        w.Key("pages");
+        w.Uint64(s.pages);
+        w.Key("caught_up");
+        w.Bool(s.caught_up);
+        w.Key("since");
+        if (s.since.empty()) w.Null();
+        else text(s.since);
+        w.Key("newest_modified_time");
+        time(s.newest_modified_us / 1000000);
+        w.Key("lag_seconds");  // now minus the newest change seen
+        if (s.newest_modified_us) w.Int64(std::max<std::int64_t>(0, status.now - s.newest_modified_us / 1000000));
+        else w.Null();
+        w.Key("last_skipped");
+        if (s.last_skip.empty()) w.Null();
+        else text(s.last_skip);
+      }
       w.EndObject();
     }
     w.EndObject();

@@ -130,7 +130,8 @@ like($err, qr/fetching \Q$url\E/, 'saying what it fetched');
 is($t->get('/calendars/library.ics')->{content}, $before, 'the feed is still as before');
 
 # ---- configuration errors, as nginx -t gives them
-for my $case ([ 'source linkedevents https://api.example.fi/v1/event/;', qr/"source linkedevents" is not supported yet/ ],
+for my $case ([ 'source linkedevents https://api.example.fi/v1/event/?page=2;', qr/has a query; give the API's filters as query=/ ],
+              [ 'source linkedevents https://api.example.fi/v1/event/ query="sort=name";', qr/sets a parameter the follower sets itself/ ],
               [ 'source ics ftp://example.fi/c.ics;', qr/is not an http: or https: URL/ ],
               [ "source ics $url interval=1s;", qr/interval=1s is not a time between 10s and 7d/ ],
               [ "source ics $url colour=red;", qr/"colour=red" is not interval=TIME or timeout=TIME/ ]) {

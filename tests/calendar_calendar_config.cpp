@@ -167,11 +167,29 @@ void a_source(void**) {
   assert_string_equal(back.source->url.c_str(), "https://example.fi/c.ics");
   assert_int_equal(back.source->interval_seconds, 300);
   assert_int_equal(back.source->timeout_seconds, 20);
+  {
+    EventSource le;
+    std::vector<std::string_view> words = {"linkedevents", "https://api.example.fi/v1/event/",
+                                           "query=\"publisher=ahjo:00001&division=helsinki\""};
+    assert_string_equal(parse_event_source(words, le).c_str(), "");
+    assert_int_equal(le.kind, SourceKind::linkedevents);
+    assert_int_equal(le.interval_seconds, 300);  // Linked Events' default: 5m
+    assert_string_equal(le.query.c_str(), "publisher=ahjo:00001&division=helsinki");
+    EventSource read;
+    assert_true(read_event_source(format_event_source(le), read));
+    assert_int_equal(read.kind, SourceKind::linkedevents);
+    assert_string_equal(read.query.c_str(), le.query.c_str());
+  }
 
   assert_true(line_says({}, {"source", "ics", "http://example.fi/c.ics"}, ""));
   assert_true(line_says({}, {"source", "ics"}, "takes a kind and a URL"));
-  assert_true(line_says({}, {"source", "linkedevents", "https://api.example.fi/v1/event/"}, "not supported yet"));
-  assert_true(line_says({}, {"source", "civic", "https://primary.example.fi/calendars/c.json"}, "not supported yet"));
+  assert_true(line_says({}, {"source", "linkedevents", "https://api.example.fi/v1/event/"}, ""));
+  assert_true(line_says({}, {"source", "civic", "https://primary.example.fi/calendars/c.json"}, ""));
+  assert_true(line_says({}, {"source", "linkedevents", "https://x/v1/event/", "query=\"publisher=a:1&x=y\""}, ""));
+  assert_true(line_says({}, {"source", "linkedevents", "https://x/v1/event/", "query=page=2"}, "sets a parameter"));
+  assert_true(line_says({}, {"source", "linkedevents", "https://x/v1/event/?publisher=a:1"}, "has a query"));
+  assert_true(line_says({}, {"source", "linkedevents", "https://x/v1/event/", "query="}, "is not a URL query"));
+  assert_true(line_says({}, {"source", "civic", "https://x/c.json", "query=a=b"}, "is not interval=TIME or timeout=TIME"));
   assert_true(line_says({}, {"source", "caldav", "https://example.fi/"}, "\"caldav\" is not a kind of source"));
   assert_true(line_says({}, {"source", "ics", "file:///etc/passwd"}, "is not an http: or https: URL"));
   assert_true(line_says({}, {"source", "ics", "https://"}, "is not an http: or https: URL"));

@@ -523,13 +523,27 @@ int cmd_sync(const Options& opt) {
   if (!calendar) return fail(error);
   if (!calendar->source) return fail("calendar \"" + calendar->name + "\" follows no source (see \"source\" in docs/calendars.md)");
   if (auto st = civic::delivery::global_init(); !st) return fail(st.error().message());
-  cal::SourceRun run = cal::sync_source(*store, *calendar, civic::delivery::http_get, cal::now_micros());
-  if (run.failed) return fail("calendar \"" + calendar->name + "\": " + run.state.last_error + " (the events stay as they were)");
-  const auto& c = run.state.last_run;
-  std::printf("{\"source\":\"%s\",\"not_modified\":%s,\"created\":%llu,\"updated\":%llu,\"deleted\":%llu}\n",
+  // A followed list is read in runs of a few pages (as nginx's workers do);
+  // here they follow each other until the list's end.
+  cal::SourceRun run;
+  civic::storage::SourceCounts c;
+  do {
+    run = cal::sync_source(*store, *calendar, civic::delivery::http_get, cal::now_micros());
+    if (run.failed)
+      return fail("calendar \"" + calendar->name + "\": " + run.state.last_error + " (the events stay as they were" +
+                  (c.created + c.updated + c.deleted > 0 ? "; the pages before are written" : "") + ")");
+    const auto& r = run.state.last_run;
+    c.created += r.created;
+    c.updated += r.updated;
+    c.deleted += r.deleted;
+    c.skipped += r.skipped;
+  } while (run.more);
+  std::printf("{\"source\":\"%s\",\"not_modified\":%s,\"created\":%llu,\"updated\":%llu,\"deleted\":%llu,"
+              "\"skipped\":%llu}\n",
               calendar->source->url.c_str(), run.not_modified ? "true" : "false",
               static_cast<unsigned long long>(c.created), static_cast<unsigned long long>(c.updated),
-              static_cast<unsigned long long>(c.deleted));
+              static_cast<unsigned long long>(c.deleted), static_cast<unsigned long long>(c.skipped));
+  if (c.skipped > 0) std::fprintf(stderr, "civicctl: skipped items, the last: %s\n", run.state.last_skip.c_str());
   return 0;
 }
 

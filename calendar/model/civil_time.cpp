@@ -108,7 +108,12 @@ std::optional<IsoTime> parse_iso8601_years(std::string_view s, bool any_year) {
     pos += 3;
     if (pos < s.size() && (s[pos] == '.' || s[pos] == ',')) {
       std::size_t start = ++pos;
-      while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') ++pos;
+      int scale = 100000;
+      while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+        out.micros += (s[pos] - '0') * scale;
+        scale /= 10;
+        ++pos;
+      }
       if (pos == start || pos - start > 9) return std::nullopt;
     }
   }

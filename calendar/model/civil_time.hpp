@@ -41,10 +41,12 @@ struct IsoTime {
   CivilTime civil;
   bool date_only = false;
   std::optional<int> offset_seconds;  // from "Z" or "+02:00"; nullopt: local time
+  int micros = 0;                     // the fraction of a second, to the microsecond
 };
 
 // "2026-12-24", "2026-12-05T18:00", "2026-12-05T18:00:00", with optional
-// fraction of a second (dropped), "Z" or "+02:00" / "+0200" / "+02".
+// fraction of a second (to the microsecond in `micros`, the rest dropped),
+// "Z" or "+02:00" / "+0200" / "+02".
 std::optional<IsoTime> parse_iso8601(std::string_view text);
 
 // True if parse_iso8601 refused `text` only for its year, outside kMinYear to

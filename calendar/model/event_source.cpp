@@ -1,6 +1,7 @@
 #include "calendar/model/event_source.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <vector>
 
 #include "common/quantity.hpp"
@@ -26,21 +27,61 @@ std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 std::string_view source_kind_name(SourceKind kind) {
   switch (kind) {
     case SourceKind::ics: return "ics";
+    case SourceKind::linkedevents: return "linkedevents";
+    case SourceKind::civic: return "civic";
   }
   return "ics";
 }
+
+namespace {
+
+std::optional<SourceKind> kind_named(std::string_view name) {
+  for (SourceKind k : {SourceKind::ics, SourceKind::linkedevents, SourceKind::civic})
+    if (source_kind_name(k) == name) return k;
+  return std::nullopt;
+}
+
+// A query as a URL carries it: no spaces, quotes, '#' or control characters.
+bool is_query(std::string_view q) {
+  return !q.empty() && q.size() <= 2048 && q.front() != '&' && q.front() != '?' &&
+         std::none_of(q.begin(), q.end(), [](char c) {
+           auto u = static_cast<unsigned char>(c);
+           return u <= 0x20 || u == 0x7f || c == '"' || c == '\\' || c == '#';
+         });
+}
+
+// Parameters the follower sets itself: a query may not give them.
+bool follower_sets(std::string_view query) {
+  static constexpr std::string_view kOwn[] = {"page", "page_size", "sort", "last_modified_since", "show_deleted",
+                                              "include", "format"};
+  std::size_t start = 0;
+  while (start <= query.size()) {
+    std::size_t end = std::min(query.find('&', start), query.size());
+    std::string_view pair = query.substr(start, end - start);
+    std::string_view name = pair.substr(0, pair.find('='));
+    if (std::find(std::begin(kOwn), std::end(kOwn), name) != std::end(kOwn)) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+}  // namespace
 
 std::string parse_event_source(std::span<const std::string_view> words, EventSource& out) {
   if (words.size() < 2)
     return "\"source\" takes a kind and a URL: source ics https://example.org/calendar.ics [interval=15m] "
            "[timeout=30s]";
   EventSource s;
-  if (words[0] == "linkedevents" || words[0] == "civic")
-    return "\"source " + std::string(words[0]) + "\" is not supported yet; this civic follows \"source ics\"";
-  if (words[0] != "ics") return "\"source\": " + quoted(words[0]) + " is not a kind of source (ics)";
+  auto kind = kind_named(words[0]);
+  if (!kind) return "\"source\": " + quoted(words[0]) + " is not a kind of source (ics, linkedevents or civic)";
+  s.kind = *kind;
   if (!is_http_url(words[1])) return "\"source\": " + quoted(words[1]) + " is not an http: or https: URL";
+  if (s.kind != SourceKind::ics && words[1].find('?') != std::string_view::npos)
+    return "\"source\": " + quoted(words[1]) + " has a query; give the API's filters as query=\"...\"";
   s.url = words[1];
-  bool have_interval = false, have_timeout = false;
+  if (s.kind == SourceKind::linkedevents) s.interval_seconds = 5 * 60;
+  if (s.kind == SourceKind::civic) s.interval_seconds = 30;
+  bool have_interval = false, have_timeout = false, have_query = false;
   for (auto word : words.subspan(2)) {
     std::size_t eq = word.find('=');
     std::string_view name = word.substr(0, eq);
@@ -55,8 +96,20 @@ std::string parse_event_source(std::span<const std::string_view> words, EventSou
       if (s.timeout_seconds < 1 || s.timeout_seconds > kMaxSourceTimeout)
         return "\"source\": timeout=" + std::string(value) + " is not a time between 1s and 10m (such as 30s)";
       have_timeout = true;
+    } else if (name == "query" && !have_query && s.kind == SourceKind::linkedevents && eq != std::string_view::npos) {
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+      if (!is_query(value))
+        return "\"source\": query=" + std::string(value) +
+               " is not a URL query such as query=\"publisher=ahjo:00001&division=helsinki\"";
+      if (follower_sets(value))
+        return "\"source\": query=" + std::string(value) +
+               " sets a parameter the follower sets itself (page, page_size, sort, last_modified_since, "
+               "show_deleted, include, format)";
+      s.query = value;
+      have_query = true;
     } else {
-      return "\"source\": " + quoted(word) + " is not interval=TIME or timeout=TIME (each at most once)";
+      return "\"source\": " + quoted(word) + " is not interval=TIME or timeout=TIME" +
+             (s.kind == SourceKind::linkedevents ? " or query=\"...\"" : "") + " (each at most once)";
     }
   }
   out = std::move(s);
@@ -64,8 +117,10 @@ std::string parse_event_source(std::span<const std::string_view> words, EventSou
 }
 
 std::string format_event_source(const EventSource& s) {
-  return std::string(source_kind_name(s.kind)) + " " + s.url + " " + std::to_string(s.interval_seconds) + " " +
-         std::to_string(s.timeout_seconds);
+  std::string out = std::string(source_kind_name(s.kind)) + " " + s.url + " " + std::to_string(s.interval_seconds) +
+                    " " + std::to_string(s.timeout_seconds);
+  if (!s.query.empty()) out += " " + s.query;
+  return out;
 }
 
 bool read_event_source(std::string_view text, EventSource& out) {
@@ -77,8 +132,11 @@ bool read_event_source(std::string_view text, EventSource& out) {
     parts.push_back(text.substr(start, end - start));
     start = end + 1;
   }
-  if (parts.size() != 4 || parts[0] != "ics") return false;
+  auto kind = parts.empty() ? std::nullopt : kind_named(parts[0]);
+  if ((parts.size() != 4 && parts.size() != 5) || !kind) return false;
   EventSource s;
+  s.kind = *kind;
+  if (parts.size() == 5) s.query = parts[4];
   s.url = parts[1];
   s.interval_seconds = parse_duration(std::string(parts[2]) + "s");
   s.timeout_seconds = parse_duration(std::string(parts[3]) + "s");

@@ -236,7 +236,7 @@ bool set_modified_since(const ParseInput& in, FeedQuery& q, std::string&) {
   if (!iso) return false;
   std::int64_t s = iso->offset_seconds ? seconds_from_civil(iso->civil) - *iso->offset_seconds
                                        : local_to_utc(iso->civil, in.cal.timezone);
-  q.modified_since_us = s * 1000000;
+  q.modified_since_us = s * 1000000 + iso->micros;
   return true;
 }
 

@@ -61,8 +61,13 @@ struct Decision {
 // Decides for `e` (which arrived with SEQUENCE `incoming`) against `txn`,
 // sets its server fields, and (with `render`) renders its record unless it
 // is unchanged.
+//
+// With `mirror` (a replica of another civic), the event keeps the SEQUENCE,
+// created and modified times it came with, and is unchanged only if those
+// are the stored ones too.
 Result<Decision> decide(const storage::Txn& txn, const storage::Databases& db, const CalendarConfig& cal,
-                                 Event& e, std::uint32_t incoming, std::int64_t now_us, bool render = true) {
+                                 Event& e, std::uint32_t incoming, std::int64_t now_us, bool render = true,
+                                 bool mirror = false) {
   Decision d;
   std::string canonical = canonical_json(e);
   std::optional<std::uint32_t> old_sequence;
@@ -78,7 +83,9 @@ Result<Decision> decide(const storage::Txn& txn, const storage::Databases& db, c
     old_modified = v.modified_us;
     old_live = !v.deleted();
     std::string buffer;
-    if (old_live && v.model_json(buffer) == std::optional<std::string_view>(canonical)) {
+    bool same_fields = !mirror || (v.sequence == incoming && v.created_us == e.created_us &&
+                                   v.modified_us == e.modified_us);
+    if (old_live && same_fields && v.model_json(buffer) == std::optional<std::string_view>(canonical)) {
       e.sequence = v.sequence;
       e.created_us = v.created_us;
       e.modified_us = v.modified_us;
@@ -86,9 +93,13 @@ Result<Decision> decide(const storage::Txn& txn, const storage::Databases& db, c
       return d;
     }
   }
-  e.sequence = old_sequence ? std::max(next_sequence(*old_sequence), incoming) : incoming;
-  e.created_us = old_sequence ? old_created : now_us;
-  e.modified_us = std::max(now_us, old_modified + 1);
+  if (mirror) {
+    e.sequence = incoming;
+  } else {
+    e.sequence = old_sequence ? std::max(next_sequence(*old_sequence), incoming) : incoming;
+    e.created_us = old_sequence ? old_created : now_us;
+    e.modified_us = std::max(now_us, old_modified + 1);
+  }
   e.deleted = false;
   d.outcome = old_live ? Upserted::updated : Upserted::created;
   if (render) d.record = make_record(e, cal, now_us);
@@ -146,8 +157,10 @@ Result<std::uint64_t> calendar_version(const storage::Txn& txn, const storage::D
 }
 
 // Makes the live event `id` a tombstone in `txn`; false if it is not live.
+// `modified_us`: the time the deletion came with (a replica's), else now.
 Result<bool> put_tombstone(storage::Txn& txn, const storage::Databases& db, const CalendarConfig& cal,
-                           std::string_view id, std::int64_t now_us, ev::TextIndexChanges* texts) {
+                           std::string_view id, std::int64_t now_us, ev::TextIndexChanges* texts,
+                           std::optional<std::int64_t> modified_us = std::nullopt) {
   Event e;
   {
     auto old = ev::get(txn, db, cal.name, id);
@@ -157,7 +170,7 @@ Result<bool> put_tombstone(storage::Txn& txn, const storage::Databases& db, cons
       return Error(Error::kCorrupt, "read event " + std::string(id), "the stored event is damaged");
   }
   e.sequence = next_sequence(e.sequence);
-  e.modified_us = std::max(now_us, e.modified_us + 1);
+  e.modified_us = modified_us ? *modified_us : std::max(now_us, e.modified_us + 1);
   e.deleted = true;
   if (auto st = ev::put(txn, db, cal.name, make_record(e, cal, now_us), nullptr, texts); !st) return st.error();
   return true;
@@ -219,13 +232,19 @@ Status finish_write(storage::Txn& txn, const storage::Databases& db, const Calen
   return txn.commit();
 }
 
-}  // namespace
+// What a followed page adds to a batch (write_followed).
+struct FollowedParts {
+  const std::vector<FollowedDeletion>& deletions;
+  bool mirror;
+  const std::function<Status(storage::Txn&, const WriteCounts&)>& also;
+};
 
-Result<WriteCounts> upsert_events(storage::Store& store, const CalendarConfig& cal,
-                                           std::vector<Event>& events, std::int64_t now_us,
-                                           std::vector<Upserted>* outcomes, unsigned render_threads,
-                                           WriteMode mode, const std::function<bool(std::string_view)>* in_file) {
+Result<WriteCounts> write_batch(storage::Store& store, const CalendarConfig& cal, std::vector<Event>& events,
+                                std::int64_t now_us, std::vector<Upserted>* outcomes, unsigned render_threads,
+                                WriteMode mode, const std::function<bool(std::string_view)>* in_file,
+                                const FollowedParts* followed) {
   const auto& db = store.db();
+  const bool mirror = followed && followed->mirror;
   std::vector<std::uint32_t> incoming;  // the SEQUENCE each event came with
   incoming.reserve(events.size());
   for (const Event& e : events) incoming.push_back(e.sequence);
@@ -257,7 +276,7 @@ Result<WriteCounts> upsert_events(storage::Store& store, const CalendarConfig& c
     for (std::size_t from = 0; from < events.size() && bytes < kPreparedBytes; from += kChunk) {
       std::size_t to = std::min(events.size(), from + kChunk);
       for (std::size_t i = from; i < to; ++i) {
-        auto d = decide(*snapshot, db, cal, events[i], incoming[i], now_us, false);
+        auto d = decide(*snapshot, db, cal, events[i], incoming[i], now_us, false, mirror);
         if (!d) return d.error();
         prepared.push_back(std::move(*d));
       }
@@ -282,7 +301,7 @@ Result<WriteCounts> upsert_events(storage::Store& store, const CalendarConfig& c
     if (i < prepared.size()) {
       d = std::move(prepared[i]);
     } else {
-      auto decided = decide(*txn, db, cal, events[i], incoming[i], now_us);
+      auto decided = decide(*txn, db, cal, events[i], incoming[i], now_us, true, mirror);
       if (!decided) return decided.error();
       d = std::move(*decided);
     }
@@ -326,11 +345,38 @@ Result<WriteCounts> upsert_events(storage::Store& store, const CalendarConfig& c
     }
     if (counts.deleted > 0) changed = true;
   }
+  if (followed) {
+    for (const auto& gone : followed->deletions) {
+      auto deleted = put_tombstone(*txn, db, cal, gone.id, now_us, &texts,
+                                   mirror ? std::optional<std::int64_t>(gone.modified_us) : std::nullopt);
+      if (!deleted) return deleted.error();
+      if (*deleted) counts.deleted++, changed = true;
+    }
+    if (followed->also)
+      if (auto st = followed->also(*txn, counts); !st) return st.error();
+  }
   if (changed) {
     if (auto st = texts.apply(*txn, db); !st) return st.error();
     if (auto st = finish_write(*txn, db, cal, now_us); !st) return st.error();
+  } else if (followed) {
+    if (auto st = txn->commit(); !st) return st.error();
   }
   return counts;
+}
+
+}  // namespace
+
+Result<WriteCounts> upsert_events(storage::Store& store, const CalendarConfig& cal, std::vector<Event>& events,
+                                  std::int64_t now_us, std::vector<Upserted>* outcomes, unsigned render_threads,
+                                  WriteMode mode, const std::function<bool(std::string_view)>* in_file) {
+  return write_batch(store, cal, events, now_us, outcomes, render_threads, mode, in_file, nullptr);
+}
+
+Result<WriteCounts> write_followed(storage::Store& store, const CalendarConfig& cal, std::vector<Event>& events,
+                                   const std::vector<FollowedDeletion>& deletions, bool mirror,
+                                   const std::function<Status(storage::Txn&, const WriteCounts&)>& also, std::int64_t now_us) {
+  FollowedParts parts{deletions, mirror, also};
+  return write_batch(store, cal, events, now_us, nullptr, 1, WriteMode::upsert, nullptr, &parts);
 }
 
 Result<bool> delete_event(storage::Store& store, const CalendarConfig& cal, std::string_view id,

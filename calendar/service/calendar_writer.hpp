@@ -26,6 +26,7 @@
 #include "calendar/model/event.hpp"
 #include "calendar/model/write_counts.hpp"
 #include "common/result.hpp"
+#include "storage/lmdb.hpp"
 #include "storage/store.hpp"
 
 namespace civic::calendar {
@@ -44,6 +45,22 @@ Result<WriteCounts> upsert_events(storage::Store& store, const CalendarConfig& c
                                            std::vector<Upserted>* outcomes = nullptr, unsigned render_threads = 1,
                                            WriteMode mode = WriteMode::upsert,
                                            const std::function<bool(std::string_view)>* in_file = nullptr);
+
+// A followed source's deletion (calendar/service/source_follow.hpp): the id,
+// and the time the source deleted it (kept by a mirror).
+struct FollowedDeletion {
+  std::string id;
+  std::int64_t modified_us = 0;
+};
+
+// One page of a followed source, in one transaction with `also` (the
+// follower's position), which is committed even when no event changed.
+// `deletions` not held are passed over. With `mirror` (a replica of another
+// civic) events and deletions keep the SEQUENCE, created and modified times
+// they came with, so that the replica renders the primary's bytes.
+Result<WriteCounts> write_followed(storage::Store& store, const CalendarConfig& calendar, std::vector<Event>& events,
+                                   const std::vector<FollowedDeletion>& deletions, bool mirror,
+                                   const std::function<Status(storage::Txn&, const WriteCounts&)>& also, std::int64_t now_us);
 
 // Deletes one event (it becomes a tombstone). False if there was no such event.
 Result<bool> delete_event(storage::Store& store, const CalendarConfig& calendar, std::string_view id,

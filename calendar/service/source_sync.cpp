@@ -1,6 +1,7 @@
 #include "calendar/service/source_sync.hpp"
 
 #include "calendar/service/event_import.hpp"
+#include "calendar/service/source_follow.hpp"
 
 namespace civic::calendar {
 
@@ -14,19 +15,25 @@ std::string describe(const FieldError& e) {
   return "the file was refused: " + where + e.message;
 }
 
-Result<storage::SourceState> stored_state(storage::Store& store, const CalendarConfig& cal) {
+}  // namespace
+
+Result<storage::SourceState> source_state_for(storage::Store& store, const CalendarConfig& cal) {
   auto txn = storage::Txn::begin_read(store.env());
   if (!txn) return txn.error();
   auto state = storage::read_source_state(*txn, store.db(), cal.name);
   if (!state) return state.error();
   storage::SourceState s = state.value() ? std::move(**state) : storage::SourceState{};
-  if (s.url != cal.source->url) {
-    // Another source: its validators and counts start afresh.
+  // Another source: its validators, position and counts start afresh.
+  std::string url = cal.source->url;
+  if (!cal.source->query.empty()) url += "?" + cal.source->query;
+  if (s.url != url) {
     s = storage::SourceState{};
-    s.url = cal.source->url;
+    s.url = std::move(url);
   }
   return s;
 }
+
+namespace {
 
 Status store_state(storage::Store& store, const CalendarConfig& cal, const storage::SourceState& s) {
   auto txn = storage::Txn::begin_write(store.env());
@@ -38,8 +45,9 @@ Status store_state(storage::Store& store, const CalendarConfig& cal, const stora
 }  // namespace
 
 SourceRun sync_source(storage::Store& store, const CalendarConfig& cal, const Fetcher& fetch, std::int64_t now_us) {
+  if (cal.source->kind != SourceKind::ics) return follow_source(store, cal, fetch, now_us);
   SourceRun run;
-  auto loaded = stored_state(store, cal);
+  auto loaded = source_state_for(store, cal);
   if (!loaded) {
     run.failed = true;
     run.state.url = cal.source->url;
@@ -107,7 +115,11 @@ std::optional<SourceRun> sync_source_if_due(storage::Store& store, const Calenda
     return failed;
   }
   if (!*turn) return std::nullopt;
-  return sync_source(store, cal, fetch, now_us);
+  SourceRun run = sync_source(store, cal, fetch, now_us);
+  if (run.more) {
+    if (auto st = storage::release_turn(store, key); !st) run.more = false;  // then at the next interval
+  }
+  return run;
 }
 
 }  // namespace civic::calendar

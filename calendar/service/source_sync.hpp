@@ -31,9 +31,15 @@ struct SourceRun {
   bool not_modified = false;   // a 304 (or the same ETag)
   bool changed = false;        // an event was created, updated or deleted
   bool failed = false;         // see state.last_error
+  bool more = false;           // a followed list's run stopped by its limits: the next turn is at once
 };
 
-// One run now (`now_us`); `fetch` is delivery::http_get outside tests.
+// The calendar's source state as stored, or a fresh one if none is or it
+// was of another URL or kind.
+Result<storage::SourceState> source_state_for(storage::Store& store, const CalendarConfig& calendar);
+
+// One run now (`now_us`); `fetch` is delivery::http_get outside tests. A
+// linkedevents or civic source is followed (calendar/service/source_follow.hpp).
 SourceRun sync_source(storage::Store& store, const CalendarConfig& calendar, const Fetcher& fetch,
                       std::int64_t now_us);
 

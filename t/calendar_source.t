@@ -78,7 +78,7 @@ for (1 .. 100) {
 ok($status && $status->{last_success_time}, 'the timer ran the first sync') or diag(explain($status));
 is($status->{url}, $url, 'the status names the source');
 is($status->{last_error}, undef, 'without an error');
-is_deeply($status->{last_run}, { created => 3, updated => 0, deleted => 0 }, 'three events created');
+is_deeply($status->{last_run}, { created => 3, updated => 0, deleted => 0, skipped => 0 }, 'three events created');
 is(feed_summaries(), 'a@outlook=Satutunti, b@outlook=Lukupiiri, c@outlook=Runoilta', 'the feeds have them');
 ical_ok($t->get('/calendars/library.ics')->{content}, 'the iCal feed of the followed calendar');
 
@@ -98,7 +98,8 @@ my $since = do { my @g = gmtime(time); sprintf('%04d-%02d-%02dT%02d:%02d:%02dZ',
 publish([ 'a@outlook', '01', 'Satutunti lapsille' ], [ 'c@outlook', '03', 'Runoilta' ], [ 'd@outlook', '04', 'Elokuvat' ]);
 my ($rc, $out, $err) = $t->civicctl('sync', 'library');
 is($rc, 0, 'civicctl sync') or diag($err);
-is_deeply(decode_json($out), { source => $url, not_modified => JSON::PP::false, created => 1, updated => 1, deleted => 1 },
+is_deeply(decode_json($out), { source => $url, not_modified => JSON::PP::false, created => 1, updated => 1, deleted => 1,
+                                skipped => 0 },
           'one created, one updated, one deleted');
 is(feed_summaries(), 'a@outlook=Satutunti lapsille, c@outlook=Runoilta, d@outlook=Elokuvat', 'the feeds follow the file');
 $r = $t->get("/calendars/library.json?last_modified_since=$since&show_deleted=true&sort=last_modified_time");
@@ -111,7 +112,7 @@ is($rc, 0, 'civicctl sync again');
 is(decode_json($out)->{not_modified}, JSON::PP::true, 'the publisher said 304: nothing to do');
 $status = source_status();
 is($status->{runs}, 3, 'three runs so far');
-is_deeply($status->{total}, { created => 4, updated => 1, deleted => 1 }, 'with the totals of all runs');
+is_deeply($status->{total}, { created => 4, updated => 1, deleted => 1, skipped => 0 }, 'with the totals of all runs');
 
 # ---- a broken file, a publisher that is down: the events stay
 my $before = $t->get('/calendars/library.ics')->{content};

@@ -184,6 +184,28 @@ is($doc->{meta}{count}, scalar(keys %once), 'and counted once');
 $r = $t->get('/calendars/culture.json?hide_recurring_children=maybe');
 is($r->{status}, 400, 'hide_recurring_children=maybe is 400');
 
+# super_event=none and super_event_type (Linked Events): a series listed as
+# itself is a recurring super event; single events and occurrences have none.
+$doc = list('start=2026-03-01&end=2027-01-01&page_size=100&super_event=none');
+is($doc->{meta}{count}, 6, 'super_event=none: the items without a super event, the series once');
+ok(!grep({ $_->{super_event} } @{ $doc->{data} }), 'none of them has one');
+$doc = list('start=2026-03-01&end=2027-01-01&page_size=100&super_event_type=recurring');
+is_deeply([ map { $_->{id} } @{ $doc->{data} } ], ['weekly'], 'super_event_type=recurring: the series, as itself');
+is($doc->{data}[0]{super_event}, undef, 'not as an occurrence');
+$doc = list('start=2026-03-01&end=2027-01-01&page_size=100&super_event_type=none');
+is($doc->{meta}{count}, 41, 'super_event_type=none: the single events and the occurrences');
+is(list('start=2026-03-01&end=2027-01-01&super_event_type=umbrella')->{meta}{count}, 0,
+   'super_event_type=umbrella: civic keeps no umbrella events');
+is(list('start=2026-03-01&end=2027-01-01&page_size=100&super_event_type=recurring,none')->{meta}{count}, 41,
+   'recurring,none: everything');
+$r = $t->get('/calendars/culture.ics?start=2026-03-01&end=2027-01-01&super_event_type=recurring');
+my @series = $r->{content} =~ /^UID:(.*?)\r$/mg;
+is_deeply(\@series, ['weekly'], 'the iCal feed takes the filter too');
+for my $bad ('super_event=weekly', 'super_event_type=festival', 'super_event_type=') {
+    $r = $t->get("/calendars/culture.json?$bad");
+    is($r->{status}, 400, "$bad is 400");
+}
+
 $r = $t->get('/calendars/culture/events/weekly.json?recurrence_id=2026-04-02T18:00:00%2B03:00');
 is($r->{status}, 200, 'one occurrence by its recurrence_id');
 my $occ = decode_json($r->{content});

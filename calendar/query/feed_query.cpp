@@ -144,6 +144,8 @@ std::string FeedQuery::normalized() const {
   if (modified_since_us) add("last_modified_since", std::to_string(*modified_since_us));
   if (show_deleted) add("show_deleted", "1");
   if (hide_recurring_children) add("hide_recurring_children", "1");
+  if (super_event_none) add("super_event", "none");
+  if (super_event_types) add("super_event_type", std::to_string(super_event_types));
   if (!sort.empty()) add("sort", sort);
   add("page", std::to_string(page));
   add("page_size", std::to_string(page_size));
@@ -277,6 +279,24 @@ bool set_hide_recurring_children(const ParseInput& in, FeedQuery& q, std::string
   return b.has_value();
 }
 
+// Linked Events' super_event=none; an id (the sub-events of one event) is not
+// supported: civic's series are their own occurrences' super events.
+bool set_super_event(const ParseInput& in, FeedQuery& q, std::string&) {
+  q.super_event_none = in.value == "none";
+  return q.super_event_none;
+}
+
+bool set_super_event_types(const ParseInput& in, FeedQuery& q, std::string& error) {
+  for (const auto& s : split_list(in.value)) {
+    if (s == "recurring") q.super_event_types |= FeedQuery::kRecurring;
+    else if (s == "umbrella") q.super_event_types |= FeedQuery::kUmbrella;
+    else if (s == "none") q.super_event_types |= FeedQuery::kNoSuperType;
+    else return false;
+  }
+  if (!q.super_event_types) error = "is empty";
+  return q.super_event_types != 0;
+}
+
 // Linked Events' days=N: from the start of today, N days.
 bool set_days(const ParseInput& in, FeedQuery& q, std::string&) {
   auto n = parse_int(in.value, 1, kMaxFeedWindowDays);
@@ -309,6 +329,8 @@ constexpr Parameter kParameters[] = {
     {"lang", set_lang, ""},
     {"days", set_days, "must be a whole number of days from 1 to 3650"},
     {"hide_recurring_children", set_hide_recurring_children, "must be true or false"},
+    {"super_event", set_super_event, "must be none (the items that are not part of another)"},
+    {"super_event_type", set_super_event_types, "must list recurring, umbrella or none"},
     {"recurrence_id", set_recurrence_id,
      "must be an ISO 8601 date or date-time, as an occurrence's start_time", true},
 };

@@ -11,6 +11,11 @@
 //   days                N (Linked Events): today and the N-1 days after it, in
 //                       the calendar's zone; not with start or end
 //   hide_recurring_children  true: the JSON list has a series once, as itself
+//   super_event         none (Linked Events): the items without a super event,
+//                       so a series once, as itself (as hide_recurring_children)
+//   super_event_type    any of recurring (a series as itself), none (single
+//                       events, and the occurrences of series), umbrella
+//                       (civic keeps none: matches nothing)
 //   keyword             any of (comma-separated)    keyword_AND  all of
 //   keyword!            none of                     location     any of (place ids)
 //   text                case-insensitive, in any language
@@ -69,8 +74,17 @@ struct FeedQuery {
   // hide_recurring_children=true (Linked Events): the JSON list has a series
   // once, as the series, not each of its occurrences.
   bool hide_recurring_children = false;
+  bool super_event_none = false;         // super_event=none
+  std::uint8_t super_event_types = 0;    // bits of SuperEventType; 0: any
+
+  enum SuperEventType : std::uint8_t { kRecurring = 1, kUmbrella = 2, kNoSuperType = 4 };
 
   bool has_window() const { return start || end; }
+  // The JSON list has each series once, as itself (not its occurrences).
+  bool series_as_one() const {
+    return hide_recurring_children || super_event_none ||
+           ((super_event_types & kRecurring) && !(super_event_types & kNoSuperType));
+  }
   // The end of the range for the occurrences of recurring events.
   std::int64_t series_end() const;
   // A canonical text of everything that selects or shapes the answer: two

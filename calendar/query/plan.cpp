@@ -18,7 +18,7 @@ void set_window(QueryPlan& p, const FeedQuery& q) {
 
 // Filters other than the text.
 bool has_other_filters(const FeedQuery& q) {
-  return q.statuses || q.is_free || !q.keyword_any.empty() || !q.keyword_all.empty() || !q.keyword_none.empty() ||
+  return q.statuses || q.is_free || q.super_event_types || !q.keyword_any.empty() || !q.keyword_all.empty() || !q.keyword_none.empty() ||
          !q.locations.empty();
 }
 
@@ -58,7 +58,7 @@ QueryPlan plan_feed(const FeedQuery& q) {
 
 QueryPlan plan_list(const FeedQuery& q) {
   QueryPlan p;
-  p.unit = q.hide_recurring_children ? Unit::event : Unit::occurrence;
+  p.unit = q.series_as_one() ? Unit::event : Unit::occurrence;
   p.order = order_of(q.sort);
   p.tombstones = q.show_deleted;
   p.offset = static_cast<std::size_t>(q.page - 1) * static_cast<std::size_t>(q.page_size);

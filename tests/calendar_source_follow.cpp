@@ -321,7 +321,8 @@ void follows_a_source_through_stops(void** state) {
   assert_int_equal(r.state.total.deleted, 0);
   assert_int_equal(r.state.newest_modified_us, kNow + 2);
 
-  // Caught up: the last event is asked again, then the same answer is a 304.
+  // Caught up: asked from just after the newest change (an empty page),
+  // then the same request is a 304.
   r = run(f);
   assert_false(r.failed);
   assert_false(r.changed);
@@ -355,6 +356,13 @@ void a_page_of_one_time_is_left_by_its_link(void** state) {
   assert_true(f.source.asked[2].starts_with("https://api.example.fi/v1/event/?"));
   assert_non_null(strstr(f.source.asked[2].c_str(), "&page=2"));
   assert_non_null(strstr(f.source.asked[3].c_str(), "&page=3"));
+  // A change after the bulk: one request, not the bulk again.
+  f.source.events[7].name = "Muutettu";
+  f.source.events[7].modified_us = kNow;
+  r = run(f);
+  assert_int_equal(r.state.last_run.updated, 1);
+  assert_int_equal(f.source.asked.size(), 5);
+  assert_true(stored(f) == expected(f));
 }
 
 void a_failed_page_keeps_the_position(void** state) {
@@ -445,12 +453,12 @@ void malformed_items_are_skipped_and_named(void** state) {
   assert_int_equal(r.state.last_run.created, 1);
   assert_int_equal(r.state.last_run.skipped, 1);
   assert_non_null(strstr(r.state.last_skip.c_str(), "bad: start_time"));
-  assert_string_equal(r.state.since.c_str(), "2026-11-20T00:00:01Z");
+  assert_string_equal(r.state.since.c_str(), "2026-11-20T00:00:01.000001Z");  // just after the newest
   page = "<html>Bad gateway</html>";
   r = follow_source(*f.store, f.cal, fetch, kNow + kSecond);
   assert_true(r.failed);
   assert_non_null(strstr(r.state.last_error.c_str(), "not JSON"));
-  assert_string_equal(r.state.since.c_str(), "2026-11-20T00:00:01Z");
+  assert_string_equal(r.state.since.c_str(), "2026-11-20T00:00:01.000001Z");
 }
 
 }  // namespace

@@ -150,8 +150,14 @@ SourceRun follow_source(storage::Store& store, const CalendarConfig& cal, const 
     if (batch.newest_us != INT64_MIN) after.newest_modified_us = std::max(after.newest_modified_us, batch.newest_us);
     const bool moves_on = batch.newest_us != INT64_MIN && batch.newest_us > micros_of(s.since);
     if (page->next.empty()) {
-      if (moves_on) after.since = batch.newest_text;
-      else after.etag = got.etag;  // the same request next time: a 304 if nothing changed
+      // Caught up: every change up to the newest is in, so the next run asks
+      // from just after it (a bulk import at the source, thousands of events
+      // of one time, is not read again). A source that keeps whole seconds
+      // gives that second again: pages of unchanged events, nothing missed.
+      if (batch.newest_us != INT64_MIN && batch.newest_us >= micros_of(s.since))
+        after.since = format_iso_utc_micros(batch.newest_us + 1);
+      else
+        after.etag = got.etag;  // the same request next time: a 304 if nothing changed
       after.next_url.clear();
       after.caught_up = true;
     } else if (moves_on) {

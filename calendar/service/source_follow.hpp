@@ -15,8 +15,11 @@
 // made while the follower reads moves an event to the end of the list, past
 // the position. Only a page all of one modification time is left by its
 // "next" link (asking from the same SINCE would give it again). At the end
-// of the list the follower is caught up; the next run asks from SINCE with
-// the ETag of its last answer (If-None-Match): an unchanged list is a 304.
+// of the list the follower is caught up, and SINCE becomes the newest
+// modification time plus a microsecond (a group of one time, such as a bulk
+// import at the source, is not read again); the next run asks from there,
+// with the ETag of its last answer to that request (If-None-Match): an
+// unchanged list is a 304.
 //
 // A malformed item is skipped (counted, and the last one named in the
 // state) and the page goes on; a page that is not a list, or a failed

@@ -14,7 +14,7 @@ use Civic::Test;
 my $ROOT = $Civic::Test::ROOT;
 my @LIVE;
 
-# start(kind => 'webhook'|'smtp', port => N (0: any), args => [...]): starts
+# start(kind => 'webhook'|'smtp'|'linkedevents', port => N (0: any), args => [...]): starts
 # the tool and waits until it listens. Returns an object with port, dir
 # (where it writes), log (the webhook's JSON lines file), control (a file the
 # tool reads for every request), and stop/restart.
@@ -26,12 +26,25 @@ sub start {
         $class;
     $self->{log} = "$dir/requests.jsonl";
     $self->{control} = "$dir/control";
+    $self->write_data({ events => [] }) if $self->{kind} eq 'linkedevents';
     $self->restart;
     push @LIVE, $self;
     return $self;
 }
 
 sub port    { $_[0]{port} }
+
+# The fake Linked Events API's data (t/tools/fake_linkedevents.py: events,
+# places, keywords), written whole and renamed into place: read again on
+# every request.
+sub write_data {
+    my ($self, $data) = @_;
+    my $file = "$self->{dir}/data.json";
+    open my $fh, '>', "$file.tmp" or die "$file.tmp: $!";
+    print $fh JSON::PP->new->canonical->encode($data);
+    close $fh or die;
+    rename "$file.tmp", $file or die "rename: $!";
+}
 sub dir     { $_[0]{dir} }
 sub control { $_[0]{control} }
 
@@ -39,9 +52,10 @@ sub restart {
     my ($self) = @_;
     my $port_file = "$self->{dir}/port";
     unlink $port_file;
-    my @cmd = $self->{kind} eq 'webhook'
-        ? ("$ROOT/t/tools/webhook_receiver.py", '--log', $self->{log})
-        : ("$ROOT/t/tools/smtp_sink.py", '--dir', "$self->{dir}/mail");
+    my @cmd = $self->{kind} eq 'webhook'      ? ("$ROOT/t/tools/webhook_receiver.py", '--log', $self->{log})
+            : $self->{kind} eq 'linkedevents' ? ("$ROOT/t/tools/fake_linkedevents.py", '--log', $self->{log},
+                                                 '--data', "$self->{dir}/data.json")
+            :                                   ("$ROOT/t/tools/smtp_sink.py", '--dir', "$self->{dir}/mail");
     mkdir "$self->{dir}/mail" if $self->{kind} eq 'smtp';
     push @cmd, '--port', $self->{port}, '--port-file', $port_file, '--control', $self->{control}, @{ $self->{args} };
     my $pid = fork() // die "fork: $!";

@@ -157,6 +157,32 @@ is($e->{offers}[0]{price}{fi}, '3 €', 'offers');
 is(body_of($t->get('/calendars/helsinki.json?location=tprek:8310&page_size=1'))->{meta}{count}, 123,
    'location= by the API\'s place id');
 
+# ---- the places and keywords the events use, as Linked Events lists them
+my $origin = 'http://' . $t->addr;
+my $places = body_of($t->get('/calendars/helsinki/places.json'));
+is($places->{meta}{count}, 2, 'places.json: the two places the events use');
+is_deeply([ map { [ $_->{id}, $_->{n_events} ] } @{ $places->{data} } ], [ [ 'tprek:7254', 123 ], [ 'tprek:8310', 123 ] ],
+          'by the number of events, then id');
+my ($music) = grep { $_->{id} eq 'tprek:7254' } @{ $places->{data} };
+is($music->{'@id'}, "$origin/calendars/helsinki/places/tprek:7254.json", 'each with its own @id');
+is($music->{'@type'}, 'Place', 'a schema.org Place');
+is($music->{name}{sv}, 'Musikhuset', 'with its names');
+is($music->{street_address}{fi}, 'Mannerheimintie 13a', 'and address');
+my $one = $t->get('/calendars/helsinki/places/tprek:7254.json');
+is($one->{status}, 200, 'a place by its @id');
+is_deeply(body_of($one), $music, 'the same object');
+is($t->get('/calendars/helsinki/places/tprek:1.json')->{status}, 404, 'a place no event uses is 404');
+my $paged = body_of($t->get('/calendars/helsinki/places.json?page_size=1&page=2'));
+is($paged->{data}[0]{id}, 'tprek:8310', 'places are paged');
+is($paged->{meta}{previous}, "$origin/calendars/helsinki/places.json?page_size=1&page=1", 'with links');
+my $keywords = body_of($t->get('/calendars/helsinki/keywords.json'));
+is_deeply([ map { [ $_->{id}, $_->{n_events} ] } @{ $keywords->{data} } ], [ [ 'musiikki', 246 ], [ 'lapset', 82 ] ],
+          'keywords.json: the keywords the events use, with their counts');
+is($keywords->{data}[0]{'@id'}, "$origin/calendars/helsinki/keywords/musiikki.json", 'each with its @id');
+is(body_of($t->get('/calendars/helsinki/keywords/lapset.json'))->{n_events}, 82, 'a keyword by its @id');
+is($t->get('/calendars/helsinki/places.json', headers => { 'If-None-Match' => $t->get('/calendars/helsinki/places.json')->{headers}{etag} })->{status},
+   304, 'revalidated like the feeds');
+
 # ---- changes at the source: two edited, one deleted, one new
 sleep 1;
 my $since = strftime('%Y-%m-%dT%H:%M:%SZ', gmtime time);

@@ -8,6 +8,7 @@
 #include "calendar/formats/format.hpp"
 #include "calendar/query/calendar_feed.hpp"
 #include "calendar/query/event_list.hpp"
+#include "calendar/query/event_resources.hpp"
 #include "calendar/query/feed_query.hpp"
 #include "common/hash.hpp"
 #include "common/http_headers.hpp"
@@ -22,11 +23,35 @@ constexpr std::string_view kAllow = "GET, HEAD";
 // What a path names: the list, a calendar or one of its events, in the
 // format its suffix says or (none) the Accept header chooses.
 struct Route {
-  enum Kind { list, feed, event, none } kind = none;
+  enum Kind { list, feed, event, resources, none } kind = none;
   std::string_view calendar;
-  std::string_view event_id;
+  std::string_view event_id;  // also a place's or keyword's id
   std::optional<Format> format;
+  ResourceKind resources_kind = ResourceKind::places;
 };
+
+// "{cal}/places.json", "{cal}/places/{id}.json" and the same of keywords
+// (calendar/query/event_resources.hpp): JSON only.
+bool resource_route(std::string_view cal, std::string_view rest, Route& r) {
+  for (auto [name, kind] : {std::pair{std::string_view("places"), ResourceKind::places},
+                            std::pair{std::string_view("keywords"), ResourceKind::keywords}}) {
+    if (!rest.starts_with(name)) continue;
+    std::string_view after = rest.substr(name.size());
+    std::string_view id;
+    if (after != ".json") {
+      if (!after.starts_with("/") || !after.ends_with(".json")) return false;
+      id = after.substr(1, after.size() - 6);
+      if (id.empty() || id.find('/') != std::string_view::npos) return false;
+    }
+    r.kind = Route::resources;
+    r.resources_kind = kind;
+    r.calendar = cal;
+    r.event_id = id;
+    r.format = Format::json;
+    return true;
+  }
+  return false;
+}
 
 Route route(std::string_view path) {
   Route r;
@@ -44,6 +69,7 @@ Route route(std::string_view path) {
     return r;
   }
   std::string_view rest = path.substr(slash + 1);
+  if (resource_route(path.substr(0, slash), rest, r)) return r;
   if (!rest.starts_with("events/")) return r;
   rest.remove_prefix(7);
   // An id may hold dots; only the table's suffixes are taken off.
@@ -75,10 +101,14 @@ std::optional<Format> negotiate(std::string_view accept) {
 struct Plan {
   const CalendarConfig* calendar = nullptr;
   FeedQuery query;
-  std::string event_id;  // empty: the whole feed
+  std::string event_id;  // empty: the whole feed (with `resources`: the list)
   Format format = Format::ics;
   ListLinks links;       // JSON: what its links are made of
-  std::string resource() const { return event_id.empty() ? "feed" : "event:" + event_id; }
+  std::optional<ResourceKind> resources;  // places or keywords, not events
+  std::string resource() const {
+    if (resources) return std::string(*resources == ResourceKind::places ? "places" : "keywords") + ":" + event_id;
+    return event_id.empty() ? "feed" : "event:" + event_id;
+  }
   // What else the body depends on: the format and, for JSON, the links
   // (host, and the query as sent, which next/previous keep).
   std::string variant() const {
@@ -130,6 +160,12 @@ Reply calendar_list(const Calendars& calendars, const ReadRequest& req) {
 // The body of a feed request, built in `txn` within `budget`.
 Result<FeedAnswer> build(const storage::Txn& txn, const storage::Databases& db, const Plan& p,
                                   std::size_t budget, bool& page_missing) {
+  if (p.resources) {
+    auto built = build_resources(txn, db, *p.calendar, *p.resources, p.event_id, p.query, p.links, budget);
+    if (!built) return built.error();
+    page_missing = built->page_missing;
+    return std::move(built->feed);
+  }
   if (p.format == Format::json) {
     if (!p.event_id.empty()) return build_event_json(txn, db, *p.calendar, p.event_id, p.query, p.links);
     auto built = build_json_list(txn, db, *p.calendar, p.query, p.links, budget);
@@ -203,9 +239,13 @@ ReadAnswer Reader::read(storage::Store& store, const ReadRequest& req, bool whol
   }
   p.event_id = where.event_id;
   p.format = *format;
+  if (where.kind == Route::resources) p.resources = where.resources_kind;
   if (p.format == Format::json) {
     p.links.base = req.base_url;
     p.links.list_url = p.links.base + p.calendar->name + ".json";
+    if (p.resources)
+      p.links.list_url = p.links.base + p.calendar->name +
+                         (*p.resources == ResourceKind::places ? "/places.json" : "/keywords.json");
     p.links.args = std::string(req.args);
   }
   if (auto err = parse_feed_query(req.args, *p.calendar, req.now, p.query)) {
@@ -214,7 +254,7 @@ ReadAnswer Reader::read(storage::Store& store, const ReadRequest& req, bool whol
   }
   // A whole feed without start/end: the calendar's feed_window (a paged
   // list is never the whole calendar at once).
-  if (p.event_id.empty() && !format_row(p.format).paged) apply_feed_window(p.query, *p.calendar, req.now);
+  if (p.event_id.empty() && !p.resources && !format_row(p.format).paged) apply_feed_window(p.query, *p.calendar, req.now);
 
   // The validators, from the calendar's state record: no event is read.
   auto txn = storage::Txn::begin_read(store.env());
@@ -245,7 +285,8 @@ ReadAnswer Reader::read(storage::Store& store, const ReadRequest& req, bool whol
     return finish(std::move(a));
   }
   if (!built->found) {
-    a.reply = error_reply(404, "no such event");
+    a.reply = error_reply(404, !p.resources ? "no such event"
+                               : *p.resources == ResourceKind::places ? "no such place" : "no such keyword");
     return finish(std::move(a));
   }
   if (page_missing) {

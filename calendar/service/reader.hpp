@@ -5,6 +5,8 @@
 //   {cal}.ics / {cal}.json     the feed / the Linked-Events-style list
 //   {cal}                      iCal, jCal or xCal, by Accept
 //   {cal}/events/{id}.ics      one event (also .json, or by Accept)
+//   {cal}/places.json, {cal}/keywords.json, {cal}/places/{id}.json, ...
+//                              what the events use (calendar/query/event_resources.hpp)
 //
 // A request reads the calendar's small state record first: the validators
 // come from it, and a client whose copy is current gets 304 with no event

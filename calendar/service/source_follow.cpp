@@ -92,21 +92,10 @@ std::string follow_request_url(const EventSource& source, const storage::SourceS
 SourceRun follow_source(storage::Store& store, const CalendarConfig& cal, const Fetcher& fetch, std::int64_t now_us,
                         const FollowLimits& limits) {
   const EventSource& source = *cal.source;
-  SourceRun run;
-  auto loaded = source_state_for(store, cal);
-  if (!loaded) {
-    run.failed = true;
-    run.state.url = source.url;
-    run.state.last_error = loaded.error().message();
-    return run;
-  }
+  SourceRun run = begin_run(store, cal, now_us);
+  if (run.failed) return run;
   storage::SourceState& s = run.state;
-  s = std::move(*loaded);
   const std::int64_t now = now_us / 1000000;
-  s.last_attempt = now;
-  s.runs++;
-  s.last_run = {};
-  s.last_error.clear();
 
   const EventDefaults defaults{cal.default_language(), cal.timezone};
   const bool mirror = source.kind == SourceKind::civic;

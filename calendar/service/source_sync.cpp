@@ -44,8 +44,7 @@ Status store_state(storage::Store& store, const CalendarConfig& cal, const stora
 
 }  // namespace
 
-SourceRun sync_source(storage::Store& store, const CalendarConfig& cal, const Fetcher& fetch, std::int64_t now_us) {
-  if (cal.source->kind != SourceKind::ics) return follow_source(store, cal, fetch, now_us);
+SourceRun begin_run(storage::Store& store, const CalendarConfig& cal, std::int64_t now_us) {
   SourceRun run;
   auto loaded = source_state_for(store, cal);
   if (!loaded) {
@@ -54,13 +53,20 @@ SourceRun sync_source(storage::Store& store, const CalendarConfig& cal, const Fe
     run.state.last_error = loaded.error().message();
     return run;
   }
+  run.state = std::move(*loaded);
+  run.state.last_attempt = now_us / 1000000;
+  run.state.runs++;
+  run.state.last_run = {};
+  run.state.last_error.clear();
+  return run;
+}
+
+SourceRun sync_source(storage::Store& store, const CalendarConfig& cal, const Fetcher& fetch, std::int64_t now_us) {
+  if (cal.source->kind != SourceKind::ics) return follow_source(store, cal, fetch, now_us);
+  SourceRun run = begin_run(store, cal, now_us);
+  if (run.failed) return run;
   storage::SourceState& s = run.state;
-  s = std::move(*loaded);
   const std::int64_t now = now_us / 1000000;
-  s.last_attempt = now;
-  s.runs++;
-  s.last_run = {};
-  s.last_error.clear();
 
   delivery::HttpGet get;
   get.url = cal.source->url;

@@ -38,6 +38,11 @@ struct SourceRun {
 // was of another URL or kind.
 Result<storage::SourceState> source_state_for(storage::Store& store, const CalendarConfig& calendar);
 
+// The start of a run: the stored state with this run's attempt counted and
+// the last run's figures cleared; `failed` (and last_error) if the state
+// could not be read.
+SourceRun begin_run(storage::Store& store, const CalendarConfig& calendar, std::int64_t now_us);
+
 // One run now (`now_us`); `fetch` is delivery::http_get outside tests. A
 // linkedevents or civic source is followed (calendar/service/source_follow.hpp).
 SourceRun sync_source(storage::Store& store, const CalendarConfig& calendar, const Fetcher& fetch,

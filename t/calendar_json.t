@@ -96,7 +96,25 @@ is($concert->{'@context'}, 'http://schema.org', '@context');
 is($concert->{'@type'}, 'Event', '@type');
 is($concert->{start_time}, '2026-12-05T18:00:00+02:00', 'start_time');
 is($concert->{end_time}, '2026-12-05T20:00:00+02:00', 'end_time');
-is($concert->{location}{id}, 'tpk:1', 'location');
+# Places and keywords as Linked Events gives them: references to their own
+# resources, expanded with include= (issue 18, item 6).
+is_deeply($concert->{location}, { '@id' => "$origin/calendars/culture/places/tpk:1.json" }, 'location: a reference');
+is_deeply($concert->{keywords}, [ map { { '@id' => "$origin/calendars/culture/keywords/$_.json" } } qw(music culture) ],
+          'keywords: references');
+is(decode_json($t->get($concert->{location}{'@id'} =~ s{^\Q$origin\E}{}r)->{content})->{name}{sv}, 'Konserthuset',
+   'the place\'s @id answers');
+is($t->get($concert->{keywords}[0]{'@id'} =~ s{^\Q$origin\E}{}r)->{status}, 200, 'and a keyword\'s');
+my $full = decode_json($t->get('/calendars/culture.json?include=location,keywords&sort=name&text=joulukonsertti')->{content})->{data}[0];
+is($full->{location}{id}, 'tpk:1', 'include=location: the place itself');
+is($full->{location}{'@id'}, "$origin/calendars/culture/places/tpk:1.json", 'with its @id');
+is($full->{location}{name}{fi}, 'Konserttitalo', 'and names');
+is_deeply([ map { $_->{id} } @{ $full->{keywords} } ], [qw(music culture)], 'include=keywords: the keywords');
+is($full->{keywords}[0]{name}{fi}, 'music', 'named in the calendar\'s first language');
+$full = decode_json($t->get('/calendars/culture/events/concert.json?include=location')->{content});
+is($full->{location}{name}{sv}, 'Konserthuset', 'include= on a single event');
+is_deeply($full->{keywords}[0], { '@id' => "$origin/calendars/culture/keywords/music.json" }, 'the others stay references');
+my $admin = decode_json($t->get('/admin/calendars/culture/events/concert')->{content});
+is_deeply($admin->{keywords}, [qw(music culture)], 'the admin API keeps civic\'s own form');
 is($concert->{deleted}, JSON::PP::false, 'not deleted');
 is($concert->{super_event}, undef, 'a single event has no super_event');
 

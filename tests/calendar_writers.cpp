@@ -393,13 +393,13 @@ void xcal_of_a_series(void** state) {
 
 // The list object of `e` as a request gets it (the stored template with the
 // request's "@id" base), optionally as one occurrence; parsed into the fixture.
-bool read_json(Fixture& f, const Event& e, const OccurrenceTimes* occurrence = nullptr) {
-  std::string stored = event_json_template(e, f.cal.name);
+bool read_json(Fixture& f, const Event& e, const OccurrenceTimes* occurrence = nullptr, unsigned include = 0) {
+  std::string stored = event_json_template(e, f.cal.name, "fi");
   std::string base = json_string_content("https://host/calendars/");
   Body body;
   std::optional<OccurrenceTimes> o;
   if (occurrence) o = *occurrence;
-  if (!append_event_json(body, stored, base, o, EventClock{e.timezone, e.all_day()})) return false;
+  if (!append_event_json(body, stored, base, o, EventClock{e.timezone, e.all_day()}, include)) return false;
   f.scratch = body.str();
   f.json.Parse(f.scratch.c_str());
   return !f.json.HasParseError() && f.json.IsObject();
@@ -421,9 +421,35 @@ void json_has_the_linked_events_shape(void** state) {
   assert_string_equal(json_text(f, "/start_time"), "2026-12-05T18:00:00+02:00");
   assert_string_equal(json_text(f, "/end_time"), "2026-12-05T20:00:00+02:00");
   assert_string_equal(json_text(f, "/event_status"), "EventCancelled");
-  assert_string_equal(json_text(f, "/keywords/1"), "music");
-  assert_string_equal(json_text(f, "/location/id"), "tpk:1");
+  // Places and keywords as Linked Events gives them: references by default.
+  assert_string_equal(json_text(f, "/keywords/1/@id"), "https://host/calendars/culture/keywords/music.json");
+  assert_int_equal(f.json["keywords"][1].MemberCount(), 1);
+  assert_string_equal(json_text(f, "/location/@id"), "https://host/calendars/culture/places/tpk:1.json");
+  assert_int_equal(f.json["location"].MemberCount(), 1);
   assert_string_equal(json_text(f, "/super_event"), "(none)");
+  // include=location,keywords: the objects, with their @id.
+  assert_true(read_json(f, f.concert, nullptr, kIncludeLocation | kIncludeKeywords));
+  assert_string_equal(json_text(f, "/keywords/1/id"), "music");
+  assert_string_equal(json_text(f, "/keywords/1/@id"), "https://host/calendars/culture/keywords/music.json");
+  assert_string_equal(json_text(f, "/keywords/1/name/fi"), "music");
+  assert_string_equal(json_text(f, "/location/id"), "tpk:1");
+  assert_string_equal(json_text(f, "/location/@type"), "Place");
+  assert_string_equal(json_text(f, "/location/@id"), "https://host/calendars/culture/places/tpk:1.json");
+  assert_true(f.json["location"].HasMember("name"));
+  assert_true(read_json(f, f.concert, nullptr, kIncludeKeywords));
+  assert_int_equal(f.json["location"].MemberCount(), 1);
+  assert_string_equal(json_text(f, "/keywords/0/@type"), "Keyword");
+  // What the admin API (and a replica) reads back: the same event.
+  Event back;
+  auto err = event_from_json(f.scratch, EventDefaults{"fi", "Europe/Helsinki"}, back);
+  assert_null(err ? err->message.c_str() : nullptr);
+  assert_true(back.keywords == f.concert.keywords);
+  assert_true(back.location && back.location->id == "tpk:1");
+  assert_true(read_json(f, f.concert));
+  err = event_from_json(f.scratch, EventDefaults{"fi", "Europe/Helsinki"}, back);
+  assert_null(err ? err->message.c_str() : nullptr);
+  assert_true(back.keywords == f.concert.keywords);  // from each reference's URL
+  assert_true(back.location && back.location->id == "tpk:1" && back.location->name.empty());
 }
 
 void json_of_one_occurrence(void** state) {

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 
 #include "calendar/formats/event_json_template.hpp"
 #include "calendar/model/recurrence.hpp"
@@ -50,6 +51,20 @@ bool clean_text(std::string_view in, std::string& out) {
     out += static_cast<char>(c);
   }
   return true;
+}
+
+// The id a resource's URL ends with: ".../keywords/yso%3Ap1235.json" (civic)
+// or ".../keyword/yso:p1235/" (Linked Events) -> "yso:p1235".
+bool resource_id(std::string_view url, std::string& id) {
+  while (!url.empty() && url.back() == '/') url.remove_suffix(1);
+  if (url.ends_with(".json")) url.remove_suffix(5);
+  std::size_t slash = url.rfind('/');
+  std::string_view last = slash == std::string_view::npos ? url : url.substr(slash + 1);
+  // A path keeps "+" as itself (percent_decode reads it as a form's space).
+  std::string segment;
+  for (char c : last) segment += c == '+' ? std::string("%2B") : std::string(1, c);
+  id.clear();
+  return !segment.empty() && url::percent_decode(segment, id) && !id.empty() && id.size() <= EventLimits::kUrlBytes;
 }
 
 bool is_http_url(std::string_view url) {
@@ -198,9 +213,13 @@ std::optional<FieldError> Reader::location(const Value& v, const std::string& fi
     std::string_view name = view(m->name);
     std::string f = field + "." + std::string(name);
     const Value& x = m->value;
-    if (name == "id" || name == "@id") {
+    if (name == "id") {
       if (x.IsNull()) continue;
       if (auto err = string(x, f, EventLimits::kUrlBytes, loc.id)) return err;
+    } else if (name == "@id") {
+      // A place's URL (Linked Events' reference): its id, unless "id" says it.
+      if (x.IsNull() || v.HasMember("id")) continue;
+      if (!x.IsString() || !resource_id(view(x), loc.id)) return invalid(f, "must be a place's URL (.../places/ID.json)");
     } else if (name == "name") {
       if (auto err = lang_text(x, f, EventLimits::kNameBytes, loc.name)) return err;
     } else if (name == "street_address") {
@@ -366,14 +385,23 @@ std::optional<FieldError> Reader::keywords(const Value& k, const std::string& fi
   return array_of(k, field, "must be an array of strings", EventLimits::kKeywords, "keywords",
                   [&](const Value& element, const std::string& fi) -> std::optional<FieldError> {
                     const Value* item = &element;
+                    std::string word;
                     if (item->IsObject()) {
                       auto id = item->FindMember("id");
-                      if (id == item->MemberEnd()) id = item->FindMember("@id");
-                      if (id == item->MemberEnd()) return invalid(fi, "must be a string or an object with \"id\"");
-                      item = &id->value;
+                      if (id != item->MemberEnd()) {
+                        item = &id->value;
+                      } else if (auto ref = item->FindMember("@id"); ref != item->MemberEnd() && ref->value.IsString()) {
+                        if (!resource_id(view(ref->value), word))
+                          return invalid(fi + ".@id", "must be a keyword's URL (.../keywords/ID.json)");
+                        item = nullptr;
+                      } else {
+                        return invalid(fi, "must be a string or an object with \"id\"");
+                      }
                     }
-                    std::string word;
-                    if (auto err = string(*item, fi, EventLimits::kKeywordBytes, word)) return err;
+                    if (item)
+                      if (auto err = string(*item, fi, EventLimits::kKeywordBytes, word)) return err;
+                    if (word.empty() || word.size() > EventLimits::kKeywordBytes)
+                      return invalid(fi, "must be 1 to " + std::to_string(EventLimits::kKeywordBytes) + " bytes");
                     if (word.find(',') != std::string::npos) return invalid(fi, "may not hold a comma");
                     if (std::find(out.begin(), out.end(), word) == out.end()) out.push_back(std::move(word));
                     return std::nullopt;
@@ -427,8 +455,10 @@ using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 void str(Writer& w, std::string_view s) { w.String(s.data(), static_cast<rapidjson::SizeType>(s.size())); }
 
-void lang_text_out(Writer& w, const LangText& t) {
-  if (t.empty()) {
+// An empty text is null, or (`empty_object`: the public lists, as Linked
+// Events' schema has its texts) {}.
+void lang_text_out(Writer& w, const LangText& t, bool empty_object = false) {
+  if (t.empty() && !empty_object) {
     w.Null();
     return;
   }
@@ -516,9 +546,9 @@ std::string url_path_segment(std::string_view id) { return url::encoded(id, url:
 namespace {
 
 // "key": a text in several languages, or a string.
-void member(Writer& w, const char* key, const LangText& t) {
+void member(Writer& w, const char* key, const LangText& t, bool empty_object = false) {
   w.Key(key);
-  lang_text_out(w, t);
+  lang_text_out(w, t, empty_object);
 }
 
 void member(Writer& w, const char* key, std::string_view s) {
@@ -559,13 +589,18 @@ void times_out(Writer& w, const Event& e) {
   }
 }
 
-void location_out(Writer& w, const std::optional<Location>& location) {
+// `members_only`: the members without the braces (inside a resource's object).
+void location_out(Writer& w, const std::optional<Location>& location, bool members_only = false) {
   if (!location) {
     w.Null();
     return;
   }
   const Location& l = *location;
-  w.StartObject();
+  if (!members_only) w.StartObject();
+  if (members_only) {
+    w.Key("@type");
+    w.String("Place");
+  }
   w.Key("id");
   text_or_null(w, l.id);
   member(w, "name", l.name);
@@ -587,7 +622,35 @@ void location_out(Writer& w, const std::optional<Location>& location) {
     w.EndArray();
     w.EndObject();
   }
-  w.EndObject();
+  if (!members_only) w.EndObject();
+}
+
+// A place or keyword of the template (calendar/formats/event_json_template.hpp):
+// {"@id": BASE + cal/places/ID.json}, then, with `members`, its other members.
+// With `variants` (a mark letter), both forms: the reference, then (for
+// include=) the object.
+std::string resource_variants(std::string_view id, std::string_view kind, std::string_view calendar, char variants,
+                              const std::function<void(Writer&)>& members) {
+  std::string path(calendar);
+  path.append("/").append(kind).append("/").append(url_path_segment(id)).append(".json");
+  auto one = [&](bool full) {
+    rapidjson::StringBuffer buffer;
+    Writer x(buffer);
+    x.StartObject();
+    x.Key("@id");
+    std::string raw = "\"";
+    raw.append({kJsonMark, kJsonResourceBase}).append(json_string_content(path)).append("\"");
+    x.RawValue(raw.data(), raw.size(), rapidjson::kStringType);
+    if (full) members(x);
+    x.EndObject();
+    return std::string(buffer.GetString(), buffer.GetSize());
+  };
+  if (!variants) return one(static_cast<bool>(members));
+  std::string both;
+  both.append({kJsonMark, variants}).append(one(false));
+  both.append({kJsonMark, kJsonVariantElse}).append(one(true));
+  both.append({kJsonMark, kJsonVariantEnd});
+  return both;
 }
 
 void offers_out(Writer& w, const std::vector<Offer>& offers) {
@@ -671,21 +734,53 @@ void write_event(Writer& w, rapidjson::StringBuffer& buffer, const Event& e, con
   w.StartObject();
   member(w, "id", e.id);
   member(w, "name", e.name);
-  member(w, "short_description", e.short_description);
-  member(w, "description", e.description);
+  member(w, "short_description", e.short_description, marks);
+  member(w, "description", e.description, marks);
   mark(e.end ? kJsonTimes : kJsonTimesNoEnd);
   times_out(w, e);
   mark(kJsonTimesEnd);
   member(w, "timezone", e.timezone);
   w.Key("location");
-  location_out(w, e.location);
+  if (marks && e.location && !e.location->id.empty()) {
+    std::string both = resource_variants(e.location->id, "places", options.calendar, kJsonLocation, [&](Writer& x) {
+      location_out(x, e.location, true);
+    });
+    w.RawValue(both.data(), both.size(), rapidjson::kObjectType);
+  } else {
+    location_out(w, e.location);
+  }
   w.Key("keywords");
-  w.StartArray();
-  for (const auto& k : e.keywords) str(w, k);
-  w.EndArray();
+  if (marks && !e.keywords.empty()) {
+    std::string refs, full;
+    for (const auto& k : e.keywords) {
+      bool first = refs.empty();
+      refs.append(first ? "[" : ",");
+      full.append(first ? "[" : ",");
+      refs += resource_variants(k, "keywords", options.calendar, 0, {});
+      full += resource_variants(k, "keywords", options.calendar, 0, [&](Writer& x) {
+        x.Key("@type");
+        x.String("Keyword");
+        member(x, "id", k);
+        x.Key("name");
+        x.StartObject();
+        str(x, options.language);
+        str(x, k);
+        x.EndObject();
+      });
+    }
+    std::string both;
+    both.append({kJsonMark, kJsonKeywords}).append(refs).append("]");
+    both.append({kJsonMark, kJsonVariantElse}).append(full).append("]");
+    both.append({kJsonMark, kJsonVariantEnd});
+    w.RawValue(both.data(), both.size(), rapidjson::kArrayType);
+  } else {
+    w.StartArray();
+    for (const auto& k : e.keywords) str(w, k);
+    w.EndArray();
+  }
   w.Key("offers");
   offers_out(w, e.offers);
-  member(w, "info_url", e.info_url);
+  member(w, "info_url", e.info_url, marks);
   w.Key("images");
   images_out(w, e.images);
   member(w, "event_status", status_name(e.status));
@@ -706,10 +801,10 @@ std::string event_to_json(const Event& e, const JsonWriteOptions& options) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-std::string event_json_template(const Event& e, std::string_view calendar) {
+std::string event_json_template(const Event& e, std::string_view calendar, std::string_view language) {
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
-  write_event(w, buffer, e, JsonWriteOptions{true, {}, calendar}, true);
+  write_event(w, buffer, e, JsonWriteOptions{true, {}, calendar, language}, true);
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 

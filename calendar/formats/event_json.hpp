@@ -37,14 +37,18 @@ struct JsonWriteOptions {
   bool server_fields = true;       // sequence, created_time, last_modified_time, deleted
   std::string_view base_url;       // "https://host/calendars/": adds "@id", "@context", "@type"
   std::string_view calendar;       // with base_url: the calendar's name in "@id"
+  std::string_view language;       // a template's: the language of a keyword's name (the calendar's first)
 };
 
 std::string event_to_json(const Event& event, const JsonWriteOptions& options);
 
 // The event's JSON as the store keeps it for the public lists: with every
 // field (server fields, "@id", "@context", "@type") and marks where each
-// request splices in its own parts (ical/event_json_template.hpp).
-std::string event_json_template(const Event& event, std::string_view calendar);
+// request splices in its own parts (calendar/formats/event_json_template.hpp):
+// "location" and "keywords" as Linked Events gives them, references
+// ({"@id": ".../places/tprek:7254.json"}) or, for `include=`, the objects.
+// `language`: the calendar's first, a keyword's name's.
+std::string event_json_template(const Event& event, std::string_view calendar, std::string_view language);
 
 // A deleted event in a sync list: {"id", "deleted": true, "last_modified_time"}.
 std::string deleted_event_json(std::string_view id, std::int64_t modified_us);

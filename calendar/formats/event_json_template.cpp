@@ -39,16 +39,19 @@ std::string occurrence_time_text(std::int64_t utc, const EventClock& clock) {
 }
 
 bool append_event_json(Body& body, std::string_view stored, std::string_view base,
-                       const std::optional<OccurrenceTimes>& occurrence, const EventClock& clock) {
+                       const std::optional<OccurrenceTimes>& occurrence, const EventClock& clock,
+                       unsigned include) {
   std::string_view path;          // the "@id" path, after B up to O
   std::string recurrence_id;      // of the occurrence, as start_time
   if (occurrence) recurrence_id = occurrence_time_text(occurrence->start, clock);
   std::size_t at = 0;
   bool in_times = false;
+  unsigned variant = 0;           // in L or K: its include bit
+  bool skipping = false;          // in the form of L or K not asked for
   while (at <= stored.size()) {
     std::size_t mark = stored.find(kJsonMark, at);
     std::string_view literal = stored.substr(at, mark == std::string_view::npos ? std::string_view::npos : mark - at);
-    if (!in_times || !occurrence) body.append(literal);
+    if ((!in_times || !occurrence) && !skipping) body.append(literal);
     if (mark == std::string_view::npos) break;
     if (mark + 1 >= stored.size()) return false;
     char slot = stored[mark + 1];
@@ -97,11 +100,29 @@ bool append_event_json(Body& body, std::string_view stored, std::string_view bas
           body.append_owned(recurrence_id + '"');
         }
         break;
+      case kJsonResourceBase:
+        if (!skipping) body.append(base);
+        break;
+      case kJsonLocation:
+      case kJsonKeywords:
+        if (variant) return false;
+        variant = slot == kJsonLocation ? kIncludeLocation : kIncludeKeywords;
+        skipping = (include & variant) != 0;  // the reference comes first
+        break;
+      case kJsonVariantElse:
+        if (!variant) return false;
+        skipping = (include & variant) == 0;
+        break;
+      case kJsonVariantEnd:
+        if (!variant) return false;
+        variant = 0;
+        skipping = false;
+        break;
       default:
         return false;
     }
   }
-  return !in_times;
+  return !in_times && !variant;
 }
 
 }  // namespace civic::calendar

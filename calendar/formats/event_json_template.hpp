@@ -8,6 +8,10 @@
 //   t      the end of those times
 //   O      after the "@id" path: "?recurrence_id=..." for an occurrence
 //   S      before the closing brace: `,"super_event":...,"recurrence_id":...`
+//   U      a place's or keyword's "@id" base (as B, without the event's path)
+//   L / K  the event's place (L) or keywords (K) in two forms, the reference
+//          ({"@id": ...}: Linked Events' default) up to e, then the objects
+//          (include=location, include=keywords) up to E
 //
 // So an occurrence of a recurring event is the stored object with its own
 // times, "@id", "super_event" and "recurrence_id" spliced in: nothing is
@@ -30,6 +34,14 @@ inline constexpr char kJsonTimesNoEnd = 'N';
 inline constexpr char kJsonTimesEnd = 't';
 inline constexpr char kJsonIdQuery = 'O';
 inline constexpr char kJsonSuper = 'S';
+inline constexpr char kJsonResourceBase = 'U';
+inline constexpr char kJsonLocation = 'L';
+inline constexpr char kJsonKeywords = 'K';
+inline constexpr char kJsonVariantElse = 'e';
+inline constexpr char kJsonVariantEnd = 'E';
+
+// include= (Linked Events): which references are given as whole objects.
+enum JsonInclude : unsigned { kIncludeLocation = 1, kIncludeKeywords = 2 };
 
 // One occurrence of a recurring event: UTC seconds, end exclusive.
 struct OccurrenceTimes {
@@ -46,10 +58,12 @@ struct EventClock {
 // Appends the object of `stored` (a template) to `body`: `base` is the "@id"
 // base, already JSON-escaped; with `occurrence`, the object is that
 // occurrence of the series (its own start_time, end_time, "@id",
-// "super_event" and "recurrence_id"). The body keeps views of `stored` and
-// `base`: both must outlive it. False if the template is damaged.
+// "super_event" and "recurrence_id"). `include`: JsonInclude bits. The body
+// keeps views of `stored` and `base`: both must outlive it. False if the
+// template is damaged.
 bool append_event_json(Body& body, std::string_view stored, std::string_view base,
-                       const std::optional<OccurrenceTimes>& occurrence, const EventClock& clock);
+                       const std::optional<OccurrenceTimes>& occurrence, const EventClock& clock,
+                       unsigned include = 0);
 
 // start_time / recurrence_id of an occurrence: "2026-12-05T18:00:00+02:00",
 // or "2026-12-05" for an all-day event.

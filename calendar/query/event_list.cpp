@@ -22,8 +22,11 @@ namespace {
 class ListWriter {
  public:
   // `base`: the "@id" base, JSON-escaped; the body keeps views of it.
-  ListWriter(const CalendarConfig& cal, std::string_view base)
-      : cal_(cal), base_(base), signature_(rendition_signature(storage::RenditionKind::json, VeventStyle{})) {}
+  ListWriter(const CalendarConfig& cal, std::string_view base, unsigned include)
+      : cal_(cal),
+        base_(base),
+        include_(include),
+        signature_(rendition_signature(storage::RenditionKind::json, VeventStyle{})) {}
 
   // False if the stored event cannot be read back.
   bool append(Body& body, const Item& item) {
@@ -33,13 +36,14 @@ class ListWriter {
     } else {
       Event e;
       if (!event_from_view(*item.view, e)) return false;
-      rendered_.push_back(e.deleted ? deleted_event_json(e.id, e.modified_us) : event_json_template(e, cal_.name));
+      rendered_.push_back(e.deleted ? deleted_event_json(e.id, e.modified_us)
+                                    : event_json_template(e, cal_.name, cal_.default_language()));
       stored = rendered_.back();
     }
     EventClock clock{item.view->zone, item.view->all_day()};
     std::optional<OccurrenceTimes> occurrence;
     if (item.of_series) occurrence = OccurrenceTimes{item.start, item.end};
-    return append_event_json(body, stored, base_, occurrence, clock);
+    return append_event_json(body, stored, base_, occurrence, clock, include_);
   }
 
   // What the body's views point into, for it to keep.
@@ -49,6 +53,7 @@ class ListWriter {
  private:
   const CalendarConfig& cal_;
   std::string_view base_;
+  unsigned include_;
   std::uint64_t signature_;
   std::deque<std::string> rendered_;
   storage::TextArena unpacked_;  // packed texts, unpacked (the body keeps views)
@@ -134,7 +139,7 @@ Result<ListAnswer> build_json_list(const storage::Txn& txn, const storage::Datab
 
   Body& body = answer.feed.body;
   std::deque<std::string> base{json_string_content(links.base)};
-  ListWriter writer(cal, base.front());
+  ListWriter writer(cal, base.front(), q.include);
   body.append_owned(meta_json(s.count, next, previous));
   bool first = true;
   for (const auto& item : s.items) {
@@ -185,7 +190,7 @@ Result<FeedAnswer> build_event_json(const storage::Txn& txn, const storage::Data
     item.of_series = true;
   }
   std::deque<std::string> base{json_string_content(links.base)};
-  ListWriter writer(cal, base.front());
+  ListWriter writer(cal, base.front(), q.include);
   if (!writer.append(answer.body, item)) return damaged_event(id);
   answer.body.keep(std::move(base));
   answer.body.keep(writer.take_rendered());

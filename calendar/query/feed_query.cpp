@@ -1,5 +1,7 @@
 #include "calendar/query/feed_query.hpp"
 
+#include "calendar/formats/event_json_template.hpp"
+
 #include "common/query_string.hpp"
 
 #include <algorithm>
@@ -146,6 +148,7 @@ std::string FeedQuery::normalized() const {
   if (hide_recurring_children) add("hide_recurring_children", "1");
   if (super_event_none) add("super_event", "none");
   if (super_event_types) add("super_event_type", std::to_string(super_event_types));
+  if (include) add("include", std::to_string(include));
   if (!sort.empty()) add("sort", sort);
   add("page", std::to_string(page));
   add("page_size", std::to_string(page_size));
@@ -297,6 +300,17 @@ bool set_super_event_types(const ParseInput& in, FeedQuery& q, std::string& erro
   return q.super_event_types != 0;
 }
 
+// Linked Events' include=location,keywords; the other names it knows
+// (audience, in_language, sub_events...) have nothing to expand here and are
+// passed over, as unknown parameters are.
+bool set_include(const ParseInput& in, FeedQuery& q, std::string&) {
+  for (const auto& s : split_list(in.value)) {
+    if (s == "location") q.include |= kIncludeLocation;
+    if (s == "keywords") q.include |= kIncludeKeywords;
+  }
+  return true;
+}
+
 // Linked Events' days=N: from the start of today, N days.
 bool set_days(const ParseInput& in, FeedQuery& q, std::string&) {
   auto n = parse_int(in.value, 1, kMaxFeedWindowDays);
@@ -329,6 +343,7 @@ constexpr Parameter kParameters[] = {
     {"lang", set_lang, ""},
     {"days", set_days, "must be a whole number of days from 1 to 3650"},
     {"hide_recurring_children", set_hide_recurring_children, "must be true or false"},
+    {"include", set_include, ""},
     {"super_event", set_super_event, "must be none (the items that are not part of another)"},
     {"super_event_type", set_super_event_types, "must list recurring, umbrella or none"},
     {"recurrence_id", set_recurrence_id,

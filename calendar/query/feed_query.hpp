@@ -24,6 +24,8 @@
 //   last_modified_since date-time; show_deleted true / false
 //   sort, page, page_size   checked here, used by the JSON list
 //   lang                a language of the calendar
+//   include             location, keywords (Linked Events): the JSON gives the
+//                       place and keywords as objects, not as {"@id"} references
 //   recurrence_id       one occurrence of a recurring event (its own JSON)
 //
 // Unknown parameters are ignored (clients add cache busters); a known one
@@ -76,6 +78,7 @@ struct FeedQuery {
   bool hide_recurring_children = false;
   bool super_event_none = false;         // super_event=none
   std::uint8_t super_event_types = 0;    // bits of SuperEventType; 0: any
+  unsigned include = 0;                  // JsonInclude bits (calendar/formats/event_json_template.hpp)
 
   enum SuperEventType : std::uint8_t { kRecurring = 1, kUmbrella = 2, kNoSuperType = 4 };
 

@@ -35,12 +35,14 @@ struct Style {
   std::vector<std::string> languages;
   std::vector<std::uint64_t> vevent;
   std::vector<std::uint64_t> name_key;
+  std::uint64_t json = 0;
   std::uint64_t signature = 0;  // of all of them
 };
 
 Style style_of(const CalendarConfig& cal) {
   Style s;
-  s.signature = fnv1a64("rerender-1");
+  s.json = rendition_signature(storage::RenditionKind::json, VeventStyle{});
+  s.signature = fnv1a64("rerender-1," + std::to_string(s.json));
   for (const auto& lang : cal.languages) {
     VeventStyle style = vevent_style(cal, lang);
     s.languages.push_back(lang);
@@ -53,6 +55,7 @@ Style style_of(const CalendarConfig& cal) {
 }
 
 bool is_stale(const storage::EventView& v, const Style& s, storage::TextArena& arena) {
+  if (!v.deleted() && !v.find_rendition(storage::RenditionKind::json, "", s.json, arena)) return true;
   for (std::size_t i = 0; i < s.languages.size(); ++i) {
     if (!v.find_rendition(storage::RenditionKind::name_key, s.languages[i], s.name_key[i])) return true;
     if (!v.find_rendition(storage::RenditionKind::vevent, s.languages[i], s.vevent[i], arena)) return true;

@@ -81,7 +81,7 @@ std::string follow_request_url(const EventSource& source, const storage::SourceS
   std::string url = source.url + "?";
   if (!source.query.empty()) url += source.query + "&";
   url += "sort=last_modified_time&show_deleted=true&page_size=" + std::to_string(kFollowPageSize);
-  if (source.kind == SourceKind::linkedevents) url += "&include=location,keywords";
+  url += "&include=location,keywords";  // places and keywords as objects, not references
   if (!s.since.empty()) {
     url += "&last_modified_since=";
     url::append_encoded(url, s.since, url::Keep::query_value);

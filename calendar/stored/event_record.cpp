@@ -69,7 +69,7 @@ std::uint64_t rendition_signature(storage::RenditionKind kind, const VeventStyle
       for (const auto& lang : style.chain) h = fnv1a64(lang + ",", h);
       return h;
     }
-    case storage::RenditionKind::json: return fnv1a64("json-1");
+    case storage::RenditionKind::json: return fnv1a64("json-2");  // 2: places and keywords as resources
   }
   return 0;
 }
@@ -130,7 +130,7 @@ storage::EventRecord make_record(const Event& e, const CalendarConfig& cal, std:
   }
   r.occurrences.reserve(x.occurrences.size());
   for (const auto& o : x.occurrences) r.occurrences.push_back(storage::OccurrenceSpan{o.start, o.end});
-  add(RenditionKind::json, "", VeventStyle{}, event_json_template(e, cal.name));
+  add(RenditionKind::json, "", VeventStyle{}, event_json_template(e, cal.name, cal.default_language()));
   for (std::size_t i = 0; i < styles.size(); ++i) {
     // jCal and xCal from the VEVENT's own properties: the three say the same.
     ComponentTree tree;

@@ -25,7 +25,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)render_vevent(event, style, &tree);
     (void)component_jcal(tree);
     (void)component_xcal(tree);
-    (void)event_to_json(event, {true, "https://example.fi/calendars/", "culture"});
+    (void)event_to_json(event, {true, "https://example.fi/calendars/", "culture", {}});
     (void)expand_occurrences(event, 4102444800, 500);
     // As a query does: from a window years ahead, within a budget.
     ExpansionBudget steps(20000);

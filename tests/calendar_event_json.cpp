@@ -267,7 +267,7 @@ void full_form_has_server_fields_and_id_url(void**) {
   e.sequence = 3;
   e.created_us = 1000000;
   e.modified_us = 2000000;
-  std::string json = event_to_json(e, {true, "https://example.org/calendars/", "culture"});
+  std::string json = event_to_json(e, {true, "https://example.org/calendars/", "culture", {}});
   assert_non_null(strstr(json.c_str(), "\"sequence\":3"));
   assert_non_null(strstr(json.c_str(), "\"created_time\":\"1970-01-01T00:00:01.000000Z\""));
   assert_non_null(strstr(json.c_str(), "\"@id\":\"https://example.org/calendars/culture/events/turku:12345.json\""));

@@ -55,7 +55,7 @@ std::string deleted_event_json(std::string_view id, std::int64_t modified_us);
 
 // The form stored with each event and compared to tell "unchanged": the event
 // without what the server keeps.
-inline std::string canonical_json(const Event& event) { return event_to_json(event, {false, {}, {}}); }
+inline std::string canonical_json(const Event& event) { return event_to_json(event, {false, {}, {}, {}}); }
 
 // The stored form back to the model (server fields are then set from the
 // record). False if it does not parse, which would mean a damaged store.

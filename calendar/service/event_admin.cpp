@@ -114,7 +114,7 @@ Reply event_put(storage::Store& store, const CalendarConfig& calendar, const std
   auto counts = upsert_events(store, calendar, events, now_us, &outcomes);
   if (!counts) return write_failure(calendar, counts.error());
   return json_reply(outcomes.front() == Upserted::created ? 201 : 200,
-                    event_to_json(e, {true, base_url, calendar.name}));
+                    event_to_json(e, {true, base_url, calendar.name, {}}));
 }
 
 Reply event_import(storage::Store& store, const CalendarConfig& calendar, std::string_view body, ImportFormat format,
@@ -165,7 +165,7 @@ Reply one_event(storage::Store& store, const CalendarConfig& calendar, std::stri
   Event e;
   if (!event_from_view(**view, e))
     return internal_error(what(calendar), "the stored event " + std::string(id) + " is damaged");
-  return json_reply(200, event_to_json(e, {true, base_url, calendar.name}));
+  return json_reply(200, event_to_json(e, {true, base_url, calendar.name, {}}));
 }
 
 }  // namespace civic::calendar

@@ -208,6 +208,23 @@ compare_feeds('after a sync killed midway and run again');
 my ($vrc, $vout) = $replica->civicctl('verify');
 is($vrc, 0, 'the replica\'s store verifies') or diag($vout);
 
+# ---- a reload of the replica while its workers sync: the new workers go on
+post_events([ map { event($_, name => { fi => "Kolmas $_" }) } 1 .. 2500 ]);
+$pages_before = replica_source()->{pages};
+my $reloaded = 0;
+for (1 .. 1500) {  # the timer runs every 10 s
+    my $p = replica_source();
+    if ($p->{pages} > $pages_before) { $replica->reload; $reloaded = 1; last }
+    Time::HiRes::sleep(0.01);
+}
+ok($reloaded, 'nginx reloaded while the replica\'s worker was syncing');
+for (1 .. 400) {
+    last if body_of($replica->get('/calendars/culture/events/e2500.json'))->{name}{fi} eq 'Kolmas 2500'
+         && body_of($replica->get('/calendars/culture/events/e1.json'))->{name}{fi} eq 'Kolmas 1';
+    Time::HiRes::sleep(0.1);
+}
+compare_feeds('after a reload in the middle of a sync');
+
 # ---- the primary down: the replica keeps serving what it had
 my $before = get_as($replica, '/calendars/culture.ics')->{content};
 $primary->stop;

@@ -83,7 +83,7 @@ struct EventFacts {
   std::string search_text;   // case-folded names, descriptions and place names, all languages
 };
 
-enum EventFlags : std::uint8_t { kDeleted = 1, kRecurring = 2, kAllDay = 4, kTruncated = 8 };
+enum EventFlags : std::uint8_t { kDeleted = 1, kRecurring = 2, kAllDay = 4, kTruncated = 8, kUmbrella = 16 };
 
 // The flags byte of an event_time and event_long value.
 enum OccurrenceFlags : std::uint8_t { kFirstOccurrence = 1, kSeriesOccurrence = 2 };
@@ -154,6 +154,7 @@ struct EventView {
   bool deleted() const noexcept { return flags & kDeleted; }
   bool all_day() const noexcept { return flags & kAllDay; }
   bool recurring() const noexcept { return flags & kRecurring; }
+  bool umbrella() const noexcept { return flags & kUmbrella; }
   bool packed() const noexcept { return !packed_with.empty(); }
   bool has_keyword(std::string_view k) const;
 

@@ -137,6 +137,10 @@ ok((grep { $_ eq 'helsinki:e5' } @uids), 'an event of the API is in it');
 ok(!(grep { $_ eq 'helsinki:e910' } @uids), 'the recurring super event is not');
 is(scalar(grep { /^helsinki:s\d$/ } @uids), 3, 'its three sub-events are, each its own event');
 ok((grep { $_ eq 'helsinki:e920' } @uids), 'an umbrella event is kept');
+is(body_of($t->get('/calendars/helsinki/events/helsinki:e920.json'))->{super_event_type}, 'umbrella', 'and marked');
+is_deeply([ map { $_->{id} } @{ body_of($t->get('/calendars/helsinki.json?super_event_type=umbrella'))->{data} } ],
+          ['helsinki:e920'], 'super_event_type=umbrella finds it');
+is(body_of($t->get('/calendars/helsinki/events/helsinki:e5.json'))->{super_event_type}, undef, 'others are not');
 ok(!(grep { $_ eq 'helsinki:e940' } @uids), 'another publisher\'s event is not (query=)');
 like($ics, qr/UID:helsinki:e900\r\n(?:[^\r]*\r\n)*?DTSTART;VALUE=DATE:20271201\r\nDTEND;VALUE=DATE:20271225\r\n/,
      'a date-only event is all day, its end date the last day');

@@ -54,14 +54,14 @@ my %event = (
     id => 'string', name => 'object', short_description => 'object', description => 'object', info_url => 'object?',
     start_time => 'string?', end_time => 'string?', location => 'ref?', keywords => 'array:ref', offers => 'array:offer',
     images => 'array:object', event_status => 'string', super_event => 'ref?', created_time => 'string?',
-    last_modified_time => 'string?', deleted => 'boolean', '@id' => 'string', '@context' => 'string', '@type' => 'string',
+    last_modified_time => 'string?', deleted => 'boolean', super_event_type => 'string?', '@id' => 'string', '@context' => 'string', '@type' => 'string',
 );
 my %offer = (is_free => 'boolean', price => 'object?', info_url => 'object?', description => 'object?');
 # Defined by Linked Events, not given by civic (docs/calendars.md says why).
 my @not_given = sort qw(registration type_id publication_status external_links data_source publisher sub_events videos
     in_language audience date_published created_by last_modified_by custom_data origin_id user_name user_email
     user_phone_number user_organization user_consent environmental_certificate environment has_start_time has_end_time
-    audience_min_age audience_max_age super_event_type maximum_attendee_capacity minimum_attendee_capacity
+    audience_min_age audience_max_age maximum_attendee_capacity minimum_attendee_capacity
     enrolment_start_time enrolment_end_time local replaced_by location_extra_info provider provider_contact_info);
 
 sub type_ok {

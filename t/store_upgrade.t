@@ -83,7 +83,8 @@ my @answers = (
     ["/calendars/small.json?$range&page_size=100", {}, 'small-list.json', 'the small calendar (not packed)'],
 );
 # The earlier civic's JSON in this civic's shape (issue 18, item 6): places
-# and keywords as {"@id"} references, texts without a language as {}.
+# and keywords as {"@id"} references, texts without a language as {}, and
+# super_event_type.
 sub as_now {
     my ($cal, $e) = @_;
     return $e if $e->{deleted};
@@ -93,6 +94,7 @@ sub as_now {
     $e->{location} = { '@id' => "$base/places/" . $segment->($e->{location}{id}) . '.json' }
         if ref $e->{location} && defined $e->{location}{id};
     $e->{$_} //= {} for qw(short_description description info_url);
+    $e->{super_event_type} = undef;  # an umbrella event's "umbrella"
     return $e;
 }
 

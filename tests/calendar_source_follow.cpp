@@ -129,6 +129,11 @@ void linked_events_items_map_to_events(void**) {
   assert_int_equal(page.items[4].kind, K::deleted);
   assert_string_equal(page.items[4].id.c_str(), "helsinki:gone");
   assert_int_equal(page.items[5].kind, K::deleted);  // a recurring series' parent
+  assert_false(e.umbrella);
+  FollowedPage festival = page_of(R"({"data": [{"id": "helsinki:fest", "name": {"fi": "Juhlaviikot"},
+      "start_time": "2027-08-14T12:00:00Z", "super_event_type": "umbrella", "sub_events": [{"@id": "http://x/e/1/"}]}]})");
+  assert_int_equal(festival.items[0].kind, K::event);
+  assert_true(festival.items[0].event.umbrella);  // kept, and marked
   assert_int_equal(page.items[6].kind, K::deleted);  // postponed without a date
   assert_int_equal(page.items[7].kind, K::malformed);
   assert_string_equal(page.items[7].id.c_str(), "helsinki:nameless");

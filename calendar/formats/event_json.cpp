@@ -317,6 +317,13 @@ std::optional<FieldError> Reader::event(const Value& v, std::string_view path, E
   }
   if (const Value* r = m.find("recurrence"))
     if (auto err = recurrence(*r, m.field("recurrence"), e)) return err;
+  if (const Value* t = m.given("super_event_type")) {
+    std::string_view type = t->IsString() ? view(*t) : std::string_view("?");
+    if (type != "umbrella" && !type.empty())
+      return invalid(m.field("super_event_type"),
+                     "must be umbrella or null (a recurring event is one event with a recurrence)");
+    e.umbrella = type == "umbrella";
+  }
   // What the server keeps is read only as a floor for SEQUENCE (see upsert).
   // RFC 5545 §3.8.7.4: SEQUENCE is an INTEGER (§3.3.8, 32-bit signed), never
   // negative; anything else would be written as a SEQUENCE clients misread.
@@ -786,6 +793,11 @@ void write_event(Writer& w, rapidjson::StringBuffer& buffer, const Event& e, con
   member(w, "event_status", status_name(e.status));
   w.Key("recurrence");
   recurrence_out(w, e);
+  if (e.umbrella || marks) {  // the stored form only when set: an event stored before reads the same
+    w.Key("super_event_type");
+    if (e.umbrella) w.String("umbrella");
+    else w.Null();
+  }
   if (options.server_fields) server_fields_out(w, e);
   if (!options.base_url.empty() || marks) linked_data_out(w, e, options, marks);
   mark(kJsonSuper);

@@ -174,6 +174,7 @@ void linked_event(const Value& item, std::span<const std::string> languages, All
   }
   std::string status = text_of(item, "event_status");
   if (status_from_name(status)) out.AddMember("event_status", string_value(status, a), a);
+  if (text_of(item, "super_event_type") == "umbrella") out.AddMember("super_event_type", "umbrella", a);
 }
 
 FollowedItem malformed(std::string id, std::string problem) {

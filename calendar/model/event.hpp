@@ -87,6 +87,9 @@ struct Event {
   std::vector<Image> images;
   EventStatus status = EventStatus::scheduled;
   std::optional<Recurrence> recurrence;
+  // Linked Events' super_event_type "umbrella": a festival or series that
+  // other events are part of (an event of its own, with its own times).
+  bool umbrella = false;
 
   // Kept by the server; what a client sends is not taken as is.
   std::uint32_t sequence = 0;  // at most kMaxSequence

@@ -545,9 +545,11 @@ bool passes_filters(const storage::EventView& v, const FeedQuery& q, bool text_k
   if (q.statuses && !(q.statuses & (1u << v.status))) return false;
   if (q.is_free && v.is_free != (*q.is_free ? 1 : 2)) return false;
   if (q.super_event_types) {
-    // A series listed as itself is a recurring super event; its occurrences
-    // and single events have none.
-    auto type = v.recurring() && q.series_as_one() ? FeedQuery::kRecurring : FeedQuery::kNoSuperType;
+    // An umbrella event is one; a series listed as itself is a recurring
+    // super event; its occurrences and single events have none.
+    auto type = v.umbrella()                         ? FeedQuery::kUmbrella
+                : v.recurring() && q.series_as_one() ? FeedQuery::kRecurring
+                                                     : FeedQuery::kNoSuperType;
     if (!(q.super_event_types & type)) return false;
   }
   if (!q.keyword_any.empty() &&

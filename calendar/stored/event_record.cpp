@@ -100,6 +100,7 @@ storage::EventRecord make_record(const Event& e, const CalendarConfig& cal, std:
   r.zone = e.timezone;
   if (e.recurrence) r.flags |= storage::kRecurring;
   if (e.all_day()) r.flags |= storage::kAllDay;
+  if (e.umbrella) r.flags |= storage::kUmbrella;
   LangText plain = plain_descriptions(e);
   r.facts = facts_of(e, plain);
   // A counted series is finite and short (COUNT <= kMaxCount): materialized

@@ -8,6 +8,7 @@
 #include "module/calendar_conf.hpp"
 #include "module/form_conf.hpp"
 #include "module/guard.hpp"
+#include "module/metrics_zone.hpp"
 #include "module/module.hpp"
 #include "module/response.hpp"
 #include "server/admin.hpp"
@@ -25,6 +26,10 @@ ngx_int_t dispatch(ngx_http_request_t* r) {
   if (path.area == server::AdminArea::unknown) return send_reply(r, server::no_admin_resource());
   auto& store = worker_store();
   std::vector<std::string_view> calendars = calendar_registry(r).names();
+  if (path.area == server::AdminArea::metrics)
+    return send_reply(r, server::admin_metrics((r->method & (NGX_HTTP_GET | NGX_HTTP_HEAD)) != 0,
+                                               store ? &*store : nullptr, calendars, form_registry(r),
+                                               static_cast<std::int64_t>(ngx_time()), shared_metrics()));
   return send_reply(r, server::admin_status((r->method & (NGX_HTTP_GET | NGX_HTTP_HEAD)) != 0, store ? &*store : nullptr,
                                             calendars, form_registry(r), static_cast<std::int64_t>(ngx_time()),
                                             static_cast<long>(ngx_pid)));

@@ -12,6 +12,7 @@
 #include "module/calendar_conf.hpp"
 #include "module/request_info.hpp"
 #include "module/guard.hpp"
+#include "module/metrics_zone.hpp"
 #include "module/module.hpp"
 #include "module/offload.hpp"
 #include "module/response.hpp"
@@ -62,6 +63,10 @@ struct CopiedRequest {
 };
 
 ngx_int_t send_answer(ngx_http_request_t* r, calendar::ReadAnswer& answer) {
+  if (!answer.calendar.empty()) {
+    std::size_t bytes = answer.reply.shared ? answer.reply.shared->size() : answer.reply.body.size();
+    server::count_feed(shared_metrics(), answer.calendar, answer.format, answer.reply.status, bytes, answer.from_cache);
+  }
   ngx_int_t rc = send_reply(r, std::move(answer.reply));  // copies views out of the store first
   answer.txn.reset();
   return rc;

@@ -11,6 +11,7 @@
 #include "module/form_conf.hpp"
 #include "module/calendar_conf.hpp"
 #include "module/guard.hpp"
+#include "module/metrics_zone.hpp"
 #include "module/module.hpp"
 #include "module/rerender_timer.hpp"
 #include "module/retention_timer.hpp"
@@ -172,6 +173,7 @@ ngx_int_t postconfiguration(ngx_conf_t* cf) noexcept {
     return NGX_OK;
   }
   if (ngx_process == NGX_PROCESS_SIGNALLER) return NGX_OK;
+  if (add_metrics_zone(cf, mc) != NGX_OK) return NGX_ERROR;
   return guard_step(cf->log, "civic_store", [&]() -> ngx_int_t {
     static const forms::Forms no_forms;
     const forms::Forms& forms = mc->forms ? *mc->forms : no_forms;

@@ -1,5 +1,9 @@
 #include "module/commit_queue.hpp"
 
+#include <chrono>
+
+#include "module/metrics_zone.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <ctime>
@@ -139,9 +143,12 @@ void CommitQueue::run(void* data, ngx_log_t*) {
   guarded(
       [q] {
         auto& store = worker_store();
+        auto began = std::chrono::steady_clock::now();
         q->batch_result_ =
             store ? storage::commit_submissions(*store, q->batch_submissions_, static_cast<std::int64_t>(std::time(nullptr)))
                   : BatchResult(Error(Error::kInvalid, "commit submissions", "the store is not open"));
+        auto spent = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - began);
+        server::count_commit(shared_metrics(), q->batch_submissions_.size(), spent.count());
       },
       [q](std::string_view what) {
         q->batch_result_ = Error(Error::kInvalid, "commit submissions", std::string(what));

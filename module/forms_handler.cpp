@@ -18,6 +18,7 @@
 #include "module/commit_queue.hpp"
 #include "module/form_conf.hpp"
 #include "module/guard.hpp"
+#include "module/metrics_zone.hpp"
 #include "module/module.hpp"
 #include "module/offload.hpp"
 #include "module/request_body.hpp"
@@ -68,6 +69,14 @@ const forms::TokenSigner* token_signer(ngx_log_t* log) {
 }
 
 ngx_int_t send_answer(ngx_http_request_t* r, forms::PublicAnswer answer) {
+  // Counted: a submission stored (a receipt) or refused, and a commit that failed.
+  FormRequest* counted = request_ctx<FormRequest>(r);
+  std::string_view form = answer.form;
+  if (form.empty() && counted && counted->submission.visit.form) form = counted->submission.visit.form->name;
+  bool accepted = !answer.receipt.empty();
+  bool refused = !answer.refused.empty() || (counted && counted->submitted && answer.reply.status >= 500);
+  if (!form.empty() && (accepted || refused))
+    server::count_submission(shared_metrics(), form, accepted, answer.reply.status);
   if (!answer.refused.empty())
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0, "civic: %s", answer.refused.c_str());
   if (!answer.receipt.empty()) {

@@ -224,6 +224,8 @@ ReadAnswer Reader::read(storage::Store& store, const ReadRequest& req, bool whol
   if (format && format_row(*format).shared) headers.emplace_back("Access-Control-Allow-Origin", "*");
   auto finish = [&](ReadAnswer&& done) {
     done.reply.headers.insert(done.reply.headers.begin(), headers.begin(), headers.end());
+    done.calendar = std::string(where.calendar);
+    if (format) done.format = format_row(*format).name;
     return std::move(done);
   };
   if (!format) {
@@ -272,6 +274,7 @@ ReadAnswer Reader::read(storage::Store& store, const ReadRequest& req, bool whol
     if (auto body = cache_->find(a.cache_key)) {
       a.reply.content_type = format_row(p.format).content_type;
       a.reply.shared = std::move(body);
+      a.from_cache = true;
       add_validators(a.reply, v, max_age, req.now);
       return finish(std::move(a));
     }

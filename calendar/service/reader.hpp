@@ -47,6 +47,11 @@ struct ReadAnswer {
   bool needs_pool = false;
   std::optional<storage::Txn> txn;  // keeps the reply's views of the store valid until it is sent
   std::string cache_key;            // where remember() keeps a body built in the pool
+  // For the server's counters: the calendar ("" if none), the format's
+  // name ("ics", "json", "jcal", "xcal"; "" if none), from the cache.
+  std::string calendar;
+  std::string_view format;
+  bool from_cache = false;
 };
 
 class Reader {

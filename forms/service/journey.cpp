@@ -38,7 +38,7 @@ PublicAnswer draft_missing(const FormVisit& visit, int status, bool clear_cookie
                                            text(Text::start_again), page_url(visit));
   Reply r = html_page(visit, status, text(Text::draft_missing_title), fragment);
   if (clear_cookie) r.header("Set-Cookie", cleared_draft_cookie(visit.url, secure));
-  return {std::move(r), {}, {}};
+  return {std::move(r), {}, {}, {}};
 }
 
 Result<FormInput> open_answers(const drafts::Draft& draft, std::string_view key) {
@@ -198,7 +198,7 @@ FormInput first_visit_answers(const Form& form, std::string_view args, std::stri
 
 PublicAnswer journey_page(const PublicSite& site, const PublicRequest& request, FormVisit visit) {
   const Form& form = *visit.form;
-  if (visit.signer == nullptr || site.store == nullptr) return {store_not_open(), {}, {}};
+  if (visit.signer == nullptr || site.store == nullptr) return {store_not_open(), {}, {}, {}};
   std::string_view place = query_value(request.args, "step");
   std::string_view linked = query_value(request.args, "draft");
   std::string_view cookie = cookie_value(request.cookie, kDraftCookie);
@@ -210,9 +210,9 @@ PublicAnswer journey_page(const PublicSite& site, const PublicRequest& request, 
   if (!ref.empty()) {
     if (auto named = visit.signer->draft_id(ref, form.name)) {
       auto txn = storage::Txn::begin_read(site.store->env());
-      if (!txn) return {internal_error("reading a draft", txn.error().message()), {}, {}};
+      if (!txn) return {internal_error("reading a draft", txn.error().message()), {}, {}, {}};
       auto found = drafts::read(*txn, site.store->db(), form.name, named->id, site.now);
-      if (!found) return {internal_error("reading a draft", found.error().message()), {}, {}};
+      if (!found) return {internal_error("reading a draft", found.error().message()), {}, {}, {}};
       draft = std::move(found.value());
       if (draft) {
         auto opened = open_answers(*draft, named->key);
@@ -245,7 +245,7 @@ PublicAnswer journey_page(const PublicSite& site, const PublicRequest& request, 
     add_defaults(form, *first, here);
     reply = form_page(visit, site.now, 200, &here);
     if (!cookie.empty()) reply.header("Set-Cookie", cleared_draft_cookie(visit.url, request.https));
-    return {std::move(reply), std::move(unopened), {}};
+    return {std::move(reply), std::move(unopened), {}, {}};
   }
 
   visit.draft_ref = std::string(ref);
@@ -267,7 +267,7 @@ PublicAnswer journey_page(const PublicSite& site, const PublicRequest& request, 
     }
   }
   if (cookie != ref) reply.header("Set-Cookie", draft_cookie(ref, visit.url, request.https));
-  return {std::move(reply), {}, {}};
+  return {std::move(reply), {}, {}, {}};
 }
 
 }  // namespace civic::forms

@@ -69,7 +69,7 @@ PublicAnswer go_to(const FormVisit& visit, std::string_view place, std::string_v
   r.header("Location", location);
   r.header("Set-Cookie", draft_cookie(ref, visit.url, secure));
   r.header("Cache-Control", "no-store");
-  return {std::move(r), {}, {}};
+  return {std::move(r), {}, {}, {}};
 }
 
 // The resume link to the address the citizen typed, through civic_smtp,
@@ -136,7 +136,7 @@ PublicAnswer refused(const FormVisit& visit, IntakeResult result, TokenCheck tok
 
 PublicAnswer step_again(const FormVisit& visit, const FormInput& answers, const std::vector<FieldError>& errors,
                         std::int64_t now, int status = 422, std::string_view notice = {}) {
-  return {form_page(visit, now, status, &answers, errors, notice), {}, {}};
+  return {form_page(visit, now, status, &answers, errors, notice), {}, {}, {}};
 }
 
 }  // namespace
@@ -203,7 +203,7 @@ JourneyOutcome take_journey_step(const Submission& submission, std::string_view 
 
   auto txn = storage::Txn::begin_write(store.env());
   if (!txn) {
-    out.answer = {internal_error("saving a draft", txn.error().message()), {}, {}};
+    out.answer = {internal_error("saving a draft", txn.error().message()), {}, {}, {}};
     return out;
   }
   drafts::Draft draft;
@@ -212,7 +212,7 @@ JourneyOutcome take_journey_step(const Submission& submission, std::string_view 
   if (named) {
     auto found = drafts::read(*txn, store.db(), form.name, named->id, now);
     if (!found) {
-      out.answer = {internal_error("reading a draft", found.error().message()), {}, {}};
+      out.answer = {internal_error("reading a draft", found.error().message()), {}, {}, {}};
       return out;
     }
     if (!found.value() && on_check) {
@@ -244,7 +244,7 @@ JourneyOutcome take_journey_step(const Submission& submission, std::string_view 
     held.key = TokenSigner::new_draft_key();
     draft.created = now;
     if (draft.id.empty() || held.key.empty()) {
-      out.answer = {internal_error("making a draft", "no random bytes"), {}, {}};
+      out.answer = {internal_error("making a draft", "no random bytes"), {}, {}, {}};
       return out;
     }
     ref = signer.draft_ref(form.name, draft.id, held.key);
@@ -262,7 +262,7 @@ JourneyOutcome take_journey_step(const Submission& submission, std::string_view 
     std::string notice = sent ? fill(builtin_text(Text::email_link_sent, visit.lang), {{"address", address}})
                               : std::string(builtin_text(Text::email_link_failed, visit.lang));
     Reply r = saved_page(visit, draft, submission.site, submission.smtp != nullptr, notice, !sent, now);
-    out.answer = {std::move(r), sent ? std::string() : "the resume link could not be e-mailed", {}};
+    out.answer = {std::move(r), sent ? std::string() : "the resume link could not be e-mailed", {}, {}};
     return out;
   }
 
@@ -314,7 +314,7 @@ JourneyOutcome take_journey_step(const Submission& submission, std::string_view 
 
   // Bounds, then the draft, before anything is sent on.
   if (auto sealed = seal_answers(draft, answers, held.key); !sealed) {
-    out.answer = {internal_error("encrypting a draft", sealed.error().message()), {}, {}};
+    out.answer = {internal_error("encrypting a draft", sealed.error().message()), {}, {}, {}};
     return out;
   }
   if (value_bytes(answers) > kMaxDraftValueBytes || draft.bytes > kMaxDraftBytes) {

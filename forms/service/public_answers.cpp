@@ -107,6 +107,7 @@ PublicAnswer refusal(const Form& form, std::string_view reason, Reply reply) {
   PublicAnswer a;
   a.reply = std::move(reply);
   a.refused = "form \"" + form.name + "\": submission refused: " + std::string(reason);
+  a.form = form.name;
   return a;
 }
 
@@ -140,7 +141,7 @@ PublicAnswer intake_answer(const FormVisit& visit, const Intake& intake, std::in
       return refusal(form, reason,
                      error_reply(415, "this form takes no JSON submissions: post it from its page", "Content-Type"));
   }
-  return {internal_error("form \"" + form.name + "\"", "an accepted submission was answered as a refusal"), {}, {}};
+  return {internal_error("form \"" + form.name + "\"", "an accepted submission was answered as a refusal"), {}, {}, {}};
 }
 
 PublicAnswer commit_answer(const FormVisit& visit, const CommitResult& result, const FormInput* submitted,

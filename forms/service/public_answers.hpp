@@ -49,6 +49,8 @@ struct PublicAnswer {
   std::string refused;
   // The receipt of a stored submission ($civic_receipt); "" if none.
   std::string receipt;
+  // The form a refusal concerns (for the server's counters); "" if none.
+  std::string form;
 };
 
 // The form's page with a fresh token, showing `submitted` again with its

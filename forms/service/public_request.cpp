@@ -20,10 +20,10 @@ bool reads(PublicMethod m) { return m == PublicMethod::get || m == PublicMethod:
 
 // 404: JSON unless the client reads HTML, then a page in its language.
 PublicAnswer not_found(const PublicRequest& request) {
-  if (request.accept.find("text/html") == std::string_view::npos) return {error_reply(404, "no such form"), {}, {}};
+  if (request.accept.find("text/html") == std::string_view::npos) return {error_reply(404, "no such form"), {}, {}, {}};
   FormVisit site_page;  // no form, the built-in layout
   site_page.lang = request_language(request, kSiteLanguages);
-  return {message_page(site_page, 404, Text::not_found_title, Text::not_found_text), {}, {}};
+  return {message_page(site_page, 404, Text::not_found_title, Text::not_found_text), {}, {}, {}};
 }
 
 PublicAnswer too_large(const FormVisit& visit, const ContentType& type, std::string_view accept, std::int64_t now) {
@@ -34,12 +34,12 @@ PublicAnswer too_large(const FormVisit& visit, const ContentType& type, std::str
 }
 
 PublicAnswer schema(const FormVisit& visit, PublicMethod method, std::int64_t now) {
-  if (!reads(method)) return {method_not_allowed("GET, HEAD"), {}, {}};
-  if (visit.signer == nullptr) return {store_not_open(), {}, {}};
+  if (!reads(method)) return {method_not_allowed("GET, HEAD"), {}, {}, {}};
+  if (visit.signer == nullptr) return {store_not_open(), {}, {}, {}};
   std::string token = visit.signer->issue(visit.form->name, now);
   Reply r = json_reply(200, render_schema_json(*visit.form, visit.url, token));
   r.header("Cache-Control", "no-store");  // the token is fresh each time
-  return {std::move(r), {}, {}};
+  return {std::move(r), {}, {}, {}};
 }
 
 }  // namespace
@@ -77,7 +77,7 @@ std::variant<Submission, PublicAnswer> plan_public_request(const PublicSite& sit
   auto route = route_public_path(request.path, request.named_location);
   const Form* form = route ? site.forms.find(route->form) : nullptr;
   if (form == nullptr) return not_found(request);
-  if (!site.store_open) return PublicAnswer{store_not_open(), {}, {}};
+  if (!site.store_open) return PublicAnswer{store_not_open(), {}, {}, {}};
 
   Submission s;
   FormVisit& visit = s.visit;
@@ -93,11 +93,11 @@ std::variant<Submission, PublicAnswer> plan_public_request(const PublicSite& sit
   if (route->schema) return schema(visit, request.method, site.now);
   if (reads(request.method)) {
     if (form->multi_step()) return journey_page(site, request, visit);
-    if (form->prefill.empty()) return PublicAnswer{form_page(visit, site.now, 200), {}, {}};
+    if (form->prefill.empty()) return PublicAnswer{form_page(visit, site.now, 200), {}, {}, {}};
     FormInput first = first_visit_answers(*form, request.args, visit.lang);
-    return PublicAnswer{form_page(visit, site.now, 200, &first), {}, {}};
+    return PublicAnswer{form_page(visit, site.now, 200, &first), {}, {}, {}};
   }
-  if (request.method != PublicMethod::post) return PublicAnswer{method_not_allowed("GET, HEAD, POST"), {}, {}};
+  if (request.method != PublicMethod::post) return PublicAnswer{method_not_allowed("GET, HEAD, POST"), {}, {}, {}};
 
   visit.wants_json = s.content_type.kind == BodyKind::json || prefers_json(request.accept);
   if (is_cross_site(request.origin, request.sec_fetch_site, request.host)) {
@@ -112,7 +112,7 @@ std::variant<Submission, PublicAnswer> plan_public_request(const PublicSite& sit
     return refusal(*form, "unsupported Content-Type",
                    error_reply(415, "send application/x-www-form-urlencoded, multipart/form-data or application/json in UTF-8",
                                "Content-Type"));
-  if (visit.signer == nullptr) return PublicAnswer{store_not_open(), {}, {}};
+  if (visit.signer == nullptr) return PublicAnswer{store_not_open(), {}, {}, {}};
   if (form->multi_step() && s.content_type.kind != BodyKind::json) {
     s.journey = true;
     s.cookie_ref = cookie_value(request.cookie, kDraftCookie);

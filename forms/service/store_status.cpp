@@ -7,8 +7,8 @@
 
 namespace civic::forms {
 
-Reply store_status(storage::Store& store, std::span<const std::string_view> calendars, const Forms& configured,
-                   std::int64_t now, long pid) {
+Result<storage::StoreStatus> collect_store_status(storage::Store& store, std::span<const std::string_view> calendars,
+                                                  const Forms& configured, std::int64_t now) {
   std::vector<storage::FormToReport> forms;
   for (std::string_view name : configured.names()) {
     const Form* form = configured.find(name);
@@ -20,7 +20,12 @@ Reply store_status(storage::Store& store, std::span<const std::string_view> cale
   // Forms no longer configured, with their stored submissions.
   std::vector<storage::FormDefinition> retired = retired_forms(store);
   for (const auto& f : retired) forms.push_back({f.name, f.retention_seconds, 0, true, {}});
-  auto collected = storage::collect_status(store, calendars, forms, now);
+  return storage::collect_status(store, calendars, forms, now);
+}
+
+Reply store_status(storage::Store& store, std::span<const std::string_view> calendars, const Forms& configured,
+                   std::int64_t now, long pid) {
+  auto collected = collect_store_status(store, calendars, configured, now);
   if (!collected) return internal_error("status", collected.error().message());
   return json_reply(200, storage::render_status_json(*collected, pid));
 }

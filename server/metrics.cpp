@@ -218,6 +218,9 @@ std::string render_metrics(const SharedMetrics* m, const storage::StoreStatus& s
   x.family("civic_form_submissions_stored", "gauge", "Submissions stored now (erased or purged ones not counted).");
   for (const auto& f : status.forms)
     x.sample("civic_form_submissions_stored", "form=\"" + label(f.name) + "\"", static_cast<double>(f.submissions));
+  x.family("civic_form_retention_seconds", "gauge", "The form's retention (0: kept until erased).");
+  for (const auto& f : status.forms)
+    x.sample("civic_form_retention_seconds", "form=\"" + label(f.name) + "\"", static_cast<double>(f.retention_seconds));
   x.family("civic_form_last_purge_timestamp_seconds", "gauge", "When retention last purged the form (0: never).");
   for (const auto& f : status.forms)
     x.sample("civic_form_last_purge_timestamp_seconds", "form=\"" + label(f.name) + "\"",

@@ -106,6 +106,7 @@ is($m->{'civic_form_submissions_total,form=feedback,reason=,result=accepted'}, 3
 is($m->{'civic_form_submissions_total,form=feedback,reason=invalid,result=refused'}, 1, 'one refused as invalid');
 is($m->{'civic_form_submissions_total,form=feedback,reason=unsupported,result=refused'}, 1, 'one as unsupported');
 is($m->{'civic_form_submissions_stored,form=feedback'}, 3, 'three stored');
+ok(exists $m->{'civic_form_retention_seconds,form=feedback'}, 'the form\'s retention');
 is($m->{'civic_commit_batch_size_count'}, $m->{'civic_commit_duration_seconds_count'}, 'each commit timed');
 is($m->{'civic_commit_batch_size_sum'}, 3, 'the commits wrote three submissions');
 is($m->{'civic_commit_batch_size_bucket,le=+Inf'}, $m->{'civic_commit_batch_size_count'}, 'buckets add up');

@@ -5,6 +5,7 @@
 
 #include "forms/service/delivery_round.hpp"
 #include "module/guard.hpp"
+#include "module/metrics_zone.hpp"
 #include "module/module.hpp"
 #include "module/pool_timer.hpp"
 
@@ -41,8 +42,11 @@ void run_round(Deliverer& d) {
 ngx_msec_t reported(Deliverer& d) {
   for (const std::string& line : d.last.lines)
     ngx_log_error(NGX_LOG_INFO, ngx_cycle->log, 0, "civic: delivery: %s", line.c_str());
-  if (!d.last.problem.empty())
+  if (!d.last.problem.empty()) {
     ngx_log_error(NGX_LOG_ERR, ngx_cycle->log, 0, "civic: delivery: %s", d.last.problem.c_str());
+  } else {
+    for (std::int64_t ms : d.last.delivered_after_ms) server::count_delivery(shared_metrics(), ms);
+  }
   d.previous = std::move(d.last);
   return static_cast<ngx_msec_t>(forms::next_round_ms(d.previous));
 }

@@ -9,11 +9,14 @@ namespace civic::server {
 
 namespace {
 
-constexpr std::uint64_t kMagic = 0x6369766963'6d7431;  // "civicmt1"
+// "civicmt1", and the layout's size: a block of another layout starts afresh.
+constexpr std::uint64_t kMagic = 0x6369766963'6d7431 ^ sizeof(SharedMetrics);
 
 constexpr std::array<std::uint64_t, Histogram::kBuckets> kBatchBounds = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048};
 constexpr std::array<std::uint64_t, Histogram::kBuckets> kMicrosBounds = {100,   250,   500,    1000,   2500,   5000,
                                                                           10000, 25000, 50000, 100000, 250000, 1000000};
+constexpr std::array<std::uint64_t, Histogram::kBuckets> kDeliveryBounds = {
+    100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000, 900000, 3600000};
 constexpr std::string_view kOther = "(other)";
 
 template <class Slot>
@@ -158,6 +161,11 @@ void count_commit(SharedMetrics* m, std::size_t batch, std::int64_t micros) {
   observe(m->commit_micros, kMicrosBounds, static_cast<std::uint64_t>(std::max<std::int64_t>(0, micros)));
 }
 
+void count_delivery(SharedMetrics* m, std::int64_t after_ms) {
+  if (m == nullptr) return;
+  observe(m->delivery_ms, kDeliveryBounds, static_cast<std::uint64_t>(std::max<std::int64_t>(0, after_ms)));
+}
+
 std::string render_metrics(const SharedMetrics* m, const storage::StoreStatus& status) {
   Exposition x;
   if (m != nullptr) {
@@ -196,6 +204,9 @@ std::string render_metrics(const SharedMetrics* m, const storage::StoreStatus& s
     x.histogram("civic_commit_batch_size", m->commit_batch, kBatchBounds, 1);
     x.family("civic_commit_duration_seconds", "histogram", "Time of one group commit in the thread pool.");
     x.histogram("civic_commit_duration_seconds", m->commit_micros, kMicrosBounds, 1e-6);
+    x.family("civic_delivery_latency_seconds", "histogram",
+             "From a submission's storing to its delivery to a target, for the deliveries made.");
+    x.histogram("civic_delivery_latency_seconds", m->delivery_ms, kDeliveryBounds, 1e-3);
   }
 
   x.family("civic_calendar_events", "gauge", "Events of the calendar (deleted ones not counted).");

@@ -57,6 +57,7 @@ struct SharedMetrics {
   FormCounters forms[kMetricSlots + 1];
   Histogram commit_batch;    // submissions per group commit
   Histogram commit_micros;   // a group commit's time in the pool thread, µs
+  Histogram delivery_ms;     // a delivery's time from the submission's storing, ms
 
   // Makes `memory` (zeroed, or a block of an earlier configuration) a block
   // with a slot for each name: existing slots keep their counts.
@@ -72,6 +73,7 @@ void count_feed(SharedMetrics* m, std::string_view calendar, std::string_view fo
                 bool cache_hit);
 void count_submission(SharedMetrics* m, std::string_view form, bool accepted, int status);
 void count_commit(SharedMetrics* m, std::size_t batch, std::int64_t micros);
+void count_delivery(SharedMetrics* m, std::int64_t after_ms);
 
 // The exposition: the counters (if any), and the store's figures.
 std::string render_metrics(const SharedMetrics* m, const storage::StoreStatus& status);

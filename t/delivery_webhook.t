@@ -107,6 +107,10 @@ ok(Civic::Receivers::wait_until(sub { (status_of_deliveries()->{delivered} // 0)
 my $s = status_of_deliveries();
 is($s->{target}, "webhook http://127.0.0.1:$hook_port/in", 'status names the target');
 is($s->{delivered}, 3, 'status: 3 delivered');
+# /admin/metrics (issue 19): the deliveries and their latency.
+my $metrics = $t->get('/admin/metrics')->{content};
+like($metrics, qr/^civic_deliveries\{form="feedback",target="\d+",state="delivered"\} 3$/m, 'metrics: 3 delivered');
+like($metrics, qr/^civic_delivery_latency_seconds_count 3$/m, 'and the latency of each');
 is($s->{pending}, 0, 'status: none pending');
 like($t->error_log, qr/\[info\].*civic: delivery: feedback \Q$receipts[0]\E webhook \S+: delivered/,
      'each attempt is logged at info with form, receipt, target and result');

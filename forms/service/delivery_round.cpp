@@ -427,6 +427,8 @@ RoundReport DeliveryRounds::run(storage::Store& store, std::int64_t now_ms, std:
     }
     job.error = short_text(job.error);  // a receiver's answer may echo what it was sent
     if (a.outcome != ob::Outcome::delivered) a.error = job.error;
+    if (a.outcome == ob::Outcome::delivered)
+      report.delivered_after_ms.push_back(std::max<std::int64_t>(0, done_ms - job.claimed.entry.created_ms));
     (a.outcome == ob::Outcome::delivered ? report.delivered
      : a.outcome == ob::Outcome::retry   ? report.retried
                                          : report.failed)++;

@@ -26,6 +26,7 @@ struct RoundReport {
   // One line per attempt for the info log: form, receipt, target, result
   // (never an answer or the citizen's address).
   std::vector<std::string> lines;
+  std::vector<std::int64_t> delivered_after_ms;  // each delivered one: from its submission's storing
   std::string problem;  // the store could not be read or written: nothing was recorded
   bool full = false;    // the round took as many as one may: there may be more due
 

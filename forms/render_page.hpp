@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "forms/form.hpp"
-#include "forms/html.hpp"
+#include "common/html.hpp"
 #include "forms/input.hpp"
 #include "forms/validate.hpp"
 

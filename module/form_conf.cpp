@@ -6,7 +6,7 @@
 
 #include "delivery/smtp_config.hpp"
 #include "forms/form_builder.hpp"
-#include "forms/layout.hpp"
+#include "common/page_layout.hpp"
 #include "forms/seal_setting.hpp"
 #include "module/conf_text.hpp"
 #include "module/guard.hpp"
@@ -184,9 +184,9 @@ char* civic_form_layout(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
     auto* args = static_cast<ngx_str_t*>(cf->args->elts);
     ngx_str_t path = args[1];
     if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) return conf_error();
-    auto parsed = forms::Layout::load(std::string(ngx::view(path)));
+    auto parsed = Layout::load(std::string(ngx::view(path)));
     if (auto* error = std::get_if<std::string>(&parsed)) return conf_report(cf, *error);
-    lc->layout = pool_new<forms::Layout>(cf->pool, std::move(std::get<forms::Layout>(parsed)));
+    lc->layout = pool_new<Layout>(cf->pool, std::move(std::get<Layout>(parsed)));
     if (lc->layout == nullptr) return conf_error();
     return NGX_CONF_OK;
   });

@@ -13,10 +13,12 @@ extern "C" {
 extern ngx_module_t ngx_http_civic_module;
 }
 
+namespace civic {
+class Layout;
+}
 namespace civic::forms {
 class FormBuilder;
 class Forms;
-class Layout;
 }
 namespace civic::calendar {
 class Calendars;
@@ -54,7 +56,7 @@ enum class Role : ngx_uint_t { none = 0, admin, calendars, forms };
 struct LocConf {
   ngx_uint_t role;  // Role
   ngx_str_t prefix; // the location's name: request paths are read after it
-  const forms::Layout* layout;  // civic_form_layout; null: the built-in page (pool-cleanup owned)
+  const Layout* layout;  // civic_form_layout; null: the built-in page (pool-cleanup owned)
 };
 static_assert(std::is_trivially_destructible_v<LocConf>);
 

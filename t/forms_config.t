@@ -123,7 +123,7 @@ open my $fh, '>', $t->prefix . '/conf/bad-layout.html' or die;
 print $fh "<html><body>nothing here</body></html>";
 close $fh;
 ($rc, $out) = config_with("    civic_form_layout bad-layout.html;\n    civic_form f { languages en; field a text { } }");
-like($out, qr/civic_form_layout ".*bad-layout.html": the layout must mark the form's place with \{\{form\}\} exactly once/,
+like($out, qr/civic_form_layout ".*bad-layout.html": the layout must mark the place of the form or calendar with \{\{form\}\} \(or \{\{content\}\}\) exactly once/,
      'a layout needs {{form}}');
 ($rc, $out) = config_with("    civic_form_layout missing.html;\n    civic_form f { languages en; field a text { } }");
 like($out, qr/civic_form_layout: cannot read ".*missing.html"/, 'a missing layout file is reported');

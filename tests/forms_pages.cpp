@@ -4,10 +4,10 @@
 #include <fstream>
 #include <string>
 
-#include "forms/html.hpp"
+#include "common/html.hpp"
 #include "forms/intake.hpp"
 #include "forms/language.hpp"
-#include "forms/layout.hpp"
+#include "common/page_layout.hpp"
 #include "forms/render_page.hpp"
 #include "forms/schema_json.hpp"
 #include "forms/token.hpp"
@@ -15,6 +15,7 @@
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/cmocka.hpp"  // last
 
+using namespace civic;
 using namespace civic::forms;
 
 namespace {
@@ -169,7 +170,7 @@ void layout_files(void**) {
   assert_string_equal(load_error(nullptr).c_str(), "civic_form_layout: cannot read \"/layout.html\"");
   assert_string_equal(load_error("{{form}}", 1u << 20).c_str(), "civic_form_layout \"/layout.html\": larger than 1 MB");
   assert_string_equal(load_error("no place").c_str(),
-                      "civic_form_layout \"/layout.html\": the layout must mark the form's place with {{form}} exactly once");
+                      "civic_form_layout \"/layout.html\": the layout must mark the place of the form or calendar with {{form}} (or {{content}}) exactly once");
 }
 
 void confirmation(void**) {

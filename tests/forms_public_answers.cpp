@@ -3,7 +3,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "forms/html.hpp"
+#include "common/html.hpp"
 #include "forms/service/public_answers.hpp"
 #include "tests/support/public_forms.hpp"
 #include "tests/support/cmocka.hpp"  // last

@@ -3,7 +3,7 @@
 // made before a body is read, with the status and headers a client sees.
 #include <string>
 
-#include "forms/html.hpp"
+#include "common/html.hpp"
 #include "forms/service/public_request.hpp"
 #include "forms/texts.hpp"
 #include "tests/support/public_forms.hpp"

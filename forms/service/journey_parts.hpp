@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "forms/service/journey.hpp"
-#include "forms/html.hpp"
+#include "common/html.hpp"
 #include "common/result.hpp"
 #include "storage/drafts.hpp"
 

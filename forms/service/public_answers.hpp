@@ -16,7 +16,7 @@
 #include "forms/form.hpp"
 #include "forms/input.hpp"
 #include "forms/intake.hpp"
-#include "forms/layout.hpp"
+#include "common/page_layout.hpp"
 #include "forms/texts.hpp"
 #include "forms/token.hpp"
 #include "forms/service/submission_record.hpp"

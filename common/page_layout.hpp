@@ -1,6 +1,7 @@
-// The page around a form: the city's own HTML file (`civic_form_layout FILE`),
-// read at configuration time, or civic's built-in page. The file marks where
-// things go with {{form}} (required, once), {{lang}} (the page language, for
+// The page around a form or a calendar's agenda: the city's own HTML file
+// (`civic_form_layout FILE`, `page_layout FILE` in civic_calendar), read at
+// configuration time, or civic's built-in page. The file marks where things
+// go with {{form}} or {{content}} (required, once), {{lang}} (the page language, for
 // <html lang="...">) and {{title}} (the page title, for <title>); these are
 // filled in escaped. The rest of the file is the sysadmin's own HTML, written
 // out as it is.
@@ -11,9 +12,9 @@
 #include <variant>
 #include <vector>
 
-#include "forms/html.hpp"
+#include "common/html.hpp"
 
-namespace civic::forms {
+namespace civic {
 
 class Layout {
  public:
@@ -35,4 +36,4 @@ class Layout {
   std::vector<Segment> segments_;
 };
 
-}  // namespace civic::forms
+}  // namespace civic

@@ -1,8 +1,8 @@
-#include "forms/html.hpp"
+#include "common/html.hpp"
 
 #include <stdexcept>
 
-namespace civic::forms {
+namespace civic {
 
 void append_escaped(std::string& out, std::string_view text) {
   for (char c : text) {
@@ -79,4 +79,4 @@ HtmlFragment Html::take() {
   return HtmlFragment(std::move(out_));
 }
 
-}  // namespace civic::forms
+}  // namespace civic

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-namespace civic::forms {
+namespace civic {
 
 class Name {
  public:
@@ -69,4 +69,4 @@ class Html {
   std::vector<const char*> open_;
 };
 
-}  // namespace civic::forms
+}  // namespace civic

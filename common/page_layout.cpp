@@ -1,12 +1,12 @@
-#include "forms/layout.hpp"
+#include "common/page_layout.hpp"
 
 #include <fstream>
 #include <sstream>
 
 #include "common/quote.hpp"
-#include "forms/utf8.hpp"
+#include "common/utf8.hpp"
 
-namespace civic::forms {
+namespace civic {
 
 namespace {
 
@@ -87,7 +87,7 @@ std::variant<Layout, std::string> Layout::parse(std::string_view text) {
     }
     std::string_view key = text.substr(open + 2, close - open - 2);
     Slot slot = Slot::none;
-    if (key == "form") slot = Slot::form;
+    if (key == "form" || key == "content") slot = Slot::form;
     else if (key == "lang") slot = Slot::lang;
     else if (key == "title") slot = Slot::title;
     if (slot == Slot::none) {
@@ -100,7 +100,8 @@ std::variant<Layout, std::string> Layout::parse(std::string_view text) {
     text.remove_prefix(close + 2);
   }
   layout.segments_.push_back(Segment{std::move(pending), Slot::none});
-  if (forms != 1) return std::string("the layout must mark the form's place with {{form}} exactly once");
+  if (forms != 1)
+    return std::string("the layout must mark the place of the form or calendar with {{form}} (or {{content}}) exactly once");
   return layout;
 }
 
@@ -124,4 +125,4 @@ std::string Layout::render(std::string_view lang, std::string_view title, const 
   return out;
 }
 
-}  // namespace civic::forms
+}  // namespace civic

@@ -3,7 +3,7 @@
 #include <string_view>
 #include <vector>
 
-#include "forms/language.hpp"
+#include "common/language.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const std::vector<std::string> languages{"fi", "sv", "en", "da"};
@@ -11,7 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto bar = in.find('|');  // "lang|Accept-Language"
   std::string_view query_lang = bar == std::string_view::npos ? std::string_view{} : in.substr(0, bar);
   std::string_view header = bar == std::string_view::npos ? in : in.substr(bar + 1);
-  std::string chosen = civic::forms::choose_language(query_lang, header, languages);
+  std::string chosen = civic::choose_language(query_lang, header, languages);
   if (chosen.empty()) __builtin_trap();  // always one of the form's languages
   return 0;
 }

@@ -6,7 +6,7 @@
 
 #include "common/html.hpp"
 #include "forms/intake.hpp"
-#include "forms/language.hpp"
+#include "common/language.hpp"
 #include "common/page_layout.hpp"
 #include "forms/render_page.hpp"
 #include "forms/schema_json.hpp"

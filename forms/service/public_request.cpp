@@ -3,7 +3,7 @@
 #include "common/http_headers.hpp"
 
 #include "common/protocol_words.hpp"
-#include "forms/language.hpp"
+#include "common/language.hpp"
 #include "forms/schema_json.hpp"
 #include "forms/service/journey.hpp"
 

@@ -1,4 +1,4 @@
-#include "forms/language.hpp"
+#include "common/language.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -6,7 +6,7 @@
 #include "common/http_headers.hpp"
 #include "common/protocol_words.hpp"
 
-namespace civic::forms {
+namespace civic {
 
 std::string choose_language(std::string_view query_lang, std::string_view accept_language,
                             std::span<const std::string> languages) {
@@ -39,4 +39,4 @@ std::string choose_language(std::string_view query_lang, std::string_view accept
   return best.empty() ? languages.front() : best;
 }
 
-}  // namespace civic::forms
+}  // namespace civic

@@ -45,6 +45,15 @@ textarea { min-height: 8rem; }
 .civic-error-summary h2 { margin-top: 0; font-size: 1.25rem; }
 .civic-submit { font: inherit; font-weight: 600; color: #fff; background: #0b4f9c; border: 0; border-radius: 2px; padding: .6rem 1.5rem; cursor: pointer; }
 .civic-receipt strong { font-size: 1.25rem; }
+.civic-agenda-filter { border: 2px solid #4a4a4a; padding: 1rem; margin: 0 0 1.5rem; }
+.civic-agenda-filter h2 { margin-top: 0; font-size: 1.25rem; }
+.civic-agenda-day { list-style: none; padding: 0; margin: 0 0 1.5rem; }
+.civic-agenda-day li { margin: 0 0 1rem; }
+.civic-agenda-day h3 { font-size: 1.125rem; margin: 0; }
+.civic-agenda-day p, .civic-event dd { margin: 0; }
+.civic-event dt { font-weight: 600; margin-top: .75rem; }
+.civic-status { color: #a4121b; font-weight: 600; }
+.civic-pages { display: flex; gap: 1.5rem; margin: 1.5rem 0; }
 </style>
 </head>
 <body>
@@ -57,14 +66,15 @@ textarea { min-height: 8rem; }
 
 }  // namespace
 
-std::variant<Layout, std::string> Layout::load(const std::string& file) {
+std::variant<Layout, std::string> Layout::load(const std::string& file, std::string_view directive) {
+  std::string named(directive);
   std::ifstream in(file, std::ios::binary);
-  if (!in) return "civic_form_layout: cannot read " + quoted(file);
+  if (!in) return named + ": cannot read " + quoted(file);
   std::ostringstream text;
   text << in.rdbuf();
-  if (text.str().size() > (1u << 20)) return "civic_form_layout " + quoted(file) + ": larger than 1 MB";
+  if (text.str().size() > (1u << 20)) return named + " " + quoted(file) + ": larger than 1 MB";
   auto parsed = parse(text.str());
-  if (auto* error = std::get_if<std::string>(&parsed)) return "civic_form_layout " + quoted(file) + ": " + *error;
+  if (auto* error = std::get_if<std::string>(&parsed)) return named + " " + quoted(file) + ": " + *error;
   return parsed;
 }
 

@@ -20,9 +20,10 @@ class Layout {
  public:
   // A layout from a file's text, or a message saying what is wrong with it.
   static std::variant<Layout, std::string> parse(std::string_view text);
-  // civic_form_layout FILE: the file read (at most 1 MB) and parsed, or the
-  // directive's error naming the file.
-  static std::variant<Layout, std::string> load(const std::string& file);
+  // civic_form_layout FILE (or another `directive`): the file read (at most
+  // 1 MB) and parsed, or the directive's error naming the file.
+  static std::variant<Layout, std::string> load(const std::string& file,
+                                                std::string_view directive = "civic_form_layout");
   static const Layout& builtin();
 
   std::string render(std::string_view lang, std::string_view title, const HtmlFragment& content) const;

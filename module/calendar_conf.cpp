@@ -25,7 +25,15 @@ calendar::Calendars* registry_of(ngx_conf_t* cf, MainConf* mc) {
 char* calendar_line(ngx_conf_t* cf, ngx_command_t*, void* conf) noexcept {
   auto* builder = static_cast<calendar::CalendarConfigBuilder*>(conf);
   return guard_directive(cf, "civic_calendar", [&]() -> char* {
-    std::string error = builder->add(conf_words(cf));
+    auto words = conf_words(cf);
+    std::string full;  // page_layout FILE: relative to nginx's prefix, as civic_form_layout
+    if (words.size() == 2 && words[0] == "page_layout") {
+      ngx_str_t path = static_cast<ngx_str_t*>(cf->args->elts)[1];
+      if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) return static_cast<char*>(NGX_CONF_ERROR);
+      full.assign(ngx::view(path));
+      words[1] = full;
+    }
+    std::string error = builder->add(words);
     return conf_report(cf, error.empty() ? error : "civic_calendar: " + error);
   });
 }

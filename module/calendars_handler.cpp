@@ -34,7 +34,7 @@ calendar::Reader& reader(ngx_http_request_t* r) {
 // The request as the core reads it, with copies of its strings (a pool
 // thread may read them after the request's own have changed).
 struct CopiedRequest {
-  std::string path, args, accept, if_none_match;
+  std::string path, args, accept, accept_language, if_none_match;
   calendar::ReadRequest request;
 
   explicit CopiedRequest(ngx_http_request_t* r) {
@@ -42,6 +42,7 @@ struct CopiedRequest {
     path = path_after_prefix(r, lc->prefix);
     args = ngx::view(r->args);
     accept = request_header(r, "accept");
+    accept_language = request_header(r, "accept-language");
     request.read_method = (r->method & (NGX_HTTP_GET | NGX_HTTP_HEAD)) != 0;
     if (r->headers_in.if_none_match != nullptr) {
       if_none_match = ngx::view(r->headers_in.if_none_match->value);
@@ -58,6 +59,7 @@ struct CopiedRequest {
     request.path = path;
     request.args = args;
     request.accept = accept;
+    request.accept_language = accept_language;
   }
   CopiedRequest(const CopiedRequest&) = delete;
 };

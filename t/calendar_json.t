@@ -406,7 +406,7 @@ $r = $t->get('/calendars/culture', headers => { Accept => 'text/calendar;q=0.5, 
 like($r->{headers}{'content-type'}, qr{^application/calendar\+xml}, 'q-values: xCal preferred');
 $r = $t->get('/calendars/culture', headers => { Accept => 'application/calendar+json;q=0.9, text/calendar;q=0.2' });
 like($r->{headers}{'content-type'}, qr{^application/calendar\+json}, 'q-values: jCal preferred');
-$r = $t->get('/calendars/culture', headers => { Accept => 'text/html, application/json' });
+$r = $t->get('/calendars/culture', headers => { Accept => 'image/png, application/json' });
 is($r->{status}, 406, 'nothing acceptable: 406');
 $r = $t->get('/calendars/culture');
 like($r->{headers}{'content-type'}, qr{^text/calendar}, 'no Accept: iCal');

@@ -19,7 +19,7 @@
 
 namespace civic::calendar {
 
-enum class Format { ics, json, jcal, xcal };
+enum class Format { ics, json, jcal, xcal, html };
 
 struct FormatRow {
   Format format;
@@ -37,6 +37,9 @@ inline constexpr FormatRow kFormats[] = {
     {Format::json, "json", ".json", "application/json", "application/json; charset=utf-8", false, true, true},
     {Format::jcal, "jcal", "", "application/calendar+json", "application/calendar+json; charset=utf-8", true, true, false},
     {Format::xcal, "xcal", "", "application/calendar+xml", "application/calendar+xml; charset=utf-8", true, true, false},
+    // The agenda for people (calendar/query/agenda_page.hpp): last, so that
+    // "*/*" still gets the .ics; a browser's "text/html" gets the page.
+    {Format::html, "html", ".html", "text/html", "text/html; charset=utf-8", true, false, true},
 };
 
 constexpr const FormatRow& format_row(Format f) {

@@ -134,7 +134,7 @@ CalendarConfigBuilder::CalendarConfigBuilder(std::string name) { config_.name = 
 
 std::string CalendarConfigBuilder::add(std::span<const std::string_view> words) {
   static constexpr std::string_view kSettings[] = {"title", "description", "languages", "timezone", "refresh",
-                                                    "organizer", "feed_window", "source"};
+                                                    "organizer", "feed_window", "source", "page_layout"};
   if (words.empty()) return "an empty line";
   std::string_view key = words[0];
   std::size_t args = words.size() - 1;
@@ -215,6 +215,17 @@ std::string CalendarConfigBuilder::add(std::span<const std::string_view> words) 
     if (!error.empty()) return error;
     config_.source = std::move(source);
     have_source_ = true;
+    return {};
+  }
+  if (key == "page_layout") {
+    // The module gives the file's full path (relative to nginx's prefix).
+    if (args != 1) return "\"page_layout\" takes a file: page_layout /etc/nginx/civic/page.html" + hint();
+    if (config_.page_layout) return "\"page_layout\" is duplicate";
+    auto loaded = Layout::load(std::string(words[1]), "page_layout");
+    if (auto* error = std::get_if<std::string>(&loaded)) return *error;
+    config_.page_layout = std::make_shared<const Layout>(std::move(std::get<Layout>(loaded)));
+    Html nothing;
+    config_.page_layout_hash = fnv1a64(words[1], fnv1a64(config_.page_layout->render("", "", nothing.take())));
     return {};
   }
   return unknown_setting(key, kSettings, "a civic_calendar");

@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -26,6 +27,7 @@
 #include "calendar/model/event_source.hpp"
 #include "calendar/model/feed_window.hpp"
 #include "calendar/model/lang_text.hpp"
+#include "common/page_layout.hpp"
 
 namespace civic::calendar {
 
@@ -47,6 +49,11 @@ struct CalendarConfig {
   FeedWindow feed_window;
   // Another calendar this one follows (its events come only from there).
   std::optional<EventSource> source;
+  // page_layout FILE: the city's page around the agenda (common/page_layout.hpp);
+  // null: the built-in one. Not part of the stored definition (civicctl
+  // renders no pages); `page_layout_hash` goes into the pages' ETags.
+  std::shared_ptr<const Layout> page_layout;
+  std::uint64_t page_layout_hash = 0;
   // When the definition last changed, as recorded in the store (seconds);
   // not part of the definition itself.
   std::int64_t defined_at = 0;

@@ -7,10 +7,12 @@
 #include "calendar/formats/calendar_json.hpp"
 #include "calendar/formats/format.hpp"
 #include "calendar/query/calendar_feed.hpp"
+#include "calendar/query/agenda_page.hpp"
 #include "calendar/query/event_list.hpp"
 #include "calendar/query/event_resources.hpp"
 #include "calendar/query/feed_query.hpp"
 #include "common/hash.hpp"
+#include "common/language.hpp"
 #include "common/http_headers.hpp"
 #include "storage/event_store.hpp"
 
@@ -105,6 +107,8 @@ struct Plan {
   Format format = Format::ics;
   ListLinks links;       // JSON: what its links are made of
   std::optional<ResourceKind> resources;  // places or keywords, not events
+  std::string lang;      // HTML: the page's language
+  std::uint64_t layout_hash = 0;  // HTML: the page_layout's
   std::string resource() const {
     if (resources) return std::string(*resources == ResourceKind::places ? "places" : "keywords") + ":" + event_id;
     return event_id.empty() ? "feed" : "event:" + event_id;
@@ -113,7 +117,9 @@ struct Plan {
   // (host, and the query as sent, which next/previous keep).
   std::string variant() const {
     std::string v(format_row(format).name);
-    if (format == Format::json) v.append("\n").append(links.base).append("\n").append(links.args);
+    if (format == Format::json || format == Format::html)
+      v.append("\n").append(links.base).append("\n").append(links.args);
+    if (format == Format::html) v.append("\n").append(lang).append("\n").append(std::to_string(layout_hash));
     return v;
   }
 };
@@ -160,6 +166,14 @@ Reply calendar_list(const Calendars& calendars, const ReadRequest& req) {
 // The body of a feed request, built in `txn` within `budget`.
 Result<FeedAnswer> build(const storage::Txn& txn, const storage::Databases& db, const Plan& p,
                                   std::size_t budget, bool& page_missing) {
+  if (p.format == Format::html) {
+    AgendaLinks agenda{p.links, p.lang};
+    if (!p.event_id.empty()) return build_event_page(txn, db, *p.calendar, p.event_id, agenda);
+    auto built = build_agenda(txn, db, *p.calendar, p.query, agenda, budget);
+    if (!built) return built.error();
+    page_missing = built->page_missing;
+    return std::move(built->feed);
+  }
   if (p.resources) {
     auto built = build_resources(txn, db, *p.calendar, *p.resources, p.event_id, p.query, p.links, budget);
     if (!built) return built.error();
@@ -229,8 +243,8 @@ ReadAnswer Reader::read(storage::Store& store, const ReadRequest& req, bool whol
     return std::move(done);
   };
   if (!format) {
-    a.reply = error_reply(406, "this calendar is available as text/calendar, application/calendar+json and "
-                               "application/calendar+xml");
+    a.reply = error_reply(406, "this calendar is available as text/calendar, application/calendar+json, "
+                               "application/calendar+xml and text/html");
     return finish(std::move(a));
   }
   Plan p;
@@ -242,15 +256,39 @@ ReadAnswer Reader::read(storage::Store& store, const ReadRequest& req, bool whol
   p.event_id = where.event_id;
   p.format = *format;
   if (where.kind == Route::resources) p.resources = where.resources_kind;
-  if (p.format == Format::json) {
+  if (p.format == Format::json || p.format == Format::html) {
     p.links.base = req.base_url;
-    p.links.list_url = p.links.base + p.calendar->name + ".json";
+    p.links.list_url = p.links.base + p.calendar->name + (p.format == Format::html ? ".html" : ".json");
     if (p.resources)
       p.links.list_url = p.links.base + p.calendar->name +
                          (*p.resources == ResourceKind::places ? "/places.json" : "/keywords.json");
     p.links.args = std::string(req.args);
   }
-  if (auto err = parse_feed_query(req.args, *p.calendar, req.now, p.query)) {
+  std::string args(req.args);
+  if (p.format == Format::html) {
+    // A form sends its empty fields too ("keyword=&start="): not filters.
+    std::string kept;
+    std::size_t at = 0;
+    while (at < args.size()) {
+      std::size_t amp = std::min(args.find('&', at), args.size());
+      std::string_view part = std::string_view(args).substr(at, amp - at);
+      if (!part.empty() && !part.ends_with("=")) kept.append(kept.empty() ? "" : "&").append(part);
+      at = amp + 1;
+    }
+    args = std::move(kept);
+    p.links.args = args;
+    // The visitor's language; upcoming events unless the query says when.
+    headers.emplace_back("Vary", "Accept-Language");
+    std::string asked;
+    if (FeedQuery probe; !parse_feed_query(args, *p.calendar, req.now, probe)) {
+      if (args.find("lang=") != std::string::npos) asked = probe.lang;
+      if (!probe.has_window() && p.event_id.empty()) args += (args.empty() ? "" : "&") + std::string("start=today");
+    }
+    p.lang = choose_language(asked, req.accept_language, p.calendar->languages);
+    p.layout_hash = p.calendar->page_layout_hash;
+    if (asked.empty()) args += (args.empty() ? "" : "&") + std::string("lang=") + p.lang;
+  }
+  if (auto err = parse_feed_query(args, *p.calendar, req.now, p.query)) {
     a.reply = error_reply(400, err->message.empty() ? "malformed query" : err->message, err->field);
     return finish(std::move(a));
   }

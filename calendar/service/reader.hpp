@@ -5,6 +5,8 @@
 //   {cal}.ics / {cal}.json     the feed / the Linked-Events-style list
 //   {cal}                      iCal, jCal or xCal, by Accept
 //   {cal}/events/{id}.ics      one event (also .json, or by Accept)
+//   {cal}.html, {cal}/events/{id}.html (or by Accept: text/html)
+//                              the agenda for people (calendar/query/agenda_page.hpp)
 //   {cal}/places.json, {cal}/keywords.json, {cal}/places/{id}.json, ...
 //                              what the events use (calendar/query/event_resources.hpp)
 //
@@ -34,6 +36,7 @@ struct ReadRequest {
   std::string_view path;              // after the location, e.g. "culture.ics"
   std::string_view args;              // the query string as sent
   std::string_view accept;            // the Accept header, "" if none
+  std::string_view accept_language;   // the Accept-Language header, "" if none (the agenda's language)
   std::optional<std::string_view> if_none_match;
   std::optional<std::int64_t> if_modified_since;  // parsed; nullopt if absent or malformed
   std::string base_url;               // "https://host/calendars/": the location's absolute URL

@@ -79,7 +79,8 @@ storage::RenditionKind rendition_of(Format format) {
     case Format::json: return storage::RenditionKind::json;
     case Format::jcal: return storage::RenditionKind::jcal;
     case Format::xcal: return storage::RenditionKind::xcal;
-    case Format::ics: break;
+    case Format::ics:
+    case Format::html: break;
   }
   return storage::RenditionKind::vevent;
 }

@@ -115,6 +115,16 @@ class Clock {
   std::unique_ptr<icu::DateFormat> day_, time_;
 };
 
+// Making ICU's formatters costs more than a page of events: one per
+// language, per thread (a formatter is not to be shared between threads).
+const Clock& clock_for(std::string_view lang) {
+  thread_local std::vector<std::pair<std::string, std::unique_ptr<Clock>>> clocks;
+  for (const auto& [l, c] : clocks)
+    if (l == lang) return *c;
+  clocks.emplace_back(std::string(lang), std::make_unique<Clock>(lang));
+  return *clocks.back().second;
+}
+
 std::string text_in(const LangText& t, const std::vector<std::string>& chain) {
   const auto* picked = t.pick(chain);
   return picked ? picked->second : std::string();
@@ -273,7 +283,7 @@ Result<ListAnswer> build_agenda(const storage::Txn& txn, const storage::Database
   }
   const std::string_view lang = links.lang;
   const auto chain = cal.fallback_chain(lang);
-  Clock clock(lang);
+  const Clock& clock = clock_for(lang);
   std::string title = text_in(cal.title, chain);
   if (title.empty()) title = cal.name;
 
@@ -351,7 +361,7 @@ Result<FeedAnswer> build_event_page(const storage::Txn& txn, const storage::Data
   if (!event_from_view(**found, e)) return damaged(id);
   const std::string_view lang = links.lang;
   const auto chain = cal.fallback_chain(lang);
-  Clock clock(lang);
+  const Clock& clock = clock_for(lang);
   std::string name = text_in(e.name, chain);
 
   Html h;

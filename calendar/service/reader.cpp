@@ -195,6 +195,37 @@ std::string cache_key(const Plan& p, const Validators& v) {
   return v.etag + "\n" + p.calendar->name + "\n" + p.resource() + "\n" + std::string(format_row(p.format).name);
 }
 
+// The agenda page's query: the fields a form sent empty ("keyword=&start=")
+// left out (`as_sent`, which its links keep); then, for the parse, the
+// page's language (lang=, else Accept-Language) and, for the list without
+// start, end or days, the events from today on.
+struct AgendaArgs {
+  std::string as_sent;
+  std::string args;
+  std::string lang;
+};
+
+AgendaArgs agenda_args(std::string_view sent, const CalendarConfig& cal, std::int64_t now,
+                       std::string_view accept_language, bool list) {
+  AgendaArgs a;
+  std::size_t at = 0;
+  while (at < sent.size()) {
+    std::size_t amp = std::min(sent.find('&', at), sent.size());
+    std::string_view part = sent.substr(at, amp - at);
+    if (!part.empty() && !part.ends_with("=")) a.as_sent.append(a.as_sent.empty() ? "" : "&").append(part);
+    at = amp + 1;
+  }
+  a.args = a.as_sent;
+  std::string asked;
+  if (FeedQuery probe; !parse_feed_query(a.args, cal, now, probe)) {
+    if (a.args.starts_with("lang=") || a.args.find("&lang=") != std::string::npos) asked = probe.lang;
+    if (!probe.has_window() && list) a.args += (a.args.empty() ? "" : "&") + std::string("start=today");
+  }
+  a.lang = choose_language(asked, accept_language, cal.languages);
+  if (asked.empty()) a.args += (a.args.empty() ? "" : "&") + std::string("lang=") + a.lang;
+  return a;
+}
+
 }  // namespace
 
 Reader::Reader(const Calendars& calendars, std::size_t cache_bytes) : calendars_(calendars) {
@@ -266,27 +297,12 @@ ReadAnswer Reader::read(storage::Store& store, const ReadRequest& req, bool whol
   }
   std::string args(req.args);
   if (p.format == Format::html) {
-    // A form sends its empty fields too ("keyword=&start="): not filters.
-    std::string kept;
-    std::size_t at = 0;
-    while (at < args.size()) {
-      std::size_t amp = std::min(args.find('&', at), args.size());
-      std::string_view part = std::string_view(args).substr(at, amp - at);
-      if (!part.empty() && !part.ends_with("=")) kept.append(kept.empty() ? "" : "&").append(part);
-      at = amp + 1;
-    }
-    args = std::move(kept);
-    p.links.args = args;
-    // The visitor's language; upcoming events unless the query says when.
     headers.emplace_back("Vary", "Accept-Language");
-    std::string asked;
-    if (FeedQuery probe; !parse_feed_query(args, *p.calendar, req.now, probe)) {
-      if (args.find("lang=") != std::string::npos) asked = probe.lang;
-      if (!probe.has_window() && p.event_id.empty()) args += (args.empty() ? "" : "&") + std::string("start=today");
-    }
-    p.lang = choose_language(asked, req.accept_language, p.calendar->languages);
+    AgendaArgs agenda = agenda_args(req.args, *p.calendar, req.now, req.accept_language, p.event_id.empty());
+    args = std::move(agenda.args);
+    p.links.args = std::move(agenda.as_sent);
+    p.lang = std::move(agenda.lang);
     p.layout_hash = p.calendar->page_layout_hash;
-    if (asked.empty()) args += (args.empty() ? "" : "&") + std::string("lang=") + p.lang;
   }
   if (auto err = parse_feed_query(args, *p.calendar, req.now, p.query)) {
     a.reply = error_reply(400, err->message.empty() ? "malformed query" : err->message, err->field);

@@ -21,8 +21,11 @@ is($rc, 0, 'scripts/install --destdir runs') or diag("$out$err");
 
 my $so = "$dest/usr/lib/nginx/modules/ngx_http_civic_module.so";
 my $ctl = "$dest/usr/local/bin/civicctl";
+my $man = "$dest/usr/local/share/man/man1/civicctl.1.gz";
 ok(-f $so, 'the module is in /usr/lib/nginx/modules');
 ok(-x $ctl, 'civicctl is in /usr/local/bin');
+($rc, $out) = Civic::Test::run_command(['man', '-l', $man]);
+like($out, qr/^NAME\n\s+civicctl\s+-\s+look\s+after/m, 'its manual is in /usr/local/share/man/man1, gzipped');
 is(Civic::Test::read_file("$dest/usr/share/nginx/modules-available/mod-http-civic.conf"),
    "load_module /usr/lib/nginx/modules/ngx_http_civic_module.so;\n", 'modules-available holds its load_module line');
 is(readlink("$dest/etc/nginx/modules-enabled/50-mod-http-civic.conf"),
@@ -61,7 +64,7 @@ $t->stop;
 
 ($rc, $out, $err) = Civic::Test::run_command(['scripts/install', '--uninstall', '--destdir', $dest]);
 is($rc, 0, 'scripts/install --uninstall') or diag($err);
-ok(!-e $so && !-e $ctl && !-e "$dest/etc/nginx/modules-enabled/50-mod-http-civic.conf"
+ok(!-e $so && !-e $ctl && !-e $man && !-e "$dest/etc/nginx/modules-enabled/50-mod-http-civic.conf"
    && !-e "$dest/usr/share/nginx/modules-available/mod-http-civic.conf", 'removes what it installed');
 my @debug = glob("$dest/usr/lib/debug/.build-id/*/*");
 is(scalar @debug, 0, 'debug symbols included');

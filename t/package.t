@@ -83,6 +83,8 @@ my @paths = map { m{^\S+\s+\S+\s+\d+\s+\S+\s+\S+\s+\.(/\S*?)/?(?:\s|$)} ? $1 : (
 ok(scalar(@paths) > 10, 'the packages list their files (' . scalar(@paths) . ')');
 my %before = map { $_ => (-e $_ || -l $_) ? 1 : 0 } @paths;
 my $enabled_before = enabled_modules();
+# Making and removing the link changes the folder's times: put back after.
+my @enabled_times = (stat '/etc/nginx/modules-enabled')[8, 9];
 my $nginx_before = join ' ', map { status_of($_) } qw(nginx nginx-common);
 like($nginx_before, qr/^install ok installed install ok installed$/, "Debian's nginx is installed");
 
@@ -92,6 +94,7 @@ sub purge {
     return if $purged++;
     my @result = purge_packages(@packages);
     unlink $mark;
+    utime(@enabled_times, '/etc/nginx/modules-enabled') if @enabled_times && enabled_modules() eq $enabled_before;
     return @result;
 }
 END { local $?; purge() if -e $mark }
@@ -198,6 +201,7 @@ my ($purge_rc, $purge_out) = purge();
 is($purge_rc, 0, 'apt-get purge removes both') or diag($purge_out);
 ok(!installed($_), "dpkg: $_ not installed") for @packages;
 is(enabled_modules(), $enabled_before, 'modules-enabled is as before (no link, no .removed link)');
+is((stat '/etc/nginx/modules-enabled')[9], $enabled_times[1], '... with its time');
 my @changed = grep { ((-e $_ || -l $_) ? 1 : 0) != $before{$_} } @paths;
 is("@changed", '', 'every path of the packages is as before (files removed, folders it made gone)');
 is(join(' ', map { status_of($_) } qw(nginx nginx-common)), $nginx_before, "Debian's nginx is still installed");

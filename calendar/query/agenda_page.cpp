@@ -268,19 +268,11 @@ Error damaged(std::string_view id) {
 Result<ListAnswer> build_agenda(const storage::Txn& txn, const storage::Databases& db, const CalendarConfig& cal,
                                 const FeedQuery& q, const AgendaLinks& links, std::size_t budget) {
   ListAnswer answer;
-  auto selected = select(txn, db, cal, q, plan_list(q), budget);
-  if (!selected) return selected.error();
-  if (selected->over_budget || selected->refused) {
-    answer.feed.over_budget = selected->over_budget;
-    answer.feed.refused = std::move(selected->refused);
-    return answer;
-  }
-  const Selection& s = *selected;
-  std::uint64_t pages = (s.count + static_cast<std::uint64_t>(q.page_size) - 1) / static_cast<std::uint64_t>(q.page_size);
-  if (q.page > 1 && static_cast<std::uint64_t>(q.page) > pages) {
-    answer.page_missing = true;
-    return answer;
-  }
+  auto listed = select_list_page(txn, db, cal, q, budget, answer);
+  if (!listed) return listed.error();
+  if (!*listed) return answer;
+  const Selection& s = (*listed)->selection;
+  const std::uint64_t pages = (*listed)->pages;
   const std::string_view lang = links.lang;
   const auto chain = cal.fallback_chain(lang);
   const Clock& clock = clock_for(lang);

@@ -116,23 +116,35 @@ std::string page_link(std::string_view list_url, std::string_view args, int page
   return out;
 }
 
-Result<ListAnswer> build_json_list(const storage::Txn& txn, const storage::Databases& db,
-                                            const CalendarConfig& cal, const FeedQuery& q, const ListLinks& links,
-                                            std::size_t budget) {
-  ListAnswer answer;
+Result<std::optional<ListPage>> select_list_page(const storage::Txn& txn, const storage::Databases& db,
+                                                 const CalendarConfig& cal, const FeedQuery& q, std::size_t budget,
+                                                 ListAnswer& answer) {
   auto selected = select(txn, db, cal, q, plan_list(q), budget);
   if (!selected) return selected.error();
   if (selected->over_budget || selected->refused) {
     answer.feed.over_budget = selected->over_budget;
     answer.feed.refused = std::move(selected->refused);
-    return answer;
+    return std::optional<ListPage>();
   }
-  Selection& s = *selected;
-  std::uint64_t pages = (s.count + static_cast<std::uint64_t>(q.page_size) - 1) / static_cast<std::uint64_t>(q.page_size);
-  if (q.page > 1 && static_cast<std::uint64_t>(q.page) > pages) {
+  ListPage page{std::move(*selected), 0};
+  const auto size = static_cast<std::uint64_t>(q.page_size);
+  page.pages = (page.selection.count + size - 1) / size;
+  if (q.page > 1 && static_cast<std::uint64_t>(q.page) > page.pages) {
     answer.page_missing = true;
-    return answer;
+    return std::optional<ListPage>();
   }
+  return std::optional<ListPage>(std::move(page));
+}
+
+Result<ListAnswer> build_json_list(const storage::Txn& txn, const storage::Databases& db,
+                                            const CalendarConfig& cal, const FeedQuery& q, const ListLinks& links,
+                                            std::size_t budget) {
+  ListAnswer answer;
+  auto listed = select_list_page(txn, db, cal, q, budget, answer);
+  if (!listed) return listed.error();
+  if (!*listed) return answer;
+  Selection& s = (*listed)->selection;
+  const std::uint64_t pages = (*listed)->pages;
   std::optional<std::string> next, previous;
   if (static_cast<std::uint64_t>(q.page) < pages) next = page_link(links.list_url, links.args, q.page + 1);
   if (q.page > 1) previous = page_link(links.list_url, links.args, q.page - 1);

@@ -33,6 +33,7 @@
 #include "calendar/model/calendar_config.hpp"
 #include "calendar/query/calendar_feed.hpp"
 #include "calendar/query/feed_query.hpp"
+#include "calendar/query/select.hpp"
 #include "storage/lmdb.hpp"
 #include "common/result.hpp"
 #include "storage/store.hpp"
@@ -60,6 +61,17 @@ Result<ListAnswer> build_json_list(const storage::Txn& txn, const storage::Datab
 Result<FeedAnswer> build_event_json(const storage::Txn& txn, const storage::Databases& db,
                                              const CalendarConfig& calendar, std::string_view id,
                                              const FeedQuery& query, const ListLinks& links);
+
+// The items of one page of a list (the JSON list, the agenda page), and how
+// many pages there are; nullopt when `answer` says it all already (over the
+// budget, refused, or a page beyond the last).
+struct ListPage {
+  Selection selection;
+  std::uint64_t pages = 0;
+};
+Result<std::optional<ListPage>> select_list_page(const storage::Txn& txn, const storage::Databases& db,
+                                                 const CalendarConfig& calendar, const FeedQuery& query,
+                                                 std::size_t budget, ListAnswer& answer);
 
 // The query string `args` with its `page` parameters replaced by page=N.
 std::string page_link(std::string_view list_url, std::string_view args, int page);

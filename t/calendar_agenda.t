@@ -34,7 +34,7 @@ my $t = Civic::Test->new(http => <<'END');
         location /admin/ { civic_admin; }
     }
 END
-$t->write_file('conf/city.html', <<'END');
+$t->write_file('conf/city.html', Encode::encode_utf8(<<'END'));
 <!DOCTYPE html>
 <html lang="{{lang}}"><head><meta charset="utf-8"><title>{{title}} – Esimerkkikaupunki</title></head>
 <body><header><p>Esimerkkikaupungin sivut</p></header><main>{{content}}</main><footer>© Esimerkkikaupunki</footer></body></html>

@@ -28,6 +28,11 @@ class Body {
   void copy_to(char* out) const noexcept {
     for (auto p : parts_) out = std::copy(p.begin(), p.end(), out);
   }
+  // Each part in order (a server that sends them without a copy).
+  template <class Visit>
+  void for_each(Visit&& visit) const {
+    for (auto p : parts_) visit(p);
+  }
   std::string str() const {
     std::string s(size_, '\0');
     copy_to(s.data());

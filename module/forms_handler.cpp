@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "forms/service/journey.hpp"
+#include "forms/service/public_answers.hpp"
 #include "forms/service/public_request.hpp"
 #include "forms/service/submission_record.hpp"
 #include "forms/service/token_signer.hpp"
@@ -73,10 +74,9 @@ ngx_int_t send_answer(ngx_http_request_t* r, forms::PublicAnswer answer) {
   FormRequest* counted = request_ctx<FormRequest>(r);
   std::string_view form = answer.form;
   if (form.empty() && counted && counted->submission.visit.form) form = counted->submission.visit.form->name;
-  bool accepted = !answer.receipt.empty();
-  bool refused = !answer.refused.empty() || (counted && counted->submitted && answer.reply.status >= 500);
-  if (!form.empty() && (accepted || refused))
-    server::count_submission(shared_metrics(), form, accepted, answer.reply.status);
+  forms::Counted how = forms::counted_as(answer, counted && counted->submitted);
+  if (!form.empty() && how != forms::Counted::neither)
+    server::count_submission(shared_metrics(), form, how == forms::Counted::accepted, answer.reply.status);
   if (!answer.refused.empty())
     ngx_log_error(NGX_LOG_INFO, r->connection->log, 0, "civic: %s", answer.refused.c_str());
   if (!answer.receipt.empty()) {

@@ -3,14 +3,16 @@
 // bytes, so a repeated request costs a look-up instead of a read of the
 // store. An entry is never wrong: its key is the ETag, which changes with
 // every write to the calendar (stale entries just age out, least recently
-// used first). Bounded in bytes; used only from one thread (the worker's
-// event loop).
+// used first). Bounded in bytes. nginx uses it from the worker's event loop
+// only; Apache httpd from every request thread of a child: a mutex keeps it
+// (uncontended under nginx).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <list>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +43,7 @@ class FeedCache {
   std::size_t max_entry() const noexcept { return max_bytes_ / 8; }
 
   Body find(std::string_view key) {
+    std::lock_guard lock(mutex_);
     auto it = index_.find(std::string(key));
     if (it == index_.end()) return nullptr;
     lru_.splice(lru_.begin(), lru_, it->second);  // most recently used
@@ -49,6 +52,7 @@ class FeedCache {
 
   void put(std::string key, Body body) {
     if (!body || body->size() > max_entry()) return;
+    std::lock_guard lock(mutex_);
     if (auto old = index_.find(key); old != index_.end()) {
       bytes_ -= old->second->body->size();
       lru_.erase(old->second);
@@ -64,8 +68,14 @@ class FeedCache {
     }
   }
 
-  std::size_t bytes() const noexcept { return bytes_; }
-  std::size_t entries() const noexcept { return lru_.size(); }
+  std::size_t bytes() const {
+    std::lock_guard lock(mutex_);
+    return bytes_;
+  }
+  std::size_t entries() const {
+    std::lock_guard lock(mutex_);
+    return lru_.size();
+  }
 
  private:
   struct Entry {
@@ -73,6 +83,7 @@ class FeedCache {
     Body body;
   };
   std::size_t max_bytes_;
+  mutable std::mutex mutex_;
   std::size_t bytes_ = 0;
   std::list<Entry> lru_;
   std::unordered_map<std::string, std::list<Entry>::iterator> index_;

@@ -103,6 +103,12 @@ Reply message_page(const FormVisit& visit, int status, Text title, Text text) {
   return html_reply(status, visit.lang, layout_of(visit).render(visit.lang, t, fragment));
 }
 
+Counted counted_as(const PublicAnswer& answer, bool sent_to_commit) {
+  if (!answer.receipt.empty()) return Counted::accepted;
+  if (!answer.refused.empty() || (sent_to_commit && answer.reply.status >= 500)) return Counted::refused;
+  return Counted::neither;
+}
+
 PublicAnswer refusal(const Form& form, std::string_view reason, Reply reply) {
   PublicAnswer a;
   a.reply = std::move(reply);

@@ -72,4 +72,10 @@ PublicAnswer intake_answer(const FormVisit& visit, const Intake& intake, std::in
 PublicAnswer commit_answer(const FormVisit& visit, const CommitResult& result, const FormInput* submitted,
                            std::int64_t now);
 
+// How the server's counters take an answer: a submission stored (it has a
+// receipt), one refused (a refusal; or, when `sent_to_commit`, a commit
+// that failed), or neither (a page, a step of a journey).
+enum class Counted { neither, accepted, refused };
+Counted counted_as(const PublicAnswer& answer, bool sent_to_commit);
+
 }  // namespace civic::forms

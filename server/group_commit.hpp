@@ -40,6 +40,12 @@ class GroupCommit {
   // commit's batch size and time.
   Outcome commit(storage::Store& store, storage::NewSubmission submission, SharedMetrics* metrics) noexcept;
 
+  // Submissions waiting for a commit to start (not the one running).
+  std::size_t waiting() {
+    std::lock_guard lock(mutex_);
+    return queue_.size();
+  }
+
  private:
   struct Slot;
   void commit_batch(storage::Store& store, std::deque<Slot*>& batch, SharedMetrics* metrics) noexcept;

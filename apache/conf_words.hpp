@@ -26,6 +26,33 @@ inline std::vector<std::string_view> conf_words(apr_pool_t* pool, const char* li
   return words;
 }
 
+// The settings of one line: nginx's blocks allow several on a line
+// (`label fi "Nimi"; label sv "Namn";`), split at each ";" outside quotes,
+// so that such a line copied into a <CivicForm> reads the same.
+inline std::vector<std::string> split_settings(std::string_view line) {
+  std::vector<std::string> settings(1);
+  char quote = 0;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    char c = line[i];
+    if (quote != 0) {
+      if (c == '\\' && i + 1 < line.size()) {
+        settings.back().push_back(c);
+        c = line[++i];
+      } else if (c == quote) {
+        quote = 0;
+      }
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == ';') {
+      settings.emplace_back();
+      continue;
+    }
+    settings.back().push_back(c);
+  }
+  std::erase_if(settings, [](const std::string& s) { return s.find_first_not_of(" \t") == std::string::npos; });
+  return settings;
+}
+
 // httpd wants a message it keeps (in the configuration pool).
 inline const char* conf_error(cmd_parms* cmd, const std::string& message) {
   return message.empty() ? nullptr : apr_pstrdup(cmd->pool, message.c_str());

@@ -7,6 +7,7 @@
 #include "apache/httpd.hpp"
 
 #include <cstring>
+#include <deque>
 #include <exception>
 #include <string>
 #include <string_view>
@@ -47,20 +48,25 @@ class SectionLines {
  public:
   SectionLines(cmd_parms* cmd, const ap_directive_t* first) : cmd_(cmd), next_(first) {}
 
-  // False after the last line.
+  // False after the last setting.
   bool next() {
-    while (next_ != nullptr) {
+    while (pending_.empty()) {
+      if (next_ == nullptr) return false;
       current_ = next_;
       next_ = next_->next;
       std::string line = std::string(current_->directive) + " " + (current_->args ? current_->args : "");
-      if (!line.empty() && line.front() == '<') {
+      if (line.front() == '<') {
         while (!line.empty() && (line.back() == ' ' || line.back() == '\t')) line.pop_back();
         if (!line.empty() && line.back() == '>') line.pop_back();
+        pending_.push_back(std::move(line));
+      } else {
+        for (std::string& setting : split_settings(line)) pending_.push_back(std::move(setting));
       }
-      words = conf_words(cmd_->temp_pool, line.c_str());
-      if (!words.empty()) return true;
     }
-    return false;
+    words = conf_words(cmd_->temp_pool, pending_.front().c_str());
+    pending_.pop_front();
+    if (words.empty()) return next();
+    return true;
   }
 
   int line() const { return current_ ? current_->line_num : 0; }
@@ -73,6 +79,7 @@ class SectionLines {
   cmd_parms* cmd_;
   const ap_directive_t* next_;
   const ap_directive_t* current_ = nullptr;
+  std::deque<std::string> pending_;  // the settings of the current line not yet taken
 };
 
 template <class Body>

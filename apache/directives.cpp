@@ -52,8 +52,9 @@ const char* civic_store(cmd_parms* cmd, void*, const char* args) noexcept {
     std::string path(words[0]);
     sc.store_path = ap_server_root_relative(cmd->pool, path.c_str());
     if (sc.store_path == nullptr) return "CivicStore: invalid path";
-    sc.store_file = cmd->config_file ? cmd->config_file->name : "";
-    sc.store_line = cmd->config_file ? cmd->config_file->line_number : 0;
+    // httpd has read the file into a tree: the directive knows its place.
+    sc.store_file = cmd->directive && cmd->directive->filename ? cmd->directive->filename : "";
+    sc.store_line = cmd->directive ? static_cast<unsigned>(cmd->directive->line_num) : 0;
     sc.create_store = parameters.create;
     if (parameters.max_size) sc.max_size = *parameters.max_size;
     if (parameters.max_readers) sc.max_readers = *parameters.max_readers;

@@ -70,6 +70,7 @@ class SectionLines {
   }
 
   int line() const { return current_ ? current_->line_num : 0; }
+  const ap_directive_t* node() const { return current_; }
   const ap_directive_t* section() const { return current_->first_child; }
   bool is(std::string_view tag) const { return equal_ci(words[0], tag); }
 
@@ -81,6 +82,22 @@ class SectionLines {
   const ap_directive_t* current_ = nullptr;
   std::deque<std::string> pending_;  // the settings of the current line not yet taken
 };
+
+// `error` at the line of `node`: httpd's "Syntax error on line N" names the
+// line inside the section, not the section's first.
+const char* error_at(cmd_parms* cmd, const ap_directive_t* node, const std::string& error) {
+  if (node != nullptr) cmd->err_directive = node;
+  return conf_error(cmd, error);
+}
+
+// The line `line` of the section (a setting a cross-check blames).
+const ap_directive_t* node_at(const ap_directive_t* d, int line) {
+  for (; d != nullptr; d = d->next) {
+    if (d->line_num == line) return d;
+    if (const ap_directive_t* inner = node_at(d->first_child, line)) return inner;
+  }
+  return nullptr;
+}
 
 template <class Body>
 const char* guarded(cmd_parms* cmd, const char* what, Body&& body) noexcept {
@@ -107,23 +124,24 @@ const char* read_form(cmd_parms* cmd, forms::FormBuilder& parse, std::string_vie
       bool field = lines.is("<CivicField");
       auto opening = as_nginx_line(field ? "field" : "step", lines.words);
       error = field ? parse.begin_field(opening, lines.line()) : parse.begin_step(opening, lines.line());
-      if (!error.empty()) return conf_error(cmd, error);
+      if (!error.empty()) return error_at(cmd, lines.node(), error);
       SectionLines inner(cmd, lines.section());
       while (inner.next()) {
         error = field ? parse.field_setting(inner.words, inner.line()) : parse.step_setting(inner.words, inner.line());
-        if (!error.empty()) return conf_error(cmd, error);
+        if (!error.empty()) return error_at(cmd, inner.node(), error);
       }
       error = field ? parse.end_field() : parse.end_step();
-      if (!error.empty()) return conf_error(cmd, error);
+      if (!error.empty()) return error_at(cmd, lines.node(), error);
       continue;
     }
     if (lines.words[0].starts_with("<")) {
+      cmd->err_directive = lines.node();
       return apr_psprintf(cmd->pool, "civic_form \"%.*s\": %.*s> is not a section of a form (<CivicField NAME TYPE> "
                           "and <CivicStep NAME> are)", static_cast<int>(name.size()), name.data(),
                           static_cast<int>(lines.words[0].size()), lines.words[0].data());
     }
     error = parse.form_setting(lines.words, lines.line());
-    if (!error.empty()) return conf_error(cmd, error);
+    if (!error.empty()) return error_at(cmd, lines.node(), error);
   }
   return nullptr;
 }
@@ -153,7 +171,7 @@ const char* civic_calendar_section(cmd_parms* cmd, void*, const char* args) noex
     SectionLines lines(cmd, cmd->directive->first_child);
     while (lines.next()) {
       if (lines.words[0].starts_with("<"))
-        return apr_psprintf(cmd->pool, "civic_calendar \"%s\": a calendar has no sections (%.*s>)", name.c_str(),
+        return cmd->err_directive = lines.node(), apr_psprintf(cmd->pool, "civic_calendar \"%s\": a calendar has no sections (%.*s>)", name.c_str(),
                             static_cast<int>(lines.words[0].size()), lines.words[0].data());
       // page_layout FILE: relative to ServerRoot, as CivicFormLayout.
       std::string full;
@@ -164,7 +182,7 @@ const char* civic_calendar_section(cmd_parms* cmd, void*, const char* args) noex
         full = path;
         lines.words[1] = full;
       }
-      if (auto e = builder.add(lines.words); !e.empty()) return conf_error(cmd, "civic_calendar: " + e);
+      if (auto e = builder.add(lines.words); !e.empty()) return error_at(cmd, lines.node(), "civic_calendar: " + e);
     }
     calendar::CalendarConfig calendar;
     if (auto e = builder.finish(calendar); !e.empty()) return conf_error(cmd, e);
@@ -188,10 +206,8 @@ const char* civic_form_section(cmd_parms* cmd, void*, const char* args) noexcept
     forms::FormBuilder parse(name);
     if (const char* e = read_form(cmd, parse, name)) return e;
     auto built = parse.finish();
-    if (auto* error = std::get_if<FieldError>(&built)) {
-      if (error->line > 0) return apr_psprintf(cmd->pool, "%s (line %d)", error->message.c_str(), error->line);
-      return conf_error(cmd, error->message);
-    }
+    if (auto* error = std::get_if<FieldError>(&built))
+      return error_at(cmd, node_at(cmd->directive->first_child, error->line), error->message);
     // Read here, in the parent: the children's user may not read the keys.
     auto& form = std::get<forms::Form>(built);
     if (auto e = forms::load_secrets(form.deliveries); !e.empty())

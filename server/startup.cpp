@@ -14,7 +14,7 @@ StartupReport store_problem(std::string text) { return {{}, StartupProblem{true,
 
 std::string missing_store(const std::string& path) {
   return "there is no store here (no data.mdb); make one with \"civicctl init " + path +
-         "\", or add \"create\" to civic_store for nginx to make it";
+         "\", or add \"create\" to civic_store for the server to make it";
 }
 
 void warn_about_form_changes(StartupReport& report, storage::Store& store, const forms::Forms& forms) {

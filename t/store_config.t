@@ -28,7 +28,7 @@ END
 config_with_store("$prefix/civc");
 my ($rc, $out) = $t->test_config;
 isnt($rc, 0, 'nginx -t fails on a path with no store');
-like($out, qr/\[emerg\].*civic_store "\Q$prefix\E\/civc": there is no store here \(no data.mdb\); make one with "civicctl init \Q$prefix\E\/civc", or add "create" to civic_store for nginx to make it/,
+like($out, qr/\[emerg\].*civic_store "\Q$prefix\E\/civc": there is no store here \(no data.mdb\); make one with "civicctl init \Q$prefix\E\/civc", or add "create" to civic_store for the server to make it/,
      'naming the path and both ways to make one');
 ok(!-e "$prefix/civc", 'and nothing was made');
 

@@ -102,7 +102,7 @@ std::string started_without_create() {
 
 void a_missing_store_stops_the_start(void**) {
   std::string problem = started_without_create();
-  assert_non_null(std::strstr(problem.c_str(), "or add \"create\" to civic_store for nginx to make it"));
+  assert_non_null(std::strstr(problem.c_str(), "or add \"create\" to civic_store for the server to make it"));
 }
 
 }  // namespace

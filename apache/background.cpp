@@ -109,11 +109,18 @@ void start_sources(Child& c, const ServerConf& sc, server_rec* s) {
     if (!cal->source) continue;
     c.tasks.push_back(std::make_unique<PeriodicTask>(
         "calendar source", spread(200, 300), guarded(s, "calendar source", [&c, s, cal]() -> std::int64_t {
-          auto run = calendar::sync_source_if_due(*c.store, *cal, delivery::http_get, calendar::now_micros());
+          // Once the child exits, the next page is not asked for: the run
+          // ends there, its pages written; the next child goes on from them.
+          auto fetch = [&c](const delivery::HttpGet& request) {
+            if (c.exiting) return delivery::HttpGot{0, {}, {}, {}, "the child process is exiting"};
+            return delivery::http_get(request);
+          };
+          auto run = calendar::sync_source_if_due(*c.store, *cal, fetch, calendar::now_micros());
           std::int64_t interval = static_cast<std::int64_t>(cal->source->interval_seconds) * 1000;
           if (!run) return interval;  // another process has the turn
           const char* name = cal->name.c_str();
           const auto& counts = run->state.last_run;
+          if (run->failed && c.exiting) return interval;
           if (run->failed) {
             ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
                          "civic_calendar \"%s\": source: %s (the events stay as they were)", name,

@@ -22,6 +22,7 @@ server::SharedMetrics* counters = nullptr;
 
 apr_status_t end_child(void*) {
   Child& c = child();
+  c.exiting = true;
   for (auto& task : c.tasks) task->stop();  // before the store they use closes
   c.tasks.clear();
   c.delivery = nullptr;

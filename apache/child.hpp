@@ -6,6 +6,7 @@
 
 #include "apache/httpd.hpp"
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -28,6 +29,9 @@ struct Child {
   std::unique_ptr<server::GroupCommit> commits;
   PeriodicTask* delivery = nullptr;          // among `tasks`, if any form delivers
   std::vector<std::unique_ptr<PeriodicTask>> tasks;
+  // The child is exiting (a graceful restart or stop): a long task (a
+  // source's sync) stops at its next request rather than hold the exit up.
+  std::atomic<bool> exiting{false};
 };
 
 Child& child();

@@ -31,6 +31,13 @@ package Civic::ApacheConf;
 #                                     CustomLog FILE "..." ($remote_addr, $pid,
 #                                     $uri, $status, ... as %a, %P, %U, %>s, ...)
 #   deny all; allow all;              Require all denied / granted
+#   location / { root DIR; etag on; } DocumentRoot DIR, FileETag MTime Size
+#                                     (static files, Apache's core handler)
+#   client_body_buffer_size, client_body_in_file_only
+#                                     a comment: how nginx buffers a body before
+#                                     the handler runs (memory or a temp file);
+#                                     mod_civic reads it from Apache's input
+#                                     filters, with nothing to choose
 #   error_page 413 [=] @L; location @L { civic_forms; }
 #                                     nothing: mod_civic answers its own 413
 #   error_page 413 [=] @L; location @L { default_type T; return 413 'TEXT'; }
@@ -58,6 +65,10 @@ our %HANDLER = (
 );
 # listen parameters that change nothing a test sees on one loopback address.
 our %LISTEN_IGNORED = map { $_ => 1 } qw(default_server default reuseport deferred bind);
+
+# Where nginx keeps a request body for the handler: no Apache counterpart,
+# and nothing a client sees (the same answers either way).
+our %BODY_BUFFERING = map { $_ => 1 } qw(client_body_buffer_size client_body_in_file_only);
 
 # nginx's own default for client_max_body_size; Apache's is 1 GiB.
 our $DEFAULT_BODY = 1024 * 1024;
@@ -440,6 +451,19 @@ sub location_block {
             next;
         }
         if ($name eq 'error_page') { push @error_pages, $inner; next }
+        if ($name eq 'root' && $kind eq 'prefix' && $path eq '/' && @{ $inner->{words} } == 2) {
+            push @lines, ['    # root: DocumentRoot below', $inner->{line}];
+            unshift @lines, ['DocumentRoot ' . apache_word($inner->{words}[1]), $inner->{line}];
+            next;
+        }
+        if ($name eq 'etag' && @{ $inner->{words} } == 2) {
+            push @lines, ['    FileETag ' . ($inner->{words}[1]{value} eq 'on' ? 'MTime Size' : 'None'), $inner->{line}];
+            next;
+        }
+        if ($BODY_BUFFERING{$name}) {
+            push @lines, ['    # ' . words_raw($inner) . ": nginx's body buffering (none to set in Apache)", $inner->{line}];
+            next;
+        }
         if ($name eq 'civic_form_layout') {
             push @lines, ['    CivicFormLayout ' . join(' ', args_raw($inner)), $inner->{line}];
             next;

@@ -660,7 +660,7 @@ sub config_ok_re { apache() ? qr/^Syntax OK$/m : qr/test is successful/ }
 # on line N of FILE:" then the message, or an [emerg] line of its start.
 sub config_error_re {
     my ($message) = @_;
-    return apache() ? qr/(?:Syntax error on line \d+ of \S+:\n|\[[\w.]*:emerg\] .*?)$message/
+    return apache() ? qr/(?:Syntax error on line \d+ of \S+:\n|\[[\w.]*:emerg\] ).*?$message/
                     : qr/\[emerg\].*$message/;
 }
 
@@ -670,12 +670,17 @@ sub config_error_re {
 # Apache line was translated from.
 sub config_error_at {
     my ($self, $out) = @_;
+    my ($file, $line);
     if (apache()) {
-        my ($line, $file) = $out =~ /Syntax error on line (\d+) of (\S+?):/ or return;
-        my $source = $file eq $self->apache_conf_file ? $self->{apache_lines}[$line - 1] : undef;
-        return ($file, $source);
+        # A directive's error; or one found after reading them all, which
+        # mod_civic words as nginx does (" in FILE:LINE").
+        ($line, $file) = $out =~ /Syntax error on line (\d+) of (\S+?):/;
+        ($file, $line) = $out =~ / in (\S+):(\d+)/ unless defined $file;
+        return unless defined $file;
+        $line = $file eq $self->apache_conf_file ? $self->{apache_lines}[$line - 1] : undef;
+        return ($file, $line);
     }
-    my ($file, $line) = $out =~ / in (\S+):(\d+)/ or return;
+    ($file, $line) = $out =~ / in (\S+):(\d+)/ or return;
     return ($file, $line);
 }
 

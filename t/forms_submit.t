@@ -264,10 +264,10 @@ like($log, qr{POST /forms/feedback 422 receipt=-\n}, 'and empty for a refused on
 
 # Each refusal is logged at info with its reason.
 my $errors_log = $t->error_log;
-like($errors_log, qr/\[info\].*form "palaute": submission refused: honeypot field filled/, 'honeypot refusal logged');
-like($errors_log, qr/\[info\].*form "palaute": submission refused: cross-site post/, 'cross-site refusal logged');
-like($errors_log, qr/\[info\].*form "feedback": submission refused: form token with a wrong signature/, 'forged token logged');
-like($errors_log, qr/\[info\].*form "slow": submission refused: form sent faster than the minimum fill time/, 'too fast logged');
+like($errors_log, qr/${\ Civic::Test::log_level('info')}.*form "palaute": submission refused: honeypot field filled/, 'honeypot refusal logged');
+like($errors_log, qr/${\ Civic::Test::log_level('info')}.*form "palaute": submission refused: cross-site post/, 'cross-site refusal logged');
+like($errors_log, qr/${\ Civic::Test::log_level('info')}.*form "feedback": submission refused: form token with a wrong signature/, 'forged token logged');
+like($errors_log, qr/${\ Civic::Test::log_level('info')}.*form "slow": submission refused: form sent faster than the minimum fill time/, 'too fast logged');
 
 
 done_testing;

@@ -13,7 +13,7 @@ package Civic::ApacheConf;
 #                     (naming the directive): the test is then nginx only
 #
 # `http_text` is what goes inside nginx's http { } block, placeholders
-# expanded. What it translates (see docs/apache.md):
+# expanded. What it translates (docs/testing.md):
 #
 #   civic_store ...;                  CivicStore ...
 #   civic_feed_cache, civic_commit_batch, civic_smtp
@@ -38,10 +38,10 @@ package Civic::ApacheConf;
 #                                     the handler runs (memory or a temp file);
 #                                     mod_civic reads it from Apache's input
 #                                     filters, with nothing to choose
-#   error_page 413 [=] @L; location @L { civic_forms; }
-#                                     nothing: mod_civic answers its own 413
-#   error_page 413 [=] @L; location @L { default_type T; return 413 'TEXT'; }
-#                                     ErrorDocument 413 "TEXT"
+#   error_page CODE [=] @L; location @L { civic_forms; }
+#                                     a comment: mod_civic answers its own errors
+#   error_page CODE [=] @L; location @L { default_type T; return CODE 'TEXT'; }
+#                                     ErrorDocument CODE "TEXT"
 #
 # Inside civic_calendar and civic_form blocks every setting is passed on with
 # the words it has (one setting a line, quotes as written): mod_civic reads
@@ -383,7 +383,9 @@ sub server_block {
             next;
         }
         if ($name eq 'server_name' && !$inner->{block}) {
-            push @settings, ['ServerName ' . apache_word($inner->{words}[1]), $inner->{line}] if $vhost;
+            # One server answers every name, as nginx's only server{} does.
+            push @settings, [$vhost ? 'ServerName ' . apache_word($inner->{words}[1])
+                                    : '# ' . words_raw($inner) . ': the only server answers every name', $inner->{line}];
             next;
         }
         die "\"$name\" in server{} (no Apache translation in the test harness)\n";

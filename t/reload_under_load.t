@@ -96,7 +96,7 @@ sub delivered {
 }
 ok(Civic::Receivers::wait_until(sub { my %d = delivered(); !grep { !$d{$_} } keys %stored }, 60),
    'every stored submission was delivered, signed, across the reloads and the upgrade');
-diag("$reads feed reads and $writes submissions across 5 reloads and a binary upgrade");
+diag("$reads feed reads and $writes submissions across 5 reloads" . (Civic::Test::apache() ? " (graceful restarts)" : " and a binary upgrade"));
 
 $t->expect_errors(qr/civic: delivery:/);
 

@@ -36,12 +36,14 @@ my $plain = Civic::Test->new(http => config('civic_feed_cache off;', $cached->st
 
 for my $bad (['civic_feed_cache lots;', qr/civic_feed_cache: invalid size "lots"/],
              ['civic_feed_cache 10k;', qr/at least 1m/],
-             ["civic_feed_cache 1m;\n    civic_feed_cache 2m;", qr/"civic_feed_cache" directive is duplicate/]) {
+             ["civic_feed_cache 1m;\n    civic_feed_cache 2m;",
+              qr/"civic_feed_cache" directive is duplicate|CivicFeedCache is duplicate/]) {
     $plain->set_config(http => config($bad->[0], $cached->store));
     my ($rc, $out) = $plain->test_config;
     isnt($rc, 0, "nginx -t refuses $bad->[0]");
     like($out, $bad->[1], 'saying why');
-    like($out, qr/ in \S+:\d+/, 'with file and line');
+    my ($file, $line) = $plain->config_error_at($out);
+    ok($file && $file eq $plain->conf_file && $line, 'with file and line') or diag($out);
 }
 $plain->set_config(http => config('civic_feed_cache off;', $cached->store));
 

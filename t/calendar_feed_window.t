@@ -172,9 +172,9 @@ END
     my ($status, $output) = $bad->test_config;
     isnt($status, 0, "nginx -t fails: $line");
     like($output, $message_re, 'saying what is wrong') or diag($output);
-    my ($file, $n) = $output =~ / in (\S+):(\d+)/;
+    my ($file, $n) = $bad->config_error_at($output);
     is($file, $conf, 'in the configuration file');
-    my @lines = split /\n/, Civic::Test::read_file($conf);
+    my @lines = $bad->config_lines;
     my $text = defined $n ? $lines[$n - 1] // '' : '';
     my ($last_word) = $line =~ /(\S+);\z/;
     like($text, qr/\Q$last_word\E/, "on the line of the setting ($text)");

@@ -112,7 +112,7 @@ my $metrics = $t->get('/admin/metrics')->{content};
 like($metrics, qr/^civic_deliveries\{form="feedback",target="\d+",state="delivered"\} 3$/m, 'metrics: 3 delivered');
 like($metrics, qr/^civic_delivery_latency_seconds_count 3$/m, 'and the latency of each');
 is($s->{pending}, 0, 'status: none pending');
-like($t->error_log, qr/\[info\].*civic: delivery: feedback \Q$receipts[0]\E webhook \S+: delivered/,
+like($t->error_log, qr/${\ Civic::Test::log_level('info')}.*civic: delivery: feedback \Q$receipts[0]\E webhook \S+: delivered/,
      'each attempt is logged at info with form, receipt, target and result');
 unlike($t->error_log, qr/Asukas/, 'and no answer is logged');
 

@@ -11,6 +11,8 @@ use JSON::PP;
 use Time::HiRes qw(sleep);
 use Civic::Test;
 
+Civic::Test::nginx_only("conf/nginx.conf is nginx's example configuration (ssl, limit_req, auth_basic, \$civic_receipt)");
+
 my $t = Civic::Test->new(http => '');
 my $prefix = $t->prefix;
 my $https_port = $t->port;

@@ -111,7 +111,7 @@ for (1 .. $posts) {
 }
 $last = time;
 is($refused, $posts, "all $posts posts that do not fit are refused with 507");
-my @crit = grep { /\[crit\].*submission not stored/ } split /\n/, $full->error_log;
+my @crit = grep { /${\ Civic::Test::log_level('crit')}.*submission not stored/ } split /\n/, $full->error_log;
 ok(@crit >= 1, 'the full store is logged');
 ok(@crit <= $last - $first + 1, 'at most one [crit] line a second (' . scalar(@crit) . ' lines in '
    . ($last - $first + 1) . ' seconds)');
@@ -123,7 +123,7 @@ my $late = $full->post('/forms/upload', headers => { 'Content-Type' => "multipar
                        content => multipart($b, _token => $token, attachment => { filename => 'big.bin',
                            type => 'application/octet-stream', content => png_bytes() . ('x' x (2 * 1024 * 1024)) }));
 is($late->{status}, 507, 'a refusal a second later');
-@crit = grep { /\[crit\].*submission not stored/ } split /\n/, $full->error_log;
+@crit = grep { /${\ Civic::Test::log_level('crit')}.*submission not stored/ } split /\n/, $full->error_log;
 my $counted = 0;
 for (@crit) { $counted += $1 if /\(and (\d+) more refused since the last line\)/ }
 is(scalar(@crit) + $counted, $posts + 1,

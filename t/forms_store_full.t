@@ -38,6 +38,6 @@ is(decode_json($t->get('/admin/status')->{content})->{forms}{upload}{submissions
 $r = $t->post('/forms/upload', headers => { 'Content-Type' => 'application/json' }, content => '{"note":"small"}');
 is($r->{status}, 201, 'a small one still fits');
 like(decode_json($r->{content})->{receipt}, qr/^UP-\d{4}-[0-9A-Z]{4}-000001$/, 'with the first number');
-like($t->error_log, qr/\[crit\].*form "upload": submission not stored: .*MDB_MAP_FULL/, 'the full store is logged');
+like($t->error_log, qr/${\ Civic::Test::log_level('crit')}.*form "upload": submission not stored: .*MDB_MAP_FULL/, 'the full store is logged');
 
 done_testing;

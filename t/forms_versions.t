@@ -53,9 +53,9 @@ $v2 =~ s/(field aihe)/field sahkoposti email { label en "Email"; }\n        $1/;
 $t->set_config(http => $v2 . $server);
 my ($rc, $out) = $t->test_config;
 is($rc, 0, 'nginx -t takes the second version') or diag($out);
-like($out, qr/\[warn\].*civic_form "hakemus": the field "viesti" is no longer in the form, but 1 stored submissions may hold it/,
+like($out, qr/${\ Civic::Test::log_level('warn')}.*civic_form "hakemus": the field "viesti" is no longer in the form, but 1 stored submissions may hold it/,
      'nginx -t warns that the removed field has stored data');
-like($out, qr/\[warn\].*the field "kuva" is no longer in the form/, '... and the removed file field');
+like($out, qr/${\ Civic::Test::log_level('warn')}.*the field "kuva" is no longer in the form/, '... and the removed file field');
 $t->reload;
 
 $r = $t->post('/forms/hakemus', headers => { 'Content-Type' => 'application/json' },
@@ -92,7 +92,7 @@ END
 $t->set_config(http => $v3 . $server);
 ($rc, $out) = $t->test_config;
 is($rc, 0, 'nginx -t takes a configuration without the form') or diag($out);
-like($out, qr/\[warn\].*civic_form "hakemus" is no longer configured; its 2 stored submissions stay under \/admin\/forms\/hakemus\/ as a retired form/,
+like($out, qr/${\ Civic::Test::log_level('warn')}.*civic_form "hakemus" is no longer configured; its 2 stored submissions stay under \/admin\/forms\/hakemus\/ as a retired form/,
      'and warns that its submissions stay as a retired form');
 $t->reload;
 

@@ -13,6 +13,8 @@ use File::Temp qw(tempdir);
 use JSON::PP;
 use Civic::Test;
 
+Civic::Test::nginx_only("scripts/install lays out the nginx module as Debian's libnginx-mod-* packages");
+
 my $dest = tempdir('civic-install-XXXXXX', TMPDIR => 1, CLEANUP => 1);
 chmod 0755, $dest;
 my $build = dirname(Civic::Test::module_path());

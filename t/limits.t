@@ -74,7 +74,7 @@ is($t->get('/calendars/culture/events/too-big.ics')->{status}, 404, 'none of the
 # --- Admin bodies: client_max_body_size, answered as JSON here.
 $r = put_event('huge', event_json(description => { fi => 'd' x 300000 }));
 is($r->{status}, 413, 'a body over client_max_body_size is 413');
-like(body_of($r)->{error}, qr/client_max_body_size/, 'with a JSON error');
+like(body_of($r)->{error}, qr/client_max_body_size|LimitRequestBody/, 'with a JSON error (naming the server\'s limit)');
 is(event_count(), 1, 'and nothing stored');
 
 # --- Feed queries: each value at most 1000 bytes, lists of at most 50, each

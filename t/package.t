@@ -15,6 +15,8 @@ use Test::More;
 use Fcntl qw(:flock);
 use Civic::Test;
 
+Civic::Test::nginx_only("the Debian package of the nginx module");
+
 plan skip_all => 'installs a Debian package into the system: run as root' if $> != 0;
 
 my $root = $Civic::Test::ROOT;

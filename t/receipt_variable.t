@@ -9,6 +9,8 @@ use lib 't/lib';
 use Test::More;
 use JSON::PP;
 use Civic::Test;
+
+Civic::Test::nginx_only("\$civic_receipt is an nginx variable");
 use Civic::Forms qw(feedback_form token_of urlencode multipart png_bytes);
 
 my $form = feedback_form(min_fill => 0, confirm => 'message');

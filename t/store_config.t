@@ -13,6 +13,7 @@ use Civic::Test;
 
 my $t = Civic::Test->new(init_store => 0);
 my $prefix = $t->prefix;
+# What the messages call the server.
 
 sub config_with_store {
     my ($path, $create) = @_;
@@ -28,7 +29,7 @@ END
 config_with_store("$prefix/civc");
 my ($rc, $out) = $t->test_config;
 isnt($rc, 0, 'nginx -t fails on a path with no store');
-like($out, qr/\[emerg\].*civic_store "\Q$prefix\E\/civc": there is no store here \(no data.mdb\); make one with "civicctl init \Q$prefix\E\/civc", or add "create" to civic_store for the server to make it/,
+like($out, Civic::Test::config_error_re(qr/civic_store "\Q$prefix\E\/civc": there is no store here \(no data.mdb\); make one with "civicctl init \Q$prefix\E\/civc", or add "create" to civic_store for the server to make it/),
      'naming the path and both ways to make one');
 ok(!-e "$prefix/civc", 'and nothing was made');
 
@@ -79,12 +80,14 @@ config_with_store("$prefix/node2");
 ($rc, $out) = $t->test_config;
 is($rc, 0, 'nginx -t takes a store civicctl made') or diag($out);
 
-# A relative path is taken from nginx's prefix.
+# A relative path is taken from nginx's prefix (Apache's ServerRoot, which
+# the harness sets to PREFIX/conf, the directory nginx takes other files from).
 config_with_store("relative/store", 1);
 ($rc, $out) = $t->test_config;
 is($rc, 0, 'a relative path is accepted') or diag($out);
 $t->start;
-ok(-f "$prefix/relative/store/data.mdb", 'a relative path lives under the prefix');
+my $root = Civic::Test::apache() ? "$prefix/conf" : $prefix;
+ok(-f "$root/relative/store/data.mdb", 'a relative path lives under the prefix');
 $t->stop;
 
 # A file in the way.
@@ -93,8 +96,10 @@ close $fh;
 config_with_store("$prefix/afile", 1);
 ($rc, $out) = $t->test_config;
 isnt($rc, 0, 'nginx -t fails when the path is a file');
-like($out, qr/\[emerg\] \d+#\d+: civic_store "\Q$prefix\E\/afile": it is not a directory in \S+nginx\.conf:\d+/,
-     'one line names the path and the reason, with file and line');
+like($out, Civic::Test::config_error_re(qr/civic_store "\Q$prefix\E\/afile": it is not a directory/),
+     'one line names the path and the reason');
+my ($file, $line) = $t->config_error_at($out);
+ok($file && $file eq $t->conf_file && $line, '... with file and line') or diag($out);
 
 config_with_store("$prefix/afile/store", 1);
 ($rc, $out) = $t->test_config;
@@ -138,7 +143,7 @@ SKIP: {
     $t->start;
     is($t->get('/admin/status')->{status}, 503, 'a worker without its store answers 503');
     $t->stop;
-    like($t->error_log, qr/\[emerg\].*open store \Q$prefix\E\/private\/store: Permission denied: user nobody \(uid \d+\) may not open it: the store's directory, every directory above it and its files must let nginx's worker user in/,
+    like($t->error_log, qr/${\ Civic::Test::log_level('emerg')}.*open store \Q$prefix\E\/private\/store: Permission denied: user nobody \(uid \d+\) may not open it: the store's directory, every directory above it and its files must let nginx's worker user in/,
          'the log says the workers\' user may not open the store');
     unlike($t->error_log, qr/private\/store.*there is no store here/, 'and does not call it missing');
 }

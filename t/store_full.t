@@ -47,7 +47,7 @@ ok($full, 'then a write was refused');
 is($full->{status}, 507, 'with 507 Insufficient Storage');
 my $body = eval { decode_json($full->{content}) } || {};
 like($body->{error}, qr/store is full.*nothing was written.*max_size/, 'a JSON error saying nothing was written and what to do');
-like($t->error_log, qr/\[crit\].*MDB_MAP_FULL/, 'and a line in the error log');
+like($t->error_log, qr/${\ Civic::Test::log_level('crit')}.*MDB_MAP_FULL/, 'and a line in the error log');
 
 # Nothing of the refused write; reads all work.
 is($t->get("/calendars/culture/events/e" . ($stored + 1) . ".ics")->{status}, 404, 'the refused event is not there');

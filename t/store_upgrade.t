@@ -60,8 +60,8 @@ is(schema_version(), 1, 'and leaves it at schema 1');
 $t->start;
 is(schema_version(), 3, 'nginx upgraded it when it started');
 is(dictionaries(), 1, 'the calendar of 1,100 events got a dictionary; the one of 25 none');
-unlike($t->error_log, qr/\[(error|crit|alert|emerg)\]/, 'nothing went wrong on the way');
-like($t->error_log, qr/\[warn\].*upgraded from schema version 1 to 3/, 'and said so in the error log');
+unlike($t->error_log, qr/${\ Civic::Test::log_level('error|crit|alert|emerg')}/, 'nothing went wrong on the way');
+like($t->error_log, qr/${\ Civic::Test::log_level('warn')}.*upgraded from schema version 1 to 3/, 'and said so in the error log');
 
 sub expected {
     my ($name) = @_;

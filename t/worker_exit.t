@@ -14,6 +14,8 @@ use JSON::PP;
 use Time::HiRes qw(sleep);
 use Civic::Test;
 
+Civic::Test::nginx_only("nginx's worker exit: its thread pool and the module's unloading");
+
 my $watch_dir = File::Temp::tempdir('civic-watch-XXXXXX', TMPDIR => 1, CLEANUP => 1);
 my ($rc, $out, $err) = Civic::Test::run_command(['cc', '-shared', '-fPIC', '-O1', '-o', "$watch_dir/exit_watch.so",
                                                  't/tools/exit_watch.c', '-ldl']);

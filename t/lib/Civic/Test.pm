@@ -20,6 +20,14 @@ package Civic::Test;
 #
 # In the configuration text, %%ADDR%% is 127.0.0.1:PORT, %%PORT%% the port,
 # %%PREFIX%% the temporary prefix and %%STORE%% PREFIX/store.
+#
+# CIVIC_SERVER=apache runs the same tests against Apache httpd and mod_civic
+# (mod_civic.so beside the nginx module, or CIVIC_APACHE_MODULE): the test's
+# nginx configuration is translated into Apache's (Civic::ApacheConf) and
+# written to PREFIX/conf/apache2.conf beside the nginx.conf it came from;
+# start, stop, reload, crash and test_config do to Apache what they do to
+# nginx. A test whose configuration has no Apache translation, or that says
+# Civic::Test::nginx_only(REASON), is skipped under Apache with its reason.
 
 use strict;
 use warnings;
@@ -46,10 +54,34 @@ test2_add_callback_testing_done(sub { $_ && $_->finish for @LIVE });
 our $ROOT = abs_path(File::Spec->catdir(dirname(__FILE__), '..', '..', '..'));
 
 sub nginx_binary { $ENV{CIVIC_NGINX} || '/usr/sbin/nginx' }
+sub apache_binary { $ENV{CIVIC_APACHE} || '/usr/sbin/apache2' }
+our $APACHE_MODULES = $ENV{CIVIC_APACHE_MODULES} || '/usr/lib/apache2/modules';
+
+# The server the tests run against: nginx (the default) or apache.
+sub server {
+    my $s = $ENV{CIVIC_SERVER} || 'nginx';
+    die "CIVIC_SERVER=$s: nginx or apache\n" unless $s eq 'nginx' || $s eq 'apache';
+    return $s;
+}
+sub apache { server() eq 'apache' }
+
+# A test (or the rest of one) that has no meaning under Apache: skipped
+# there, with the reason. Before any test has run, the whole file is skipped.
+sub nginx_only {
+    my ($reason) = @_;
+    return unless apache();
+    plan skip_all => "nginx only: $reason";
+}
 
 sub module_path {
     my $so = $ENV{CIVIC_MODULE} || "$ROOT/build/ngx_http_civic_module.so";
     die "civic module not built: $so (run scripts/test or cmake --build build)\n" unless -f $so;
+    return abs_path($so);
+}
+
+sub apache_module_path {
+    my $so = $ENV{CIVIC_APACHE_MODULE} || dirname(module_path()) . '/mod_civic.so';
+    die "mod_civic not built: $so\n" unless -f $so;
     return abs_path($so);
 }
 
@@ -105,6 +137,16 @@ sub new {
         pid     => undef,
         owner   => $$,
     }, $class;
+    if (apache()) {
+        # Is there an Apache translation? If not, the test is nginx only.
+        my $why = $self->untranslatable;
+        if (defined $why) {
+            my $tb = Test::More->builder;
+            plan skip_all => "nginx only: $why" if !$tb->current_test && !$tb->has_plan;
+            die "nginx only: $why (say Civic::Test::nginx_only before this test's first check)\n";
+        }
+        make_path("$prefix/run", { mode => 0755 });
+    }
     $self->write_config;
     # The store, made as a sysadmin makes it (civicctl init) before nginx
     # first reads the configuration; init_store => 0 leaves PREFIX/store absent.
@@ -122,7 +164,12 @@ sub port   { $_[0]{port} }
 sub addr   { '127.0.0.1:' . $_[0]{port} }
 sub store  { $_[0]{prefix} . '/store' }
 sub url    { my ($self, $path) = @_; 'http://' . $self->addr . $path }
-sub conf_file { $_[0]{prefix} . '/conf/nginx.conf' }
+# The configuration file the server reads; under Apache, nginx_conf_file is
+# the nginx configuration it was translated from.
+sub conf_file { apache() ? $_[0]->apache_conf_file : $_[0]->nginx_conf_file }
+sub nginx_conf_file { $_[0]{prefix} . '/conf/nginx.conf' }
+sub apache_conf_file { $_[0]{prefix} . '/conf/apache2.conf' }
+sub pid_file { $_[0]{prefix} . (apache() ? '/apache2.pid' : '/nginx.pid') }
 sub error_log_file { $_[0]{prefix} . '/logs/error.log' }
 
 sub expand {
@@ -142,10 +189,35 @@ sub expand {
 sub set_config {
     my ($self, %args) = @_;
     $self->{$_} = $args{$_} for grep { exists $args{$_} } qw(http main events workers);
+    if (apache() && defined(my $why = $self->untranslatable)) {
+        die "nginx only: $why\n";
+    }
     $self->write_config;
 }
 
+# Why the current configuration has no Apache translation (undef if it has).
+sub untranslatable {
+    my ($self) = @_;
+    return "main{} context ($self->{main})" if $self->{main} =~ /\S/;
+    return "events{} context ($self->{events})" if $self->{events} =~ /\S/;
+    return 'daemon => 1 (an nginx that forks away, for binary upgrades)' if $self->{daemon};
+    return 'preload => [...] into nginx' if @{ $self->{preload} };
+    require Civic::ApacheConf;
+    return Civic::ApacheConf::translate($self->expand($self->{http}))->{untranslatable};
+}
+
 sub write_config {
+    my ($self) = @_;
+    my ($conf, $http_line) = $self->nginx_config;
+    open my $fh, '>', $self->nginx_conf_file or die "cannot write config: $!\n";
+    print $fh $conf;
+    close $fh;
+    chmod 0644, $self->nginx_conf_file;
+    $self->write_apache_config($http_line) if apache();
+}
+
+# The nginx.conf text, and the line its http{} text starts on.
+sub nginx_config {
     my ($self) = @_;
     my $module = module_path();
     my $conf = <<"END";
@@ -170,11 +242,58 @@ http {
     uwsgi_temp_path $self->{prefix}/uwsgi_temp;
     scgi_temp_path $self->{prefix}/scgi_temp;
 END
+    my $http_line = ($conf =~ tr/\n//) + 1;
     $conf .= $self->expand($self->{http}) . "\n}\n";
-    open my $fh, '>', $self->conf_file or die "cannot write config: $!\n";
+    return ($conf, $http_line);
+}
+
+# PREFIX/conf/apache2.conf: a base as close to the nginx one as Apache has
+# (one process per nginx worker, each with its threads; the same logs), then
+# the translation of the test's http{} text.
+sub write_apache_config {
+    my ($self, $http_line) = @_;
+    require Civic::ApacheConf;
+    my $p = $self->{prefix};
+    my $r = Civic::ApacheConf::translate($self->expand($self->{http}), first_line => $http_line);
+    die "nginx only: $r->{untranslatable}\n" if defined $r->{untranslatable};
+    my $n = $self->{workers};
+    my $module = apache_module_path();
+    my $conf = <<"END";
+# Made by t/lib/Civic/Test.pm (CIVIC_SERVER=apache) from $p/conf/nginx.conf.
+ServerRoot $p/conf
+ServerName 127.0.0.1
+PidFile $p/apache2.pid
+DefaultRuntimeDir $p/run
+Mutex file:$p/run default
+ErrorLog $p/logs/error.log
+LogLevel info
+LoadModule mpm_event_module $APACHE_MODULES/mod_mpm_event.so
+LoadModule authz_core_module $APACHE_MODULES/mod_authz_core.so
+LoadModule authz_host_module $APACHE_MODULES/mod_authz_host.so
+LoadModule civic_module $module
+# worker_processes $n: as many children, which stay.
+StartServers $n
+ServerLimit @{[ 2 * $n ]}
+ThreadLimit 16
+ThreadsPerChild 16
+MaxRequestWorkers @{[ 16 * $n ]}
+MinSpareThreads 1
+MaxSpareThreads @{[ 16 * $n ]}
+MaxConnectionsPerChild 0
+GracefulShutdownTimeout 12
+LogFormat "%h %l %u %t \\"%r\\" %>s %b" common
+CustomLog $p/logs/access.log common
+END
+    # Root runs nginx's workers as nobody; Apache's children the same.
+    $conf .= "User nobody\nGroup nogroup\n" if $> == 0;
+    my @lines = (undef) x ($conf =~ tr/\n//);
+    $conf .= $r->{text};
+    push @lines, @{ $r->{lines} };
+    $self->{apache_lines} = \@lines;
+    open my $fh, '>', $self->apache_conf_file or die "cannot write config: $!\n";
     print $fh $conf;
     close $fh;
-    chmod 0644, $self->conf_file;
+    chmod 0644, $self->apache_conf_file;
 }
 
 sub nginx_env {
@@ -197,9 +316,11 @@ sub nginx_env {
 
 # Runs `nginx -t` on the current configuration (optionally as another user
 # through setpriv). Returns (exit status, combined output).
+# Under Apache: `apache2 -t` (what `apachectl configtest` runs).
 sub test_config {
     my ($self, %args) = @_;
-    my @cmd = (nginx_binary(), '-t', '-p', $self->{prefix}, '-c', $self->conf_file, '-e', 'stderr');
+    my @cmd = apache() ? (apache_binary(), '-t', $self->apache_args)
+            : (nginx_binary(), '-t', '-p', $self->{prefix}, '-c', $self->conf_file, '-e', 'stderr');
     if (my $user = $args{as_user}) {
         @cmd = ('setpriv', "--reuid=$user", "--regid=" . ($args{as_group} || 'nogroup'),
                 '--clear-groups', @cmd);
@@ -218,9 +339,18 @@ sub test_config {
     return ($? >> 8, $out);
 }
 
+# Apache's command line: its configuration, ServerRoot given as nginx's -p.
+sub apache_args {
+    my ($self) = @_;
+    return ('-d', "$self->{prefix}/conf", '-f', $self->apache_conf_file);
+}
+
+sub server_name { apache() ? 'apache' : 'nginx' }
+
 sub start {
     my ($self, %args) = @_;
-    die "nginx already running\n" if $self->{pid};
+    my $name = server_name();
+    die "$name already running\n" if $self->{pid};
     my %env = $self->nginx_env;
     return $self->start_daemon(%args) if $self->{daemon};
     my $pid = fork() // die "fork: $!\n";
@@ -229,8 +359,13 @@ sub start {
         open STDIN, '<', '/dev/null';
         open STDOUT, '>>', "$self->{prefix}/logs/stderr.log";
         open STDERR, '>&', \*STDOUT;
-        exec nginx_binary(), '-p', $self->{prefix}, '-c', $self->conf_file,
-            '-e', "$self->{prefix}/logs/error.log";
+        if (apache()) {
+            # In the foreground, as nginx's `daemon off`: the parent is ours.
+            exec apache_binary(), $self->apache_args, '-DFOREGROUND';
+        } else {
+            exec nginx_binary(), '-p', $self->{prefix}, '-c', $self->conf_file,
+                '-e', "$self->{prefix}/logs/error.log";
+        }
         exit 127;
     }
     $self->{pid} = $pid;
@@ -239,7 +374,7 @@ sub start {
         if (waitpid($pid, WNOHANG) == $pid) {
             $self->{pid} = undef;
             my $status = $? >> 8;
-            BAIL_OUT("nginx exited ($status) at start:\n" . $self->tail_logs) unless $args{may_fail};
+            BAIL_OUT("$name exited ($status) at start:\n" . $self->tail_logs) unless $args{may_fail};
             return 0;
         }
         my $sock = IO::Socket::INET->new(PeerAddr => $self->addr, Proto => 'tcp', Timeout => 1);
@@ -249,7 +384,7 @@ sub start {
         }
         sleep 0.05;
     }
-    BAIL_OUT("nginx did not start listening on " . $self->addr . ":\n" . $self->tail_logs);
+    BAIL_OUT("$name did not start listening on " . $self->addr . ":\n" . $self->tail_logs);
 }
 
 # With `daemon on`, nginx forks away from us: its master is adopted from the
@@ -277,7 +412,8 @@ sub start_daemon {
     BAIL_OUT("nginx did not start listening on " . $self->addr . ":\n" . $self->tail_logs);
 }
 
-# Waits until every worker has started (their init_process has run).
+# Waits until every worker has started (their init_process has run; under
+# Apache, every child process is there).
 sub wait_for_workers {
     my ($self) = @_;
     my $deadline = time + 10;
@@ -289,21 +425,29 @@ sub wait_for_workers {
     return 1;
 }
 
+# nginx's master; Apache's parent process.
 sub master_pid { $_[0]{pid} }
 
+# nginx's workers; Apache's child processes (those of a graceful restart that
+# still finish their requests among them, as nginx's old workers are).
 sub worker_pids {
     my ($self) = @_;
     return () unless $self->{pid};
     return child_pids($self->{pid});
 }
 
+# Stops the server as nginx's QUIT does: no new connections, the requests
+# under way are finished. Apache's graceful-stop is WINCH (TERM would cut
+# them off). signal => 'KILL' (or another) sends that one instead.
 sub stop {
     my ($self, %args) = @_;
     my $pid = $self->{pid} or return;
     # A killed master leaves its workers listening until they see it gone:
     # a start meanwhile would fail to bind() (and log it). Wait for them.
     my @workers = ($args{signal} || '') eq 'KILL' ? $self->worker_pids : ();
-    kill(($args{signal} || 'QUIT'), $pid);
+    my $signal = $args{signal} || (apache() ? 'WINCH' : 'QUIT');
+    $signal = 'WINCH' if apache() && $signal eq 'QUIT';
+    kill($signal, $pid);
     my $deadline = time + 15;
     while (time < $deadline) {
         if ($self->{adopted} ? !process_alive($pid) : waitpid($pid, WNOHANG) == $pid) {
@@ -322,7 +466,7 @@ sub stop {
     waitpid($pid, 0) unless $self->{adopted};
     $self->{adopted} = 0;
     $self->{pid} = undef;
-    fail('nginx stopped within 15 seconds');
+    fail(server_name() . ' stopped within 15 seconds');
     return 0;
 }
 
@@ -393,7 +537,7 @@ sub crash {
     my $deadline = time + 10;
     while (time < $deadline && grep { process_alive($_) } @workers) { sleep 0.02 }
     $self->{pid} = undef;
-    unlink "$self->{prefix}/nginx.pid";
+    unlink $self->pid_file;
 }
 
 # True while `pid` runs (a zombie waiting to be reaped does not count).
@@ -412,18 +556,23 @@ sub restart {
     $self->start;
 }
 
-# Sends a signal to the master and waits until the old workers are gone.
+# Sends a signal to the master and waits until the old workers are gone:
+# nginx's HUP, Apache's graceful restart (USR1, `apachectl graceful`).
 sub reload {
     my ($self) = @_;
     my %old = map { $_ => 1 } $self->worker_pids;
-    kill 'HUP', $self->{pid};
-    my $deadline = time + 15;
+    kill((apache() ? 'USR1' : 'HUP'), $self->{pid});
+    # An old worker first ends a source sync run under way (t/calendar_replica.t:
+    # 9 s for nginx, 14 s for Apache in the sanitized run with prove -j).
+    my $wait = apache() ? 30 : 15;
+    my $deadline = time + $wait;
     while (time < $deadline) {
         my @now = $self->worker_pids;
-        return 1 if @now && !grep { $old{$_} } @now;
+        return 1 if @now && !(grep { $old{$_} } @now)
+                    && (!apache() || @now >= $self->{workers});
         sleep 0.05;
     }
-    fail('nginx reloaded within 15 seconds');
+    fail(server_name() . " reloaded within $wait seconds");
 }
 
 sub http {
@@ -495,12 +644,62 @@ sub tail_logs {
     return $text;
 }
 
+# A regexp of an error.log line's level as either server writes it: nginx's
+# "[crit]", Apache's "[civic:crit]" (the module's name first).
+sub log_level {
+    my ($level) = @_;
+    return qr/\[(?:[\w.]*:)?(?:$level)\]/;
+}
+
+# A regexp of the line a server writes when a worker (an Apache child) dies
+# on a signal: nginx's "exited on signal", Apache's "exit signal".
+sub died_on_signal_re { qr/exited on signal|child pid \d+ exit signal/ }
+
+# A regexp of what a successful test_config says.
+sub config_ok_re { apache() ? qr/^Syntax OK$/m : qr/test is successful/ }
+
+# A regexp of a configuration error with `message` in test_config's output,
+# as either server reports it: nginx's [emerg] line; Apache's "Syntax error
+# on line N of FILE:" then the message, or an [emerg] line of its start.
+sub config_error_re {
+    my ($message) = @_;
+    return apache() ? qr/(?:Syntax error on line \d+ of \S+:\n|\[[\w.]*:emerg\] ).*?$message/
+                    : qr/\[emerg\].*$message/;
+}
+
+# Where a failed test_config says its error is: (file, line). The file is as
+# the server names it (conf_file); the line is one of the test's nginx
+# configuration (config_lines), under Apache the nginx line the named
+# Apache line was translated from.
+sub config_error_at {
+    my ($self, $out) = @_;
+    my ($file, $line);
+    if (apache()) {
+        # A directive's error; or one found after reading them all, which
+        # mod_civic words as nginx does (" in FILE:LINE").
+        ($line, $file) = $out =~ /Syntax error on line (\d+) of (\S+?):/;
+        ($file, $line) = $out =~ / in (\S+):(\d+)/ unless defined $file;
+        return unless defined $file;
+        $line = $file eq $self->apache_conf_file ? $self->{apache_lines}[$line - 1] : undef;
+        return ($file, $line);
+    }
+    ($file, $line) = $out =~ / in (\S+):(\d+)/ or return;
+    return ($file, $line);
+}
+
+# The lines of the test's nginx configuration, as nginx numbers them.
+sub config_lines {
+    my ($self) = @_;
+    return split /\n/, read_file($self->nginx_conf_file);
+}
+
 # Lines of error.log at [alert], [crit] or [emerg] that no pattern expects.
 sub unexpected_errors {
     my ($self) = @_;
     my @bad;
+    my $level = log_level('alert|crit|emerg');
     for my $line (split /\n/, $self->error_log) {
-        next unless $line =~ /\[(alert|crit|emerg)\]/;
+        next unless $line =~ $level;
         next if grep { $line =~ $_ } @{ $self->{expect} };
         push @bad, $line;
     }

@@ -70,11 +70,11 @@ void start_retention(Child& c, const ServerConf& sc, server_rec* s) {
           if (std::string problem = report->problem(); !problem.empty())
             ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, "civic: retention purge: %s", problem.c_str());
           else if (report->removed > 0)
-            ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s, "civic: retention purge removed %llu submissions",
-                         static_cast<unsigned long long>(report->removed));
+            ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s, "civic: retention purge removed %" APR_UINT64_T_FMT " submissions",
+                         static_cast<apr_uint64_t>(report->removed));
           if (report->drafts_removed > 0)
-            ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s, "civic: retention purge removed %llu expired drafts",
-                         static_cast<unsigned long long>(report->drafts_removed));
+            ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s, "civic: retention purge removed %" APR_UINT64_T_FMT " expired drafts",
+                         static_cast<apr_uint64_t>(report->drafts_removed));
         }
         return interval * 1000;
       })));
@@ -127,13 +127,13 @@ void start_sources(Child& c, const ServerConf& sc, server_rec* s) {
                          run->state.last_error.c_str());
           } else if (run->changed || counts.skipped > 0) {
             ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, s,
-                         "civic_calendar \"%s\": source: %llu created, %llu updated, %llu deleted%s", name,
-                         static_cast<unsigned long long>(counts.created), static_cast<unsigned long long>(counts.updated),
-                         static_cast<unsigned long long>(counts.deleted), run->more ? " (more to come)" : "");
+                         "civic_calendar \"%s\": source: %" APR_UINT64_T_FMT " created, %" APR_UINT64_T_FMT " updated, %" APR_UINT64_T_FMT " deleted%s", name,
+                         static_cast<apr_uint64_t>(counts.created), static_cast<apr_uint64_t>(counts.updated),
+                         static_cast<apr_uint64_t>(counts.deleted), run->more ? " (more to come)" : "");
             if (counts.skipped > 0)
               ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s,
-                           "civic_calendar \"%s\": source: %llu items skipped as malformed, the last: %s", name,
-                           static_cast<unsigned long long>(counts.skipped), run->state.last_skip.c_str());
+                           "civic_calendar \"%s\": source: %" APR_UINT64_T_FMT " items skipped as malformed, the last: %s", name,
+                           static_cast<apr_uint64_t>(counts.skipped), run->state.last_skip.c_str());
           }
           // A followed list with pages left goes on at once (the turn was given back).
           return run->more ? 1000 : interval;
@@ -154,7 +154,7 @@ void start_rerender(Child& c, const ServerConf& sc, server_rec* s) {
           ap_log_error(APLOG_MARK, APLOG_ERR, 0, s, "civic: re-rendering events: %s", round.error.c_str());
         for (const auto& [name, n] : round.rewritten) {
           had_work->insert(name);
-          ap_log_error(APLOG_MARK, APLOG_INFO, 0, s, "civic_calendar \"%s\": %zu events rendered in its new style",
+          ap_log_error(APLOG_MARK, APLOG_INFO, 0, s, "civic_calendar \"%s\": %" APR_SIZE_T_FMT " events rendered in its new style",
                        name.c_str(), n);
         }
         for (const auto& name : round.done)

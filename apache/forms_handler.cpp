@@ -89,8 +89,17 @@ int take_post(request_rec* r, const forms::Submission& submission, std::string& 
       return forms::journey_commit_answer(submission.visit, result, &*post.submitted, submission.https, now_seconds());
     });
   }
+  // httpd joins a header sent twice into one value with ", ": each part
+  // counts as one sending (the core refuses a key sent more than once).
   std::vector<std::string> keys;
-  for (std::string_view k : request_headers(r, "Idempotency-Key")) keys.emplace_back(k);
+  for (std::string_view value : request_headers(r, "Idempotency-Key")) {
+    for (std::size_t at = 0; at <= value.size();) {
+      std::size_t comma = value.find(", ", at);
+      if (comma == std::string_view::npos) comma = value.size();
+      keys.emplace_back(value.substr(at, comma - at));
+      at = comma + 2;
+    }
+  }
   forms::Intake intake = forms::take_in_submission(submission, body, keys, now);
   if (sealed(submission)) sealing::wipe(body);
   const forms::FormVisit& visit = submission.visit;

@@ -107,8 +107,8 @@ void log_reply(request_rec* r, const Reply& reply) {
     if (held_back == 0)
       ap_log_rerror(APLOG_MARK, APLOG_CRIT, 0, r, "civic: store: %s", reply.log.c_str());
     else
-      ap_log_rerror(APLOG_MARK, APLOG_CRIT, 0, r, "civic: store: %s (and %llu more refused since the last line)",
-                    reply.log.c_str(), static_cast<unsigned long long>(held_back));
+      ap_log_rerror(APLOG_MARK, APLOG_CRIT, 0, r, "civic: store: %s (and %" APR_UINT64_T_FMT " more refused since the last line)",
+                    reply.log.c_str(), static_cast<apr_uint64_t>(held_back));
   } else if (!reply.log.empty()) {
     ap_log_rerror(APLOG_MARK, reply.log_notice ? APLOG_NOTICE : APLOG_ERR, 0, r, "civic: %s", reply.log.c_str());
   }

@@ -134,6 +134,17 @@ const char* read_form(cmd_parms* cmd, forms::FormBuilder& parse, std::string_vie
       if (!error.empty()) return error_at(cmd, lines.node(), error);
       continue;
     }
+    if (lines.is("field") || lines.is("step")) {
+      // nginx's `field NAME TYPE { ... }` written without its block.
+      bool field = lines.is("field");
+      std::string line;
+      for (std::string_view w : lines.words) line.append(line.empty() ? "" : " ").append(w);
+      std::string rest = line.substr(lines.words[0].size());
+      return error_at(cmd, lines.node(),
+                      "civic_form \"" + std::string(name) + "\": \"" + line + "\" needs its settings in a section: <" +
+                          (field ? "CivicField" : "CivicStep") + rest + "> ... </" + (field ? "CivicField" : "CivicStep") +
+                          ">");
+    }
     if (lines.words[0].starts_with("<")) {
       cmd->err_directive = lines.node();
       return apr_psprintf(cmd->pool, "civic_form \"%.*s\": %.*s> is not a section of a form (<CivicField NAME TYPE> "

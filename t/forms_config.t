@@ -49,7 +49,7 @@ my @cases = (
     [ "field a select {\n option x;\n }", 4, qr/option "x" has no label in the form's languages/ ],
     [ "field a select {\n option x de \"X\";\n }", 4, qr/option "x" in "de": not one of the form's languages \(fi en\)/ ],
     [ "field a text { option x en \"X\"; }", 3, qr/"option" does not apply to a text field/ ],
-    [ "field a text;", 3, qr/directive "field" has no opening "\{"/ ],
+    [ "field a text;", 3, qr/directive "field" has no opening "\{"|"field a text" needs its settings in a section: <CivicField a text> ... <\/CivicField>/ ],
     [ "title en;\n field a text { }", 3, qr/title takes a language and a text/ ],
     [ "field a text { required; required; }", 3, qr/duplicate "required"/ ],
     [ "confirm redirect=javascript:x;\n field a text { }", 3, qr/confirm redirect= needs a path/ ],

@@ -358,6 +358,51 @@ void verify_finds_missing_and_stray_index_entries(void** state) {
   assert_non_null(strstr(all.c_str(), "calendar \"culture\": 1 event_series entries where the events need 0"));
 }
 
+
+// Two followers of one replica's source overlapping (a run longer than its
+// interval; a server restarting mid-run): the slower one's page, read
+// before the primary changed an event, comes after the newer version was
+// written. The newer version stays; an older deletion does not remove it.
+void an_older_followed_page_does_not_undo_a_newer_one(void** state) {
+  Fixture& f = *static_cast<Fixture*>(*state);
+  auto version = [&](const std::string& name, std::int64_t modified_us) {
+    Event e = parse(event_json("e1", "2026-12-05T18:00:00+02:00", "", ",\"description\":{\"fi\":\"" + name + "\"}"));
+    e.created_us = kNow;
+    e.modified_us = modified_us;
+    e.sequence = 1;
+    return e;
+  };
+  auto write = [&](Event e, std::vector<FollowedDeletion> gone = {}) {
+    std::vector<Event> events;
+    if (!e.id.empty()) events.push_back(std::move(e));
+    auto counts = write_followed(*f.store, f.cal, events, gone, true, nullptr, kNow + 10 * kSecond);
+    if (!counts) fail_msg("%s", counts.error().message().c_str());
+    return *counts;
+  };
+  auto stored_name = [&]() {
+    auto txn = storage::Txn::begin_read(f.store->env());
+    auto e = storage::events::get(*txn, f.store->db(), "culture", "e1");
+    assert_true(e.ok() && e.value().has_value());
+    std::string buffer;
+    auto json = (*e.value()).model_json(buffer);
+    return json ? std::string(*json) : std::string();
+  };
+  write(version("Uusi", kNow + 5 * kSecond));
+  WriteCounts older = write(version("Vanha", kNow + 2 * kSecond));
+  assert_int_equal(older.updated + older.created, 0);
+  assert_non_null(std::strstr(stored_name().c_str(), "Uusi"));
+  assert_null(std::strstr(stored_name().c_str(), "Vanha"));
+  WriteCounts gone = write(Event{}, {FollowedDeletion{"e1", kNow + 3 * kSecond}});
+  assert_int_equal(gone.deleted, 0);
+  assert_non_null(std::strstr(stored_name().c_str(), "Uusi"));
+  // A newer version and a newer deletion do apply.
+  WriteCounts newer = write(version("Uusin", kNow + 6 * kSecond));
+  assert_int_equal(newer.updated, 1);
+  assert_non_null(std::strstr(stored_name().c_str(), "Uusin"));
+  WriteCounts deleted = write(Event{}, {FollowedDeletion{"e1", kNow + 7 * kSecond}});
+  assert_int_equal(deleted.deleted, 1);
+}
+
 }  // namespace
 
 int main() {
@@ -365,6 +410,7 @@ int main() {
   init_html_parser();
   const CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(upsert_keeps_sequence_and_times, setup, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(an_older_followed_page_does_not_undo_a_newer_one, setup, test::delete_fixture<Fixture>),
       cmocka_unit_test_setup_teardown(sequence_stops_at_int32_max, setup, test::delete_fixture<Fixture>),
       cmocka_unit_test_setup_teardown(events_without_occurrences_are_not_listed, setup, test::delete_fixture<Fixture>),
       cmocka_unit_test_setup_teardown(delete_leaves_a_tombstone_then_purges_it, setup, test::delete_fixture<Fixture>),

@@ -82,6 +82,16 @@ Result<Decision> decide(const storage::Txn& txn, const storage::Databases& db, c
     old_created = v.created_us;
     old_modified = v.modified_us;
     old_live = !v.deleted();
+    // Two followers of one source may overlap (a run longer than its
+    // interval, a server restarting mid-run): a page read before a newer
+    // version was written must not undo it.
+    if (mirror && v.modified_us > e.modified_us) {
+      e.sequence = v.sequence;
+      e.created_us = v.created_us;
+      e.modified_us = v.modified_us;
+      e.deleted = v.deleted();
+      return d;
+    }
     std::string buffer;
     bool same_fields = !mirror || (v.sequence == incoming && v.created_us == e.created_us &&
                                    v.modified_us == e.modified_us);
@@ -347,6 +357,11 @@ Result<WriteCounts> write_batch(storage::Store& store, const CalendarConfig& cal
   }
   if (followed) {
     for (const auto& gone : followed->deletions) {
+      if (mirror) {  // as for an upsert: a deletion older than what is stored is passed over
+        auto old = ev::get(*txn, db, cal.name, gone.id);
+        if (!old) return old.error();
+        if (old.value() && (*old)->modified_us > gone.modified_us) continue;
+      }
       auto deleted = put_tombstone(*txn, db, cal, gone.id, now_us, &texts,
                                    mirror ? std::optional<std::int64_t>(gone.modified_us) : std::nullopt);
       if (!deleted) return deleted.error();

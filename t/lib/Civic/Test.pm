@@ -63,7 +63,13 @@ sub server {
     die "CIVIC_SERVER=$s: nginx or apache\n" unless $s eq 'nginx' || $s eq 'apache';
     return $s;
 }
-sub apache { server() eq 'apache' }
+# As a method: the server of that harness (new(server => ...), for a test
+# that runs both at once); as a function: CIVIC_SERVER's.
+sub apache {
+    my ($self) = @_;
+    return $self->{server} eq 'apache' if ref $self && $self->{server};
+    return server() eq 'apache';
+}
 
 # A test (or the rest of one) that has no meaning under Apache: skipped
 # there, with the reason. Before any test has run, the whole file is skipped.
@@ -116,7 +122,7 @@ sub free_port {
     die "cannot find a free port in 20000-31999\n";
 }
 
-# new(http => TEXT, main => TEXT, workers => N, expect_errors => [qr//...],
+# new(http => TEXT, main => TEXT, workers => N, expect_errors => [qr//...], server => nginx|apache,
 #     preload => [shared objects to preload into nginx], init_store => 0|1)
 sub new {
     my ($class, %args) = @_;
@@ -136,8 +142,10 @@ sub new {
         preload => $args{preload} || [],
         pid     => undef,
         owner   => $$,
+        server  => $args{server},  # nginx or apache; default: CIVIC_SERVER
     }, $class;
-    if (apache()) {
+    die "server => $args{server}: nginx or apache\n" if $args{server} && $args{server} !~ /^(?:nginx|apache)$/;
+    if ($self->apache) {
         # Is there an Apache translation? If not, the test is nginx only.
         my $why = $self->untranslatable;
         if (defined $why) {
@@ -166,10 +174,10 @@ sub store  { $_[0]{prefix} . '/store' }
 sub url    { my ($self, $path) = @_; 'http://' . $self->addr . $path }
 # The configuration file the server reads; under Apache, nginx_conf_file is
 # the nginx configuration it was translated from.
-sub conf_file { apache() ? $_[0]->apache_conf_file : $_[0]->nginx_conf_file }
+sub conf_file { $_[0]->apache ? $_[0]->apache_conf_file : $_[0]->nginx_conf_file }
 sub nginx_conf_file { $_[0]{prefix} . '/conf/nginx.conf' }
 sub apache_conf_file { $_[0]{prefix} . '/conf/apache2.conf' }
-sub pid_file { $_[0]{prefix} . (apache() ? '/apache2.pid' : '/nginx.pid') }
+sub pid_file { $_[0]{prefix} . ($_[0]->apache ? '/apache2.pid' : '/nginx.pid') }
 sub error_log_file { $_[0]{prefix} . '/logs/error.log' }
 
 sub expand {
@@ -189,7 +197,7 @@ sub expand {
 sub set_config {
     my ($self, %args) = @_;
     $self->{$_} = $args{$_} for grep { exists $args{$_} } qw(http main events workers);
-    if (apache() && defined(my $why = $self->untranslatable)) {
+    if ($self->apache && defined(my $why = $self->untranslatable)) {
         die "nginx only: $why\n";
     }
     $self->write_config;
@@ -213,7 +221,7 @@ sub write_config {
     print $fh $conf;
     close $fh;
     chmod 0644, $self->nginx_conf_file;
-    $self->write_apache_config($http_line) if apache();
+    $self->write_apache_config($http_line) if $self->apache;
 }
 
 # The nginx.conf text, and the line its http{} text starts on.
@@ -319,7 +327,7 @@ sub nginx_env {
 # Under Apache: `apache2 -t` (what `apachectl configtest` runs).
 sub test_config {
     my ($self, %args) = @_;
-    my @cmd = apache() ? (apache_binary(), '-t', $self->apache_args)
+    my @cmd = $self->apache ? (apache_binary(), '-t', $self->apache_args)
             : (nginx_binary(), '-t', '-p', $self->{prefix}, '-c', $self->conf_file, '-e', 'stderr');
     if (my $user = $args{as_user}) {
         @cmd = ('setpriv', "--reuid=$user", "--regid=" . ($args{as_group} || 'nogroup'),
@@ -345,11 +353,11 @@ sub apache_args {
     return ('-d', "$self->{prefix}/conf", '-f', $self->apache_conf_file);
 }
 
-sub server_name { apache() ? 'apache' : 'nginx' }
+sub server_name { my ($self) = @_; (ref $self ? $self->apache : apache()) ? "apache" : "nginx" }
 
 sub start {
     my ($self, %args) = @_;
-    my $name = server_name();
+    my $name = $self->server_name;
     die "$name already running\n" if $self->{pid};
     my %env = $self->nginx_env;
     return $self->start_daemon(%args) if $self->{daemon};
@@ -359,7 +367,7 @@ sub start {
         open STDIN, '<', '/dev/null';
         open STDOUT, '>>', "$self->{prefix}/logs/stderr.log";
         open STDERR, '>&', \*STDOUT;
-        if (apache()) {
+        if ($self->apache) {
             # In the foreground, as nginx's `daemon off`: the parent is ours.
             exec apache_binary(), $self->apache_args, '-DFOREGROUND';
         } else {
@@ -445,8 +453,8 @@ sub stop {
     # A killed master leaves its workers listening until they see it gone:
     # a start meanwhile would fail to bind() (and log it). Wait for them.
     my @workers = ($args{signal} || '') eq 'KILL' ? $self->worker_pids : ();
-    my $signal = $args{signal} || (apache() ? 'WINCH' : 'QUIT');
-    $signal = 'WINCH' if apache() && $signal eq 'QUIT';
+    my $signal = $args{signal} || ($self->apache ? 'WINCH' : 'QUIT');
+    $signal = 'WINCH' if $self->apache && $signal eq 'QUIT';
     kill($signal, $pid);
     my $deadline = time + 15;
     while (time < $deadline) {
@@ -466,7 +474,7 @@ sub stop {
     waitpid($pid, 0) unless $self->{adopted};
     $self->{adopted} = 0;
     $self->{pid} = undef;
-    fail(server_name() . ' stopped within 15 seconds');
+    fail($self->server_name . ' stopped within 15 seconds');
     return 0;
 }
 
@@ -561,18 +569,18 @@ sub restart {
 sub reload {
     my ($self) = @_;
     my %old = map { $_ => 1 } $self->worker_pids;
-    kill((apache() ? 'USR1' : 'HUP'), $self->{pid});
+    kill(($self->apache ? 'USR1' : 'HUP'), $self->{pid});
     # An old worker first ends a source sync run under way (t/calendar_replica.t:
     # 9 s for nginx, 14 s for Apache in the sanitized run with prove -j).
-    my $wait = apache() ? 30 : 15;
+    my $wait = $self->apache ? 30 : 15;
     my $deadline = time + $wait;
     while (time < $deadline) {
         my @now = $self->worker_pids;
         return 1 if @now && !(grep { $old{$_} } @now)
-                    && (!apache() || @now >= $self->{workers});
+                    && (!$self->apache || @now >= $self->{workers});
         sleep 0.05;
     }
-    fail(server_name() . " reloaded within $wait seconds");
+    fail($self->server_name . " reloaded within $wait seconds");
 }
 
 sub http {
@@ -674,7 +682,7 @@ sub config_error_re {
 sub config_error_at {
     my ($self, $out) = @_;
     my ($file, $line);
-    if (apache()) {
+    if ($self->apache) {
         # A directive's error; or one found after reading them all, which
         # mod_civic words as nginx does (" in FILE:LINE").
         ($line, $file) = $out =~ /Syntax error on line (\d+) of (\S+?):/;

@@ -2,6 +2,14 @@
 
 namespace civic::apache {
 
+bool CivicLocation::holds(const server_rec* s, std::string_view uri) const {
+  if (!host_file.empty() && !(s->is_virtual && s->defn_name != nullptr && host_file == s->defn_name &&
+                              host_line == static_cast<int>(s->defn_line_number)))
+    return false;
+  if (!uri.starts_with(path)) return false;
+  return uri.size() == path.size() || path.ends_with('/') || uri[path.size()] == '/';
+}
+
 ServerConf& server_conf(server_rec* s) {
   return *static_cast<ServerConf*>(ap_get_module_config(s->module_config, &civic_module));
 }
@@ -33,7 +41,7 @@ void* merge_dir_conf(apr_pool_t* pool, void* base_conf, void* add_conf) {
   return merged;
 }
 
-static_assert(std::is_trivially_destructible_v<ServerConf>);
+static_assert(std::is_trivially_destructible_v<ServerConf>);  // `locations` is the pool's (pool_new)
 static_assert(std::is_trivially_destructible_v<DirConf>);
 
 }  // namespace civic::apache

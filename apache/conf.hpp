@@ -8,8 +8,10 @@
 
 #include <cstddef>
 #include <new>
+#include <string>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 namespace civic {
 class Layout;
@@ -25,6 +27,19 @@ struct SmtpConfig;
 }
 
 namespace civic::apache {
+
+// A <Location> with SetHandler civic-*: its path, and the <VirtualHost> it
+// is in (its file and line, as httpd's server_rec has them; "" for the main
+// server's, which every host inherits).
+struct CivicLocation {
+  std::string path;
+  std::string host_file;
+  int host_line = 0;
+
+  // Whether `uri` of a request to `s` is below it, as httpd matches a
+  // <Location>: the path, then "/" or the end.
+  bool holds(const server_rec* s, std::string_view uri) const;
+};
 
 // The main server's: civic's directives are global, every virtual host
 // shares them (merge_server_config gives the main server's to all).
@@ -44,6 +59,9 @@ struct ServerConf {
   // Found once the configuration is read (post_config): the first
   // <Location> with SetHandler civic-calendars, for absolute URLs.
   const char* calendars_prefix = nullptr;
+  // Every civic <Location>, also found then: their requests skip httpd's
+  // walk of the file system (map_to_storage), as they name no file.
+  std::vector<CivicLocation>* locations = nullptr;
 };
 
 // Per <Location> that has a civic directive (the section's own path is

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <exception>
 #include <string>
+#include <vector>
 
 #include "apache/child.hpp"
 #include "apache/conf.hpp"
@@ -30,6 +31,7 @@ namespace {
 struct Handlers {
   bool any = false;
   std::string calendars_prefix;  // the first civic-calendars location
+  std::vector<CivicLocation> locations;
 };
 
 std::string section_path(const char* args) {
@@ -41,20 +43,27 @@ std::string section_path(const char* args) {
   return path;
 }
 
-void find_handlers(const ap_directive_t* d, const std::string* location, Handlers& found) {
+// `location`: the <Location> the directives are in (null: none); `host`:
+// the <VirtualHost> (null: the main server).
+void find_handlers(const ap_directive_t* d, const std::string* location, const ap_directive_t* host, Handlers& found) {
   for (; d != nullptr; d = d->next) {
     std::string here;
     const std::string* inside = location;
+    const ap_directive_t* in_host = host;
     if (strcasecmp(d->directive, "<Location") == 0) {
       here = section_path(d->args);
       inside = &here;
+    } else if (strcasecmp(d->directive, "<VirtualHost") == 0) {
+      in_host = d;
     }
     if (strcasecmp(d->directive, "SetHandler") == 0 && d->args != nullptr && std::strncmp(d->args, "civic-", 6) == 0) {
       found.any = true;
       if (std::strcmp(d->args, "civic-calendars") == 0 && found.calendars_prefix.empty() && location != nullptr)
         found.calendars_prefix = *location;
+      if (location != nullptr && !location->empty())
+        found.locations.push_back(CivicLocation{*location, host ? host->filename : "", host ? host->line_num : 0});
     }
-    if (d->first_child != nullptr) find_handlers(d->first_child, inside, found);
+    if (d->first_child != nullptr) find_handlers(d->first_child, inside, in_host, found);
   }
 }
 
@@ -78,7 +87,7 @@ int check_config(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*, server_rec* s) noe
   try {
     ServerConf& sc = server_conf(s);
     Handlers handlers;
-    find_handlers(ap_conftree, nullptr, handlers);
+    find_handlers(ap_conftree, nullptr, nullptr, handlers);
     if (handlers.any && sc.store_path == nullptr) {
       ap_log_error(APLOG_MARK, APLOG_EMERG, 0, s,
                    "SetHandler civic-admin, civic-calendars and civic-forms need \"CivicStore\" in the server "
@@ -87,6 +96,7 @@ int check_config(apr_pool_t* pconf, apr_pool_t*, apr_pool_t*, server_rec* s) noe
     }
     sc.calendars_prefix =
         handlers.calendars_prefix.empty() ? nullptr : apr_pstrdup(pconf, handlers.calendars_prefix.c_str());
+    sc.locations = pool_new<std::vector<CivicLocation>>(pconf, std::move(handlers.locations));
     if (sc.store_path == nullptr) return OK;
     static const forms::Forms no_forms;
     const forms::Forms& forms = sc.forms ? *sc.forms : no_forms;
@@ -143,6 +153,17 @@ int post_config(apr_pool_t*, apr_pool_t*, apr_pool_t*, server_rec* s) noexcept {
 
 void child_init(apr_pool_t* pchild, server_rec* s) noexcept { start_child(pchild, s); }
 
+// A request below a civic <Location> names no file: httpd's walk of the
+// file system for it (a stat of each directory, .htaccess files) is skipped,
+// as mod_proxy does for what it serves.
+int map_to_storage(request_rec* r) noexcept {
+  const ServerConf& sc = server_conf(r->server);
+  if (sc.locations == nullptr || r->uri == nullptr) return DECLINED;
+  for (const CivicLocation& location : *sc.locations)
+    if (location.holds(r->server, r->uri)) return OK;
+  return DECLINED;
+}
+
 int handler(request_rec* r) noexcept {
   if (r->handler == nullptr || std::strncmp(r->handler, "civic-", 6) != 0) return DECLINED;
   int (*serve)(request_rec*) = nullptr;
@@ -164,6 +185,7 @@ void register_hooks(apr_pool_t*) {
   ap_hook_check_config(check_config, nullptr, nullptr, APR_HOOK_MIDDLE);
   ap_hook_post_config(post_config, nullptr, nullptr, APR_HOOK_MIDDLE);
   ap_hook_child_init(child_init, nullptr, nullptr, APR_HOOK_MIDDLE);
+  ap_hook_map_to_storage(map_to_storage, nullptr, nullptr, APR_HOOK_MIDDLE);
   ap_hook_handler(handler, nullptr, nullptr, APR_HOOK_MIDDLE);
 }
 

@@ -14,6 +14,7 @@ namespace civic::server {
 struct GroupCommit::Slot {
   storage::NewSubmission submission;
   std::optional<Outcome> outcome;
+  std::condition_variable wake;  // its outcome is set, or it is first in the queue with no commit running
 };
 
 namespace {
@@ -27,12 +28,12 @@ forms::CommitResult failed(std::string what) {
 GroupCommit::Outcome GroupCommit::commit(storage::Store& store, storage::NewSubmission submission,
                                          SharedMetrics* metrics) noexcept {
   try {
-    Slot mine{std::move(submission), std::nullopt};
+    Slot mine{std::move(submission), std::nullopt, {}};
     std::unique_lock lock(mutex_);
     queue_.push_back(&mine);
     while (!mine.outcome) {
       if (committing_) {
-        done_.wait(lock);
+        mine.wake.wait(lock);
         continue;
       }
       // This thread commits: what waits, oldest first (its own among them
@@ -45,7 +46,11 @@ GroupCommit::Outcome GroupCommit::commit(storage::Store& store, storage::NewSubm
       commit_batch(store, batch, metrics);
       lock.lock();
       committing_ = false;
-      done_.notify_all();
+      // Only those with an outcome wake, and the first still waiting, who
+      // commits next: the rest sleep on.
+      for (Slot* slot : batch)
+        if (slot != &mine) slot->wake.notify_one();
+      if (!queue_.empty()) queue_.front()->wake.notify_one();
     }
     return std::move(*mine.outcome);
   } catch (const std::exception& e) {

@@ -52,7 +52,6 @@ class GroupCommit {
 
   std::size_t batch_max_;
   std::mutex mutex_;
-  std::condition_variable done_;
   std::deque<Slot*> queue_;  // waiting, oldest first
   bool committing_ = false;
 };

@@ -112,7 +112,11 @@ void start_sources(Child& c, const ServerConf& sc, server_rec* s) {
           // Once the child exits, the next page is not asked for: the run
           // ends there, its pages written; the next child goes on from them.
           auto fetch = [&c](const delivery::HttpGet& request) {
-            if (c.exiting) return delivery::HttpGot{0, {}, {}, {}, "the child process is exiting"};
+            if (c.exiting) {
+              delivery::HttpGot stopped;
+              stopped.stopped = true;
+              return stopped;
+            }
             return delivery::http_get(request);
           };
           auto run = calendar::sync_source_if_due(*c.store, *cal, fetch, calendar::now_micros());
@@ -120,7 +124,6 @@ void start_sources(Child& c, const ServerConf& sc, server_rec* s) {
           if (!run) return interval;  // another process has the turn
           const char* name = cal->name.c_str();
           const auto& counts = run->state.last_run;
-          if (run->failed && c.exiting) return interval;
           if (run->failed) {
             ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
                          "civic_calendar \"%s\": source: %s (the events stay as they were)", name,

@@ -23,6 +23,10 @@ struct HttpGot {
   std::string etag;             // ETag and Last-Modified of the answer, "" if none
   std::string last_modified;
   std::string error;            // empty when a 200 or 304 came
+  // Nothing was asked: the server is stopping (a server's own fetcher says
+  // so, never http_get). A source's run ends there, not failed, and the turn
+  // goes to the next process at once.
+  bool stopped = false;
 };
 
 // Never throws for a network problem: `error` says what happened. global_init()

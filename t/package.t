@@ -99,7 +99,7 @@ sub purge {
     utime(@enabled_times, '/etc/nginx/modules-enabled') if @enabled_times && enabled_modules() eq $enabled_before;
     return @result;
 }
-END { local $?; purge() if -e $mark }
+END { local $?; purge() if defined $mark && -e $mark }
 $SIG{INT} = $SIG{TERM} = sub { exit 1 };
 open my $m, '>', $mark or die "$mark: $!\n";
 close $m;

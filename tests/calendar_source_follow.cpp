@@ -394,6 +394,40 @@ void a_failed_page_keeps_the_position(void** state) {
   assert_int_equal(r.state.total.created, 250);
 }
 
+// The server stops mid-run (an Apache child exiting on a graceful restart):
+// its fetcher asks nothing more. The run ends where it is, not failed, with
+// more to do, so that the next process takes the turn at once and goes on.
+void a_stopping_server_hands_the_run_on(void** state) {
+  auto& f = *static_cast<Fixture*>(*state);
+  add_events(f, 250, kNow - 3600 * kSecond);
+  int answered = 0;  // pages answered before the server stops
+  Fetcher stopping = [&](const delivery::HttpGet& get) {
+    if (answered++ >= 1) {
+      delivery::HttpGot stopped;
+      stopped.stopped = true;
+      return stopped;
+    }
+    return f.source(get);
+  };
+  f.clock += kSecond;
+  SourceRun r = follow_source(*f.store, f.cal, stopping, f.clock, FollowLimits{50, 600 * kSecond});
+  assert_false(r.failed);
+  assert_true(r.more);
+  assert_true(r.state.last_error.empty());
+  assert_int_equal(stored(f).size(), 100);  // the page before the stop is in
+  // Through sync_source_if_due: the turn is given back at once.
+  answered = 0;
+  auto first = sync_source_if_due(*f.store, f.cal, stopping, f.clock + kSecond);
+  assert_true(first.has_value());
+  assert_true(first->more && !first->failed);
+  assert_true(stored(f).size() > 100);  // a second page (its first item the first one's last)
+  auto next = sync_source_if_due(*f.store, f.cal, [&f](const delivery::HttpGet& get) { return f.source(get); },
+                                 f.clock + 2 * kSecond);
+  assert_true(next.has_value());  // not another interval later
+  assert_false(next->failed);
+  assert_true(stored(f) == expected(f));
+}
+
 // A replica of another civic keeps the primary's SEQUENCE and times.
 void a_replica_keeps_the_primary_fields(void** state) {
   auto& f = *static_cast<Fixture*>(*state);
@@ -474,6 +508,7 @@ int main() {
       cmocka_unit_test(pages_that_are_not_lists_are_refused),
       cmocka_unit_test_setup_teardown(follows_a_source_through_stops, setup, test::delete_fixture<Fixture>),
       cmocka_unit_test_setup_teardown(a_page_of_one_time_is_left_by_its_link, setup, test::delete_fixture<Fixture>),
+      cmocka_unit_test_setup_teardown(a_stopping_server_hands_the_run_on, setup, test::delete_fixture<Fixture>),
       cmocka_unit_test_setup_teardown(a_failed_page_keeps_the_position, setup, test::delete_fixture<Fixture>),
       cmocka_unit_test_setup_teardown(a_replica_keeps_the_primary_fields, setup, test::delete_fixture<Fixture>),
       cmocka_unit_test_setup_teardown(malformed_items_are_skipped_and_named, setup, test::delete_fixture<Fixture>),

@@ -115,6 +115,10 @@ SourceRun follow_source(storage::Store& store, const CalendarConfig& cal, const 
     const bool repeat = s.caught_up && s.next_url.empty() && pages == 0;
     if (repeat) get.if_none_match = s.etag;
     delivery::HttpGot got = fetch(get);
+    if (got.stopped) {  // the server stops: the pages so far are written, the next process goes on
+      run.more = true;
+      break;
+    }
     if (!got.error.empty()) {
       s.last_error = "fetching " + get.url + ": " + got.error;
       break;

@@ -74,6 +74,10 @@ SourceRun sync_source(storage::Store& store, const CalendarConfig& cal, const Fe
   get.if_modified_since = s.last_modified;
   get.timeout_ms = cal.source->timeout_seconds * 1000;
   delivery::HttpGot got = fetch(get);
+  if (got.stopped) {
+    run.more = true;  // nothing done: the next process runs it
+    return run;
+  }
   if (!got.error.empty()) {
     s.last_error = "fetching " + get.url + ": " + got.error;
   } else if (got.status == 304 || (!got.etag.empty() && got.etag == s.etag)) {

@@ -244,7 +244,9 @@ for part in re.findall(r"[^;{}]+[;{]|}", text):
 # An Apache httpd configuration for DIR/NAME.conf: event MPM with
 # PROCESSES child processes of 64 threads (as many processes as the nginx
 # it is compared with has workers), keep-alive without a limit, no access
-# log; BODY (stdin) is added at the end. Runs as nobody when started as root.
+# log, no .htaccess files looked for (AllowOverride None, as Debian's stock
+# apache2.conf has it); BODY (stdin) is added at the end. Runs as nobody
+# when started as root.
 apache_threads=64
 apache_conf() {  # DIR NAME PORT PROCESSES
   local dir=$1 name=$2 port=$3 n=$4
@@ -276,6 +278,9 @@ EnableSendfile On
 TypesConfig /dev/null
 AddType text/calendar .ics
 AddType application/json .json
+<Directory />
+    AllowOverride None
+</Directory>
 END
     cat
   } > "$dir/$name.conf"

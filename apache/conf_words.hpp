@@ -4,6 +4,7 @@
 
 #include "apache/httpd.hpp"
 
+#include <exception>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -51,6 +52,20 @@ inline std::vector<std::string> split_settings(std::string_view line) {
   }
   std::erase_if(settings, [](const std::string& s) { return s.find_first_not_of(" \t") == std::string::npos; });
   return settings;
+}
+
+// A directive's body: what it throws (no memory, a bug) becomes the
+// directive's error, named by `what` ("civic_form"), never an exception in
+// httpd's C.
+template <class Body>
+const char* conf_guard(cmd_parms* cmd, const char* what, Body&& body) noexcept {
+  try {
+    return body();
+  } catch (const std::exception& e) {
+    return apr_pstrcat(cmd->pool, what, ": ", e.what(), nullptr);
+  } catch (...) {
+    return apr_pstrcat(cmd->pool, what, ": unknown exception", nullptr);
+  }
 }
 
 // httpd wants a message it keeps (in the configuration pool).

@@ -4,7 +4,6 @@
 #include "apache/httpd.hpp"
 
 #include <cstdlib>
-#include <exception>
 #include <span>
 #include <string>
 #include <variant>
@@ -20,24 +19,12 @@ namespace civic::apache {
 
 namespace {
 
-// A directive's body, with what it throws (no memory) as its error.
-template <class Body>
-const char* guarded(cmd_parms* cmd, Body&& body) noexcept {
-  try {
-    return body();
-  } catch (const std::exception& e) {
-    return apr_pstrcat(cmd->pool, cmd->cmd->name, ": ", e.what(), nullptr);
-  } catch (...) {
-    return apr_pstrcat(cmd->pool, cmd->cmd->name, ": unknown exception", nullptr);
-  }
-}
-
 const char* global_only(cmd_parms* cmd) { return ap_check_cmd_context(cmd, GLOBAL_ONLY); }
 
 // CivicStore PATH [create] [max_size=SIZE] [max_readers=N]
 const char* civic_store(cmd_parms* cmd, void*, const char* args) noexcept {
   if (const char* e = global_only(cmd)) return e;
-  return guarded(cmd, [&]() -> const char* {
+  return conf_guard(cmd, cmd->cmd->name, [&]() -> const char* {
     ServerConf& sc = server_conf(cmd->server);
     if (sc.store_path != nullptr) return "CivicStore is duplicate";
     auto words = conf_words(cmd->temp_pool, args);
@@ -92,7 +79,7 @@ const char* civic_commit_batch(cmd_parms* cmd, void*, const char* word) noexcept
 // CivicSmtp URL from=ADDRESS [starttls=on|off] [user=NAME password_file=PATH]
 const char* civic_smtp(cmd_parms* cmd, void*, const char* args) noexcept {
   if (const char* e = global_only(cmd)) return e;
-  return guarded(cmd, [&]() -> const char* {
+  return conf_guard(cmd, cmd->cmd->name, [&]() -> const char* {
     ServerConf& sc = server_conf(cmd->server);
     if (sc.smtp != nullptr) return "CivicSmtp is duplicate";
     auto words = conf_words(cmd->temp_pool, args);
@@ -105,7 +92,7 @@ const char* civic_smtp(cmd_parms* cmd, void*, const char* args) noexcept {
 
 // CivicFormLayout FILE (in a <Location>, or for the whole server)
 const char* civic_form_layout(cmd_parms* cmd, void* conf, const char* file) noexcept {
-  return guarded(cmd, [&]() -> const char* {
+  return conf_guard(cmd, cmd->cmd->name, [&]() -> const char* {
     auto* dc = static_cast<DirConf*>(conf);
     if (dc->layout != nullptr) return "CivicFormLayout is duplicate";
     const char* path = ap_server_root_relative(cmd->pool, file);

@@ -8,7 +8,6 @@
 
 #include <cstring>
 #include <deque>
-#include <exception>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -99,16 +98,6 @@ const ap_directive_t* node_at(const ap_directive_t* d, int line) {
   return nullptr;
 }
 
-template <class Body>
-const char* guarded(cmd_parms* cmd, const char* what, Body&& body) noexcept {
-  try {
-    return body();
-  } catch (const std::exception& e) {
-    return apr_pstrcat(cmd->pool, what, ": ", e.what(), nullptr);
-  } catch (...) {
-    return apr_pstrcat(cmd->pool, what, ": unknown exception", nullptr);
-  }
-}
 
 // The words nginx's directive has: its own name first ("field", "step").
 std::vector<std::string_view> as_nginx_line(std::string_view directive, std::vector<std::string_view> words) {
@@ -162,7 +151,7 @@ const char* read_form(cmd_parms* cmd, forms::FormBuilder& parse, std::string_vie
 // <CivicCalendar NAME> ... </CivicCalendar>
 const char* civic_calendar_section(cmd_parms* cmd, void*, const char* args) noexcept {
   if (const char* e = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return e;
-  return guarded(cmd, "civic_calendar", [&]() -> const char* {
+  return conf_guard(cmd, "civic_calendar", [&]() -> const char* {
     auto words = section_words(cmd, args);
     if (words.size() != 1) return "<CivicCalendar> takes one name, as in <CivicCalendar events>";
     std::string name(words[0]);
@@ -205,7 +194,7 @@ const char* civic_calendar_section(cmd_parms* cmd, void*, const char* args) noex
 // <CivicForm NAME> ... </CivicForm>
 const char* civic_form_section(cmd_parms* cmd, void*, const char* args) noexcept {
   if (const char* e = ap_check_cmd_context(cmd, GLOBAL_ONLY)) return e;
-  return guarded(cmd, "civic_form", [&]() -> const char* {
+  return conf_guard(cmd, "civic_form", [&]() -> const char* {
     auto words = section_words(cmd, args);
     if (words.size() != 1) return "<CivicForm> takes one name, as in <CivicForm feedback>";
     std::string name(words[0]);
